@@ -1,0 +1,85 @@
+export { type AckResult, ackResults } from './acks';
+export { type Application, application } from './entities/application';
+export {
+  type Channel,
+  channel,
+  type Draft,
+  draft,
+  MEMBER_ROLES,
+  type Member,
+  type MemberRole,
+  member,
+  memberRole,
+  type ReadState,
+  readState,
+} from './entities/channel';
+export {
+  ATTACHMENT_TYPES,
+  type Attachment,
+  attachment,
+  MESSAGE_TYPES,
+  type Message,
+  message,
+  type Reaction,
+  reaction,
+  reactionType,
+} from './entities/message';
+export { USER_ROLES, type User, type UserRef, type UserRole, user, userRef, userRole } from './entities/user';
+export {
+  ERROR_CODES,
+  type ErrorBody,
+  type ErrorCode,
+  type ErrorIssue,
+  type ErrorResponse,
+  errorBody,
+  errorCode,
+  errorIssue,
+  errorResponse,
+  makeError,
+  toErrorIssues,
+} from './errors';
+export * from './events';
+export * from './frames';
+export { LIMITS } from './limits';
+export {
+  CHANNEL_TYPES,
+  type ChannelType,
+  type CustomData,
+  channelId,
+  channelType,
+  cid,
+  clientMessageId,
+  customData,
+  httpUrl,
+  idString,
+  messageId,
+  parseCid,
+  safeString,
+  sequence,
+  timestamp,
+  toCid,
+  userId,
+} from './primitives';
+export * from './rest/auth';
+export * from './rest/channels';
+export {
+  type Endpoint,
+  type EndpointAuth,
+  type EndpointBody,
+  type EndpointName,
+  type EndpointResponse,
+  endpoints,
+} from './rest/endpoints';
+export * from './rest/members';
+export * from './rest/messages';
+export * from './rest/reads';
+export * from './rest/search';
+export * from './rest/users';
+export {
+  type ParseResult,
+  parseClientFrame,
+  parseServerFrame,
+  type ServerFrame,
+  serverFrame,
+  validateInput,
+} from './wire';

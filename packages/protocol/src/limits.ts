@@ -1,0 +1,43 @@
+/**
+ * Every size the platform bounds, in one place: the server enforces them, the SDK checks them
+ * before sending, and the UI can show them. Changing one here changes it everywhere.
+ */
+export const LIMITS = {
+  /** Characters of text in one message. */
+  MESSAGE_TEXT_LENGTH: 5_000,
+  /** Bytes of one WebSocket frame, either direction. */
+  FRAME_BYTES: 64 * 1024,
+  /** Bytes of one REST request body. */
+  BODY_BYTES: 1024 * 1024,
+  /** Items in one page of any list. */
+  PAGE_SIZE_MAX: 100,
+  /** Items in one page when the caller does not say. */
+  PAGE_SIZE_DEFAULT: 25,
+  /** Attachments on one message. */
+  ATTACHMENTS_PER_MESSAGE: 10,
+  /** Members of one channel. */
+  MEMBERS_PER_CHANNEL: 10_000,
+  /** User ids in one add/remove/query call. */
+  IDS_PER_REQUEST: 100,
+  /** Users mentioned in one message. */
+  MENTIONS_PER_MESSAGE: 50,
+  /** Characters of an id (user, channel, client message id). */
+  ID_LENGTH: 128,
+  /** Characters of a display name or channel name. */
+  NAME_LENGTH: 200,
+  /** Characters of a URL (images, attachments). */
+  URL_LENGTH: 2_048,
+  /** Characters of a reaction type, e.g. an emoji or `thumbs_up`. */
+  REACTION_TYPE_LENGTH: 32,
+  /** Bytes of the JSON of a `custom` data object. */
+  CUSTOM_DATA_BYTES: 5 * 1024,
+  /** Characters of a search query. */
+  SEARCH_QUERY_LENGTH: 200,
+  /** Characters of a password. */
+  PASSWORD_LENGTH_MIN: 8,
+  PASSWORD_LENGTH_MAX: 256,
+  /** Seconds of the longest ban timeout (one year). */
+  BAN_TIMEOUT_SECONDS_MAX: 365 * 24 * 3600,
+  /** Characters of a token (JWT or refresh token). */
+  TOKEN_LENGTH: 4_096,
+} as const;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { attachment, message, reactionType } from '../entities/message';
+import { LIMITS } from '../limits';
+import { clientMessageId, customData, messageId, safeString, userId } from '../primitives';
+import { limitParam } from './query-params';
+
+const text = safeString(LIMITS.MESSAGE_TEXT_LENGTH);
+const attachments = z.array(attachment).max(LIMITS.ATTACHMENTS_PER_MESSAGE);
+const mentions = z.array(userId).max(LIMITS.MENTIONS_PER_MESSAGE);
+
+/**
+ * A new message. `client_msg_id` makes the send idempotent: sending it again returns the
+ * message stored the first time.
+ */
+export const sendMessageBody = z
+  .strictObject({
+    client_msg_id: clientMessageId,
+    text: text.optional(),
+    attachments: attachments.optional(),
+    parent_id: messageId.optional(),
+    quoted_message_id: messageId.optional(),
+    mentioned_user_ids: mentions.optional(),
+    custom: customData.optional(),
+    /** Server-side calls only: who sends it. */
+    user_id: userId.optional(),
+  })
+  .refine((m) => (m.text?.trim().length ?? 0) > 0 || (m.attachments?.length ?? 0) > 0, {
+    message: 'A message needs text or at least one attachment',
+    path: ['text'],
+  });
+export type SendMessageBody = z.infer<typeof sendMessageBody>;
+
+export const updateMessageBody = z
+  .strictObject({
+    text: text.optional(),
+    attachments: attachments.optional(),
+    mentioned_user_ids: mentions.optional(),
+    custom: customData.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' });
+export type UpdateMessageBody = z.infer<typeof updateMessageBody>;
+
+/** Pages go back with `before` and forward with `after` (message ids); the newest page without either. */
+export const listMessagesQuery = z
+  .strictObject({
+    before: messageId.optional(),
+    after: messageId.optional(),
+    limit: limitParam,
+  })
+  .refine((q) => !(q.before && q.after), { message: 'Use before or after, not both', path: ['after'] });
+export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;
+
+export const addReactionBody = z.strictObject({ type: reactionType });
+export type AddReactionBody = z.infer<typeof addReactionBody>;
+
+export const messageResponse = z.object({ message });
+export type MessageResponse = z.infer<typeof messageResponse>;
+export const messagesResponse = z.object({ messages: z.array(message), has_more: z.boolean() });
+export type MessagesResponse = z.infer<typeof messagesResponse>;
