@@ -31,6 +31,8 @@ export const LIMITS = {
   REACTION_TYPE_LENGTH: 32,
   /** Bytes of the JSON of a `custom` data object. */
   CUSTOM_DATA_BYTES: 5 * 1024,
+  /** Levels of objects and arrays in a `custom` data object (the object itself is level 1). */
+  CUSTOM_DATA_DEPTH: 32,
   /** Characters of a search query. */
   SEARCH_QUERY_LENGTH: 200,
   /** Characters of a password. */

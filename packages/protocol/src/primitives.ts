@@ -43,10 +43,16 @@ export const cid = z
     'Must be "type:id" with a known channel type',
   );
 
+/** Joins a channel type and id into a cid; throws a `TypeError` when the result is not a valid cid. */
 export function toCid(type: ChannelType, id: string): string {
-  return `${type}:${id}`;
+  const value = `${type}:${id}`;
+  if (!cid.safeParse(value).success) {
+    throw new TypeError(`Invalid channel type or id: ${JSON.stringify(type)}, ${JSON.stringify(id)}`);
+  }
+  return value;
 }
 
+/** Splits a cid into its type and id; throws a `TypeError` when it is not a valid cid. */
 export function parseCid(value: string): { type: ChannelType; id: string } {
   const result = cid.safeParse(value);
   if (!result.success) throw new TypeError(`Invalid cid: ${JSON.stringify(value)}`);
@@ -64,24 +70,45 @@ export const sequence = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const pageLimit = z.number().int().min(1).max(LIMITS.PAGE_SIZE_MAX);
 
 /**
- * Free-form data apps attach to users, channels and messages. Bounded in size, and keys that
- * could reach an object's prototype are refused.
+ * Free-form data apps attach to users, channels and messages. Bounded in size and depth, and keys
+ * that could reach an object's prototype are refused, at any depth.
+ *
+ * Keys and depth are checked on the raw input, before the record parses it: zod drops a
+ * `__proto__` key from its output (so it cannot replace the result's prototype), so a check on
+ * the parsed value would never see it and would accept the data with the key silently removed;
+ * and parsing unbounded nesting recursively overflows the stack, so depth is bounded first.
  */
-export const customData = z.record(z.string().max(64), z.json()).superRefine((value, ctx) => {
-  const bad = findForbiddenKey(value);
-  if (bad) ctx.addIssue({ code: 'custom', message: `Key "${bad}" is not allowed` });
-  if (JSON.stringify(value).length > LIMITS.CUSTOM_DATA_BYTES) {
-    ctx.addIssue({ code: 'custom', message: `Must be at most ${LIMITS.CUSTOM_DATA_BYTES} bytes of JSON` });
-  }
-});
+const utf8 = new TextEncoder();
+const customDataRecord = z
+  .record(z.string().max(64), z.json())
+  .refine((value) => utf8.encode(JSON.stringify(value)).byteLength <= LIMITS.CUSTOM_DATA_BYTES, {
+    message: `Must be at most ${LIMITS.CUSTOM_DATA_BYTES} bytes of JSON`,
+  });
+
+export const customData = z.preprocess((value: z.input<typeof customDataRecord>, ctx) => {
+  const problem = findUnsafeNesting(value, []);
+  if (problem) ctx.addIssue({ code: 'custom', input: value, ...problem });
+  return value;
+}, customDataRecord);
 export type CustomData = z.infer<typeof customData>;
 
-function findForbiddenKey(value: unknown, depth = 0): string | undefined {
-  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return key;
-    const nested = findForbiddenKey((value as Record<string, unknown>)[key], depth + 1);
+/** The first key that could reach an object's prototype, or the first object nested too deep. */
+function findUnsafeNesting(value: unknown, path: (string | number)[]): NestingProblem | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (path.length >= LIMITS.CUSTOM_DATA_DEPTH) {
+    return { path, message: `Must be nested at most ${LIMITS.CUSTOM_DATA_DEPTH} levels deep` };
+  }
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) {
+      return { path: [...path, key], message: `Key "${key}" is not allowed` };
+    }
+    const nested = findUnsafeNesting(item, [...path, key]);
     if (nested) return nested;
   }
   return undefined;
 }
+
+type NestingProblem = { path: (string | number)[]; message: string };

@@ -1,0 +1,544 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  alice,
+  channel,
+  channelState,
+  draft,
+  expectRejectedAt,
+  member,
+  message,
+  readState,
+  roundTrip,
+  unread,
+  uuid,
+} from './fixtures';
+import { LIMITS } from './limits';
+import { type EndpointName, endpoints } from './rest/endpoints';
+import { validateInput } from './wire';
+
+type Def<N extends EndpointName> = (typeof endpoints)[N];
+type Part = 'params' | 'query' | 'body';
+/**
+ * A sample request and response of one endpoint: exactly the parts the endpoint has a schema
+ * for, each typed as that schema's input. The type checker thus proves the table is covered.
+ */
+type Sample<N extends EndpointName> = {
+  [K in Part as Def<N> extends Record<K, z.ZodType> ? K : never]: Def<N> extends Record<
+    K,
+    infer S extends z.ZodType
+  >
+    ? z.input<S>
+    : never;
+} & { response: z.output<Def<N>['response']> };
+
+const msgId = uuid();
+const channelParams = { type: 'messaging', id: 'general' } as const;
+const tokens = {
+  access_token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln',
+  refresh_token: 'rt_3f9a2b7c4d5e6f708192a3b4c5d6e7f8',
+  expires_in: 900,
+  user: alice,
+};
+const members = { members: [member] };
+const one = { message };
+const page = { messages: [message], has_more: true };
+
+const samples: { [N in EndpointName]: Sample<N> } = {
+  register: {
+    body: { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell' },
+    response: tokens,
+  },
+  login: { body: { username: 'alice', password: 'correct horse battery staple' }, response: tokens },
+  refresh: { body: { refresh_token: tokens.refresh_token }, response: tokens },
+  logout: { body: { refresh_token: tokens.refresh_token }, response: { ok: true } },
+  getMe: { response: { user: alice } },
+  updateMe: {
+    body: { name: 'Alice L.', image: null, custom: { status: { emoji: '🏖️', text: 'On holiday' } } },
+    response: { user: alice },
+  },
+  queryUsers: {
+    query: { ids: 'alice,bob.smith@example', q: 'Al', limit: '20' },
+    response: { users: [alice] },
+  },
+  getUser: { params: { userId: 'bob.smith@example' }, response: { user: alice } },
+  upsertUsers: {
+    body: {
+      users: [
+        {
+          id: 'alice',
+          name: 'Alice',
+          image: 'https://cdn.example.com/a.png',
+          role: 'admin',
+          custom: { plan: 'pro' },
+        },
+        { id: 'bob' },
+      ],
+    },
+    response: { users: [alice] },
+  },
+  createChannel: {
+    body: {
+      type: 'team',
+      id: 'eng-platform',
+      name: 'Platform',
+      image: 'https://cdn.example.com/channels/platform.png',
+      members: ['alice', 'bob'],
+      custom: { jira: 'PLAT' },
+      created_by_id: 'alice',
+    },
+    response: channelState,
+  },
+  queryChannels: {
+    body: {
+      filter: {
+        type: ['messaging', 'team'],
+        members: ['alice'],
+        last_message_at: { gt: '2025-01-01T00:00:00.000Z', lt: new Date().toISOString() },
+        frozen: false,
+      },
+      sort: { last_message_at: -1 },
+      limit: 30,
+      message_limit: 0,
+      cursor: 'eyJvZmZzZXQiOjMwfQ',
+    },
+    response: { channels: [channelState], next_cursor: null },
+  },
+  getChannel: { params: channelParams, response: channelState },
+  updateChannel: {
+    params: channelParams,
+    body: { name: 'General chat', image: null, custom: { topic: 'Anything' } },
+    response: { channel },
+  },
+  deleteChannel: { params: channelParams, response: { channel } },
+  freezeChannel: { params: channelParams, response: { channel: { ...channel, frozen: true } } },
+  unfreezeChannel: { params: channelParams, response: { channel } },
+  truncateChannel: { params: channelParams, response: { channel } },
+  listMembers: { params: channelParams, response: members },
+  addMembers: { params: channelParams, body: { user_ids: ['carol', 'dave'] }, response: members },
+  removeMembers: { params: channelParams, body: { user_ids: ['dave'] }, response: members },
+  setMemberRole: {
+    params: { ...channelParams, userId: 'bob' },
+    body: { role: 'moderator' },
+    response: members,
+  },
+  muteChannel: { params: channelParams, response: members },
+  unmuteChannel: { params: channelParams, response: members },
+  banMember: {
+    params: channelParams,
+    body: { user_id: 'mallory', timeout: 3600, reason: 'Spam links' },
+    response: members,
+  },
+  unbanMember: { params: { ...channelParams, userId: 'mallory' }, response: members },
+  sendMessage: {
+    params: channelParams,
+    body: {
+      client_msg_id: `srv-${uuid()}`,
+      text: 'Deploy finished ✅',
+      attachments: [{ type: 'image', url: 'https://cdn.example.com/graph.png', width: 800, height: 600 }],
+      parent_id: msgId,
+      quoted_message_id: uuid(),
+      mentioned_user_ids: ['alice'],
+      custom: { build: 1234 },
+      user_id: 'ci-bot',
+    },
+    response: one,
+  },
+  listMessages: { params: channelParams, query: { before: msgId, limit: '50' }, response: page },
+  getMessage: { params: { id: msgId }, response: one },
+  updateMessage: {
+    params: { id: msgId },
+    body: { text: 'Deploy finished ✅ (v2)', attachments: [] },
+    response: one,
+  },
+  deleteMessage: { params: { id: msgId }, response: one },
+  pinMessage: { params: { id: msgId }, response: one },
+  unpinMessage: { params: { id: msgId }, response: one },
+  listReplies: { params: { id: msgId }, query: { after: uuid() }, response: page },
+  addReaction: { params: { id: msgId }, body: { type: '🔥' }, response: one },
+  removeReaction: { params: { id: msgId, reaction: 'thumbs_up' }, response: one },
+  markRead: { params: channelParams, body: { message_id: msgId }, response: { read: [readState] } },
+  getReadState: { params: channelParams, response: { read: [readState] } },
+  getUnread: { response: unread },
+  saveDraft: { params: channelParams, body: { text: 'Draft reply', parent_id: msgId }, response: { draft } },
+  getDraft: { params: channelParams, query: { parent_id: msgId }, response: { draft } },
+  deleteDraft: { params: channelParams, query: {}, response: { draft: null } },
+  search: {
+    query: { query: 'deploy', cid: 'messaging:general', limit: '10', cursor: 'abc' },
+    response: { results: [{ message }], next_cursor: 'next' },
+  },
+};
+
+/** Query strings arrive as text; what they parse to. */
+const coercedQueries: Partial<Record<EndpointName, unknown>> = {
+  queryUsers: { ids: ['alice', 'bob.smith@example'], q: 'Al', limit: 20 },
+  listMessages: { before: msgId, limit: 50 },
+  search: { query: 'deploy', cid: 'messaging:general', limit: 10, cursor: 'abc' },
+};
+
+const names = Object.keys(endpoints) as EndpointName[];
+const parts = names.flatMap((name) =>
+  (['params', 'query', 'body'] as const).flatMap((part) => {
+    const schema = (endpoints[name] as { [K in Part]?: z.ZodType })[part];
+    return schema ? [{ name, part, schema }] : [];
+  }),
+);
+
+describe('REST endpoints', () => {
+  it('has a sample for every endpoint, with exactly the parts it declares', () => {
+    expect(Object.keys(samples).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const declared = (['params', 'query', 'body'] as const).filter((part) => part in endpoints[name]);
+      const sampled = Object.keys(samples[name]).filter((key) => key !== 'response');
+      expect(sampled.sort(), name).toEqual(declared.sort());
+    }
+    expect(parts.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it.each(parts)('$name $part round-trips', ({ name, part, schema }) => {
+    const sample = (samples[name] as { [K in Part]?: unknown })[part];
+    const { first, second } = roundTrip(schema, sample);
+    expect(first).toEqual(part === 'query' && name in coercedQueries ? coercedQueries[name] : sample);
+    expect(second).toEqual(first);
+    expect(validateInput(schema, JSON.parse(JSON.stringify(sample)))).toEqual({ ok: true, value: first });
+  });
+
+  it.each(names)('%s response round-trips', (name) => {
+    const { response } = samples[name];
+    const schema: z.ZodType = endpoints[name].response;
+    const { first, second } = roundTrip(schema, response);
+    expect(first).toEqual(response);
+    expect(second).toEqual(first);
+  });
+
+  it.each(names)('%s has a method, a /v1 path whose {params} match its params schema, and auth', (name) => {
+    const endpoint: { path: string; params?: z.ZodType } = endpoints[name];
+    expect(endpoint.path).toMatch(/^\/v1\//);
+    const inPath = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    const inSchema = endpoint.params instanceof z.ZodObject ? Object.keys(endpoint.params.shape) : [];
+    expect(inSchema.sort()).toEqual(inPath.sort());
+  });
+
+  it('has no two endpoints on the same method and path', () => {
+    const routes = names.map((name) => `${endpoints[name].method} ${endpoints[name].path}`);
+    expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it.each(parts)('$name $part converts to JSON Schema (for the OpenAPI document)', ({ schema }) => {
+    const json = z.toJSONSchema(schema, { io: 'input' });
+    expect(json).toMatchObject({ type: 'object', additionalProperties: false });
+  });
+
+  it.each(names)('%s response converts to JSON Schema', (name) => {
+    expect(z.toJSONSchema(endpoints[name].response, { io: 'output' })).toMatchObject({ type: 'object' });
+  });
+});
+
+const { body, params, query } = {
+  body: <N extends EndpointName>(name: N) => (endpoints[name] as { body: z.ZodType }).body,
+  params: <N extends EndpointName>(name: N) => (endpoints[name] as { params: z.ZodType }).params,
+  query: <N extends EndpointName>(name: N) => (endpoints[name] as { query: z.ZodType }).query,
+};
+
+const malformedRequests: {
+  name: string;
+  schema: z.ZodType;
+  input: unknown;
+  path: (string | number)[];
+  message?: RegExp;
+}[] = [
+  {
+    name: 'register: short password',
+    schema: body('register'),
+    input: { username: 'al', password: 'short' },
+    path: ['password'],
+  },
+  {
+    name: 'register: username with a slash',
+    schema: body('register'),
+    input: { username: 'al/ice', password: 'long enough pw' },
+    path: ['username'],
+  },
+  {
+    name: 'register: __proto__ key from raw JSON',
+    schema: body('register'),
+    input: JSON.parse('{"username":"al","password":"long enough pw","__proto__":{"role":"admin"}}'),
+    path: [],
+    message: /"__proto__"/,
+  },
+  {
+    name: 'login: missing password',
+    schema: body('login'),
+    input: { username: 'alice' },
+    path: ['password'],
+  },
+  {
+    name: 'refresh: short token',
+    schema: body('refresh'),
+    input: { refresh_token: 'abc' },
+    path: ['refresh_token'],
+  },
+  {
+    name: 'updateMe: empty body',
+    schema: body('updateMe'),
+    input: {},
+    path: [],
+    message: /at least one field/,
+  },
+  {
+    name: 'updateMe: custom with __proto__',
+    schema: body('updateMe'),
+    input: JSON.parse('{"custom":{"__proto__":{"admin":true}}}'),
+    path: ['custom', '__proto__'],
+  },
+  { name: 'updateMe: name with NUL', schema: body('updateMe'), input: { name: 'A\u0000' }, path: ['name'] },
+  {
+    name: 'updateMe: javascript: image',
+    schema: body('updateMe'),
+    input: { image: 'javascript:alert(1)' },
+    path: ['image'],
+  },
+  { name: 'upsertUsers: no users', schema: body('upsertUsers'), input: { users: [] }, path: ['users'] },
+  {
+    name: 'upsertUsers: unknown role',
+    schema: body('upsertUsers'),
+    input: { users: [{ id: 'a' }, { id: 'b', role: 'root' }] },
+    path: ['users', 1, 'role'],
+  },
+  {
+    name: 'createChannel: neither id nor two members',
+    schema: body('createChannel'),
+    input: { type: 'messaging', members: ['alice'] },
+    path: ['members'],
+    message: /at least two members/,
+  },
+  {
+    name: 'createChannel: unknown type',
+    schema: body('createChannel'),
+    input: { type: 'private', id: 'x' },
+    path: ['type'],
+  },
+  {
+    name: 'createChannel: too many members',
+    schema: body('createChannel'),
+    input: {
+      type: 'team',
+      id: 'big',
+      members: Array.from({ length: LIMITS.IDS_PER_REQUEST + 1 }, (_, i) => `u${i}`),
+    },
+    path: ['members'],
+  },
+  {
+    name: 'createChannel: id with a colon',
+    schema: body('createChannel'),
+    input: { type: 'team', id: 'a:b' },
+    path: ['id'],
+  },
+  { name: 'queryChannels: limit 0', schema: body('queryChannels'), input: { limit: 0 }, path: ['limit'] },
+  { name: 'queryChannels: limit 101', schema: body('queryChannels'), input: { limit: 101 }, path: ['limit'] },
+  { name: 'queryChannels: limit 2.5', schema: body('queryChannels'), input: { limit: 2.5 }, path: ['limit'] },
+  {
+    name: 'queryChannels: limit as a string',
+    schema: body('queryChannels'),
+    input: { limit: '5' },
+    path: ['limit'],
+  },
+  {
+    name: 'queryChannels: sort by two fields',
+    schema: body('queryChannels'),
+    input: { sort: { last_message_at: -1, created_at: 1 } },
+    path: ['sort'],
+  },
+  {
+    name: 'queryChannels: sort direction 2',
+    schema: body('queryChannels'),
+    input: { sort: { created_at: 2 } },
+    path: ['sort', 'created_at'],
+  },
+  {
+    name: 'queryChannels: unknown filter',
+    schema: body('queryChannels'),
+    input: { filter: { owner: 'alice' } },
+    path: ['filter'],
+    message: /"owner"/,
+  },
+  {
+    name: 'queryChannels: bad time range',
+    schema: body('queryChannels'),
+    input: { filter: { last_message_at: { gt: 'yesterday' } } },
+    path: ['filter', 'last_message_at', 'gt'],
+  },
+  { name: 'updateChannel: empty body', schema: body('updateChannel'), input: {}, path: [] },
+  {
+    name: 'updateChannel: custom too large',
+    schema: body('updateChannel'),
+    input: { custom: { a: 'x'.repeat(LIMITS.CUSTOM_DATA_BYTES) } },
+    path: ['custom'],
+  },
+  {
+    name: 'addMembers: too many ids',
+    schema: body('addMembers'),
+    input: { user_ids: Array.from({ length: LIMITS.IDS_PER_REQUEST + 1 }, (_, i) => `u${i}`) },
+    path: ['user_ids'],
+  },
+  {
+    name: 'removeMembers: no ids',
+    schema: body('removeMembers'),
+    input: { user_ids: [] },
+    path: ['user_ids'],
+  },
+  { name: 'setMemberRole: owner', schema: body('setMemberRole'), input: { role: 'owner' }, path: ['role'] },
+  {
+    name: 'banMember: timeout 0',
+    schema: body('banMember'),
+    input: { user_id: 'm', timeout: 0 },
+    path: ['timeout'],
+  },
+  {
+    name: 'banMember: timeout over a year',
+    schema: body('banMember'),
+    input: { user_id: 'm', timeout: LIMITS.BAN_TIMEOUT_SECONDS_MAX + 1 },
+    path: ['timeout'],
+  },
+  {
+    name: 'banMember: fractional timeout',
+    schema: body('banMember'),
+    input: { user_id: 'm', timeout: 60.5 },
+    path: ['timeout'],
+  },
+  {
+    name: 'sendMessage: empty message',
+    schema: body('sendMessage'),
+    input: { client_msg_id: 'c', attachments: [] },
+    path: ['text'],
+    message: /needs text/,
+  },
+  {
+    name: 'sendMessage: oversize text',
+    schema: body('sendMessage'),
+    input: { client_msg_id: 'c', text: 'z'.repeat(LIMITS.MESSAGE_TEXT_LENGTH + 1) },
+    path: ['text'],
+  },
+  {
+    name: 'updateMessage: lone surrogate',
+    schema: body('updateMessage'),
+    input: { text: 'oops \udfff' },
+    path: ['text'],
+    message: /lone surrogates/,
+  },
+  { name: 'addReaction: empty type', schema: body('addReaction'), input: { type: '' }, path: ['type'] },
+  {
+    name: 'markRead: bad message id',
+    schema: body('markRead'),
+    input: { message_id: 'last' },
+    path: ['message_id'],
+  },
+  { name: 'saveDraft: missing text', schema: body('saveDraft'), input: {}, path: ['text'] },
+  { name: 'saveDraft: NUL in text', schema: body('saveDraft'), input: { text: '\u0000' }, path: ['text'] },
+  // params
+  {
+    name: 'channel params: unknown type',
+    schema: params('getChannel'),
+    input: { type: 'dm', id: 'a' },
+    path: ['type'],
+  },
+  {
+    name: 'channel params: id with a dot',
+    schema: params('getChannel'),
+    input: { type: 'team', id: 'a.b' },
+    path: ['id'],
+  },
+  { name: 'message params: not a uuid', schema: params('getMessage'), input: { id: '42' }, path: ['id'] },
+  {
+    name: 'removeReaction params: reaction over 32 characters',
+    schema: params('removeReaction'),
+    input: { id: uuid(), reaction: 'r'.repeat(33) },
+    path: ['reaction'],
+  },
+  {
+    name: 'setMemberRole params: bad user id',
+    schema: params('setMemberRole'),
+    input: { type: 'team', id: 'a', userId: 'bob smith' },
+    path: ['userId'],
+  },
+  // query strings
+  {
+    name: 'listMessages: limit "abc"',
+    schema: query('listMessages'),
+    input: { limit: 'abc' },
+    path: ['limit'],
+  },
+  {
+    name: 'listMessages: limit "-5"',
+    schema: query('listMessages'),
+    input: { limit: '-5' },
+    path: ['limit'],
+  },
+  {
+    name: 'listMessages: limit "1.5"',
+    schema: query('listMessages'),
+    input: { limit: '1.5' },
+    path: ['limit'],
+  },
+  {
+    name: 'listMessages: limit "1e20"',
+    schema: query('listMessages'),
+    input: { limit: '1e20' },
+    path: ['limit'],
+  },
+  { name: 'listMessages: limit ""', schema: query('listMessages'), input: { limit: '' }, path: ['limit'] },
+  {
+    name: 'listMessages: before and after',
+    schema: query('listMessages'),
+    input: { before: uuid(), after: uuid() },
+    path: ['after'],
+  },
+  {
+    name: 'listReplies: bad before',
+    schema: query('listReplies'),
+    input: { before: 'yesterday' },
+    path: ['before'],
+  },
+  {
+    name: 'listMessages: unknown parameter',
+    schema: query('listMessages'),
+    input: { offset: '10' },
+    path: [],
+  },
+  {
+    name: 'queryUsers: too many ids',
+    schema: query('queryUsers'),
+    input: { ids: Array.from({ length: LIMITS.IDS_PER_REQUEST + 1 }, (_, i) => `u${i}`).join(',') },
+    path: ['ids'],
+  },
+  {
+    name: 'queryUsers: a bad id in the list',
+    schema: query('queryUsers'),
+    input: { ids: 'a,b c' },
+    path: ['ids', 1],
+  },
+  { name: 'search: empty query', schema: query('search'), input: { query: '' }, path: ['query'] },
+  { name: 'search: bad cid', schema: query('search'), input: { query: 'x', cid: 'general' }, path: ['cid'] },
+  {
+    name: 'getDraft: bad parent_id',
+    schema: query('getDraft'),
+    input: { parent_id: 'root' },
+    path: ['parent_id'],
+  },
+];
+
+describe('REST validation rejects malformed requests with the exact issue path', () => {
+  it('covers at least 40 distinct cases', () => {
+    expect(new Set(malformedRequests.map((c) => c.name)).size).toBe(malformedRequests.length);
+    expect(malformedRequests.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(malformedRequests)('$name', ({ schema, input, path, message }) => {
+    expectRejectedAt(validateInput(schema, input), path, message);
+  });
+
+  it('coerces query-string text to numbers and lists', () => {
+    expect(validateInput(query('queryUsers'), { ids: '' })).toEqual({ ok: true, value: { ids: [] } });
+    expect(validateInput(query('listMessages'), {})).toEqual({ ok: true, value: {} });
+  });
+});
