@@ -1,0 +1,18 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = performance.now();
+const pg = await PGlite.create();
+console.log('cold memory', performance.now() - t);
+const r = await pg.query("select 1::int8 as a, 9007199254740993::int8 as b, now() as c, '{a,b}'::text[] as d, pg_advisory_xact_lock(1) as e, version() v");
+console.log(r.rows, r.fields);
+t = performance.now();
+const blob = await pg.dumpDataDir('none');
+console.log('dump', performance.now() - t, blob.size, blob.constructor.name);
+const blobgz = await pg.dumpDataDir('gzip');
+console.log('dumpgz', performance.now() - t, blobgz.size);
+await pg.close();
+t = performance.now();
+const pg2 = await PGlite.create({ loadDataDir: blob });
+console.log('from snapshot', performance.now() - t);
+t = performance.now();
+const pg3 = await PGlite.create({ loadDataDir: blobgz });
+console.log('from snapshot gz', performance.now() - t);

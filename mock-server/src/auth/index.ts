@@ -1,0 +1,24 @@
+export { ACCESS_TOKEN_TTL_SECONDS, createAccessToken } from './access-token';
+export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type TakeResult,
+} from './login-rate-limit';
+export { dummyVerifyPassword, hashPassword, verifyPassword } from './passwords';
+export {
+  type IssuedRefreshToken,
+  issueRefreshToken,
+  REFRESH_TOKEN_TTL_SECONDS,
+  type RotatedRefreshToken,
+  revokeRefreshToken,
+  rotateRefreshToken,
+} from './refresh-tokens';
+export {
+  CLOCK_TOLERANCE_SECONDS,
+  createServerToken,
+  createUserToken,
+  type TokenOptions,
+  type VerifiedToken,
+  verifyToken,
+} from './tokens';

@@ -1,0 +1,96 @@
+import type { ChannelType } from '@chat/protocol';
+import type { ChannelRow, MemberRow } from '../store/schema';
+import type { Actor, Db } from './actor';
+import { ChatError, notFound } from './errors';
+import { type Action, authorize, type ChannelStanding, can } from './permissions';
+
+export interface ChannelAccess {
+  channel: ChannelRow;
+  /** External id of the creator, for the wire. */
+  createdBy: string | null;
+  cid: string;
+  membership: MemberRow | null;
+  standing: ChannelStanding;
+  banned: boolean;
+}
+
+/** Actions a banned member may not take. */
+const BANNED_FROM: ReadonlySet<Action> = new Set(['send', 'react', 'typing', 'pin', 'read', 'mark_read']);
+
+/** Loads a live channel of the actor's app with the actor's standing in it; 404 if absent. */
+export async function loadChannel(
+  db: Db,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+): Promise<ChannelAccess> {
+  const row = await db
+    .selectFrom('channels')
+    .leftJoin('app_users as creator', 'creator.id', 'channels.created_by')
+    .selectAll('channels')
+    .select('creator.external_id as created_by_external')
+    .where('channels.app_id', '=', actor.appId)
+    .where('channels.type', '=', type)
+    .where('channels.external_id', '=', id)
+    .where('channels.deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw notFound('Channel');
+  const { created_by_external, ...channel } = row;
+  return withMembership(db, actor, channel, created_by_external);
+}
+
+/** Same as `loadChannel` for a channel found by its internal id (e.g. from a message). */
+export async function loadChannelById(db: Db, actor: Actor, channelId: string): Promise<ChannelAccess> {
+  const row = await db
+    .selectFrom('channels')
+    .leftJoin('app_users as creator', 'creator.id', 'channels.created_by')
+    .selectAll('channels')
+    .select('creator.external_id as created_by_external')
+    .where('channels.app_id', '=', actor.appId)
+    .where('channels.id', '=', channelId)
+    .where('channels.deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw notFound('Channel');
+  const { created_by_external, ...channel } = row;
+  return withMembership(db, actor, channel, created_by_external);
+}
+
+async function withMembership(
+  db: Db,
+  actor: Actor,
+  channel: ChannelRow,
+  createdBy: string | null,
+): Promise<ChannelAccess> {
+  const membership = actor.userId
+    ? ((await db
+        .selectFrom('channel_members')
+        .selectAll()
+        .where('app_id', '=', actor.appId)
+        .where('channel_id', '=', channel.id)
+        .where('app_user_id', '=', actor.userId)
+        .executeTakeFirst()) ?? null)
+    : null;
+  const banned =
+    !!membership?.is_banned && (!membership.ban_expires_at || membership.ban_expires_at > new Date());
+  return {
+    channel,
+    createdBy,
+    cid: `${channel.type}:${channel.external_id}`,
+    membership,
+    standing: membership?.role ?? 'none',
+    banned,
+  };
+}
+
+/**
+ * Throws unless the actor may take `action` in the channel. A channel the actor may not read
+ * answers 404, so private conversations are never confirmed to exist.
+ */
+export function requireAccess(actor: Actor, access: ChannelAccess, action: Action): void {
+  const type = access.channel.type;
+  if (!can(actor, type, access.standing, 'read')) throw notFound('Channel');
+  if (access.banned && BANNED_FROM.has(action) && !actor.server) {
+    throw new ChatError('user_banned', 'You are banned from this channel');
+  }
+  authorize(actor, type, access.standing, action);
+}

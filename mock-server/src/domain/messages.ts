@@ -1,0 +1,443 @@
+import {
+  type ChannelType,
+  type EventOf,
+  LIMITS,
+  type ListMessagesQuery,
+  type Message,
+  type MessagesResponse,
+  type SendMessageBody,
+  type UpdateMessageBody,
+} from '@chat/protocol';
+import { sql } from 'kysely';
+import type { MessageRow } from '../store/schema';
+import type { Actor, Db } from './actor';
+import { type ChannelAccess, loadChannel, requireAccess } from './channel-access';
+import { bumpSeq, recordChannelEvent } from './channel-events';
+import type { DomainDeps } from './deps';
+import { ChatError, forbidden } from './errors';
+import { loadMessage, messageView } from './message-access';
+import { requireUsers } from './users';
+import { toMessages } from './views';
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Sends a message. Idempotent by (user, client_msg_id): a repeat, even a concurrent one, returns
+ * the message stored first and produces no second event.
+ */
+export async function sendMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+  body: SendMessageBody,
+): Promise<{ message: Message; created: boolean }> {
+  const { db } = deps;
+  const access = await loadChannel(db, actor, type, id);
+  const senderId = await resolveSender(db, actor, body);
+  const sender = actor.server ? { ...actor, userId: senderId, server: false } : actor;
+  const senderAccess = actor.server ? await loadChannel(db, sender, type, id) : access;
+
+  const original = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+  if (original) return { message: await existingView(db, actor, original), created: false };
+
+  if (!actor.server) requireAccess(actor, access, 'send');
+  else if (senderAccess.banned) throw new ChatError('user_banned', 'The sender is banned from this channel');
+  if (access.channel.is_frozen && !actor.server)
+    throw new ChatError('channel_frozen', 'The channel is frozen');
+
+  if (body.parent_id) await requireSameChannel(db, actor.appId, access, body.parent_id, 'parent_id', true);
+  if (body.quoted_message_id)
+    await requireSameChannel(db, actor.appId, access, body.quoted_message_id, 'quoted_message_id', false);
+  if (body.mentioned_user_ids?.length)
+    await requireUsers(db, actor.appId, body.mentioned_user_ids, 'mentioned_user_ids');
+
+  let event: EventOf<'message.new'>;
+  try {
+    event = await db.transaction().execute((tx) => insertMessage(tx, actor, access, senderId, body));
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    const winner = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+    if (!winner) throw error;
+    return { message: await existingView(db, actor, winner), created: false };
+  }
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  return { message: event.message, created: true };
+}
+
+/**
+ * One transaction: take the channel's next seq, store the message and its attachments, bump
+ * the channel, the other members' unread counts and the thread's reply count, log the event.
+ */
+async function insertMessage(
+  tx: Db,
+  actor: Actor,
+  access: ChannelAccess,
+  senderId: string,
+  body: SendMessageBody,
+): Promise<EventOf<'message.new'>> {
+  const channelId = access.channel.id;
+  const seq = await bumpSeq(tx, actor.appId, channelId);
+  const now = new Date();
+  const row = await tx
+    .insertInto('messages')
+    .values({
+      app_id: actor.appId,
+      channel_id: channelId,
+      app_user_id: senderId,
+      seq,
+      client_msg_id: body.client_msg_id,
+      text: body.text ?? '',
+      mentioned_user_ids: [...new Set(body.mentioned_user_ids ?? [])],
+      parent_id: body.parent_id ?? null,
+      quoted_message_id: body.quoted_message_id ?? null,
+      custom: JSON.stringify(body.custom ?? {}),
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (body.attachments?.length) {
+    await tx
+      .insertInto('message_attachments')
+      .values(
+        body.attachments.map((a, position) => ({
+          app_id: actor.appId,
+          message_id: row.id,
+          position,
+          type: a.type,
+          url: a.url,
+          name: a.name ?? null,
+          mime_type: a.mime_type ?? null,
+          file_size: a.file_size ?? null,
+          width: a.width ?? null,
+          height: a.height ?? null,
+          thumb_url: a.thumb_url ?? null,
+        })),
+      )
+      .execute();
+  }
+  if (row.parent_id) {
+    // Thread replies count on their root; they do not move the channel or its unread counts.
+    await tx
+      .updateTable('messages')
+      .set({ reply_count: sql`reply_count + 1` })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', row.parent_id)
+      .execute();
+  } else {
+    await tx
+      .updateTable('channels')
+      .set({ last_message_at: now })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', channelId)
+      .execute();
+    await tx
+      .updateTable('channel_members')
+      .set({ unread_count: sql`unread_count + 1` })
+      .where('app_id', '=', actor.appId)
+      .where('channel_id', '=', channelId)
+      .where('app_user_id', '!=', senderId)
+      .execute();
+  }
+  const viewer = { ...actor, userId: senderId };
+  const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, viewer.userId);
+  const event = {
+    type: 'message.new' as const,
+    cid: access.cid,
+    seq,
+    created_at: now.toISOString(),
+    message: message!,
+  };
+  await recordChannelEvent(tx, actor.appId, channelId, event);
+  return event;
+}
+
+async function resolveSender(db: Db, actor: Actor, body: SendMessageBody): Promise<string> {
+  if (!actor.server) {
+    if (body.user_id !== undefined && body.user_id !== actor.externalId) {
+      throw forbidden('Only server-side calls may send as another user');
+    }
+    return actor.userId!;
+  }
+  if (!body.user_id) {
+    throw new ChatError('validation_failed', 'Server-side sends must give user_id', {
+      issues: [{ path: ['user_id'], message: 'Required for server-side calls' }],
+    });
+  }
+  const [user] = await requireUsers(db, actor.appId, [body.user_id], 'user_id');
+  return user!.id;
+}
+
+async function findByClientId(db: Db, appId: string, userId: string, clientMsgId: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('app_id', '=', appId)
+    .where('app_user_id', '=', userId)
+    .where('client_msg_id', '=', clientMsgId)
+    .executeTakeFirst();
+}
+
+async function existingView(db: Db, actor: Actor, row: MessageRow): Promise<Message> {
+  const channel = await db
+    .selectFrom('channels')
+    .select(['type', 'external_id'])
+    .where('app_id', '=', actor.appId)
+    .where('id', '=', row.channel_id)
+    .executeTakeFirstOrThrow();
+  const [message] = await toMessages(
+    db,
+    actor.appId,
+    [row],
+    () => `${channel.type}:${channel.external_id}`,
+    actor.userId,
+  );
+  return message!;
+}
+
+async function requireSameChannel(
+  db: Db,
+  appId: string,
+  access: ChannelAccess,
+  messageId: string,
+  field: string,
+  mustBeTopLevel: boolean,
+): Promise<void> {
+  const row = await db
+    .selectFrom('messages')
+    .select(['id', 'parent_id', 'is_deleted'])
+    .where('app_id', '=', appId)
+    .where('channel_id', '=', access.channel.id)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  const problem = !row
+    ? 'No such message in this channel'
+    : mustBeTopLevel && row.parent_id
+      ? 'Replies cannot have replies: use the thread root'
+      : row.is_deleted && mustBeTopLevel
+        ? 'Cannot reply to a deleted message'
+        : null;
+  if (problem)
+    throw new ChatError('validation_failed', problem, { issues: [{ path: [field], message: problem }] });
+}
+
+export async function getMessage(deps: DomainDeps, actor: Actor, messageId: string): Promise<Message> {
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  return messageView(deps.db, actor, access, row);
+}
+
+/**
+ * A page of a channel's top-level messages (or of one thread), oldest first. Cursors are message
+ * ids; pages are cut by seq, so messages arriving meanwhile never shift a page.
+ */
+async function pageMessages(
+  db: Db,
+  actor: Actor,
+  access: ChannelAccess,
+  query: ListMessagesQuery,
+  parentId: string | null,
+): Promise<MessagesResponse> {
+  const limit = query.limit ?? LIMITS.PAGE_SIZE_DEFAULT;
+  let q = db
+    .selectFrom('messages')
+    .selectAll()
+    .where('app_id', '=', actor.appId)
+    .where('channel_id', '=', access.channel.id);
+  q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
+  if (access.channel.truncated_at) q = q.where('created_at', '>', access.channel.truncated_at);
+  const cursorId = query.before ?? query.after;
+  if (cursorId) {
+    const cursor = await db
+      .selectFrom('messages')
+      .select('seq')
+      .where('app_id', '=', actor.appId)
+      .where('channel_id', '=', access.channel.id)
+      .where('id', '=', cursorId)
+      .executeTakeFirst();
+    if (!cursor) {
+      const field = query.before ? 'before' : 'after';
+      throw new ChatError('validation_failed', 'Cursor message not found in this channel', {
+        issues: [{ path: [field], message: 'No such message in this channel' }],
+      });
+    }
+    q = q.where('seq', query.before ? '<' : '>', Number(cursor.seq));
+  }
+  const newestFirst = !query.after;
+  const rows = await q
+    .orderBy('seq', newestFirst ? 'desc' : 'asc')
+    .limit(limit + 1)
+    .execute();
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (newestFirst) page.reverse();
+  return {
+    messages: await toMessages(db, actor.appId, page, () => access.cid, actor.userId),
+    has_more: hasMore,
+  };
+}
+
+export async function listMessages(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+  query: ListMessagesQuery,
+): Promise<MessagesResponse> {
+  const access = await loadChannel(deps.db, actor, type, id);
+  requireAccess(actor, access, 'read');
+  return pageMessages(deps.db, actor, access, query, null);
+}
+
+export async function listReplies(
+  deps: DomainDeps,
+  actor: Actor,
+  parentId: string,
+  query: ListMessagesQuery,
+): Promise<MessagesResponse> {
+  const { access } = await loadMessage(deps.db, actor, parentId, 'read');
+  return pageMessages(deps.db, actor, access, query, parentId);
+}
+
+/** Applies a change to a message and records the event it produces, in one transaction. */
+async function changeMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  access: ChannelAccess,
+  messageId: string,
+  set: Record<string, unknown>,
+  type: 'message.updated' | 'message.deleted',
+  attachments?: SendMessageBody['attachments'],
+): Promise<Message> {
+  const event = await deps.db.transaction().execute(async (tx) => {
+    const seq = await bumpSeq(tx, actor.appId, access.channel.id);
+    const row = await tx
+      .updateTable('messages')
+      .set({ ...set, updated_at: new Date() })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', messageId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (attachments) {
+      await tx
+        .deleteFrom('message_attachments')
+        .where('app_id', '=', actor.appId)
+        .where('message_id', '=', messageId)
+        .execute();
+      if (attachments.length) {
+        await tx
+          .insertInto('message_attachments')
+          .values(
+            attachments.map((a, position) => ({
+              app_id: actor.appId,
+              message_id: messageId,
+              position,
+              type: a.type,
+              url: a.url,
+              name: a.name ?? null,
+              mime_type: a.mime_type ?? null,
+              file_size: a.file_size ?? null,
+              width: a.width ?? null,
+              height: a.height ?? null,
+              thumb_url: a.thumb_url ?? null,
+            })),
+          )
+          .execute();
+      }
+    }
+    const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, actor.userId);
+    const event = { type, cid: access.cid, seq, created_at: new Date().toISOString(), message: message! };
+    await recordChannelEvent(tx, actor.appId, access.channel.id, event);
+    return event;
+  });
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  return event.message;
+}
+
+/** Edits a message: its author only (or a server-side call). */
+export async function updateMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  messageId: string,
+  body: UpdateMessageBody,
+): Promise<Message> {
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  if (!actor.server) {
+    if (row.app_user_id !== actor.userId) throw forbidden('Only the author may edit a message');
+    if (access.banned) throw new ChatError('user_banned', 'You are banned from this channel');
+  }
+  if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot be edited');
+  const text = body.text ?? row.text;
+  const hasAttachments = body.attachments
+    ? body.attachments.length > 0
+    : await hasAnyAttachment(deps.db, actor.appId, row.id);
+  if (text.trim().length === 0 && !hasAttachments) {
+    throw new ChatError('validation_failed', 'A message needs text or at least one attachment', {
+      issues: [{ path: ['text'], message: 'A message needs text or at least one attachment' }],
+    });
+  }
+  if (body.mentioned_user_ids?.length)
+    await requireUsers(deps.db, actor.appId, body.mentioned_user_ids, 'mentioned_user_ids');
+  return changeMessage(
+    deps,
+    actor,
+    access,
+    row.id,
+    {
+      ...(body.text !== undefined && { text: body.text }),
+      ...(body.mentioned_user_ids !== undefined && {
+        mentioned_user_ids: [...new Set(body.mentioned_user_ids)],
+      }),
+      ...(body.custom !== undefined && { custom: JSON.stringify(body.custom) }),
+      edited_at: new Date(),
+    },
+    'message.updated',
+    body.attachments,
+  );
+}
+
+async function hasAnyAttachment(db: Db, appId: string, messageId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('message_attachments')
+    .select('id')
+    .where('app_id', '=', appId)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Soft-deletes a message: its author, or a moderator of the channel. Deleting twice is a no-op. */
+export async function deleteMessage(deps: DomainDeps, actor: Actor, messageId: string): Promise<Message> {
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  if (row.app_user_id !== actor.userId) requireAccess(actor, access, 'delete_any_message');
+  if (row.is_deleted) return messageView(deps.db, actor, access, row);
+  return changeMessage(
+    deps,
+    actor,
+    access,
+    row.id,
+    { is_deleted: true, deleted_at: new Date() },
+    'message.deleted',
+  );
+}
+
+export async function setPinned(
+  deps: DomainDeps,
+  actor: Actor,
+  messageId: string,
+  pinned: boolean,
+): Promise<Message> {
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'pin');
+  if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot be pinned');
+  if (row.is_pinned === pinned) return messageView(deps.db, actor, access, row);
+  return changeMessage(
+    deps,
+    actor,
+    access,
+    row.id,
+    pinned
+      ? { is_pinned: true, pinned_at: new Date(), pinned_by: actor.userId }
+      : { is_pinned: false, pinned_at: null, pinned_by: null },
+    'message.updated',
+  );
+}

@@ -1,0 +1,49 @@
+import { LIMITS } from '@chat/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Accounts } from '../domain/accounts';
+import type { Db } from '../domain/actor';
+import type { Publish } from '../domain/deps';
+import { registerErrorHandling } from './errors';
+import { createHandlers } from './handlers';
+import { buildOpenApiDocument } from './openapi';
+import { registerRoutes } from './routes';
+
+export interface HttpAppOptions {
+  db: Db;
+  publish: Publish;
+  logger: Logger;
+  version: string;
+  /** Answers /readyz: false while starting or draining. */
+  isReady: () => boolean;
+}
+
+/** The REST half of the server: routes from the protocol table, health probes, OpenAPI. */
+export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: LIMITS.BODY_BYTES,
+    // Rejects bodies that would reach an object's prototype instead of silently dropping keys.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    trustProxy: false,
+  });
+  registerErrorHandling(app);
+
+  const openApi = buildOpenApiDocument(options.version);
+  app.get('/v1/openapi.json', async () => openApi);
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    if (!options.isReady()) return reply.status(503).send({ ok: false });
+    await options.db.selectFrom('applications').select('id').limit(1).execute();
+    return { ok: true };
+  });
+
+  const handlers = createHandlers({
+    db: options.db,
+    publish: options.publish,
+    accounts: new Accounts(options.db),
+  });
+  registerRoutes(app, options.db, handlers);
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { EndpointAuth } from '@chat/protocol';
+import type { FastifyRequest } from 'fastify';
+import { verifyToken } from '../auth';
+import type { Actor, Db } from '../domain/actor';
+import { ChatError } from '../domain/errors';
+import { ensureUser } from '../domain/users';
+import type { AppRow } from '../store/schema';
+
+/** The application named by the request's api key (`X-Api-Key` header or `api_key` query). */
+export async function resolveApp(db: Db, request: FastifyRequest): Promise<AppRow> {
+  const header = request.headers['x-api-key'];
+  const query = (request.query as Record<string, unknown> | undefined)?.api_key;
+  const apiKey = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
+  if (!apiKey) throw new ChatError('invalid_api_key', 'Missing api key: send X-Api-Key or ?api_key=');
+  if (apiKey.length > 256) throw new ChatError('invalid_api_key', 'Unknown api key');
+  const app = await db
+    .selectFrom('applications')
+    .selectAll()
+    .where('api_key', '=', apiKey)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
+  if (!app) throw new ChatError('invalid_api_key', 'Unknown api key');
+  return app;
+}
+
+/** Turns the bearer token into an actor of `app`, as the endpoint's `auth` level demands. */
+export async function authenticate(
+  db: Db,
+  app: AppRow,
+  request: FastifyRequest,
+  level: EndpointAuth,
+): Promise<Actor | null> {
+  if (level === 'public') return null;
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header) : null;
+  if (!match) throw new ChatError('unauthenticated', 'Missing token: send Authorization: Bearer <token>');
+  const verified = await verifyToken(app.api_secret, match[1]!);
+  if (verified.server) {
+    return { appId: app.id, userId: null, externalId: null, role: 'admin', server: true };
+  }
+  if (level === 'server') throw new ChatError('forbidden', 'This endpoint needs a server-side token');
+  const user = await ensureUser(db, app.id, verified.userId!);
+  return {
+    appId: app.id,
+    userId: user.id,
+    externalId: user.external_id,
+    role: user.user_type,
+    server: false,
+  };
+}

@@ -1,0 +1,39 @@
+import { type ErrorBody, makeError } from '@chat/protocol';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ChatError } from '../domain/errors';
+
+/** Maps anything thrown while serving a request to the protocol's one error shape. */
+export function toErrorBody(error: unknown): ErrorBody {
+  if (error instanceof ChatError) return error.body;
+  const e = error as Partial<FastifyError> & { statusCode?: number };
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return makeError('payload_too_large', 'The request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return makeError('validation_failed', 'Send the body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return makeError('validation_failed', 'The JSON body is empty');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return makeError('validation_failed', 'The body is not valid JSON');
+  }
+  if (error instanceof SyntaxError || (e.statusCode === 400 && /JSON|prototype/i.test(e.message ?? ''))) {
+    return makeError('validation_failed', `The body is not acceptable JSON: ${e.message}`);
+  }
+  return makeError('internal', 'Internal server error');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const body = toErrorBody(error);
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (body.code === 'rate_limited' && body.details?.retry_after_ms !== undefined) {
+      reply.header('retry-after', Math.ceil(body.details.retry_after_ms / 1000));
+    }
+    reply.status(body.status).send({ error: body });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send({ error: makeError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`) });
+  });
+}

@@ -1,0 +1,151 @@
+import type { EndpointName, EndpointResponse, endpoints } from '@chat/protocol';
+import type { z } from 'zod';
+import type { Accounts } from '../domain/accounts';
+import type { Actor } from '../domain/actor';
+import * as channels from '../domain/channels';
+import type { DomainDeps } from '../domain/deps';
+import * as drafts from '../domain/drafts';
+import * as members from '../domain/members';
+import * as messages from '../domain/messages';
+import * as reactions from '../domain/reactions';
+import * as reads from '../domain/reads';
+import { searchMessages } from '../domain/search';
+import * as users from '../domain/users';
+import type { AppRow } from '../store/schema';
+
+type Def<N extends EndpointName> = (typeof endpoints)[N];
+type Part<N extends EndpointName, K extends 'params' | 'query' | 'body'> =
+  Def<N> extends Record<K, z.ZodType> ? z.infer<Def<N>[K]> : undefined;
+
+/** What a handler gets: everything already authenticated and validated. */
+export interface HandlerContext<N extends EndpointName> {
+  app: AppRow;
+  /** Null only on `public` endpoints. */
+  actor: Def<N>['auth'] extends 'public' ? null : Actor;
+  params: Part<N, 'params'>;
+  query: Part<N, 'query'>;
+  body: Part<N, 'body'>;
+  ip: string;
+}
+
+export interface HandlerServices extends DomainDeps {
+  accounts: Accounts;
+}
+
+export type Handlers = {
+  [N in EndpointName]: (ctx: HandlerContext<N>) => Promise<EndpointResponse<N>>;
+};
+
+/**
+ * Each REST endpoint of the protocol table, mapped to the domain call that serves it. The
+ * mapped type makes a missing endpoint a compile error.
+ */
+export function createHandlers(s: HandlerServices): Handlers {
+  const { db } = s;
+  return {
+    register: ({ app, body }) => s.accounts.register(app, body),
+    login: ({ app, body, ip }) => s.accounts.login(app, body, ip),
+    refresh: ({ app, body }) => s.accounts.refresh(app, body.refresh_token),
+    logout: async ({ app, body }) => {
+      await s.accounts.logout(app, body.refresh_token);
+      return { ok: true as const };
+    },
+
+    getMe: async ({ actor }) => ({ user: await users.getSelf(db, actor) }),
+    updateMe: async ({ actor, body }) => ({ user: await users.updateSelf(db, actor, body) }),
+    queryUsers: async ({ actor, query }) => ({ users: await users.queryUsers(db, actor, query) }),
+    getUser: async ({ actor, params }) => ({ user: await users.getUser(db, actor, params.userId) }),
+    upsertUsers: async ({ actor, body }) => ({ users: await users.upsertUsers(db, actor, body.users) }),
+
+    createChannel: async ({ actor, body }) => (await channels.createChannel(s, actor, body)).state,
+    queryChannels: ({ actor, body }) => channels.queryChannels(s, actor, body),
+    getChannel: ({ actor, params }) => channels.getChannel(s, actor, params.type, params.id),
+    updateChannel: async ({ actor, params, body }) => ({
+      channel: await channels.updateChannel(s, actor, params.type, params.id, body),
+    }),
+    deleteChannel: async ({ actor, params }) => ({
+      channel: await channels.deleteChannel(s, actor, params.type, params.id),
+    }),
+    freezeChannel: async ({ actor, params }) => ({
+      channel: await channels.setFrozen(s, actor, params.type, params.id, true),
+    }),
+    unfreezeChannel: async ({ actor, params }) => ({
+      channel: await channels.setFrozen(s, actor, params.type, params.id, false),
+    }),
+    truncateChannel: async ({ actor, params }) => ({
+      channel: await channels.truncateChannel(s, actor, params.type, params.id),
+    }),
+
+    listMembers: async ({ actor, params }) => ({
+      members: await members.listMembers(s, actor, params.type, params.id),
+    }),
+    addMembers: async ({ actor, params, body }) => ({
+      members: await members.addMembers(s, actor, params.type, params.id, body.user_ids),
+    }),
+    removeMembers: async ({ actor, params, body }) => ({
+      members: await members.removeMembers(s, actor, params.type, params.id, body.user_ids),
+    }),
+    setMemberRole: async ({ actor, params, body }) => ({
+      members: await members.setMemberRole(s, actor, params.type, params.id, params.userId, body.role),
+    }),
+    muteChannel: async ({ actor, params }) => ({
+      members: await members.setMuted(s, actor, params.type, params.id, true),
+    }),
+    unmuteChannel: async ({ actor, params }) => ({
+      members: await members.setMuted(s, actor, params.type, params.id, false),
+    }),
+    banMember: async ({ actor, params, body }) => ({
+      members: await members.banMember(s, actor, params.type, params.id, body),
+    }),
+    unbanMember: async ({ actor, params }) => ({
+      members: await members.unbanMember(s, actor, params.type, params.id, params.userId),
+    }),
+
+    sendMessage: async ({ actor, params, body }) => ({
+      message: (await messages.sendMessage(s, actor, params.type, params.id, body)).message,
+    }),
+    listMessages: ({ actor, params, query }) =>
+      messages.listMessages(s, actor, params.type, params.id, query),
+    getMessage: async ({ actor, params }) => ({ message: await messages.getMessage(s, actor, params.id) }),
+    updateMessage: async ({ actor, params, body }) => ({
+      message: await messages.updateMessage(s, actor, params.id, body),
+    }),
+    deleteMessage: async ({ actor, params }) => ({
+      message: await messages.deleteMessage(s, actor, params.id),
+    }),
+    pinMessage: async ({ actor, params }) => ({
+      message: await messages.setPinned(s, actor, params.id, true),
+    }),
+    unpinMessage: async ({ actor, params }) => ({
+      message: await messages.setPinned(s, actor, params.id, false),
+    }),
+    listReplies: ({ actor, params, query }) => messages.listReplies(s, actor, params.id, query),
+    addReaction: async ({ actor, params, body }) => ({
+      message: await reactions.setReaction(s, actor, params.id, body.type, true),
+    }),
+    removeReaction: async ({ actor, params }) => ({
+      message: await reactions.setReaction(s, actor, params.id, params.reaction, false),
+    }),
+
+    markRead: async ({ actor, params, body }) => ({
+      read: [await reads.markRead(s, actor, params.type, params.id, body.message_id)],
+    }),
+    getReadState: async ({ actor, params }) => ({
+      read: await reads.getReadState(s, actor, params.type, params.id),
+    }),
+    getUnread: ({ actor }) => reads.getUnread(s, actor),
+
+    saveDraft: async ({ actor, params, body }) => ({
+      draft: await drafts.saveDraft(s, actor, params.type, params.id, body.text, body.parent_id),
+    }),
+    getDraft: async ({ actor, params, query }) => ({
+      draft: await drafts.getDraft(s, actor, params.type, params.id, query.parent_id),
+    }),
+    deleteDraft: async ({ actor, params, query }) => {
+      await drafts.deleteDraft(s, actor, params.type, params.id, query.parent_id);
+      return { draft: null };
+    },
+
+    search: ({ actor, query }) => searchMessages(s, actor, query),
+  };
+}

@@ -1,0 +1,60 @@
+import { type Endpoint, type EndpointName, endpoints, validateInput } from '@chat/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Db } from '../domain/actor';
+import { ChatError } from '../domain/errors';
+import { authenticate, resolveApp } from './authenticate';
+import type { Handlers } from './handlers';
+
+/** `/v1/channels/{type}/{id}` → `/v1/channels/:type/:id` */
+const toFastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+function validated(schema: Endpoint['params'], value: unknown, where: 'params' | 'query' | 'body') {
+  if (!schema) return undefined;
+  const result = validateInput(schema, value ?? (where === 'body' ? undefined : {}), where);
+  if (!result.ok) {
+    throw new ChatError(result.error.code, result.error.message, {
+      ...result.error.details,
+      location: where,
+    });
+  }
+  return result.value;
+}
+
+/** The query string without `api_key`, which identifies the app rather than the request. */
+function queryOf(request: FastifyRequest): Record<string, unknown> {
+  const { api_key: _, ...rest } = (request.query ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
+/**
+ * Registers every endpoint of the protocol's table: api key → token → params, query and body
+ * validated with the endpoint's schemas → handler. Nothing reaches a handler unchecked.
+ */
+export function registerRoutes(app: FastifyInstance, db: Db, handlers: Handlers): void {
+  for (const [name, endpoint] of Object.entries(endpoints) as [EndpointName, Endpoint][]) {
+    const handler = handlers[name] as (ctx: unknown) => Promise<unknown>;
+    app.route({
+      method: endpoint.method,
+      url: toFastifyPath(endpoint.path),
+      handler: async (request, reply) => {
+        const application = await resolveApp(db, request);
+        const actor = await authenticate(db, application, request, endpoint.auth);
+        const params = validated(endpoint.params, request.params, 'params');
+        const query = validated(endpoint.query, queryOf(request), 'query');
+        if (!endpoint.query && Object.keys(queryOf(request)).length > 0) {
+          throw new ChatError('validation_failed', 'This endpoint takes no query parameters', {
+            issues: Object.keys(queryOf(request)).map((k) => ({
+              path: [k],
+              message: 'Unknown query parameter',
+            })),
+            location: 'query',
+          });
+        }
+        const body = endpoint.body ? validated(endpoint.body, request.body, 'body') : undefined;
+        const result = await handler({ app: application, actor, params, query, body, ip: request.ip });
+        reply.status(endpoint.status ?? 200);
+        return result;
+      },
+    });
+  }
+}

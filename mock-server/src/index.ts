@@ -1,0 +1,10 @@
+export { createServerToken, createUserToken, type TokenOptions, verifyToken } from './auth';
+export { loadConfig, type ServerConfig } from './config';
+export type { Actor } from './domain/actor';
+export type { PublishedEvent } from './domain/deps';
+export { ChatError } from './domain/errors';
+export { ACTIONS, type Action, can, PERMISSIONS } from './domain/permissions';
+export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS, type DemoCredentials } from './seed';
+export { type ChatServer, type ChatServerOptions, createChatServer } from './server';
+export { openStore, type Store } from './store/database';
+export { VERSION } from './version';

@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import { migrate } from './migrate';
+import { createPGlite, pgliteKysely } from './pglite';
+import { assertSchemaName, openPostgres } from './postgres';
+import type { Database } from './schema';
+import { getSnapshot, readCachedSnapshot } from './snapshot';
+
+/** The database behind the server: embedded PGlite by default, PostgreSQL when given a URL. */
+export interface Store {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  /** Closes the pool or the PGlite (flushing it to disk). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** PostgreSQL connection string; unset means embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory (default `.chat-data`), or `memory` for a throwaway in-memory one. */
+  dataDir?: string;
+  /** Use this schema (created if missing) instead of `public`, e.g. one per test worker. */
+  schema?: string;
+  /** PostgreSQL connections per node (default 10). */
+  poolSize?: number;
+}
+
+/** Opens the store and brings its schema up to date (cheap when it already is). */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const kind = options.databaseUrl ? 'postgres' : 'pglite';
+  const db = options.databaseUrl
+    ? await openPostgres({
+        databaseUrl: options.databaseUrl,
+        ...(options.schema !== undefined && { schema: options.schema }),
+        ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
+      })
+    : await openPGlite(options.dataDir ?? '.chat-data', options.schema);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    kind,
+    close() {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}
+
+async function openPGlite(dataDir: string, schema: string | undefined): Promise<Kysely<Database>> {
+  const pglite =
+    dataDir === 'memory'
+      ? // Initialized and migrated already: about a second instead of initdb's several.
+        await createPGlite({ loadDataDir: await getSnapshot() })
+      : await openPersistedPGlite(resolve(dataDir));
+  const db = pgliteKysely(pglite);
+  if (schema !== undefined) {
+    assertSchemaName(schema);
+    // PGlite is a single session, so a SET here holds for every later query.
+    await sql.raw(`create schema if not exists ${schema}; set search_path to ${schema}`).execute(db);
+  }
+  return db;
+}
+
+/**
+ * An existing data directory is reopened as it is. A new one starts from the cached snapshot when
+ * there is one (faster than initdb); otherwise PGlite runs initdb into it, and no cache is written,
+ * since a server with a disk database may well run where the temp directory is not writable.
+ */
+async function openPersistedPGlite(dataDir: string) {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return createPGlite({ dataDir });
+  mkdirSync(dataDir, { recursive: true });
+  const snapshot = await readCachedSnapshot();
+  return createPGlite({ dataDir, ...(snapshot && { loadDataDir: snapshot }) });
+}

@@ -1,0 +1,73 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { pgTypes } from './parsers';
+import type { Database } from './schema';
+
+export interface PostgresOptions {
+  databaseUrl: string;
+  /** Use this schema (created if missing) instead of `public`, e.g. one per test worker. */
+  schema?: string;
+  /** Connections per node; PostgreSQL's own limit is shared by every node. */
+  poolSize?: number;
+}
+
+/** Lower-case identifiers only: they need no quoting in SQL or in a startup option. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSchemaName(schema: string): void {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`Schema name ${JSON.stringify(schema)} must match ${SCHEMA_NAME} (lower case, digits, _)`);
+  }
+}
+
+/** The URL without its password, for error messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(DATABASE_URL, not a URL)';
+  }
+}
+
+/**
+ * A Kysely on a bounded `pg` pool. Fails here, with the server named, when PostgreSQL cannot be
+ * reached or used, rather than at the first request.
+ */
+export async function openPostgres(options: PostgresOptions): Promise<Kysely<Database>> {
+  const { databaseUrl, schema } = options;
+  if (schema !== undefined) assertSchemaName(schema);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    // pg waits forever for a connection by default; a wrong host should fail, not hang.
+    connectionTimeoutMillis: 10_000,
+    types: pgTypes,
+    // Sent at connection start, so every pooled connection is in the schema before its first query.
+    ...(schema !== undefined && { options: `-c search_path=${schema}` }),
+  });
+  // An idle connection that breaks (server restart) is dropped by the pool and reported here;
+  // without a listener that event would crash the process. The next query opens a new one.
+  pool.on('error', () => {});
+  try {
+    if (schema !== undefined) await createSchema(pool, schema);
+    else await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new Error(`Cannot use PostgreSQL at ${redactUrl(databaseUrl)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`create schema if not exists ${schema}`);
+  } catch (error) {
+    // Two nodes creating it at the same moment: IF NOT EXISTS does not cover that race, and the
+    // loser gets a unique violation. The schema exists either way.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  }
+}

@@ -1,0 +1,275 @@
+import type { CustomData } from '@chat/protocol';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables in `migrations/`. Keep the two in step. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<CustomData, string | undefined, string>;
+/** PostgreSQL bigint comes back as a string from `pg`; the store converts at the edge. */
+type BigInt = ColumnType<string | number, number | string | undefined, number | string>;
+
+export interface CustomerUsersTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  display_name: string | null;
+  is_active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApplicationsTable {
+  id: Generated<string>;
+  name: string;
+  api_key: string;
+  api_secret: string;
+  plan_id: string | null;
+  is_active: Generated<boolean>;
+  allow_registration: Generated<boolean>;
+  allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TeamsTable {
+  id: Generated<string>;
+  app_id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface CustomerUserTeamsTable {
+  id: Generated<string>;
+  customer_user_id: string;
+  team_id: string;
+  role: Generated<string>;
+}
+
+export interface AppUsersTable {
+  id: Generated<string>;
+  app_id: string;
+  external_id: string;
+  username: string | null;
+  display_name: string | null;
+  image: string | null;
+  user_type: Generated<'user' | 'admin'>;
+  custom: Json;
+  password_hash: string | null;
+  is_online: Generated<boolean>;
+  last_active_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  customer_user_id: string | null;
+  app_id: string | null;
+  app_user_id: string | null;
+  token: string;
+  family_id: string;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  replaced_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface AppUserDevicesTable {
+  id: Generated<string>;
+  app_id: string;
+  app_user_id: string;
+  device_id: string;
+  push_token: string | null;
+  platform: string;
+  created_at: Timestamp;
+}
+
+export interface ChannelsTable {
+  id: Generated<string>;
+  app_id: string;
+  type: 'messaging' | 'team' | 'livestream';
+  external_id: string;
+  name: string | null;
+  image: string | null;
+  custom: Json;
+  created_by: string | null;
+  is_frozen: Generated<boolean>;
+  distinct_key: string | null;
+  seq: BigInt;
+  member_count: Generated<number>;
+  last_message_at: NullableTimestamp;
+  truncated_at: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ChannelMembersTable {
+  id: Generated<string>;
+  app_id: string;
+  channel_id: string;
+  app_user_id: string;
+  role: Generated<'member' | 'moderator' | 'admin'>;
+  unread_count: Generated<number>;
+  is_muted: Generated<boolean>;
+  is_banned: Generated<boolean>;
+  ban_expires_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  app_id: string;
+  channel_id: string;
+  app_user_id: string;
+  seq: BigInt;
+  client_msg_id: string | null;
+  type: Generated<'regular' | 'system' | 'deleted'>;
+  text: Generated<string>;
+  mentioned_user_ids: ColumnType<string[], string[] | undefined, string[]>;
+  parent_id: string | null;
+  reply_count: Generated<number>;
+  quoted_message_id: string | null;
+  custom: Json;
+  is_pinned: Generated<boolean>;
+  pinned_at: NullableTimestamp;
+  pinned_by: string | null;
+  is_deleted: Generated<boolean>;
+  deleted_at: NullableTimestamp;
+  edited_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  search: ColumnType<unknown, never, never>;
+}
+
+export interface MessageAttachmentsTable {
+  id: Generated<string>;
+  app_id: string;
+  message_id: string;
+  position: number;
+  type: string;
+  url: string;
+  name: string | null;
+  mime_type: string | null;
+  file_size: ColumnType<string | number | null, number | null | undefined, number | null>;
+  width: number | null;
+  height: number | null;
+  thumb_url: string | null;
+}
+
+export interface MessageReactionsTable {
+  id: Generated<string>;
+  app_id: string;
+  message_id: string;
+  app_user_id: string;
+  type: string;
+  created_at: Timestamp;
+}
+
+export interface MessageReadsTable {
+  id: Generated<string>;
+  app_id: string;
+  channel_id: string;
+  message_id: string | null;
+  app_user_id: string;
+  read_at: Timestamp;
+}
+
+export interface MessageDraftsTable {
+  id: Generated<string>;
+  app_id: string;
+  channel_id: string;
+  app_user_id: string;
+  parent_id: string | null;
+  text: string;
+  updated_at: Timestamp;
+}
+
+export interface ChannelEventsTable {
+  app_id: string;
+  channel_id: string;
+  seq: BigInt;
+  type: string;
+  payload: Json;
+  created_at: Timestamp;
+}
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  app_id: string;
+  name: string;
+  url: string;
+  type: Generated<string>;
+  secret: string | null;
+  events: ColumnType<string[], string[] | undefined, string[]>;
+  is_active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface CampaignsTable {
+  id: Generated<string>;
+  app_id: string;
+  name: string;
+  message: string;
+  status: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface ModerationQueueTable {
+  id: Generated<string>;
+  app_id: string;
+  message_id: string | null;
+  app_user_id: string | null;
+  reviewed_by: string | null;
+  status: Generated<string>;
+  reason: string | null;
+  created_at: Timestamp;
+  reviewed_at: NullableTimestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  app_id: string;
+  topic: string;
+  payload: Json;
+  created_at: Timestamp;
+  processed_at: NullableTimestamp;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: Timestamp;
+}
+
+export interface Database {
+  customer_users: CustomerUsersTable;
+  applications: ApplicationsTable;
+  teams: TeamsTable;
+  customer_user_teams: CustomerUserTeamsTable;
+  app_users: AppUsersTable;
+  refresh_tokens: RefreshTokensTable;
+  app_user_devices: AppUserDevicesTable;
+  channels: ChannelsTable;
+  channel_members: ChannelMembersTable;
+  messages: MessagesTable;
+  message_attachments: MessageAttachmentsTable;
+  message_reactions: MessageReactionsTable;
+  message_reads: MessageReadsTable;
+  message_drafts: MessageDraftsTable;
+  channel_events: ChannelEventsTable;
+  webhooks: WebhooksTable;
+  campaigns: CampaignsTable;
+  moderation_queue: ModerationQueueTable;
+  outbox: OutboxTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type AppRow = Selectable<ApplicationsTable>;
+export type AppUserRow = Selectable<AppUsersTable>;
+export type ChannelRow = Selectable<ChannelsTable>;
+export type MemberRow = Selectable<ChannelMembersTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type ChannelUpdate = Updateable<ChannelsTable>;

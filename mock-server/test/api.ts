@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { createServerToken, createUserToken } from '../src/auth';
+import { type ChatServer, createChatServer } from '../src/server';
+import type { AppRow } from '../src/store/schema';
+import { createTestApp, getTestStore } from './harness';
+
+/** One in-process server per test file, on the worker's shared database, on a free port. */
+let serverPromise: Promise<ChatServer> | undefined;
+export function getTestServer(): Promise<ChatServer> {
+  serverPromise ??= getTestStore().then((store) =>
+    createChatServer({ store, port: 0, host: '127.0.0.1', seedDemo: false, logLevel: 'silent' }),
+  );
+  return serverPromise;
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny HTTP client for tests: JSON in, JSON out, never throws on 4xx. */
+export class Api {
+  constructor(
+    readonly baseUrl: string,
+    readonly apiKey: string,
+    readonly token?: string,
+  ) {}
+
+  as(token: string | undefined): Api {
+    return new Api(this.baseUrl, this.apiKey, token);
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        'x-api-key': this.apiKey,
+        ...(this.token && { authorization: `Bearer ${this.token}` }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  }
+
+  get<T = any>(path: string) {
+    return this.request<T>('GET', path);
+  }
+  post<T = any>(path: string, body: unknown = {}) {
+    return this.request<T>('POST', path, body);
+  }
+  put<T = any>(path: string, body: unknown = {}) {
+    return this.request<T>('PUT', path, body);
+  }
+  patch<T = any>(path: string, body: unknown = {}) {
+    return this.request<T>('PATCH', path, body);
+  }
+  delete<T = any>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
+}
+
+export interface TestApp {
+  app: AppRow;
+  /** Server-side client (token with `server: true`). */
+  server: Api;
+  /** Unauthenticated client (api key only). */
+  anonymous: Api;
+  /** A client acting as `userId` (created on first use). */
+  user(userId: string): Promise<Api>;
+  /** Creates users with display names, server-side. */
+  users(...ids: string[]): Promise<Api[]>;
+}
+
+/** A fresh application on the shared test server: tests isolate by app, not by database. */
+export async function newTestApp(overrides: Parameters<typeof createTestApp>[1] = {}): Promise<TestApp> {
+  const server = await getTestServer();
+  const app = await createTestApp(server.store.db, overrides);
+  const anonymous = new Api(server.url, app.api_key);
+  const serverApi = anonymous.as(await createServerToken(app.api_secret));
+  const user = async (userId: string) => anonymous.as(await createUserToken(app.api_secret, userId));
+  return {
+    app,
+    server: serverApi,
+    anonymous,
+    user,
+    async users(...ids: string[]) {
+      const reply = await serverApi.post('/v1/users', { users: ids.map((id) => ({ id, name: id.toUpperCase() })) });
+      if (reply.status !== 200) throw new Error(`upsert users failed: ${JSON.stringify(reply.body)}`);
+      return Promise.all(ids.map(user));
+    },
+  };
+}
+
+export const clientId = () => randomUUID();

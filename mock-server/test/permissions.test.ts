@@ -1,0 +1,482 @@
+import type { ChannelType } from '@chat/protocol';
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../src/domain/actor';
+import { type ChannelAccess, requireAccess } from '../src/domain/channel-access';
+import { ChatError } from '../src/domain/errors';
+import {
+  ACTIONS,
+  type Action,
+  authorize,
+  type ChannelStanding,
+  can,
+  PERMISSIONS,
+} from '../src/domain/permissions';
+import type { ChannelRow } from '../src/store/schema';
+import { type Api, clientId, newTestApp, type Reply, type TestApp } from './api';
+
+const TYPES: readonly ChannelType[] = ['messaging', 'team', 'livestream'];
+const STANDINGS: readonly ChannelStanding[] = ['none', 'member', 'moderator', 'admin'];
+
+/** The ranking of standings, written out here so expectations do not lean on the code under test. */
+const RANK: Record<ChannelStanding, number> = { none: 0, member: 1, moderator: 2, admin: 3 };
+const allowedBy = (type: ChannelType, standing: ChannelStanding, action: Action) =>
+  RANK[standing] >= RANK[PERMISSIONS[type][action]];
+
+/** How a request ended, compact enough to compare a whole matrix row at once. */
+type Outcome = 'ok' | `${number} ${string}`;
+function outcome(reply: Reply): Outcome {
+  if (reply.status >= 200 && reply.status < 300) return 'ok';
+  const code = (reply.body as { error?: { code?: string } } | null)?.error?.code ?? '?';
+  return `${reply.status} ${code}`;
+}
+
+/** What the table says a user of `standing` gets for `action`: denied reads hide the channel. */
+function expectedOutcome(type: ChannelType, standing: ChannelStanding, action: Action): Outcome {
+  if (!allowedBy(type, standing, 'read')) return '404 not_found';
+  return allowedBy(type, standing, action) ? 'ok' : '403 forbidden';
+}
+
+/** One channel prepared for one actor: everybody the actions need is already there. */
+interface Scene {
+  t: TestApp;
+  type: ChannelType;
+  /** `/v1/channels/{type}/{id}` */
+  path: string;
+  /** The creator, the channel's admin. */
+  owner: Api;
+  /** Who performs the actions under test. */
+  actor: Api;
+  /** The actor's user id; null for the server token. */
+  actorId: string | null;
+  /** A top-level message of another member ("author"). */
+  messageId: string;
+}
+
+const CHANNEL_ID = 'room';
+const EXTRA_MEMBERS = ['author', 'rm-target', 'role-target', 'ban-target'];
+
+/**
+ * A fresh app and channel: `owner` creates it with the extra members (and `actor` when the
+ * standing is not `none`), gives `actor` its role and `author` posts a message.
+ */
+async function scene(
+  type: ChannelType,
+  standing: ChannelStanding,
+  actorKind: 'user' | 'app-admin' | 'server' = 'user',
+): Promise<Scene> {
+  const t = await newTestApp();
+  const [owner, actorUser, author] = await t.users(
+    'owner',
+    'actor',
+    'author',
+    'rm-target',
+    'role-target',
+    'ban-target',
+    'newcomer',
+    'joiner',
+  );
+  if (actorKind === 'app-admin') {
+    const upsert = await t.server.post('/v1/users', { users: [{ id: 'actor', role: 'admin' }] });
+    expect(upsert.status).toBe(200);
+    expect(upsert.body.users[0].role).toBe('admin');
+  }
+  const members = standing === 'none' ? EXTRA_MEMBERS : ['actor', ...EXTRA_MEMBERS];
+  const created = await owner!.post('/v1/channels', { type, id: CHANNEL_ID, members });
+  expect(created.status).toBe(201);
+  const path = `/v1/channels/${type}/${CHANNEL_ID}`;
+  if (standing === 'moderator' || standing === 'admin') {
+    const role = await owner!.patch(`${path}/members/actor`, { role: standing });
+    expect(role.status).toBe(200);
+    expect(role.body.members[0]).toMatchObject({ user_id: 'actor', role: standing });
+  }
+  const sent = await author!.post(`${path}/messages`, { client_msg_id: clientId(), text: 'hello' });
+  expect(sent.status).toBe(201);
+  return {
+    t,
+    type,
+    path,
+    owner: owner!,
+    actor: actorKind === 'server' ? t.server : actorUser!,
+    actorId: actorKind === 'server' ? null : 'actor',
+    messageId: sent.body.message.id,
+  };
+}
+
+type Step = [label: string, reply: Reply];
+const THUMBS = encodeURIComponent('👍');
+
+/** The real requests behind each action (`typing` has no REST route; it is covered below). */
+const PERFORM: Record<Exclude<Action, 'typing'>, (s: Scene) => Promise<Step[]>> = {
+  read: async ({ actor, path, messageId }) => [
+    ['GET channel', await actor.get(path)],
+    ['GET messages', await actor.get(`${path}/messages`)],
+    ['GET members', await actor.get(`${path}/members`)],
+    ['GET read state', await actor.get(`${path}/read`)],
+    ['GET message', await actor.get(`/v1/messages/${messageId}`)],
+  ],
+  join: async ({ t, path }) => {
+    // A second user of the same standing (`none`), so the actor's own standing never changes.
+    const joiner = await t.user('joiner');
+    return [['add self', await joiner.post(`${path}/members`, { user_ids: ['joiner'] })]];
+  },
+  send: async ({ actor, actorId, path }) => [
+    [
+      'POST message',
+      await actor.post(`${path}/messages`, {
+        client_msg_id: clientId(),
+        text: 'from the actor',
+        ...(actorId === null && { user_id: 'author' }),
+      }),
+    ],
+  ],
+  react: async ({ actor, messageId }) => [
+    ['add reaction', await actor.post(`/v1/messages/${messageId}/reactions`, { type: '👍' })],
+    ['remove reaction', await actor.delete(`/v1/messages/${messageId}/reactions/${THUMBS}`)],
+  ],
+  mark_read: async ({ actor, path }) => [['mark read', await actor.post(`${path}/read`, {})]],
+  pin: async ({ actor, messageId }) => [
+    ['pin', await actor.post(`/v1/messages/${messageId}/pin`)],
+    ['unpin', await actor.delete(`/v1/messages/${messageId}/pin`)],
+  ],
+  delete_any_message: async ({ actor, messageId }) => [
+    ["delete another's message", await actor.delete(`/v1/messages/${messageId}`)],
+  ],
+  update_channel: async ({ actor, path }) => [
+    ['PATCH channel', await actor.patch(path, { name: 'Renamed' })],
+  ],
+  add_members: async ({ actor, path }) => [
+    ['add other', await actor.post(`${path}/members`, { user_ids: ['newcomer'] })],
+  ],
+  remove_members: async ({ actor, path }) => [
+    ['remove other', await actor.post(`${path}/members/remove`, { user_ids: ['rm-target'] })],
+  ],
+  set_role: async ({ actor, path }) => [
+    ['set role', await actor.patch(`${path}/members/role-target`, { role: 'moderator' })],
+  ],
+  ban: async ({ actor, path }) => [
+    ['ban', await actor.post(`${path}/bans`, { user_id: 'ban-target' })],
+    ['unban', await actor.delete(`${path}/bans/ban-target`)],
+  ],
+  freeze: async ({ actor, path }) => [
+    ['freeze', await actor.post(`${path}/freeze`)],
+    ['unfreeze', await actor.post(`${path}/unfreeze`)],
+  ],
+  truncate: async ({ actor, path }) => [['truncate', await actor.post(`${path}/truncate`)]],
+  delete_channel: async ({ actor, path }) => [['DELETE channel', await actor.delete(path)]],
+};
+
+/**
+ * The order actions run in on one channel: message actions before the message is deleted, and
+ * the destructive ones (freeze, truncate, delete) last.
+ */
+const ORDER: Exclude<Action, 'typing'>[] = [
+  'read',
+  'send',
+  'react',
+  'mark_read',
+  'pin',
+  'delete_any_message',
+  'update_channel',
+  'add_members',
+  'remove_members',
+  'set_role',
+  'ban',
+  'freeze',
+  'truncate',
+  'join',
+  'delete_channel',
+];
+
+/** Runs `actions` in order and returns each request's outcome, keyed `action: label`. */
+async function run(
+  s: Scene,
+  actions: readonly Exclude<Action, 'typing'>[],
+): Promise<Record<string, Outcome>> {
+  const out: Record<string, Outcome> = {};
+  for (const action of actions) {
+    for (const [label, reply] of await PERFORM[action](s)) out[`${action}: ${label}`] = outcome(reply);
+  }
+  return out;
+}
+
+/** The expected outcome of every request in `actual`, by the action it belongs to. */
+function expectation(actual: Record<string, Outcome>, expected: (action: Action) => Outcome) {
+  const out: Record<string, Outcome> = {};
+  for (const key of Object.keys(actual)) out[key] = expected(key.slice(0, key.indexOf(':')) as Action);
+  return out;
+}
+
+describe('the permission table', () => {
+  it('is pinned: every type, action and least standing', () => {
+    expect(PERMISSIONS).toEqual({
+      messaging: {
+        read: 'member',
+        join: 'admin',
+        send: 'member',
+        react: 'member',
+        mark_read: 'member',
+        typing: 'member',
+        pin: 'member',
+        update_channel: 'member',
+        freeze: 'moderator',
+        truncate: 'admin',
+        delete_channel: 'admin',
+        add_members: 'member',
+        remove_members: 'moderator',
+        set_role: 'admin',
+        ban: 'moderator',
+        delete_any_message: 'moderator',
+      },
+      team: {
+        read: 'member',
+        join: 'moderator',
+        send: 'member',
+        react: 'member',
+        mark_read: 'member',
+        typing: 'member',
+        pin: 'member',
+        update_channel: 'moderator',
+        freeze: 'moderator',
+        truncate: 'admin',
+        delete_channel: 'admin',
+        add_members: 'moderator',
+        remove_members: 'moderator',
+        set_role: 'admin',
+        ban: 'moderator',
+        delete_any_message: 'moderator',
+      },
+      livestream: {
+        read: 'none',
+        join: 'none',
+        send: 'member',
+        react: 'member',
+        mark_read: 'member',
+        typing: 'member',
+        pin: 'moderator',
+        update_channel: 'moderator',
+        freeze: 'moderator',
+        truncate: 'admin',
+        delete_channel: 'admin',
+        add_members: 'moderator',
+        remove_members: 'moderator',
+        set_role: 'admin',
+        ban: 'moderator',
+        delete_any_message: 'moderator',
+      },
+    });
+  });
+
+  it('has a REST check for every action but typing, which is covered at unit level', () => {
+    expect([...Object.keys(PERFORM), 'typing'].sort()).toEqual([...ACTIONS].sort());
+    expect([...ORDER].sort()).toEqual(Object.keys(PERFORM).sort());
+  });
+});
+
+describe('permission matrix over HTTP', () => {
+  for (const type of TYPES) {
+    for (const standing of STANDINGS) {
+      it(`${type} × ${standing}: each action succeeds exactly when PERMISSIONS allows it`, async () => {
+        const s = await scene(type, standing);
+        // Joining is adding oneself while not a member, so only `none` can attempt it.
+        const actions = standing === 'none' ? ORDER : ORDER.filter((a) => a !== 'join');
+        const actual = await run(s, actions);
+        expect(actual).toEqual(expectation(actual, (action) => expectedOutcome(type, standing, action)));
+      });
+    }
+  }
+
+  for (const type of TYPES) {
+    it(`${type}: an app admin who is not a member may do everything`, async () => {
+      const s = await scene(type, 'none', 'app-admin');
+      const before = ORDER.filter((a) => a !== 'join' && a !== 'mark_read' && a !== 'delete_channel');
+      const actual = await run(s, before);
+      // Joining is adding oneself; read state then belongs to the new membership.
+      const joined = await s.actor.post(`${s.path}/members`, { user_ids: ['actor'] });
+      actual['join: add self'] = outcome(joined);
+      expect(joined.body.members?.map((m: { user_id: string }) => m.user_id)).toContain('actor');
+      Object.assign(actual, await run(s, ['mark_read', 'delete_channel']));
+      expect(Object.keys(actual).map((k) => k.slice(0, k.indexOf(':')))).toEqual(
+        expect.arrayContaining([...ORDER]),
+      );
+      expect(actual).toEqual(expectation(actual, () => 'ok'));
+    });
+
+    it(`${type}: the server token may do everything a token without a user can`, async () => {
+      const s = await scene(type, 'none', 'server');
+      const actions = ORDER.filter((a) => a !== 'join' && a !== 'react' && a !== 'mark_read');
+      const actual = await run(s, actions);
+      expect(actual).toEqual(expectation(actual, () => 'ok'));
+      // Reactions and read state belong to a user; a server token has none.
+      const fresh = await scene(type, 'none', 'server');
+      expect(outcome((await PERFORM.react(fresh))[0]![1])).toBe('403 forbidden');
+      expect(outcome((await PERFORM.mark_read(fresh))[0]![1])).toBe('403 forbidden');
+    });
+  }
+});
+
+describe('permission spot checks over HTTP', () => {
+  it('a non-member can read a livestream but not a messaging or team channel', async () => {
+    const t = await newTestApp();
+    const [owner, stranger] = await t.users('owner', 'stranger');
+    for (const type of TYPES) {
+      expect((await owner!.post('/v1/channels', { type, id: 'spot' })).status).toBe(201);
+    }
+    const live = await stranger!.get('/v1/channels/livestream/spot');
+    expect(live.status).toBe(200);
+    expect(live.body.membership).toBeNull();
+    for (const type of ['messaging', 'team']) {
+      const hidden = await stranger!.get(`/v1/channels/${type}/spot`);
+      expect(hidden.status).toBe(404);
+      expect(hidden.body.error.code).toBe('not_found');
+      // ...and indistinguishable from a channel that does not exist.
+      const missing = await stranger!.get(`/v1/channels/${type}/nope`);
+      expect(missing.status).toBe(404);
+      expect(hidden.body.error.message).toBe(missing.body.error.message);
+    }
+    expect(
+      (await stranger!.post('/v1/channels/livestream/spot/members', { user_ids: ['stranger'] })).status,
+    ).toBe(200);
+    expect(
+      (await stranger!.post('/v1/channels/messaging/spot/members', { user_ids: ['stranger'] })).status,
+    ).toBe(404);
+  });
+
+  it('a member cannot freeze a team channel; a moderator can', async () => {
+    const t = await newTestApp();
+    const [owner, member, moderator] = await t.users('owner', 'member', 'moderator');
+    await owner!.post('/v1/channels', { type: 'team', id: 'ops', members: ['member', 'moderator'] });
+    await owner!.patch('/v1/channels/team/ops/members/moderator', { role: 'moderator' });
+    const denied = await member!.post('/v1/channels/team/ops/freeze');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('forbidden');
+    const frozen = await moderator!.post('/v1/channels/team/ops/freeze');
+    expect(frozen.status).toBe(200);
+    expect(frozen.body.channel.frozen).toBe(true);
+    const send = await member!.post('/v1/channels/team/ops/messages', {
+      client_msg_id: clientId(),
+      text: 'hi',
+    });
+    expect(send.status).toBe(403);
+    expect(send.body.error.code).toBe('channel_frozen');
+  });
+
+  it('a member may rename a messaging channel but not a team channel', async () => {
+    const t = await newTestApp();
+    const [owner, member] = await t.users('owner', 'member');
+    await owner!.post('/v1/channels', { type: 'messaging', id: 'm', members: ['member'] });
+    await owner!.post('/v1/channels', { type: 'team', id: 't', members: ['member'] });
+    expect((await member!.patch('/v1/channels/messaging/m', { name: 'ours' })).body.channel.name).toBe(
+      'ours',
+    );
+    const denied = await member!.patch('/v1/channels/team/t', { name: 'mine' });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('forbidden');
+  });
+
+  it("a moderator can delete anyone's message; a plain member only their own", async () => {
+    const t = await newTestApp();
+    const [owner, author, member, moderator] = await t.users('owner', 'author', 'member', 'moderator');
+    await owner!.post('/v1/channels', {
+      type: 'messaging',
+      id: 'mod',
+      members: ['author', 'member', 'moderator'],
+    });
+    await owner!.patch('/v1/channels/messaging/mod/members/moderator', { role: 'moderator' });
+    const post = async () =>
+      (await author!.post('/v1/channels/messaging/mod/messages', { client_msg_id: clientId(), text: 'x' }))
+        .body.message.id as string;
+    const first = await post();
+    const denied = await member!.delete(`/v1/messages/${first}`);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('forbidden');
+    const deleted = await moderator!.delete(`/v1/messages/${first}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.message.deleted_at).not.toBeNull();
+    const own = await member!.post('/v1/channels/messaging/mod/messages', {
+      client_msg_id: clientId(),
+      text: 'y',
+    });
+    expect((await member!.delete(`/v1/messages/${own.body.message.id}`)).status).toBe(200);
+  });
+
+  it('only the channel admin may truncate or delete, not a moderator', async () => {
+    const t = await newTestApp();
+    const [owner, moderator] = await t.users('owner', 'moderator');
+    await owner!.post('/v1/channels', { type: 'team', id: 'x', members: ['moderator'] });
+    await owner!.patch('/v1/channels/team/x/members/moderator', { role: 'moderator' });
+    for (const reply of [
+      await moderator!.post('/v1/channels/team/x/truncate'),
+      await moderator!.delete('/v1/channels/team/x'),
+    ]) {
+      expect(reply.status).toBe(403);
+      expect(reply.body.error.code).toBe('forbidden');
+    }
+    expect((await owner!.post('/v1/channels/team/x/truncate')).status).toBe(200);
+    expect((await owner!.delete('/v1/channels/team/x')).status).toBe(200);
+    expect((await owner!.get('/v1/channels/team/x')).status).toBe(404);
+  });
+});
+
+describe('typing and requireAccess (unit level)', () => {
+  const user: Actor = { appId: 'app', userId: 'u', externalId: 'u', role: 'user', server: false };
+  const appAdmin: Actor = { ...user, role: 'admin' };
+  const server: Actor = { appId: 'app', userId: null, externalId: null, role: 'admin', server: true };
+  const access = (type: ChannelType, standing: ChannelStanding, banned = false): ChannelAccess => ({
+    channel: { type } as ChannelRow,
+    createdBy: null,
+    cid: `${type}:c`,
+    membership: null,
+    standing,
+    banned,
+  });
+  const errorOf = (fn: () => void) => {
+    try {
+      fn();
+      return 'ok';
+    } catch (error) {
+      expect(error).toBeInstanceOf(ChatError);
+      return `${(error as ChatError).status} ${(error as ChatError).body.code}`;
+    }
+  };
+
+  for (const type of TYPES) {
+    it(`${type}: typing follows the table for every standing`, () => {
+      for (const standing of STANDINGS) {
+        expect(can(user, type, standing, 'typing')).toBe(allowedBy(type, standing, 'typing'));
+        expect(errorOf(() => requireAccess(user, access(type, standing), 'typing'))).toBe(
+          expectedOutcome(type, standing, 'typing'),
+        );
+        expect(can(appAdmin, type, standing, 'typing')).toBe(true);
+        expect(can(server, type, standing, 'typing')).toBe(true);
+      }
+      // A banned member may not type, whatever their role; an app admin who is banned neither.
+      for (const standing of ['member', 'moderator', 'admin'] as const) {
+        expect(errorOf(() => requireAccess(user, access(type, standing, true), 'typing'))).toBe(
+          '403 user_banned',
+        );
+      }
+      expect(errorOf(() => requireAccess(server, access(type, 'none', true), 'typing'))).toBe('ok');
+    });
+  }
+
+  it('members need member standing to type; outsiders are refused with forbidden by authorize', () => {
+    expect(() => authorize(user, 'livestream', 'none', 'typing')).toThrow(ChatError);
+    expect(() => authorize(user, 'livestream', 'member', 'typing')).not.toThrow();
+    expect(() => authorize(user, 'team', 'none', 'typing')).toThrow(/typing/);
+  });
+
+  it('requireAccess matches the table for every action: hidden → 404, otherwise forbidden', () => {
+    for (const type of TYPES) {
+      for (const standing of STANDINGS) {
+        for (const action of ACTIONS) {
+          expect(
+            errorOf(() => requireAccess(user, access(type, standing), action)),
+            `${type}/${standing}/${action}`,
+          ).toBe(expectedOutcome(type, standing, action));
+          expect(errorOf(() => requireAccess(appAdmin, access(type, standing), action))).toBe('ok');
+          expect(errorOf(() => requireAccess(server, access(type, standing), action))).toBe('ok');
+        }
+      }
+    }
+  });
+});

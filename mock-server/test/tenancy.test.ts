@@ -1,0 +1,803 @@
+import { type EndpointBody, type EndpointName, endpoints } from '@chat/protocol';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createServerToken, createUserToken } from '../src/auth';
+import { type Api, clientId, newTestApp, type Reply, type TestApp } from './api';
+
+/**
+ * Tenancy: an application never sees, changes or even confirms the data of another one. App B
+ * holds channels of every type with messages, threads, reactions, pins, drafts, reads, roles, mutes
+ * and bans; app A then calls every endpoint of the protocol table on B's ids, and B must not move.
+ */
+
+const B_PASSWORD = 'b-password-0123';
+/** A word only B's messages contain: searching it from A must find nothing. */
+const B_WORD = 'zebraquux';
+
+interface AppB {
+  t: TestApp;
+  alice: Api;
+  bob: Api;
+  dave: Api;
+  /** Top-level message of `messaging:b-dm` (reacted to, quoted, with a thread and a thread draft). */
+  m1: string;
+  /** A pinned message of `messaging:b-dm` with an attachment, quoting m1. */
+  m2: string;
+  /** Thread reply to m1. */
+  reply: string;
+  teamMessage: string;
+  liveMessage: string;
+  /** Refresh token of B's password account `pat-b`. */
+  refreshToken: string;
+}
+
+interface AppA {
+  t: TestApp;
+  /** `alice` exists in A too: same external id, different user. */
+  alice: Api;
+  carol: Api;
+  /** An app admin: may do everything to every channel of A. */
+  root: Api;
+  aMessage: string;
+}
+
+const B_CHANNELS = [
+  { type: 'messaging', id: 'b-dm' },
+  { type: 'team', id: 'b-team' },
+  { type: 'livestream', id: 'b-live' },
+] as const;
+const B_CIDS = B_CHANNELS.map((c) => `${c.type}:${c.id}`);
+
+function ok<T>(reply: Reply<T>, what: string): T {
+  if (reply.status < 200 || reply.status > 299) {
+    throw new Error(`${what} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+  return reply.body;
+}
+
+async function setUpB(): Promise<AppB> {
+  const t = await newTestApp({ allow_registration: true });
+  ok(
+    await t.server.post('/v1/users', {
+      users: [
+        { id: 'alice', name: 'Alice of B', custom: { app: 'B' } },
+        { id: 'bob-b', name: 'Bob of B' },
+        { id: 'dave-b', name: 'Dave of B' },
+      ],
+    }),
+    'upsert B users',
+  );
+  const [alice, bob, dave] = await Promise.all(['alice', 'bob-b', 'dave-b'].map((id) => t.user(id)));
+  const send = async (api: Api, path: string, body: Record<string, unknown>) =>
+    ok(await api.post(`/v1/channels/${path}/messages`, { client_msg_id: clientId(), ...body }), 'send')
+      .message.id as string;
+
+  // messaging: a conversation between alice and bob, with a thread, reactions, a pin and a quote.
+  ok(await alice!.post('/v1/channels', { type: 'messaging', id: 'b-dm', members: ['bob-b'] }), 'b-dm');
+  const m1 = await send(alice!, 'messaging/b-dm', { text: `hello ${B_WORD} from alice of B` });
+  const m2 = await send(bob!, 'messaging/b-dm', {
+    text: `${B_WORD} reply with a picture`,
+    quoted_message_id: m1,
+    attachments: [{ type: 'image', url: 'https://example.com/b.png', width: 10, height: 10 }],
+    mentioned_user_ids: ['alice'],
+  });
+  const reply = await send(bob!, 'messaging/b-dm', { text: `thread ${B_WORD}`, parent_id: m1 });
+  ok(await bob!.post(`/v1/messages/${m1}/reactions`, { type: '👍' }), 'react');
+  ok(await alice!.post(`/v1/messages/${m1}/reactions`, { type: '❤️' }), 'react');
+  ok(await alice!.post(`/v1/messages/${m2}/pin`), 'pin');
+  ok(await alice!.put('/v1/channels/messaging/b-dm/draft', { text: 'unsent by alice of B' }), 'draft');
+  ok(
+    await bob!.put('/v1/channels/messaging/b-dm/draft', { text: 'thread draft of bob', parent_id: m1 }),
+    'thread draft',
+  );
+  ok(await bob!.post('/v1/channels/messaging/b-dm/read', { message_id: m1 }), 'read');
+
+  // team: run by bob; alice moderates, dave muted it and is banned.
+  ok(await bob!.post('/v1/channels', { type: 'team', id: 'b-team', members: ['alice', 'dave-b'] }), 'team');
+  const teamMessage = await send(bob!, 'team/b-team', { text: `team news ${B_WORD}` });
+  ok(await bob!.patch('/v1/channels/team/b-team/members/alice', { role: 'moderator' }), 'role');
+  ok(await dave!.post('/v1/channels/team/b-team/mute'), 'mute');
+  ok(await dave!.post('/v1/channels/team/b-team/read', {}), 'team read');
+  ok(await bob!.post('/v1/channels/team/b-team/bans', { user_id: 'dave-b', timeout: 3600 }), 'ban');
+
+  // livestream: anyone of B may watch; in A it must not even exist.
+  ok(await bob!.post('/v1/channels', { type: 'livestream', id: 'b-live', name: 'B live' }), 'live');
+  const liveMessage = await send(bob!, 'livestream/b-live', { text: `live ${B_WORD}` });
+  ok(await bob!.post(`/v1/messages/${liveMessage}/reactions`, { type: '🔥' }), 'live react');
+
+  // A password account, to check that A cannot log in, refresh or log out with B's credentials.
+  const registered = ok(
+    await t.anonymous.post('/v1/auth/register', { username: 'pat-b', password: B_PASSWORD }),
+    'register pat-b',
+  );
+  return {
+    t,
+    alice: alice!,
+    bob: bob!,
+    dave: dave!,
+    m1,
+    m2,
+    reply,
+    teamMessage,
+    liveMessage,
+    refreshToken: registered.refresh_token,
+  };
+}
+
+async function setUpA(): Promise<AppA> {
+  const t = await newTestApp();
+  ok(
+    await t.server.post('/v1/users', {
+      users: [
+        { id: 'alice', name: 'Alice of A', custom: { app: 'A' } },
+        { id: 'carol-a', name: 'Carol of A' },
+        { id: 'root-a', name: 'Root of A', role: 'admin' },
+      ],
+    }),
+    'upsert A users',
+  );
+  const [alice, carol, root] = await Promise.all(['alice', 'carol-a', 'root-a'].map((id) => t.user(id)));
+  ok(await alice!.post('/v1/channels', { type: 'messaging', id: 'a-room', members: ['carol-a'] }), 'a-room');
+  const sent = ok(
+    await carol!.post('/v1/channels/messaging/a-room/messages', { client_msg_id: clientId(), text: 'hello A' }),
+    'send in A',
+  );
+  return { t, alice: alice!, carol: carol!, root: root!, aMessage: sent.message.id };
+}
+
+/** Everything of B that anyone could change, read with B's own credentials. */
+async function snapshotB(b: AppB, extraChannels: { type: string; id: string }[] = []) {
+  const get = async (api: Api, path: string) => {
+    const reply = await api.get(path);
+    return { status: reply.status, body: reply.body };
+  };
+  const channels: Record<string, unknown> = {};
+  for (const { type, id } of [...B_CHANNELS, ...extraChannels]) {
+    const base = `/v1/channels/${type}/${id}`;
+    channels[`${type}:${id}`] = {
+      asServer: await get(b.t.server, base),
+      asBob: await get(b.bob, base),
+      asAlice: await get(b.alice, base),
+      messages: await get(b.t.server, `${base}/messages?limit=100`),
+      members: await get(b.t.server, `${base}/members`),
+      read: await get(b.t.server, `${base}/read`),
+      drafts: {
+        alice: await get(b.alice, `${base}/draft`),
+        bob: await get(b.bob, `${base}/draft`),
+      },
+    };
+  }
+  return {
+    channels,
+    threadDraft: await get(b.bob, `/v1/channels/messaging/b-dm/draft?parent_id=${b.m1}`),
+    replies: await get(b.t.server, `/v1/messages/${b.m1}/replies`),
+    messages: {
+      m1: await get(b.alice, `/v1/messages/${b.m1}`),
+      m2: await get(b.bob, `/v1/messages/${b.m2}`),
+      reply: await get(b.bob, `/v1/messages/${b.reply}`),
+      team: await get(b.alice, `/v1/messages/${b.teamMessage}`),
+      live: await get(b.bob, `/v1/messages/${b.liveMessage}`),
+    },
+    users: await get(b.t.server, '/v1/users?ids=alice,bob-b,dave-b,pat-b,carol-a,root-a'),
+    me: { alice: await get(b.alice, '/v1/users/me'), bob: await get(b.bob, '/v1/users/me') },
+    unread: {
+      alice: await get(b.alice, '/v1/unread'),
+      bob: await get(b.bob, '/v1/unread'),
+      dave: await get(b.dave, '/v1/unread'),
+    },
+    search: await get(b.bob, `/v1/search?query=${B_WORD}&limit=100`),
+    channelList: (await b.t.server.post('/v1/channels/query', { limit: 100 })).body,
+  };
+}
+
+type Actor = 'anonymous' | 'alice' | 'root' | 'server';
+interface Probe {
+  name: EndpointName;
+  actor: Actor;
+  path: string;
+  body?: unknown;
+  /** Returns what is wrong with the reply, or nothing. */
+  check: (reply: Reply) => string | undefined;
+}
+
+const fill = (path: string, params: Record<string, string>) =>
+  path.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) throw new Error(`no value for {${key}} in ${path}`);
+    return encodeURIComponent(value);
+  });
+
+function isError(reply: Reply, status: number, code?: string): string | undefined {
+  const error = reply.body?.error;
+  if (reply.status !== status || (code && error?.code !== code)) {
+    return `expected ${status}${code ? ` ${code}` : ''}, got ${reply.status} ${JSON.stringify(reply.body)}`;
+  }
+  if (error?.status !== status || typeof error?.message !== 'string' || typeof error?.retryable !== 'boolean') {
+    return `malformed error body ${JSON.stringify(reply.body)}`;
+  }
+  return undefined;
+}
+const expectError =
+  (status: number, code?: string) =>
+  (reply: Reply): string | undefined =>
+    isError(reply, status, code);
+
+/** A 2xx answer that must not contain anything of B. */
+const expectCleanSuccess =
+  (leaks: string[], extra?: (reply: Reply) => string | undefined) =>
+  (reply: Reply): string | undefined => {
+    if (reply.status < 200 || reply.status > 299) return `expected 2xx, got ${reply.status} ${JSON.stringify(reply.body)}`;
+    const text = JSON.stringify(reply.body);
+    const leaked = leaks.filter((leak) => text.includes(leak));
+    if (leaked.length) return `leaks ${leaked.join(', ')}: ${text}`;
+    return extra?.(reply);
+  };
+
+/** Endpoints that refuse server tokens before looking anything up: what they own belongs to a user. */
+const USER_ONLY: ReadonlySet<EndpointName> = new Set([
+  'markRead',
+  'saveDraft',
+  'getDraft',
+  'deleteDraft',
+  'addReaction',
+  'removeReaction',
+]);
+
+describe('tenancy: application A against application B', () => {
+  let a: AppA;
+  let b: AppB;
+  beforeAll(async () => {
+    b = await setUpB();
+    a = await setUpA();
+  }, 60_000);
+
+  const clientOf = (actor: Actor): Api =>
+    actor === 'anonymous' ? a.t.anonymous : actor === 'server' ? a.t.server : a[actor];
+
+  /** Strings that identify B's data: none may ever appear in an answer to A. */
+  const leaks = () => [
+    ...B_CIDS,
+    b.m1,
+    b.m2,
+    b.reply,
+    b.teamMessage,
+    b.liveMessage,
+    'bob-b',
+    'dave-b',
+    'pat-b',
+    'Alice of B',
+    B_WORD,
+  ];
+
+  /**
+   * The probes of every endpoint. Typed as a total record, so a new endpoint in the protocol table
+   * does not compile until it says how app A tries it on app B's data.
+   */
+  function probesFor(): { [N in EndpointName]: () => Probe[] } {
+    const userActors: Actor[] = ['alice', 'root'];
+    const actors: Actor[] = [...userActors, 'server'];
+    const onB = (
+      name: EndpointName,
+      bodies: (actor: Actor) => unknown[] = () => [undefined],
+      queries: string[] = [''],
+      targets?: Record<string, string>[],
+    ): Probe[] => {
+      const path = endpoints[name].path;
+      const placeholders = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      let all: Record<string, string>[] = [{}];
+      if (targets) all = targets;
+      else if (path.startsWith('/v1/channels/{type}/{id}')) {
+        all = B_CHANNELS.map((c) => ({ ...c }));
+        if (placeholders.includes('userId')) {
+          all = all.flatMap((c) => ['bob-b', 'alice'].map((userId) => ({ ...c, userId })));
+        }
+      } else if (path.startsWith('/v1/messages/{id}')) {
+        all = [b.m1, b.m2, b.reply, b.teamMessage, b.liveMessage].map((id) => ({ id }));
+        if (placeholders.includes('reaction')) {
+          all = all.flatMap((p) => ['👍', '❤️', '🔥'].map((reaction) => ({ ...p, reaction })));
+        }
+      }
+      return actors.flatMap((actor) =>
+        all.flatMap((params) =>
+          queries.flatMap((query) =>
+            bodies(actor).map((body) => ({
+              name,
+              actor,
+              path: fill(path, params) + query,
+              body,
+              check:
+                actor === 'server' && USER_ONLY.has(name)
+                  ? expectError(403, 'forbidden')
+                  : expectError(404, 'not_found'),
+            })),
+          ),
+        ),
+      );
+    };
+    /** Probes on A's own resources that name B's messages or users: 400 or 404, never 2xx. */
+    const onA = (
+      name: EndpointName,
+      params: Record<string, string>,
+      query: string,
+      body: unknown,
+      status: 400 | 404,
+      who: Actor[] = actors,
+    ): Probe[] =>
+      who.map((actor) => ({
+        name,
+        actor,
+        path: fill(endpoints[name].path, params) + query,
+        body,
+        check:
+          actor === 'server' && USER_ONLY.has(name)
+            ? expectError(403, 'forbidden')
+            : expectError(status, status === 400 ? 'validation_failed' : 'not_found'),
+      }));
+    const aRoom = { type: 'messaging', id: 'a-room' };
+    const as = <N extends EndpointName>(body: EndpointBody<N>) => body;
+    const asServer = (actor: Actor, extra: Record<string, unknown>) => (actor === 'server' ? extra : {});
+
+    return {
+      // Public endpoints: B's password account and refresh token mean nothing to A.
+      register: () => [
+        {
+          name: 'register',
+          actor: 'anonymous',
+          path: endpoints.register.path,
+          body: as<'register'>({ username: 'pat-b', password: B_PASSWORD }),
+          check: expectError(403, 'registration_closed'),
+        },
+      ],
+      login: () => [
+        {
+          name: 'login',
+          actor: 'anonymous',
+          path: endpoints.login.path,
+          body: as<'login'>({ username: 'pat-b', password: B_PASSWORD }),
+          check: expectError(401, 'invalid_credentials'),
+        },
+      ],
+      refresh: () => [
+        {
+          name: 'refresh',
+          actor: 'anonymous',
+          path: endpoints.refresh.path,
+          body: as<'refresh'>({ refresh_token: b.refreshToken }),
+          // Not refresh_token_reused: A must not even find B's token (and so not revoke its family).
+          check: expectError(401, 'unauthenticated'),
+        },
+      ],
+      logout: () => [
+        {
+          name: 'logout',
+          actor: 'anonymous',
+          path: endpoints.logout.path,
+          body: as<'logout'>({ refresh_token: b.refreshToken }),
+          // Logout never says whether a token exists; B's session must survive it (checked below).
+          check: expectCleanSuccess(leaks()),
+        },
+      ],
+
+      getMe: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'getMe',
+            actor,
+            path: endpoints.getMe.path,
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        { name: 'getMe', actor: 'server', path: endpoints.getMe.path, check: expectError(403, 'forbidden') },
+      ],
+      updateMe: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'updateMe',
+            actor,
+            path: endpoints.updateMe.path,
+            body: as<'updateMe'>({ custom: { probed: true } }),
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        {
+          name: 'updateMe',
+          actor: 'server',
+          path: endpoints.updateMe.path,
+          body: as<'updateMe'>({ name: 'x' }),
+          check: expectError(403, 'forbidden'),
+        },
+      ],
+      queryUsers: () =>
+        actors.flatMap((actor) =>
+          ['?ids=bob-b,dave-b,pat-b', '?q=bob', '?q=Dave', '?ids=alice'].map(
+            (query): Probe => ({
+              name: 'queryUsers',
+              actor,
+              path: endpoints.queryUsers.path + query,
+              check: expectCleanSuccess(leaks(), (reply) =>
+                query === '?ids=alice'
+                  ? reply.body.users.length === 1 && reply.body.users[0].name === 'Alice of A'
+                    ? undefined
+                    : `expected A's alice only: ${JSON.stringify(reply.body)}`
+                  : reply.body.users.length === 0
+                    ? undefined
+                    : `expected no users: ${JSON.stringify(reply.body)}`,
+              ),
+            }),
+          ),
+        ),
+      getUser: () => [
+        ...onB('getUser', undefined, [''], [{ userId: 'bob-b' }, { userId: 'dave-b' }, { userId: 'pat-b' }]),
+        ...actors.map(
+          (actor): Probe => ({
+            name: 'getUser',
+            actor,
+            path: fill(endpoints.getUser.path, { userId: 'alice' }),
+            check: expectCleanSuccess(leaks(), (reply) =>
+              reply.body.user.name === 'Alice of A' ? undefined : `not A's alice: ${JSON.stringify(reply.body)}`,
+            ),
+          }),
+        ),
+      ],
+      upsertUsers: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'upsertUsers',
+            actor,
+            path: endpoints.upsertUsers.path,
+            body: as<'upsertUsers'>({ users: [{ id: 'alice', name: 'Mallory' }] }),
+            check: expectError(403, 'forbidden'),
+          }),
+        ),
+        {
+          // Same external id as B's alice: updates A's alice only.
+          name: 'upsertUsers',
+          actor: 'server',
+          path: endpoints.upsertUsers.path,
+          body: as<'upsertUsers'>({ users: [{ id: 'alice', name: 'Alice of A', custom: { app: 'A' } }] }),
+          check: expectCleanSuccess(leaks()),
+        },
+      ],
+
+      createChannel: () =>
+        actors.flatMap((actor) =>
+          [
+            { type: 'messaging', id: 'b-dm', members: ['bob-b'] },
+            { type: 'team', id: 'b-team', members: ['alice', 'dave-b'] },
+            { type: 'messaging', members: ['alice', 'bob-b'] },
+            { type: 'livestream', id: 'b-live', members: ['pat-b'] },
+          ].map(
+            (body): Probe => ({
+              name: 'createChannel',
+              actor,
+              path: endpoints.createChannel.path,
+              body: { ...body, ...asServer(actor, { created_by_id: 'alice' }) },
+              // B's users are unknown in A: the members cannot even be looked up.
+              check: expectError(400, 'validation_failed'),
+            }),
+          ),
+        ),
+      queryChannels: () =>
+        actors.flatMap((actor) =>
+          [
+            as<'queryChannels'>({ limit: 100 }),
+            as<'queryChannels'>({ filter: { members: ['bob-b'] } }),
+            as<'queryChannels'>({ filter: { type: ['team', 'livestream'] } }),
+          ].map(
+            (body): Probe => ({
+              name: 'queryChannels',
+              actor,
+              path: endpoints.queryChannels.path,
+              body,
+              check: expectCleanSuccess(leaks()),
+            }),
+          ),
+        ),
+      getChannel: () => onB('getChannel'),
+      updateChannel: () =>
+        onB('updateChannel', () => [as<'updateChannel'>({ name: 'taken over', custom: { by: 'A' } })]),
+      deleteChannel: () => onB('deleteChannel'),
+      freezeChannel: () => onB('freezeChannel'),
+      unfreezeChannel: () => onB('unfreezeChannel'),
+      truncateChannel: () => onB('truncateChannel'),
+
+      listMembers: () => onB('listMembers'),
+      addMembers: () => [
+        ...onB('addMembers', () => [as<'addMembers'>({ user_ids: ['alice'] }), { user_ids: ['carol-a'] }]),
+        ...onA('addMembers', aRoom, '', { user_ids: ['bob-b'] }, 400),
+      ],
+      removeMembers: () => [
+        ...onB('removeMembers', () => [as<'removeMembers'>({ user_ids: ['alice'] }), { user_ids: ['bob-b'] }]),
+        ...onA('removeMembers', aRoom, '', { user_ids: ['bob-b'] }, 400),
+      ],
+      setMemberRole: () => [
+        ...onB('setMemberRole', () => [as<'setMemberRole'>({ role: 'admin' })]),
+        ...onA('setMemberRole', { ...aRoom, userId: 'bob-b' }, '', { role: 'moderator' }, 404, ['root', 'server']),
+      ],
+      muteChannel: () => onB('muteChannel'),
+      unmuteChannel: () => onB('unmuteChannel'),
+      banMember: () => [
+        ...onB('banMember', () => [as<'banMember'>({ user_id: 'bob-b' }), { user_id: 'alice', timeout: 60 }]),
+        ...onA('banMember', aRoom, '', { user_id: 'bob-b' }, 404),
+      ],
+      unbanMember: () => [
+        ...onB('unbanMember'),
+        ...onA('unbanMember', { ...aRoom, userId: 'dave-b' }, '', undefined, 404),
+      ],
+
+      sendMessage: () => [
+        ...onB('sendMessage', (actor) => [
+          { client_msg_id: clientId(), text: 'intruder', ...asServer(actor, { user_id: 'alice' }) },
+        ]),
+        ...actors.flatMap((actor) => [
+          ...onA(
+            'sendMessage',
+            aRoom,
+            '',
+            { client_msg_id: clientId(), text: 'x', parent_id: b.m1, ...asServer(actor, { user_id: 'alice' }) },
+            400,
+            [actor],
+          ),
+          ...onA(
+            'sendMessage',
+            aRoom,
+            '',
+            {
+              client_msg_id: clientId(),
+              text: 'x',
+              quoted_message_id: b.m2,
+              ...asServer(actor, { user_id: 'alice' }),
+            },
+            400,
+            [actor],
+          ),
+          ...onA(
+            'sendMessage',
+            aRoom,
+            '',
+            {
+              client_msg_id: clientId(),
+              text: 'x',
+              mentioned_user_ids: ['bob-b'],
+              ...asServer(actor, { user_id: 'alice' }),
+            },
+            400,
+            [actor],
+          ),
+        ]),
+        // Sending as B's user through A's server token: the sender cannot be looked up.
+        ...onA('sendMessage', aRoom, '', { client_msg_id: clientId(), text: 'x', user_id: 'bob-b' }, 400, [
+          'server',
+        ]),
+      ],
+      listMessages: () => [
+        ...onB('listMessages', undefined, ['', `?before=${b.m2}`, `?after=${b.m1}`]),
+        ...onA('listMessages', aRoom, `?before=${b.m2}`, undefined, 400),
+        ...onA('listMessages', aRoom, `?after=${b.m1}`, undefined, 400),
+      ],
+      getMessage: () => onB('getMessage'),
+      updateMessage: () => onB('updateMessage', () => [as<'updateMessage'>({ text: 'rewritten by A' })]),
+      deleteMessage: () => onB('deleteMessage'),
+      pinMessage: () => onB('pinMessage'),
+      unpinMessage: () => onB('unpinMessage'),
+      listReplies: () => onB('listReplies', undefined, ['', `?after=${b.reply}`]),
+      addReaction: () => onB('addReaction', () => [as<'addReaction'>({ type: '👍' })]),
+      removeReaction: () => onB('removeReaction'),
+
+      markRead: () => [
+        ...onB('markRead', () => [as<'markRead'>({}), { message_id: b.m2 }]),
+        ...onA('markRead', aRoom, '', { message_id: b.m1 }, 400),
+      ],
+      getReadState: () => onB('getReadState'),
+      getUnread: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'getUnread',
+            actor,
+            path: endpoints.getUnread.path,
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        {
+          name: 'getUnread',
+          actor: 'server',
+          path: endpoints.getUnread.path,
+          check: expectError(403, 'forbidden'),
+        },
+      ],
+
+      saveDraft: () => [
+        ...onB('saveDraft', () => [as<'saveDraft'>({ text: 'planted by A' }), { text: 'planted', parent_id: b.m1 }]),
+        ...onA('saveDraft', aRoom, '', { text: 'x', parent_id: b.m1 }, 400),
+      ],
+      getDraft: () => [
+        ...onB('getDraft', undefined, ['', `?parent_id=${b.m1}`]),
+        ...onA('getDraft', aRoom, `?parent_id=${b.m1}`, undefined, 400),
+      ],
+      deleteDraft: () => [
+        ...onB('deleteDraft', undefined, ['', `?parent_id=${b.m1}`]),
+        ...onA('deleteDraft', aRoom, `?parent_id=${b.m1}`, undefined, 400),
+      ],
+
+      search: () =>
+        actors.flatMap((actor) => [
+          {
+            name: 'search',
+            actor,
+            path: `${endpoints.search.path}?query=${B_WORD}&limit=100`,
+            check: expectCleanSuccess(leaks(), (reply) =>
+              reply.body.results.length === 0 ? undefined : `found ${JSON.stringify(reply.body)}`,
+            ),
+          },
+          ...B_CIDS.map(
+            (cid): Probe => ({
+              name: 'search',
+              actor,
+              path: `${endpoints.search.path}?query=${B_WORD}&cid=${encodeURIComponent(cid)}`,
+              check: expectError(404, 'not_found'),
+            }),
+          ),
+        ]),
+    };
+  }
+
+  it('every endpoint refuses B’s ids to A’s credentials, and B stays exactly as it was', async () => {
+    const before = await snapshotB(b);
+    // Sanity: the snapshot really sees B's data, so an unchanged snapshot means something.
+    expect(JSON.stringify(before)).toContain(B_WORD);
+    expect((before.channels['messaging:b-dm'] as { asBob: Reply }).asBob.body.messages).toHaveLength(2);
+
+    const table = probesFor();
+    expect(Object.keys(table).sort()).toEqual(Object.keys(endpoints).sort());
+
+    const failures: string[] = [];
+    let count = 0;
+    for (const name of Object.keys(endpoints) as EndpointName[]) {
+      const probes = table[name]();
+      expect(probes.length, name).toBeGreaterThan(0);
+      for (const probe of probes) {
+        const { method } = endpoints[probe.name];
+        const reply = await clientOf(probe.actor).request(method, probe.path, probe.body);
+        count++;
+        const problem = probe.check(reply);
+        if (problem) failures.push(`${probe.actor} ${method} ${probe.path} ${JSON.stringify(probe.body)}: ${problem}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(count).toBeGreaterThan(300);
+
+    expect(await snapshotB(b)).toEqual(before);
+    // B's session survived A's refresh and logout attempts with its token, and B's account A's login.
+    const refreshed = await b.t.anonymous.post('/v1/auth/refresh', { refresh_token: b.refreshToken });
+    expect(refreshed.status).toBe(200);
+    b.refreshToken = refreshed.body.refresh_token;
+    expect(
+      (await b.t.anonymous.post('/v1/auth/login', { username: 'pat-b', password: B_PASSWORD })).status,
+    ).toBe(200);
+  }, 120_000);
+
+  it('refuses tokens of the other application', async () => {
+    const bSigned = {
+      alice: await createUserToken(b.t.app.api_secret, 'alice'),
+      server: await createServerToken(b.t.app.api_secret),
+    };
+    // A's api key with tokens signed by B's secret, on A's and on B's resources.
+    for (const token of Object.values(bSigned)) {
+      const asA = a.t.anonymous.as(token);
+      for (const [method, path, body] of [
+        ['GET', '/v1/users/me'],
+        ['GET', '/v1/channels/messaging/a-room'],
+        ['GET', '/v1/channels/messaging/b-dm'],
+        ['POST', '/v1/channels/messaging/a-room/messages', { client_msg_id: clientId(), text: 'x', user_id: 'alice' }],
+        ['POST', '/v1/users', { users: [{ id: 'eve' }] }],
+      ] as const) {
+        const reply = await asA.request(method, path, body);
+        expect(isError(reply, 401, 'unauthenticated'), `${method} ${path}`).toBeUndefined();
+      }
+    }
+    // And the other way round: B's api key with A's tokens.
+    const aToken = await createUserToken(a.t.app.api_secret, 'alice');
+    const reply = await b.t.anonymous.as(aToken).get('/v1/channels/messaging/b-dm');
+    expect(isError(reply, 401, 'unauthenticated')).toBeUndefined();
+    // The api key decides the app: a valid B token with A's key never reaches B's channel.
+    expect((await b.alice.get('/v1/channels/messaging/b-dm')).status).toBe(200);
+    // No user named eve was created anywhere.
+    expect((await a.t.server.get('/v1/users/eve')).status).toBe(404);
+    expect((await b.t.server.get('/v1/users/eve')).status).toBe(404);
+  });
+
+  it('B’s channels never show up in A’s channel query, search or unread', async () => {
+    // B's alice has unread messages in B; A's alice gets some in A.
+    ok(
+      await a.carol.post('/v1/channels/messaging/a-room/messages', { client_msg_id: clientId(), text: 'unread in A' }),
+      'send',
+    );
+    const bUnread = (await b.alice.get('/v1/unread')).body;
+    expect(bUnread.total_unread_count).toBeGreaterThan(0);
+
+    for (const api of [a.alice, a.root, a.t.server]) {
+      const list = await api.post('/v1/channels/query', { limit: 100, message_limit: 100 });
+      expect(list.status).toBe(200);
+      const cids = list.body.channels.map((c: { channel: { cid: string } }) => c.channel.cid);
+      for (const cid of B_CIDS) expect(cids).not.toContain(cid);
+      for (const leak of leaks()) expect(JSON.stringify(list.body)).not.toContain(leak);
+
+      const search = await api.get(`/v1/search?query=${B_WORD}`);
+      expect(search.status).toBe(200);
+      expect(search.body.results).toEqual([]);
+      const hello = await api.get('/v1/search?query=hello&limit=100');
+      expect(hello.status).toBe(200);
+      expect(hello.body.results.map((r: { message: { cid: string } }) => r.message.cid)).toEqual(['messaging:a-room']);
+    }
+    const aliceList = await a.alice.post('/v1/channels/query', {});
+    expect(aliceList.body.channels.map((c: { channel: { cid: string } }) => c.channel.cid)).toEqual(['messaging:a-room']);
+
+    const unread = await a.alice.get('/v1/unread');
+    expect(unread.status).toBe(200);
+    expect(unread.body.channels.map((c: { cid: string }) => c.cid)).toEqual(['messaging:a-room']);
+    expect(unread.body.total_unread_count).toBe(unread.body.channels[0].unread_count);
+    expect((await b.alice.get('/v1/unread')).body).toEqual(bUnread);
+  });
+
+  it('one user id in two apps names two different users', async () => {
+    // Both apps know 'alice'; each app's alice sees only her own profile, channels and messages.
+    const meA = (await a.alice.get('/v1/users/me')).body.user;
+    const meB = (await b.alice.get('/v1/users/me')).body.user;
+    expect(meA).toMatchObject({ id: 'alice', name: 'Alice of A', custom: { app: 'A' } });
+    expect(meB).toMatchObject({ id: 'alice', name: 'Alice of B', custom: { app: 'B' } });
+
+    // The same channel id in both apps: two channels.
+    ok(await a.alice.post('/v1/channels', { type: 'team', id: 'shared', members: ['carol-a'] }), 'A shared');
+    ok(await b.bob.post('/v1/channels', { type: 'team', id: 'shared', members: ['alice'] }), 'B shared');
+    const bSent = ok(
+      await b.alice.post('/v1/channels/team/shared/messages', { client_msg_id: 'same-client-id', text: `B ${B_WORD}` }),
+      'B send',
+    ).message;
+    const before = await snapshotB(b, [{ type: 'team', id: 'shared' }]);
+
+    // A's alice acts in A's 'team:shared', with the same client_msg_id B's alice used.
+    const aSent = await a.alice.post('/v1/channels/team/shared/messages', { client_msg_id: 'same-client-id', text: 'A only' });
+    expect(aSent.status).toBe(201);
+    expect(aSent.body.message.id).not.toBe(bSent.id);
+    expect(aSent.body.message).toMatchObject({ text: 'A only', user: { name: 'Alice of A' } });
+    const aId = aSent.body.message.id;
+    ok(await a.alice.post(`/v1/messages/${aId}/reactions`, { type: '👍' }), 'react');
+    ok(await a.alice.post(`/v1/messages/${aId}/pin`), 'pin');
+    ok(await a.alice.put('/v1/channels/team/shared/draft', { text: 'A draft' }), 'draft');
+    ok(await a.carol.post('/v1/channels/team/shared/read', {}), 'read');
+    ok(await a.alice.patch('/v1/channels/team/shared', { name: 'A shared' }), 'update');
+    ok(await a.alice.post('/v1/channels/team/shared/members', { user_ids: ['root-a'] }), 'add');
+    ok(await a.alice.post('/v1/channels/team/shared/mute'), 'mute');
+    ok(await a.alice.patch('/v1/users/me', { name: 'Alice of A' }), 'update me');
+    ok(await a.alice.post('/v1/channels/team/shared/truncate'), 'truncate');
+    ok(await a.alice.delete('/v1/channels/team/shared'), 'delete');
+    expect(await snapshotB(b, [{ type: 'team', id: 'shared' }])).toEqual(before);
+
+    // B's alice's messages never reach A's alice.
+    expect((await a.alice.get(`/v1/messages/${bSent.id}`)).status).toBe(404);
+    expect((await a.alice.get(`/v1/search?query=${B_WORD}`)).body.results).toEqual([]);
+    const aRoom = (await a.alice.get('/v1/channels/messaging/a-room/messages?limit=100')).body.messages;
+    expect(aRoom.every((m: { id: string }) => ![b.m1, b.m2, b.reply, bSent.id].includes(m.id))).toBe(true);
+    expect((await a.alice.get('/v1/channels/team/shared')).status).toBe(404);
+    // And the other way round.
+    expect((await b.alice.get(`/v1/messages/${aId}`)).status).toBe(404);
+    expect((await b.alice.get('/v1/search?query=only')).body.results).toEqual([]);
+  });
+
+  it('password accounts with the same username in two apps are separate', async () => {
+    const [c, d] = await Promise.all([
+      newTestApp({ allow_registration: true }),
+      newTestApp({ allow_registration: true }),
+    ]);
+    const inC = await c.anonymous.post('/v1/auth/register', { username: 'sam', password: 'password-of-c' });
+    const inD = await d.anonymous.post('/v1/auth/register', { username: 'sam', password: 'password-of-d' });
+    expect([inC.status, inD.status]).toEqual([201, 201]);
+    // Each app's password opens only that app's account; tokens work only with their own api key.
+    expect((await c.anonymous.post('/v1/auth/login', { username: 'sam', password: 'password-of-d' })).status).toBe(401);
+    expect((await d.anonymous.post('/v1/auth/login', { username: 'sam', password: 'password-of-c' })).status).toBe(401);
+    expect((await c.anonymous.post('/v1/auth/login', { username: 'sam', password: 'password-of-c' })).status).toBe(200);
+    expect((await d.anonymous.as(inC.body.access_token).get('/v1/users/me')).status).toBe(401);
+    expect((await d.anonymous.post('/v1/auth/refresh', { refresh_token: inC.body.refresh_token })).status).toBe(401);
+    // C's token still rotates in C: D's failed attempt did not revoke it.
+    expect((await c.anonymous.post('/v1/auth/refresh', { refresh_token: inC.body.refresh_token })).status).toBe(200);
+  });
+});
