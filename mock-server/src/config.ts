@@ -16,6 +16,55 @@ export interface ServerConfig {
   logLevel: string;
   /** Seed the demo application (default outside production). */
   seedDemo: boolean;
+  realtime: RealtimeConfig;
+}
+
+/** WebSocket gateway budgets and timings; each has an environment override. */
+export interface RealtimeConfig {
+  authTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  maxConnectionsPerUser: number;
+  typingTimeoutMs: number;
+  typingThrottleMs: number;
+  presenceGraceMs: number;
+  /** Presence entries in Redis expire unless refreshed (so a crashed node's users go offline). */
+  presenceTtlMs: number;
+  /** Socket writes (send, edit, delete, react) per user: `points` per `durationSeconds`. */
+  writes: { points: number; durationSeconds: number };
+  framesPerWindow: number;
+  invalidFramesPerWindow: number;
+  frameWindowMs: number;
+  maxBufferedBytes: number;
+}
+
+export function loadRealtimeConfig(env: NodeJS.ProcessEnv = process.env): RealtimeConfig {
+  const int = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+    return value;
+  };
+  return {
+    authTimeoutMs: int('CHAT_WS_AUTH_TIMEOUT_MS', 5_000),
+    heartbeatIntervalMs: int('CHAT_WS_HEARTBEAT_MS', 25_000),
+    heartbeatTimeoutMs: int('CHAT_WS_HEARTBEAT_TIMEOUT_MS', 70_000),
+    maxConnectionsPerUser: int('CHAT_WS_MAX_CONNECTIONS_PER_USER', 10),
+    typingTimeoutMs: int('CHAT_TYPING_TIMEOUT_MS', 7_000),
+    typingThrottleMs: int('CHAT_TYPING_THROTTLE_MS', 2_000),
+    presenceGraceMs: int('CHAT_PRESENCE_GRACE_MS', 5_000),
+    presenceTtlMs: int('CHAT_PRESENCE_TTL_MS', 60_000),
+    writes: {
+      points: int('CHAT_WS_WRITES_PER_WINDOW', 60),
+      durationSeconds: int('CHAT_WS_WRITES_WINDOW_S', 10),
+    },
+    framesPerWindow: int('CHAT_WS_FRAMES_PER_WINDOW', 200),
+    invalidFramesPerWindow: int('CHAT_WS_INVALID_FRAMES_PER_WINDOW', 20),
+    frameWindowMs: int('CHAT_WS_FRAME_WINDOW_MS', 10_000),
+    maxBufferedBytes: int('CHAT_WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -33,5 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     redisUrl: env.REDIS_URL || undefined,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     seedDemo: env.CHAT_SEED_DEMO ? env.CHAT_SEED_DEMO !== '0' : !production,
+    realtime: loadRealtimeConfig(env),
   };
 }

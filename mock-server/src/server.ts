@@ -1,7 +1,17 @@
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import type { ServerConfig } from './config';
+import type { Bus } from './bus/bus';
+import { decodeEnvelope, encodeEnvelope } from './bus/envelope';
+import { createMemoryBus } from './bus/memory-bus';
+import { createRedisBus } from './bus/redis-bus';
+import { loadRealtimeConfig, type RealtimeConfig, type ServerConfig } from './config';
 import type { Publish, PublishedEvent } from './domain/deps';
+import { Gateway } from './gateway/gateway';
+import { createWriteBudget } from './gateway/message-rate';
+import { PresenceService } from './gateway/presence';
+import { createMemoryPresence, type PresenceStore } from './gateway/presence-store';
+import { createRedisPresence } from './gateway/redis-presence';
 import { buildHttpApp } from './http/app';
 import { type DemoCredentials, seedDemo } from './seed';
 import { openStore, type Store } from './store/database';
@@ -10,24 +20,31 @@ import { VERSION } from './version';
 export interface ChatServer {
   /** Base URL it listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
+  /** The WebSocket URL (add `?api_key=…`). */
+  wsUrl: string;
   store: Store;
   logger: Logger;
   /** What `seedDemo` created, when it ran. */
   demo: DemoCredentials | null;
-  /** Registers a listener for every committed event (the WebSocket gateway plugs in here). */
+  /** Registers a listener for every event this node receives from the bus. */
   onEvent(listener: (event: PublishedEvent) => void): () => void;
+  /** Stops accepting, drains sockets with "service restart", and closes everything it opened. */
   close(): Promise<void>;
 }
 
-export interface ChatServerOptions extends Partial<ServerConfig> {
+export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime'>> {
+  realtime?: Partial<RealtimeConfig>;
   /** Use this store instead of opening one (tests share one database per worker). */
   store?: Store;
   logger?: Logger;
 }
 
+const EVENTS_TOPIC = 'events';
+
 /**
- * Starts the whole server in this process: store (PGlite or PostgreSQL, migrated), demo seed
- * outside production, REST routes. `port: 0` picks a free port.
+ * Starts the whole server in this process: store (PGlite or PostgreSQL, migrated), bus (in
+ * memory, or Redis for several nodes), demo seed outside production, REST routes and the
+ * WebSocket gateway. `port: 0` picks a free port.
  */
 export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
   const logger =
@@ -47,32 +64,75 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         censor: '[redacted]',
       },
     });
+  const realtime = { ...loadRealtimeConfig({}), ...options.realtime };
   const ownsStore = !options.store;
   const store =
     options.store ??
     (await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? '.chat-data' }));
 
-  const listeners = new Set<(event: PublishedEvent) => void>();
+  const bus: Bus = options.redisUrl ? await createRedisBus(options.redisUrl, logger) : createMemoryBus();
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  const presenceStore: PresenceStore = options.redisUrl
+    ? await createRedisPresence(options.redisUrl, realtime.presenceTtlMs)
+    : createMemoryPresence();
+
+  // Domain code publishes after commit; the bus carries each event, serialized once, to every node.
   const publish: Publish = (event) => {
+    bus
+      .publish(EVENTS_TOPIC, encodeEnvelope(event))
+      .catch((error) => logger.error({ err: error }, 'publish failed'));
+  };
+
+  const presence = new PresenceService({
+    db: store.db,
+    store: presenceStore,
+    publish,
+    logger,
+    graceMs: realtime.presenceGraceMs,
+  });
+  const gateway = new Gateway({
+    ...realtime,
+    db: store.db,
+    publish,
+    logger,
+    presence,
+    presenceStore,
+    writes: createWriteBudget({ ...realtime.writes, redis }),
+    production: options.production ?? false,
+  });
+
+  const listeners = new Set<(event: PublishedEvent) => void>();
+  const unsubscribe = await bus.subscribe(EVENTS_TOPIC, (payload) => {
+    const envelope = decodeEnvelope(payload);
+    gateway.deliver(envelope);
     for (const listener of listeners) {
       try {
-        listener(event);
+        listener({
+          appId: envelope.appId,
+          channelId: envelope.channelId,
+          ...(envelope.userIds && { userIds: envelope.userIds }),
+          event: envelope.event,
+        });
       } catch (error) {
         logger.error({ err: error }, 'event listener failed');
       }
     }
-  };
+  });
 
   let ready = false;
   const app = buildHttpApp({ db: store.db, publish, logger, version: VERSION, isReady: () => ready });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
+  gateway.attach(app.server);
   await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   ready = true;
 
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${address.port}`,
+    wsUrl: `ws://${host}:${address.port}/v1/ws`,
     store,
     logger,
     demo,
@@ -80,10 +140,17 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async close() {
-      ready = false;
-      await app.close();
-      if (ownsStore) await store.close();
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        await gateway.drain();
+        await app.close();
+        presence.close();
+        unsubscribe();
+        await Promise.allSettled([bus.close(), presenceStore.close(), redis?.quit()]);
+        if (ownsStore) await store.close();
+      })();
+      return closing;
     },
   };
 }

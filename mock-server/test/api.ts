@@ -31,7 +31,12 @@ export class Api {
     return new Api(this.baseUrl, this.apiKey, token);
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> {
     const response = await fetch(this.baseUrl + path, {
       method,
       headers: {
@@ -88,7 +93,9 @@ export async function newTestApp(overrides: Parameters<typeof createTestApp>[1] 
     anonymous,
     user,
     async users(...ids: string[]) {
-      const reply = await serverApi.post('/v1/users', { users: ids.map((id) => ({ id, name: id.toUpperCase() })) });
+      const reply = await serverApi.post('/v1/users', {
+        users: ids.map((id) => ({ id, name: id.toUpperCase() })),
+      });
       if (reply.status !== 200) throw new Error(`upsert users failed: ${JSON.stringify(reply.body)}`);
       return Promise.all(ids.map(user));
     },

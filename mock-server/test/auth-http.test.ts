@@ -38,15 +38,28 @@ describe('HTTP auth: api key and bearer token', () => {
   it('answers 401 invalid_api_key without an api key or with an unknown one', async () => {
     const t = await newTestApp();
     const token = await createUserToken(t.app.api_secret, 'alice');
-    expectError(await raw('/v1/users/me', { headers: { authorization: `Bearer ${token}` } }), 401, 'invalid_api_key');
+    expectError(
+      await raw('/v1/users/me', { headers: { authorization: `Bearer ${token}` } }),
+      401,
+      'invalid_api_key',
+    );
     expectError(await raw('/v1/auth/login', { method: 'POST' }), 401, 'invalid_api_key');
     for (const key of ['nope', `${t.app.api_key}x`, 'x'.repeat(300), '']) {
-      const reply = await raw('/v1/users/me', { headers: { 'x-api-key': key, authorization: `Bearer ${token}` } });
+      const reply = await raw('/v1/users/me', {
+        headers: { 'x-api-key': key, authorization: `Bearer ${token}` },
+      });
       expectError(reply, 401, 'invalid_api_key');
     }
-    expectError(await raw(`/v1/users/me?api_key=unknown`, { headers: { authorization: `Bearer ${token}` } }), 401, 'invalid_api_key');
+    expectError(
+      await raw(`/v1/users/me?api_key=unknown`, { headers: { authorization: `Bearer ${token}` } }),
+      401,
+      'invalid_api_key',
+    );
     // The api key may come as a query parameter too.
-    expect((await raw(`/v1/users/me?api_key=${t.app.api_key}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(
+      (await raw(`/v1/users/me?api_key=${t.app.api_key}`, { headers: { authorization: `Bearer ${token}` } }))
+        .status,
+    ).toBe(200);
   });
 
   it('answers 401 unauthenticated without a bearer token or with garbage', async () => {
@@ -64,7 +77,11 @@ describe('HTTP auth: api key and bearer token', () => {
       `Bearer ${token.split('.').slice(0, 2).join('.')}.`, // signature stripped
       `Bearer ${'a'.repeat(5000)}`,
     ]) {
-      expectError(await t.anonymous.request('GET', '/v1/users/me', undefined, { authorization }), 401, 'unauthenticated');
+      expectError(
+        await t.anonymous.request('GET', '/v1/users/me', undefined, { authorization }),
+        401,
+        'unauthenticated',
+      );
     }
     expect((await t.anonymous.as(token).get('/v1/users/me')).status).toBe(200);
   });
@@ -91,7 +108,11 @@ describe('HTTP auth: api key and bearer token', () => {
       `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ ...claims, server: true })}.`,
     ]) {
       expectError(await t.anonymous.as(token).get('/v1/users/me'), 401, 'unauthenticated');
-      expectError(await t.anonymous.as(token).post('/v1/users', { users: [{ id: 'eve' }] }), 401, 'unauthenticated');
+      expectError(
+        await t.anonymous.as(token).post('/v1/users', { users: [{ id: 'eve' }] }),
+        401,
+        'unauthenticated',
+      );
     }
     const hs512 = await new SignJWT({ user_id: 'alice' })
       .setProtectedHeader({ alg: 'HS512' })
@@ -142,7 +163,11 @@ describe('HTTP auth: password accounts', () => {
   it('answers 403 registration_closed when the app does not allow registration', async () => {
     const t = await newTestApp();
     const username = freshName('closed');
-    expectError(await t.anonymous.post('/v1/auth/register', { username, password }), 403, 'registration_closed');
+    expectError(
+      await t.anonymous.post('/v1/auth/register', { username, password }),
+      403,
+      'registration_closed',
+    );
     expectError(await t.anonymous.post('/v1/auth/login', { username, password }), 401, 'invalid_credentials');
   });
 
@@ -150,7 +175,11 @@ describe('HTTP auth: password accounts', () => {
     const t = await newTestApp({ allow_registration: true });
     const username = freshName('dup');
     expect((await t.anonymous.post('/v1/auth/register', { username, password })).status).toBe(201);
-    expectError(await t.anonymous.post('/v1/auth/register', { username, password: 'another password' }), 409, 'conflict');
+    expectError(
+      await t.anonymous.post('/v1/auth/register', { username, password: 'another password' }),
+      409,
+      'conflict',
+    );
     expect((await t.anonymous.post('/v1/auth/login', { username, password })).status).toBe(200);
     expectError(
       await t.anonymous.post('/v1/auth/login', { username, password: 'another password' }),
@@ -159,7 +188,11 @@ describe('HTTP auth: password accounts', () => {
     );
     // A user the app's backend created (no password) cannot be claimed by registering either.
     await t.users('backend-user');
-    expectError(await t.anonymous.post('/v1/auth/register', { username: 'backend-user', password }), 409, 'conflict');
+    expectError(
+      await t.anonymous.post('/v1/auth/register', { username: 'backend-user', password }),
+      409,
+      'conflict',
+    );
   });
 
   it('answers 400 with the field path for a short, long or malformed password or username', async () => {
@@ -281,16 +314,20 @@ describe('HTTP auth: password accounts', () => {
     expect(after.status).toBe(401);
     expectError(after, 401, after.body.error.code);
     // Logging out again, or with a token that never existed, looks the same.
-    expect(await t.anonymous.post('/v1/auth/logout', { refresh_token: session.refresh_token })).toMatchObject({
-      status: 200,
-      body: { ok: true },
-    });
+    expect(await t.anonymous.post('/v1/auth/logout', { refresh_token: session.refresh_token })).toMatchObject(
+      {
+        status: 200,
+        body: { ok: true },
+      },
+    );
     expect(await t.anonymous.post('/v1/auth/logout', { refresh_token: 'y'.repeat(43) })).toMatchObject({
       status: 200,
       body: { ok: true },
     });
     // The user's other session goes on.
-    expect((await t.anonymous.post('/v1/auth/refresh', { refresh_token: other.refresh_token })).status).toBe(200);
+    expect((await t.anonymous.post('/v1/auth/refresh', { refresh_token: other.refresh_token })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -340,13 +377,21 @@ describe('HTTP bodies and query strings', () => {
   it('answers 413 payload_too_large for a body over 1 MiB', async () => {
     const t = await newTestApp();
     const [alice] = await t.users('alice');
-    const big = JSON.stringify({ type: 'messaging', id: 'big', custom: { blob: 'x'.repeat(1024 * 1024 + 1) } });
+    const big = JSON.stringify({
+      type: 'messaging',
+      id: 'big',
+      custom: { blob: 'x'.repeat(1024 * 1024 + 1) },
+    });
     expectError(await alice!.post('/v1/channels', big), 413, 'payload_too_large');
     // Also on public endpoints, before any credentials are checked.
     const login = JSON.stringify({ username: 'x', password: 'y'.repeat(2 * 1024 * 1024) });
     expectError(await t.anonymous.post('/v1/auth/login', login), 413, 'payload_too_large');
     // Just under the limit is parsed (and then refused by the schema, not by size).
-    const under = JSON.stringify({ type: 'messaging', id: 'big', custom: { blob: 'x'.repeat(1024 * 1024 - 100) } });
+    const under = JSON.stringify({
+      type: 'messaging',
+      id: 'big',
+      custom: { blob: 'x'.repeat(1024 * 1024 - 100) },
+    });
     expectError(await alice!.post('/v1/channels', under), 400, 'validation_failed');
   });
 
@@ -367,6 +412,16 @@ describe('HTTP bodies and query strings', () => {
     reply = await alice!.get('/v1/users?ids=alice&sort=name');
     expectError(reply, 400, 'validation_failed');
     expect(issuePaths(reply)).toEqual([['sort']]);
+    reply = await alice!.get('/v1/channels/messaging/general/messages?limit=5&since=1&foo=2');
+    expectError(reply, 400, 'validation_failed');
+    expect(issuePaths(reply)).toEqual([['since'], ['foo']]);
+    reply = await alice!.request('DELETE', '/v1/channels/messaging/general/draft?thread=1');
+    expectError(reply, 400, 'validation_failed');
+    expect(issuePaths(reply)).toEqual([['thread']]);
+    // Known parameters with bad values still name themselves.
+    reply = await alice!.get('/v1/search?query=hello&limit=1000');
+    expectError(reply, 400, 'validation_failed');
+    expect(issuePaths(reply)).toEqual([['limit']]);
     // api_key is not one of them: it names the app.
     expect((await alice!.get(`/v1/users/me?api_key=${t.app.api_key}`)).status).toBe(200);
     expect((await alice!.get(`/v1/search?query=hello&api_key=${t.app.api_key}`)).status).toBe(200);

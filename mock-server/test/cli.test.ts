@@ -9,7 +9,14 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 function startCli(env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli], {
-      env: { ...process.env, PORT: '0', CHAT_DATA_DIR: 'memory', LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
+      env: {
+        ...process.env,
+        PORT: '0',
+        CHAT_DATA_DIR: 'memory',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: '',
+        ...env,
+      },
     });
     let out = '';
     const timer = setTimeout(() => {

@@ -10,7 +10,8 @@ import type { ApplicationsTable, AppRow, Database } from '../src/store/schema';
  */
 
 /** The backend of this run: vitest.config.ts sets it per project. */
-export const testDatabase: 'pglite' | 'postgres' = process.env.CHAT_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+export const testDatabase: 'pglite' | 'postgres' =
+  process.env.CHAT_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
 /**
  * Every PostgreSQL schema created by one `vitest run` starts with this; the global teardown

@@ -346,7 +346,9 @@ describe('bans', () => {
     expect((await send(ann, path)).status).toBe(201);
     expect((await ann.get(`${path}/messages`)).body.messages).toHaveLength(2);
     const relisted = await ann.post('/v1/channels/query', {});
-    expect(relisted.body.channels.map((c: { channel: { cid: string } }) => c.channel.cid)).toEqual(['team:crew']);
+    expect(relisted.body.channels.map((c: { channel: { cid: string } }) => c.channel.cid)).toEqual([
+      'team:crew',
+    ]);
   });
 
   it('a ban with a timeout reports its expiry and stops blocking once it passes', async () => {
@@ -365,7 +367,9 @@ describe('bans', () => {
     expect((await send(ann, path)).status).toBe(201);
     expect((await ann.get(`${path}/messages`)).status).toBe(200);
     const listed = await ann.post('/v1/channels/query', {});
-    expect(listed.body.channels.map((c: { channel: { cid: string } }) => c.channel.cid)).toEqual(['team:crew']);
+    expect(listed.body.channels.map((c: { channel: { cid: string } }) => c.channel.cid)).toEqual([
+      'team:crew',
+    ]);
     expect(memberOf(await ben.get(`${path}/members`), 'ann')).toMatchObject({
       banned: false,
       ban_expires_at: null,

@@ -449,7 +449,7 @@ describe('typing and requireAccess (unit level)', () => {
         expect(can(appAdmin, type, standing, 'typing')).toBe(true);
         expect(can(server, type, standing, 'typing')).toBe(true);
       }
-      // A banned member may not type, whatever their role; an app admin who is banned neither.
+      // A banned member may not type, whatever their role; the server token is never banned.
       for (const standing of ['member', 'moderator', 'admin'] as const) {
         expect(errorOf(() => requireAccess(user, access(type, standing, true), 'typing'))).toBe(
           '403 user_banned',

@@ -23,6 +23,20 @@ export function expectInvalid(reply: Reply, path: (string | number)[]): void {
   expect(paths, JSON.stringify(reply.body.error)).toContainEqual(path);
 }
 
+/**
+ * Asserts a 400 refusing an unknown field `key` of the object at `at`: the issue names the key
+ * either as its path or, for schema-level "unrecognized key" issues, in its message at `at`.
+ */
+export function expectUnknownKey(reply: Reply, key: string, at: (string | number)[] = []): void {
+  expectError(reply, 400, 'validation_failed');
+  const issues: { path: unknown[]; message: string }[] = reply.body.error.details?.issues ?? [];
+  const same = (a: unknown[], b: unknown[]) => JSON.stringify(a) === JSON.stringify(b);
+  const named = issues.some(
+    (i) => same(i.path, [...at, key]) || (same(i.path, at) && i.message.includes(`"${key}"`)),
+  );
+  expect(named, JSON.stringify(reply.body.error)).toBe(true);
+}
+
 /** `/v1/channels/{type}/{id}` of a cid. */
 export function channelPath(cid: string): string {
   const at = cid.indexOf(':');

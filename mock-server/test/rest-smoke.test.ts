@@ -5,17 +5,28 @@ describe('REST smoke: channels and messages', () => {
   it('creates a channel, sends, lists, edits, reacts and marks read', async () => {
     const t = await newTestApp();
     const [alice, bob] = await t.users('alice', 'bob');
-    const created = await alice!.post('/v1/channels', { type: 'messaging', id: 'trip', name: 'Trip', members: ['bob'] });
+    const created = await alice!.post('/v1/channels', {
+      type: 'messaging',
+      id: 'trip',
+      name: 'Trip',
+      members: ['bob'],
+    });
     expect(created.status).toBe(201);
     expect(created.body.channel.cid).toBe('messaging:trip');
     expect(created.body.members.map((m: { user_id: string }) => m.user_id).sort()).toEqual(['alice', 'bob']);
 
-    const sent = await alice!.post('/v1/channels/messaging/trip/messages', { client_msg_id: clientId(), text: 'hello bob' });
+    const sent = await alice!.post('/v1/channels/messaging/trip/messages', {
+      client_msg_id: clientId(),
+      text: 'hello bob',
+    });
     expect(sent.status).toBe(201);
     expect(sent.body.message).toMatchObject({ text: 'hello bob', user_id: 'alice', cid: 'messaging:trip' });
 
     const unread = await bob!.get('/v1/unread');
-    expect(unread.body).toEqual({ total_unread_count: 1, channels: [{ cid: 'messaging:trip', unread_count: 1 }] });
+    expect(unread.body).toEqual({
+      total_unread_count: 1,
+      channels: [{ cid: 'messaging:trip', unread_count: 1 }],
+    });
 
     const list = await bob!.get('/v1/channels/messaging/trip/messages');
     expect(list.status).toBe(200);

@@ -230,9 +230,7 @@ export async function queryChannels(
   if (body.cursor) {
     const cursor = decodeCursor(body.cursor, channelCursor);
     const cmp = direction === 'desc' ? sql`<` : sql`>`;
-    q = q.where(
-      sql<boolean>`(${key}, channels.id) ${cmp} (${cursor.k}::timestamptz, ${cursor.id}::uuid)`,
-    );
+    q = q.where(sql<boolean>`(${key}, channels.id) ${cmp} (${cursor.k}::timestamptz, ${cursor.id}::uuid)`);
   }
   const rows = await q
     .orderBy(key, direction)
@@ -249,10 +247,7 @@ export async function queryChannels(
   const last = page[page.length - 1];
   return {
     channels,
-    next_cursor:
-      rows.length > limit && last
-        ? encodeCursor({ k: last.sort_key, id: last.id })
-        : null,
+    next_cursor: rows.length > limit && last ? encodeCursor({ k: last.sort_key, id: last.id }) : null,
   };
 }
 

@@ -26,6 +26,30 @@ function queryOf(request: FastifyRequest): Record<string, unknown> {
   return rest;
 }
 
+/** The parameters an endpoint's query schema declares (none without one); null if unreadable. */
+function knownQueryKeys(schema: Endpoint['query']): ReadonlySet<string> | null {
+  if (!schema) return new Set();
+  const shape = (schema as { shape?: unknown }).shape;
+  return shape && typeof shape === 'object' ? new Set(Object.keys(shape)) : null;
+}
+
+/**
+ * Refuses query parameters the endpoint does not know, naming each one as its issue's path: the
+ * schema alone would report them all at the query's root (path `[]`).
+ */
+function rejectUnknownQueryKeys(query: Record<string, unknown>, known: ReadonlySet<string> | null): void {
+  const unknown = known ? Object.keys(query).filter((key) => !known.has(key)) : [];
+  if (unknown.length === 0) return;
+  throw new ChatError(
+    'validation_failed',
+    known?.size ? 'Unknown query parameter' : 'This endpoint takes no query parameters',
+    {
+      issues: unknown.map((key) => ({ path: [key], message: 'Unknown query parameter' })),
+      location: 'query',
+    },
+  );
+}
+
 /**
  * Registers every endpoint of the protocol's table: api key → token → params, query and body
  * validated with the endpoint's schemas → handler. Nothing reaches a handler unchecked.
@@ -33,6 +57,7 @@ function queryOf(request: FastifyRequest): Record<string, unknown> {
 export function registerRoutes(app: FastifyInstance, db: Db, handlers: Handlers): void {
   for (const [name, endpoint] of Object.entries(endpoints) as [EndpointName, Endpoint][]) {
     const handler = handlers[name] as (ctx: unknown) => Promise<unknown>;
+    const queryKeys = knownQueryKeys(endpoint.query);
     app.route({
       method: endpoint.method,
       url: toFastifyPath(endpoint.path),
@@ -40,16 +65,9 @@ export function registerRoutes(app: FastifyInstance, db: Db, handlers: Handlers)
         const application = await resolveApp(db, request);
         const actor = await authenticate(db, application, request, endpoint.auth);
         const params = validated(endpoint.params, request.params, 'params');
-        const query = validated(endpoint.query, queryOf(request), 'query');
-        if (!endpoint.query && Object.keys(queryOf(request)).length > 0) {
-          throw new ChatError('validation_failed', 'This endpoint takes no query parameters', {
-            issues: Object.keys(queryOf(request)).map((k) => ({
-              path: [k],
-              message: 'Unknown query parameter',
-            })),
-            location: 'query',
-          });
-        }
+        const rawQuery = queryOf(request);
+        rejectUnknownQueryKeys(rawQuery, queryKeys);
+        const query = validated(endpoint.query, rawQuery, 'query');
         const body = endpoint.body ? validated(endpoint.body, request.body, 'body') : undefined;
         const result = await handler({ app: application, actor, params, query, body, ip: request.ip });
         reply.status(endpoint.status ?? 200);

@@ -22,7 +22,9 @@ describe(`store on ${testDatabase}`, () => {
   });
 
   it('returns bigint as number, timestamptz as Date, text[] as string[], jsonb as objects', async () => {
-    const app = await createTestApp(store.db, { allowed_origins: ['https://a.example', 'https://b.example'] });
+    const app = await createTestApp(store.db, {
+      allowed_origins: ['https://a.example', 'https://b.example'],
+    });
     expect(app.allowed_origins).toEqual(['https://a.example', 'https://b.example']);
     expect(app.created_at).toBeInstanceOf(Date);
 

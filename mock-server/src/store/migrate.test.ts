@@ -20,7 +20,8 @@ function openEmptyStore(schema = newTestSchema()): Promise<Store> {
 /** The shipped migrations plus one more, with several statements, in a temporary directory. */
 function migrationsWithExtra(): string {
   const dir = mkdtempSync(join(tmpdir(), 'chat-migrations-'));
-  for (const migration of shipped) copyFileSync(join(migrationsDir(), `${migration.name}.sql`), join(dir, `${migration.name}.sql`));
+  for (const migration of shipped)
+    copyFileSync(join(migrationsDir(), `${migration.name}.sql`), join(dir, `${migration.name}.sql`));
   writeFileSync(
     join(dir, '900_extra.sql'),
     `create table extra (id integer primary key);
@@ -81,7 +82,10 @@ describe(`migrations on ${testDatabase}`, () => {
 
   it('roll back a failing file entirely and do not record it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chat-migrations-'));
-    writeFileSync(join(dir, '950_broken.sql'), 'create table half_done (id int); select * from no_such_table;');
+    writeFileSync(
+      join(dir, '950_broken.sql'),
+      'create table half_done (id int); select * from no_such_table;',
+    );
     await expect(migrate(fresh.db, { dir })).rejects.toThrow(/no_such_table/);
     const tables = await sql<{ n: number }>`
       select count(*) as n from information_schema.tables where table_name = 'half_done'`.execute(fresh.db);

@@ -59,8 +59,10 @@ export function loadMigrations(dir: string = migrationsDir()): Migration[] {
  * at once against one database must not apply a migration twice. Keyed by schema so that test
  * workers, each in its own schema, do not wait on one another. Released at commit.
  */
-const lockMigrations = (db: Kysely<Database>) =>
-  sql`select pg_advisory_xact_lock(hashtext('chat-server:migrate'), hashtext(coalesce(current_schema(), '')))`.execute(db);
+async function lockMigrations(db: Kysely<Database>): Promise<void> {
+  const schemaKey = sql`hashtext(coalesce(current_schema(), ''))`;
+  await sql`select pg_advisory_xact_lock(hashtext('chat-server:migrate'), ${schemaKey})`.execute(db);
+}
 
 /**
  * Brings the database up to date and returns the names of the migrations this call applied. Cheap

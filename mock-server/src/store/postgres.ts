@@ -16,7 +16,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function assertSchemaName(schema: string): void {
   if (!SCHEMA_NAME.test(schema)) {
-    throw new Error(`Schema name ${JSON.stringify(schema)} must match ${SCHEMA_NAME} (lower case, digits, _)`);
+    throw new Error(
+      `Schema name ${JSON.stringify(schema)} must match ${SCHEMA_NAME} (lower case, digits, _)`,
+    );
   }
 }
 

@@ -8,7 +8,11 @@ import { getSnapshot, readCachedSnapshot, snapshotPath } from './snapshot';
 
 /** When the store's migrations were recorded: at snapshot build time if it started from one. */
 async function migratedAt(store: Store): Promise<number[]> {
-  const rows = await store.db.selectFrom('schema_migrations').select('applied_at').orderBy('version').execute();
+  const rows = await store.db
+    .selectFrom('schema_migrations')
+    .select('applied_at')
+    .orderBy('version')
+    .execute();
   return rows.map((row) => row.applied_at.getTime());
 }
 

@@ -21,7 +21,9 @@ const FORMAT = 1;
 function pgliteVersion(): string {
   // The package does not export its package.json; find it beside the resolved entry (dist/…).
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const pkg = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 

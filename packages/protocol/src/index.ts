@@ -38,6 +38,7 @@ export {
   makeError,
   toErrorIssues,
 } from './errors';
+export { CLOSE_CODES, type CloseCode, TERMINAL_CLOSE_CODES } from './close-codes';
 export * from './events';
 export * from './frames';
 export { LIMITS } from './limits';

@@ -1,0 +1,51 @@
+import type { PublishedEvent } from '../domain/deps';
+
+/**
+ * The bus wire format of an event: a small JSON header, a newline, then the event's JSON.
+ * The event is serialized once by the node that publishes it; receivers forward that text to
+ * sockets as it is. (JSON text never contains a raw newline, so the first one splits safely.)
+ */
+export interface Envelope {
+  appId: string;
+  channelId: string | null;
+  userIds?: string[];
+  /** The event's type, so receivers need not parse the event to route it. */
+  type: string;
+  /** The event, parsed lazily by the receivers that need its fields. */
+  event: PublishedEvent['event'];
+  /** The event's JSON text, as sent to sockets. */
+  json: string;
+}
+
+export function encodeEnvelope(published: PublishedEvent): string {
+  const header = {
+    a: published.appId,
+    c: published.channelId,
+    u: published.userIds,
+    t: published.event.type,
+  };
+  return `${JSON.stringify(header)}\n${JSON.stringify(published.event)}`;
+}
+
+export function decodeEnvelope(payload: string): Envelope {
+  const split = payload.indexOf('\n');
+  const header = JSON.parse(payload.slice(0, split)) as {
+    a: string;
+    c: string | null;
+    u?: string[];
+    t: string;
+  };
+  const json = payload.slice(split + 1);
+  let parsed: PublishedEvent['event'] | undefined;
+  return {
+    appId: header.a,
+    channelId: header.c,
+    ...(header.u && { userIds: header.u }),
+    type: header.t,
+    json,
+    get event() {
+      parsed ??= JSON.parse(json) as PublishedEvent['event'];
+      return parsed;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { CLOSE_CODES } from '@chat/protocol';
+import type { WebSocket } from 'ws';
+import { createRateLimiter, type RateLimiter } from '../auth';
+import type { Actor } from '../domain/actor';
+import type { AppRow } from '../store/schema';
+
+export interface ConnectionLimits {
+  /** Bytes queued for a socket before it counts as a slow consumer and is closed. */
+  maxBufferedBytes: number;
+  /** Frames a connection may send per `frameWindowMs`. */
+  framesPerWindow: number;
+  frameWindowMs: number;
+  /** Invalid frames tolerated per `frameWindowMs` before the socket is closed. */
+  invalidFramesPerWindow: number;
+}
+
+/** One client socket: who it is, what it watches, and its own budgets. */
+export class Connection {
+  readonly id = randomUUID();
+  actor: Actor | null = null;
+  /** internal channel id → cid, for the channels this socket watches. */
+  readonly watching = new Map<string, string>();
+  lastSeen = Date.now();
+  closed = false;
+  readonly frames: RateLimiter;
+  readonly invalidFrames: RateLimiter;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly app: AppRow,
+    private readonly limits: ConnectionLimits,
+  ) {
+    this.frames = createRateLimiter({
+      limit: limits.framesPerWindow,
+      windowMs: limits.frameWindowMs,
+      maxKeys: 1,
+    });
+    this.invalidFrames = createRateLimiter({
+      limit: limits.invalidFramesPerWindow,
+      windowMs: limits.frameWindowMs,
+      maxKeys: 1,
+    });
+  }
+
+  get userId(): string | null {
+    return this.actor?.userId ?? null;
+  }
+
+  /** Sends text already serialized; a socket that cannot keep up is closed, not buffered forever. */
+  send(json: string): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer');
+      return;
+    }
+    this.ws.send(json);
+  }
+
+  sendFrame(frame: unknown): void {
+    this.send(JSON.stringify(frame));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason);
+    // A peer that never answers the close handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 2_000).unref();
+  }
+}

@@ -1,0 +1,121 @@
+import { type AckResult, type ClientFrame, LIMITS, parseCid } from '@chat/protocol';
+import type { Actor } from '../domain/actor';
+import { loadChannel, requireAccess } from '../domain/channel-access';
+import { loadChannelState } from '../domain/channel-state';
+import type { DomainDeps } from '../domain/deps';
+import { ChatError } from '../domain/errors';
+import { deleteMessage, sendMessage, updateMessage } from '../domain/messages';
+import { setReaction } from '../domain/reactions';
+import { markRead } from '../domain/reads';
+import type { Connection } from './connection';
+import type { WriteBudget } from './message-rate';
+import { replaySince } from './recovery';
+import type { Registry } from './registry';
+import type { TypingTracker } from './typing';
+
+export interface TypingInfo {
+  appId: string;
+  channelId: string;
+  cid: string;
+  userId: string;
+  parentId: string | null;
+}
+
+export interface FrameContext {
+  deps: DomainDeps;
+  registry: Registry;
+  typing: TypingTracker<TypingInfo>;
+  writes: WriteBudget;
+  /** Publishes a typing event (never stored, so it carries the channel's current seq). */
+  publishTyping(info: TypingInfo, type: 'typing.start' | 'typing.stop'): Promise<void>;
+}
+
+type RequestFrame = Exclude<ClientFrame, { type: 'auth' }>;
+
+/**
+ * Serves an authenticated socket's request frame with the same domain code as the REST routes:
+ * same validation, same permissions. Returns the `ack` result; a thrown `ChatError` becomes the
+ * `error` frame.
+ */
+export async function handleFrame(
+  ctx: FrameContext,
+  conn: Connection,
+  actor: Actor,
+  frame: RequestFrame,
+): Promise<AckResult<RequestFrame['type']>> {
+  const { deps } = ctx;
+  switch (frame.type) {
+    case 'ping':
+      return {};
+    case 'channel.watch': {
+      const { type, id } = parseCid(frame.cid);
+      const access = await loadChannel(deps.db, actor, type, id);
+      requireAccess(actor, access, 'read');
+      // Watch first, then read: an event committed in between arrives twice at worst (the client
+      // drops seqs it has), never zero times.
+      ctx.registry.watch(conn, access.channel.id, access.cid);
+      const fresh = await loadChannel(deps.db, actor, type, id);
+      const currentSeq = Number(fresh.channel.seq);
+      const events =
+        frame.since === undefined
+          ? null
+          : await replaySince(deps.db, actor.appId, fresh.channel.id, frame.since, currentSeq);
+      const messageLimit = events ? 0 : (frame.message_limit ?? LIMITS.PAGE_SIZE_DEFAULT);
+      const state = await loadChannelState(deps.db, actor, fresh, messageLimit);
+      return { recovered: events !== null, events: events ?? [], state };
+    }
+    case 'channel.unwatch': {
+      const { type, id } = parseCid(frame.cid);
+      const access = await loadChannel(deps.db, actor, type, id);
+      ctx.registry.unwatch(conn, access.channel.id);
+      return {};
+    }
+    case 'message.send': {
+      await ctx.writes.spend(actor.appId, actor.userId!);
+      const { type, id } = parseCid(frame.cid);
+      const { message } = await sendMessage(deps, actor, type, id, frame.message);
+      return { message };
+    }
+    case 'message.update':
+      await ctx.writes.spend(actor.appId, actor.userId!);
+      return { message: await updateMessage(deps, actor, frame.message_id, frame.message) };
+    case 'message.delete':
+      await ctx.writes.spend(actor.appId, actor.userId!);
+      return { message: await deleteMessage(deps, actor, frame.message_id) };
+    case 'reaction.add':
+    case 'reaction.remove':
+      await ctx.writes.spend(actor.appId, actor.userId!);
+      return {
+        message: await setReaction(
+          deps,
+          actor,
+          frame.message_id,
+          frame.reaction_type,
+          frame.type === 'reaction.add',
+        ),
+      };
+    case 'read.mark': {
+      const { type, id } = parseCid(frame.cid);
+      return { read: await markRead(deps, actor, type, id, frame.message_id) };
+    }
+    case 'typing.start':
+    case 'typing.stop': {
+      const { type, id } = parseCid(frame.cid);
+      const access = await loadChannel(deps.db, actor, type, id);
+      requireAccess(actor, access, 'typing');
+      const info: TypingInfo = {
+        appId: actor.appId,
+        channelId: access.channel.id,
+        cid: access.cid,
+        userId: actor.userId!,
+        parentId: frame.parent_id ?? null,
+      };
+      const key = `${info.channelId}:${info.userId}:${info.parentId ?? ''}`;
+      const relay = frame.type === 'typing.start' ? ctx.typing.start(key, info) : ctx.typing.stop(key);
+      if (relay) await ctx.publishTyping(info, frame.type);
+      return {};
+    }
+    default:
+      throw new ChatError('validation_failed', 'Unknown frame');
+  }
+}

@@ -1,0 +1,320 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  CLOSE_CODES,
+  type ClientFrame,
+  type ErrorBody,
+  LIMITS,
+  makeError,
+  parseClientFrame,
+} from '@chat/protocol';
+import type { Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { verifyToken } from '../auth';
+import type { Envelope } from '../bus/envelope';
+import type { Db } from '../domain/actor';
+import type { Publish } from '../domain/deps';
+import { ChatError } from '../domain/errors';
+import { getUnread } from '../domain/reads';
+import { ensureUser } from '../domain/users';
+import { toUser, toUserRef } from '../domain/views';
+import type { AppRow } from '../store/schema';
+import { Connection, type ConnectionLimits } from './connection';
+import { fanOut } from './fanout';
+import { type FrameContext, handleFrame, type TypingInfo } from './frame-handlers';
+import type { WriteBudget } from './message-rate';
+import { originAllowed } from './origin';
+import type { PresenceService } from './presence';
+import type { PresenceStore } from './presence-store';
+import { Registry } from './registry';
+import { TypingTracker } from './typing';
+
+export interface GatewayOptions extends ConnectionLimits {
+  db: Db;
+  publish: Publish;
+  logger: Logger;
+  presence: PresenceService;
+  presenceStore: PresenceStore;
+  writes: WriteBudget;
+  production: boolean;
+  authTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** A socket silent (no frame, no pong) for this long is dropped. */
+  heartbeatTimeoutMs: number;
+  maxConnectionsPerUser: number;
+  typingTimeoutMs: number;
+  typingThrottleMs: number;
+}
+
+/**
+ * The WebSocket half of the server (`GET /v1/ws?api_key=…`): authenticates each socket with its
+ * first frame, serves request frames with the domain code the REST routes use, and delivers
+ * events from the bus to the sockets allowed to see them.
+ */
+export class Gateway {
+  readonly registry = new Registry();
+  private readonly pending = new Set<Connection>();
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.FRAME_BYTES });
+  private readonly typing: TypingTracker<TypingInfo>;
+  private readonly frameContext: FrameContext;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private draining = false;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.typing = new TypingTracker<TypingInfo>({
+      throttleMs: options.typingThrottleMs,
+      timeoutMs: options.typingTimeoutMs,
+      onExpire: (info) => void this.publishTyping(info, 'typing.stop'),
+    });
+    this.frameContext = {
+      deps: { db: options.db, publish: options.publish },
+      registry: this.registry,
+      typing: this.typing,
+      writes: options.writes,
+      publishTyping: (info, type) => this.publishTyping(info, type),
+    };
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (request, socket, head) => {
+      this.upgrade(request, socket, head).catch((error) => {
+        this.options.logger.warn({ err: error }, 'upgrade failed');
+        reject(socket, 500, 'Internal Server Error');
+      });
+    });
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  /** An event from the bus, for this node's sockets. */
+  deliver(envelope: Envelope): void {
+    fanOut(this.options.db, this.registry, envelope, this.options.logger);
+  }
+
+  /**
+   * Graceful shutdown: refuse new sockets, let in-flight requests finish (so their acks go out),
+   * then close every socket with "service restart" so clients reconnect to another node.
+   */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    this.draining = true;
+    clearInterval(this.heartbeat);
+    const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    for (const conn of [...this.registry.all, ...this.pending])
+      conn.close(CLOSE_CODES.SERVICE_RESTART, 'service restart');
+    this.typing.close();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/v1/ws') return reject(socket, 404, 'Not Found');
+    if (this.draining) return reject(socket, 503, 'Service Unavailable');
+    const apiKey = url.searchParams.get('api_key') ?? (request.headers['x-api-key'] as string | undefined);
+    if (!apiKey || apiKey.length > 256) return reject(socket, 401, 'Unauthorized');
+    const app = await this.options.db
+      .selectFrom('applications')
+      .selectAll()
+      .where('api_key', '=', apiKey)
+      .where('is_active', '=', true)
+      .executeTakeFirst();
+    if (!app) return reject(socket, 401, 'Unauthorized');
+    if (!originAllowed(request.headers.origin, app.allowed_origins, this.options.production)) {
+      return reject(socket, 403, 'Forbidden');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, app));
+  }
+
+  private accept(ws: WebSocket, app: AppRow): void {
+    const conn = new Connection(ws, app, this.options);
+    this.pending.add(conn);
+    const authTimer = setTimeout(() => {
+      if (!conn.actor) conn.close(CLOSE_CODES.AUTH_TIMEOUT, 'auth timeout');
+    }, this.options.authTimeoutMs);
+    authTimer.unref();
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      conn.lastSeen = Date.now();
+      this.track(this.onMessage(conn, isBinary ? new Uint8Array(data) : data.toString('utf8')));
+    });
+    ws.on('pong', () => {
+      conn.lastSeen = Date.now();
+    });
+    ws.on('error', (error) => this.options.logger.debug({ err: error }, 'socket error'));
+    ws.on('close', () => {
+      clearTimeout(authTimer);
+      conn.closed = true;
+      this.pending.delete(conn);
+      this.track(this.onClose(conn));
+    });
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((error) => this.options.logger.error({ err: error }, 'socket handler failed'));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private async onMessage(conn: Connection, data: string | Uint8Array): Promise<void> {
+    if (conn.closed) return;
+    if (!conn.frames.take('frames').ok) {
+      return this.reject(conn, undefined, makeError('rate_limited', 'Too many frames; slow down'));
+    }
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) return this.reject(conn, salvageId(data), parsed.error);
+    const frame = parsed.value;
+    if (frame.type === 'auth') return this.authenticate(conn, frame);
+    if (!conn.actor) {
+      return this.reject(conn, frame.id, makeError('unauthenticated', 'Send an auth frame first'));
+    }
+    try {
+      const result = await handleFrame(this.frameContext, conn, conn.actor, frame);
+      conn.sendFrame({ type: 'ack', id: frame.id, result });
+    } catch (error) {
+      const body = error instanceof ChatError ? error.body : makeError('internal', 'Internal server error');
+      if (!(error instanceof ChatError))
+        this.options.logger.error({ err: error, frame: frame.type }, 'frame failed');
+      conn.sendFrame({ type: 'error', id: frame.id, error: body });
+    }
+  }
+
+  /** Answers a bad frame; a socket that keeps sending them is closed. */
+  private reject(conn: Connection, id: string | undefined, error: ErrorBody): void {
+    conn.sendFrame({ type: 'error', ...(id && { id }), error });
+    if (!conn.invalidFrames.take('invalid').ok)
+      conn.close(CLOSE_CODES.POLICY_VIOLATION, 'too many invalid frames');
+  }
+
+  private async authenticate(conn: Connection, frame: Extract<ClientFrame, { type: 'auth' }>): Promise<void> {
+    if (conn.actor)
+      return this.reject(conn, frame.id, makeError('validation_failed', 'Already authenticated'));
+    let userId: string;
+    try {
+      const verified = await verifyToken(conn.app.api_secret, frame.token);
+      if (!verified.userId) throw new ChatError('unauthenticated', 'Sockets need a user token');
+      userId = verified.userId;
+    } catch (error) {
+      const body = error instanceof ChatError ? error.body : makeError('unauthenticated', 'Invalid token');
+      conn.sendFrame({ type: 'error', id: frame.id, error: body });
+      const code = body.code === 'token_expired' ? CLOSE_CODES.TOKEN_EXPIRED : CLOSE_CODES.UNAUTHENTICATED;
+      return conn.close(code, body.code);
+    }
+    const user = await ensureUser(this.options.db, conn.app.id, userId);
+    if (conn.closed) return;
+    const open = await this.options.presenceStore.count(conn.app.id, user.id);
+    if (open >= this.options.maxConnectionsPerUser) {
+      conn.sendFrame({
+        type: 'error',
+        id: frame.id,
+        error: makeError(
+          'rate_limited',
+          `At most ${this.options.maxConnectionsPerUser} connections per user`,
+        ),
+      });
+      return conn.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections');
+    }
+    conn.actor = {
+      appId: conn.app.id,
+      userId: user.id,
+      externalId: user.external_id,
+      role: user.user_type,
+      server: false,
+    };
+    this.pending.delete(conn);
+    this.registry.add(conn);
+    await this.options.presence.connected(conn.app.id, user.id, conn.id);
+    const unread = await getUnread({ db: this.options.db, publish: this.options.publish }, conn.actor);
+    const fresh = await this.options.db
+      .selectFrom('app_users')
+      .selectAll()
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    conn.sendFrame({ type: 'ack', id: frame.id, result: { connection_id: conn.id } });
+    conn.sendFrame({
+      type: 'connection.ok',
+      connection_id: conn.id,
+      user: toUser(fresh),
+      unread,
+      created_at: new Date().toISOString(),
+    });
+  }
+
+  private async onClose(conn: Connection): Promise<void> {
+    const actor = conn.actor;
+    this.registry.remove(conn);
+    if (!actor?.userId) return;
+    if (this.registry.ofUser(actor.userId).size === 0) {
+      const stopped = this.typing.stopWhere(
+        (info) => info.userId === actor.userId && info.appId === actor.appId,
+      );
+      for (const info of stopped) await this.publishTyping(info, 'typing.stop');
+    }
+    await this.options.presence.disconnected(actor.appId, actor.userId, conn.id);
+  }
+
+  private async publishTyping(info: TypingInfo, type: 'typing.start' | 'typing.stop'): Promise<void> {
+    const { db } = this.options;
+    const [channel, user] = await Promise.all([
+      db.selectFrom('channels').select('seq').where('id', '=', info.channelId).executeTakeFirst(),
+      db
+        .selectFrom('app_users')
+        .select(['external_id', 'display_name', 'image', 'is_online'])
+        .where('id', '=', info.userId)
+        .executeTakeFirst(),
+    ]);
+    if (!channel || !user) return;
+    this.options.publish({
+      appId: info.appId,
+      channelId: info.channelId,
+      event: {
+        type,
+        cid: info.cid,
+        seq: Number(channel.seq),
+        created_at: new Date().toISOString(),
+        user: toUserRef(user),
+        parent_id: info.parentId,
+      },
+    });
+  }
+
+  /** Drops silent sockets and pings the rest. */
+  private beat(): void {
+    const now = Date.now();
+    const healthCheck = JSON.stringify({ type: 'health.check', created_at: new Date(now).toISOString() });
+    for (const conn of this.registry.all) {
+      if (now - conn.lastSeen > this.options.heartbeatTimeoutMs) {
+        conn.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+        continue;
+      }
+      conn.send(healthCheck);
+      conn.ws.ping();
+    }
+    void this.options.presenceStore
+      .refresh(
+        [...this.registry.all]
+          .filter((c) => c.actor?.userId)
+          .map((c) => ({ appId: c.actor!.appId, userId: c.actor!.userId!, connectionId: c.id })),
+      )
+      .then(() => this.options.presence.sweep())
+      .catch((error) => this.options.logger.warn({ err: error }, 'presence refresh failed'));
+  }
+}
+
+/** The `id` of a frame that failed validation, so its error can still be matched to it. */
+function salvageId(data: string | Uint8Array): string | undefined {
+  if (typeof data !== 'string' || data.length > LIMITS.FRAME_BYTES) return undefined;
+  try {
+    const value = JSON.parse(data) as { id?: unknown };
+    return typeof value?.id === 'string' && value.id.length <= 64 ? value.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function reject(socket: Duplex, status: number, text: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { ChatError } from '../domain/errors';
+
+/**
+ * Per-user budget for writes over sockets (sends, edits, deletes, reactions). In Redis when the
+ * server runs on several nodes, so a user cannot multiply it by connecting to each.
+ */
+export interface WriteBudget {
+  /** Spends one write; throws `rate_limited` with `retry_after_ms` when the budget is gone. */
+  spend(appId: string, userId: string): Promise<void>;
+}
+
+export function createWriteBudget(options: {
+  points: number;
+  durationSeconds: number;
+  redis?: Redis;
+}): WriteBudget {
+  const limiter = options.redis
+    ? new RateLimiterRedis({
+        storeClient: options.redis,
+        keyPrefix: 'chat:writes',
+        points: options.points,
+        duration: options.durationSeconds,
+      })
+    : new RateLimiterMemory({
+        keyPrefix: 'chat:writes',
+        points: options.points,
+        duration: options.durationSeconds,
+      });
+  return {
+    async spend(appId, userId) {
+      try {
+        await limiter.consume(`${appId}:${userId}`);
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        throw new ChatError('rate_limited', 'Too many messages; slow down', {
+          retry_after_ms: error.msBeforeNext,
+        });
+      }
+    },
+  };
+}

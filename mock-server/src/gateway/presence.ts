@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { Db } from '../domain/actor';
+import type { Publish } from '../domain/deps';
+import { toUserRef } from '../domain/views';
+import type { PresenceStore } from './presence-store';
+
+export interface PresenceOptions {
+  db: Db;
+  store: PresenceStore;
+  publish: Publish;
+  logger: Logger;
+  /** How long a user with no connection stays online, so a reconnect does not flap. */
+  graceMs: number;
+}
+
+/**
+ * Online while a user has a connection on any node. Going offline waits out a grace period.
+ * Changes are written to `app_users` and announced to everyone who shares a channel with them.
+ */
+export class PresenceService {
+  private readonly pendingOffline = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly options: PresenceOptions) {}
+
+  async connected(appId: string, userId: string, connectionId: string): Promise<void> {
+    this.cancelPending(appId, userId);
+    await this.options.store.connect(appId, userId, connectionId);
+    await this.setOnline(appId, userId, true);
+  }
+
+  async disconnected(appId: string, userId: string, connectionId: string): Promise<void> {
+    const none = await this.options.store.disconnect(appId, userId, connectionId);
+    if (!none) return;
+    this.cancelPending(appId, userId);
+    const timer = setTimeout(() => {
+      this.pendingOffline.delete(`${appId}:${userId}`);
+      void this.options.store
+        .count(appId, userId)
+        .then((count) => (count === 0 ? this.setOnline(appId, userId, false) : undefined))
+        .catch((error) => this.options.logger.warn({ err: error }, 'presence offline failed'));
+    }, this.options.graceMs);
+    timer.unref();
+    this.pendingOffline.set(`${appId}:${userId}`, timer);
+  }
+
+  /** Marks offline the users whose connections expired on a node that died. */
+  async sweep(): Promise<void> {
+    for (const { appId, userId } of await this.options.store.sweep()) {
+      await this.setOnline(appId, userId, false);
+    }
+  }
+
+  close(): void {
+    for (const timer of this.pendingOffline.values()) clearTimeout(timer);
+    this.pendingOffline.clear();
+  }
+
+  private cancelPending(appId: string, userId: string): void {
+    const key = `${appId}:${userId}`;
+    const timer = this.pendingOffline.get(key);
+    if (timer) clearTimeout(timer);
+    this.pendingOffline.delete(key);
+  }
+
+  private async setOnline(appId: string, userId: string, online: boolean): Promise<void> {
+    const { db } = this.options;
+    const now = new Date();
+    const row = await db
+      .updateTable('app_users')
+      .set({ is_online: online, last_active_at: now })
+      .where('app_id', '=', appId)
+      .where('id', '=', userId)
+      .where('is_online', '=', !online)
+      .returning(['external_id', 'display_name', 'image', 'is_online'])
+      .executeTakeFirst();
+    if (!row) return; // already in that state: nothing to announce
+    const audience = await db
+      .selectFrom('channel_members as mine')
+      .innerJoin('channel_members as theirs', 'theirs.channel_id', 'mine.channel_id')
+      .select('theirs.app_user_id')
+      .distinct()
+      .where('mine.app_id', '=', appId)
+      .where('mine.app_user_id', '=', userId)
+      .where('theirs.app_user_id', '!=', userId)
+      .execute();
+    if (audience.length === 0) return;
+    this.options.publish({
+      appId,
+      channelId: null,
+      userIds: audience.map((a) => a.app_user_id),
+      event: { type: 'user.presence.changed', user: toUserRef(row), created_at: now.toISOString() },
+    });
+  }
+}

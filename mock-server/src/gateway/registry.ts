@@ -1,0 +1,67 @@
+import type { Connection } from './connection';
+
+/** This node's authenticated sockets, indexed by user and by watched channel. */
+export class Registry {
+  readonly all = new Set<Connection>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly byChannel = new Map<string, Set<Connection>>();
+
+  add(conn: Connection): void {
+    this.all.add(conn);
+    addTo(this.byUser, conn.userId!, conn);
+  }
+
+  remove(conn: Connection): void {
+    this.all.delete(conn);
+    if (conn.userId) removeFrom(this.byUser, conn.userId, conn);
+    for (const channelId of conn.watching.keys()) removeFrom(this.byChannel, channelId, conn);
+    conn.watching.clear();
+  }
+
+  watch(conn: Connection, channelId: string, cid: string): void {
+    conn.watching.set(channelId, cid);
+    addTo(this.byChannel, channelId, conn);
+  }
+
+  unwatch(conn: Connection, channelId: string): void {
+    conn.watching.delete(channelId);
+    removeFrom(this.byChannel, channelId, conn);
+  }
+
+  /** Stops the sockets watching a channel that `match` picks (all of them without it). */
+  unwatchChannel(channelId: string, match: (conn: Connection) => boolean = () => true): void {
+    for (const conn of [...(this.byChannel.get(channelId) ?? [])]) {
+      if (match(conn)) this.unwatch(conn, channelId);
+    }
+  }
+
+  watchers(channelId: string): ReadonlySet<Connection> {
+    return this.byChannel.get(channelId) ?? EMPTY;
+  }
+
+  ofUser(userId: string): ReadonlySet<Connection> {
+    return this.byUser.get(userId) ?? EMPTY;
+  }
+
+  users(): IterableIterator<string> {
+    return this.byUser.keys();
+  }
+}
+
+const EMPTY: ReadonlySet<Connection> = new Set();
+
+function addTo(map: Map<string, Set<Connection>>, key: string, conn: Connection): void {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(conn);
+}
+
+function removeFrom(map: Map<string, Set<Connection>>, key: string, conn: Connection): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(conn);
+  if (set.size === 0) map.delete(key);
+}
