@@ -110,6 +110,7 @@ export async function removeMembers(
   if (onlySelf) requireAccess(actor, access, 'read');
   else requireAccess(actor, access, 'remove_members');
   const users = await requireUsers(db, actor.appId, userIds, 'user_ids');
+  if (!onlySelf) await requireOutranks(deps, actor, access, users.map((u) => u.id).filter((u) => u !== actor.userId));
   const events = await db.transaction().execute(async (tx) => {
     const removed = await tx
       .deleteFrom('channel_members')
@@ -178,6 +179,27 @@ async function updateMember(
   return [event.member];
 }
 
+const RANK = { member: 1, moderator: 2, admin: 3 } as const;
+
+/**
+ * Moderation only reaches down: a moderator cannot ban or remove another moderator or an admin.
+ * App admins and server-side calls are above every channel role.
+ */
+async function requireOutranks(deps: DomainDeps, actor: Actor, access: ChannelAccess, targetIds: string[]) {
+  if (actor.server || actor.role === 'admin' || targetIds.length === 0) return;
+  const mine = RANK[access.membership?.role ?? 'member'];
+  const targets = await deps.db
+    .selectFrom('channel_members')
+    .select('role')
+    .where('app_id', '=', actor.appId)
+    .where('channel_id', '=', access.channel.id)
+    .where('app_user_id', 'in', targetIds)
+    .execute();
+  if (targets.some((t) => RANK[t.role] >= mine)) {
+    throw new ChatError('forbidden', 'You can only moderate members below your own role');
+  }
+}
+
 async function targetUser(deps: DomainDeps, actor: Actor, externalId: string) {
   const row = await deps.db
     .selectFrom('app_users')
@@ -228,6 +250,7 @@ export async function banMember(
   requireAccess(actor, access, 'ban');
   const target = await targetUser(deps, actor, body.user_id);
   if (target.id === actor.userId) throw new ChatError('validation_failed', 'You cannot ban yourself');
+  await requireOutranks(deps, actor, access, [target.id]);
   const expires = body.timeout ? new Date(Date.now() + body.timeout * 1000) : null;
   return updateMember(deps, actor, access, target.id, { is_banned: true, ban_expires_at: expires });
 }
@@ -242,5 +265,6 @@ export async function unbanMember(
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'ban');
   const target = await targetUser(deps, actor, userId);
+  if (target.id !== actor.userId) await requireOutranks(deps, actor, access, [target.id]);
   return updateMember(deps, actor, access, target.id, { is_banned: false, ban_expires_at: null });
 }

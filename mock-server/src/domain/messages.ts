@@ -309,7 +309,7 @@ async function changeMessage(
   type: 'message.updated' | 'message.deleted',
   attachments?: SendMessageBody['attachments'],
 ): Promise<Message> {
-  const event = await deps.db.transaction().execute(async (tx) => {
+  const result = await deps.db.transaction().execute(async (tx) => {
     const seq = await bumpSeq(tx, actor.appId, access.channel.id);
     const row = await tx
       .updateTable('messages')
@@ -345,13 +345,15 @@ async function changeMessage(
           .execute();
       }
     }
-    const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, actor.userId);
+    // Everyone gets the same event, so it carries no viewer's own reactions; the caller's reply does.
+    const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, null);
+    const [mine] = await toMessages(tx, actor.appId, [row], () => access.cid, actor.userId);
     const event = { type, cid: access.cid, seq, created_at: new Date().toISOString(), message: message! };
     await recordChannelEvent(tx, actor.appId, access.channel.id, event);
-    return event;
+    return { event, mine: mine! };
   });
-  deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
-  return event.message;
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event: result.event });
+  return result.mine;
 }
 
 /** Edits a message: its author only (or a server-side call). */

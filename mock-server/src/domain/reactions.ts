@@ -39,7 +39,8 @@ export async function setReaction(
           .executeTakeFirst();
     if (!changed) return null;
     const seq = await bumpSeq(tx, actor.appId, access.channel.id);
-    const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, userId);
+    // Broadcast without any viewer's own reactions; the caller gets theirs in the reply.
+    const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, null);
     const event = {
       type: present ? ('reaction.new' as const) : ('reaction.deleted' as const),
       cid: access.cid,
@@ -51,7 +52,6 @@ export async function setReaction(
     await recordChannelEvent(tx, actor.appId, access.channel.id, event);
     return event;
   });
-  if (!event) return messageView(deps.db, actor, access, row);
-  deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
-  return event.message;
+  if (event) deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  return messageView(deps.db, actor, access, row);
 }
