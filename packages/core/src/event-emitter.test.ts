@@ -1,0 +1,40 @@
+import { describe, expect, it, vi } from 'vitest';
+import { healthCheck, typingStart } from '../test/frames';
+import { ChatEventEmitter } from './event-emitter';
+
+describe('ChatEventEmitter', () => {
+  it('delivers an event to the listeners of its type, then to wildcard listeners', () => {
+    const emitter = new ChatEventEmitter();
+    const order: string[] = [];
+    emitter.on('*', (event) => order.push(`*:${event.type}`));
+    emitter.on('typing.start', (event) => order.push(`typed:${event.user.id}`));
+    emitter.on('health.check', () => order.push('health'));
+    emitter.emit(typingStart());
+    expect(order).toEqual(['typed:bob', '*:typing.start']);
+  });
+
+  it('stops delivering after unsubscribe', () => {
+    const emitter = new ChatEventEmitter();
+    const listener = vi.fn();
+    const off = emitter.on('health.check', listener);
+    emitter.emit(healthCheck());
+    off();
+    emitter.emit(healthCheck());
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports a throwing listener and still delivers to the others', () => {
+    const reported: unknown[] = [];
+    const emitter = new ChatEventEmitter((error) => reported.push(error));
+    const after = vi.fn();
+    const boom = new Error('listener bug');
+    emitter.on('typing.start', () => {
+      throw boom;
+    });
+    emitter.on('typing.start', after);
+    emitter.on('*', after);
+    emitter.emit(typingStart());
+    expect(reported).toEqual([boom]);
+    expect(after).toHaveBeenCalledTimes(2);
+  });
+});
