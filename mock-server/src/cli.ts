@@ -20,6 +20,11 @@ Usage:
 async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...rest] = argv;
   const config = loadConfig();
+  const storeOptions = {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(config.databaseSchema !== undefined && { schema: config.databaseSchema }),
+  };
   if (command === 'start') return start();
   if (command === 'create-app') return createApp(rest);
   if (command === 'token') return token(rest);
@@ -62,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
       },
     });
     if (!values.name) throw new Error('create-app needs --name');
-    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const store = await openStore(storeOptions);
     try {
       const app = await store.db
         .insertInto('applications')
@@ -93,7 +98,7 @@ async function main(argv: string[]): Promise<void> {
     });
     if (!values['api-key'] || (!values.user && !values.server))
       throw new Error('token needs --api-key and --user or --server');
-    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const store = await openStore(storeOptions);
     try {
       const app = await store.db
         .selectFrom('applications')

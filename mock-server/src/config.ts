@@ -9,10 +9,14 @@ export interface ServerConfig {
   production: boolean;
   /** PostgreSQL connection string; unset means embedded PGlite. */
   databaseUrl: string | undefined;
+  /** PostgreSQL schema to use instead of `public` (created if missing), e.g. one per test run. */
+  databaseSchema: string | undefined;
   /** PGlite data directory, or `memory`. */
   dataDir: string;
   /** Redis connection string; unset means an in-process bus (single node). */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  redisPrefix: string;
   logLevel: string;
   /** Seed the demo application (default outside production). */
   seedDemo: boolean;
@@ -78,8 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     production,
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.CHAT_DATABASE_SCHEMA || undefined,
     dataDir: env.CHAT_DATA_DIR || '.chat-data',
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.CHAT_REDIS_PREFIX || 'chat:',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     seedDemo: env.CHAT_SEED_DEMO ? env.CHAT_SEED_DEMO !== '0' : !production,
     realtime: loadRealtimeConfig(env),

@@ -68,13 +68,20 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const ownsStore = !options.store;
   const store =
     options.store ??
-    (await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir ?? '.chat-data' }));
+    (await openStore({
+      databaseUrl: options.databaseUrl,
+      dataDir: options.dataDir ?? '.chat-data',
+      ...(options.databaseSchema !== undefined && { schema: options.databaseSchema }),
+    }));
 
-  const bus: Bus = options.redisUrl ? await createRedisBus(options.redisUrl, logger) : createMemoryBus();
+  const redisPrefix = options.redisPrefix ?? 'chat:';
+  const bus: Bus = options.redisUrl
+    ? await createRedisBus(options.redisUrl, logger, redisPrefix)
+    : createMemoryBus();
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
   const presenceStore: PresenceStore = options.redisUrl
-    ? await createRedisPresence(options.redisUrl, realtime.presenceTtlMs)
+    ? await createRedisPresence(options.redisUrl, realtime.presenceTtlMs, redisPrefix)
     : createMemoryPresence();
 
   // Domain code publishes after commit; the bus carries each event, serialized once, to every node.
@@ -98,7 +105,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     logger,
     presence,
     presenceStore,
-    writes: createWriteBudget({ ...realtime.writes, redis }),
+    writes: createWriteBudget({ ...realtime.writes, redis, prefix: redisPrefix }),
     production: options.production ?? false,
   });
 

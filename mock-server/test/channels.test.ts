@@ -206,7 +206,7 @@ describe('GET /v1/channels/{type}/{id}', () => {
 
     const state = await bob.get('/v1/channels/messaging/room');
     expect(state.status).toBe(200);
-    expect(state.body.channel).toMatchObject({ cid, member_count: 2, last_message_at: sent[26].created_at });
+    expect(state.body.channel).toMatchObject({ cid, member_count: 2, last_message_at: sent[26]!.created_at });
     expect(ids(state.body.messages)).toEqual(ids(sent.slice(2)));
     expect(memberIds(state.body.members)).toEqual(['alice', 'bob']);
     expect(state.body.membership).toMatchObject({ user_id: 'bob', role: 'member', unread_count: 27 });
@@ -497,7 +497,7 @@ describe('POST /v1/channels/{type}/{id}/truncate', () => {
     const [alice, bob] = await usersOf(t, 'alice', 'bob');
     const cid = await createChannel(alice, 'room', ['bob']);
     const old = [await send(alice, cid, 'old one'), await send(alice, cid, 'old two')];
-    const reply = await send(bob, cid, 'old reply', { parent_id: old[0].id });
+    const reply = await send(bob, cid, 'old reply', { parent_id: old[0]!.id });
     expect((await bob.get('/v1/unread')).body.total_unread_count).toBe(2);
 
     expectError(await bob.post(`${channelPath(cid)}/truncate`), 403, 'forbidden');
@@ -519,5 +519,26 @@ describe('POST /v1/channels/{type}/{id}/truncate', () => {
     const fresh = await send(alice, cid, 'new one');
     expect(ids((await bob.get(`${channelPath(cid)}/messages`)).body.messages)).toEqual([fresh.id]);
     expect((await bob.get('/v1/unread')).body.total_unread_count).toBe(1);
+  });
+
+  it('splits messages sent during a truncate by the order of the channel log', async () => {
+    const t = await newTestApp();
+    const [alice, bob] = await usersOf(t, 'alice', 'bob');
+    const cid = await createChannel(alice, 'room', ['bob']);
+    for (let round = 0; round < 3; round++) {
+      const sends = Array.from({ length: 12 }, (_, i) => send(alice, cid, `round ${round} message ${i}`));
+      const [truncated, ...sent] = await Promise.all([alice.post(`${channelPath(cid)}/truncate`), ...sends]);
+      expect(truncated.status).toBe(200);
+      // The truncate took its place in the channel's sequence: what came before it is hidden, what
+      // came after it stays, exactly as a client replaying the event log sees it.
+      const truncatedAt = truncated.body.channel.seq;
+      const after = sent.filter((m) => m.seq > truncatedAt).sort((a, b) => a.seq - b.seq);
+      const listed = await bob.get(`${channelPath(cid)}/messages?limit=100`);
+      expect(ids(listed.body.messages), `round ${round}, truncate at seq ${truncatedAt}`).toEqual(ids(after));
+      for (const m of sent) {
+        expect((await bob.get(`/v1/messages/${m.id}`)).status).toBe(m.seq > truncatedAt ? 200 : 404);
+      }
+      expect((await bob.get(channelPath(cid))).body.membership.unread_count).toBe(after.length);
+    }
   });
 });

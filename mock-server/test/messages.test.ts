@@ -512,10 +512,10 @@ describe('quoted replies', () => {
       user_id: 'alice',
       attachments: [image()],
     });
-    expect(quoting.quoted_message.quoted_message).toBeUndefined();
+    expect(quoting.quoted_message).not.toHaveProperty('quoted_message');
     const nested = await send(alice, cid, 'nested', { quoted_message_id: quoting.id });
     expect(nested.quoted_message).toMatchObject({ id: quoting.id, quoted_message_id: quoted.id });
-    expect(nested.quoted_message.quoted_message).toBeUndefined();
+    expect(nested.quoted_message).not.toHaveProperty('quoted_message');
 
     const listed = await alice.get(`${channelPath(cid)}/messages`);
     expect(listed.body.messages[1].quoted_message).toMatchObject({ id: quoted.id, text: 'quote me' });

@@ -41,12 +41,12 @@ describe('reads and unread counts', () => {
     // One's own messages are never unread.
     expect(await unreadOf(alice)).toEqual({ total: 1, byCid: { [two]: 1 } });
 
-    const upTo = await bob.post(`${channelPath(one)}/read`, { message_id: m[0].id });
+    const upTo = await bob.post(`${channelPath(one)}/read`, { message_id: m[0]!.id });
     expect(upTo.status).toBe(200);
     expect(upTo.body.read).toHaveLength(1);
     expect(upTo.body.read[0]).toMatchObject({
       user_id: 'bob',
-      last_read_message_id: m[0].id,
+      last_read_message_id: m[0]!.id,
       unread_count: 2,
     });
     expect(upTo.body.read[0].last_read_at).not.toBeNull();
@@ -55,11 +55,11 @@ describe('reads and unread counts', () => {
     const states = await alice.get(`${channelPath(one)}/read`);
     expect(states.status).toBe(200);
     const byUser = Object.fromEntries(states.body.read.map((r: { user_id: string }) => [r.user_id, r]));
-    expect(byUser.bob).toMatchObject({ last_read_message_id: m[0].id, unread_count: 2 });
+    expect(byUser.bob).toMatchObject({ last_read_message_id: m[0]!.id, unread_count: 2 });
     expect(byUser.alice).toMatchObject({ last_read_message_id: null, last_read_at: null, unread_count: 0 });
 
     const all = await bob.post(`${channelPath(one)}/read`, {});
-    expect(all.body.read[0]).toMatchObject({ last_read_message_id: m[2].id, unread_count: 0 });
+    expect(all.body.read[0]).toMatchObject({ last_read_message_id: m[2]!.id, unread_count: 0 });
     expect(await unreadOf(bob)).toEqual({ total: 2, byCid: { [two]: 2 } });
     expect((await bob.get(channelPath(one))).body.membership.unread_count).toBe(0);
 
@@ -69,12 +69,12 @@ describe('reads and unread counts', () => {
     expect(await unreadOf(bob)).toEqual({ total: 3, byCid: { [one]: 1, [two]: 2 } });
 
     // Marking read back to an older message makes the later ones unread again.
-    const back = await bob.post(`${channelPath(one)}/read`, { message_id: m[1].id });
-    expect(back.body.read[0]).toMatchObject({ last_read_message_id: m[1].id, unread_count: 2 });
+    const back = await bob.post(`${channelPath(one)}/read`, { message_id: m[1]!.id });
+    expect(back.body.read[0]).toMatchObject({ last_read_message_id: m[1]!.id, unread_count: 2 });
 
     // Deleted messages after the read point do not count.
-    await alice.delete(`/v1/messages/${m[2].id}`);
-    const afterDelete = await bob.post(`${channelPath(one)}/read`, { message_id: m[1].id });
+    await alice.delete(`/v1/messages/${m[2]!.id}`);
+    const afterDelete = await bob.post(`${channelPath(one)}/read`, { message_id: m[1]!.id });
     expect(afterDelete.body.read[0].unread_count).toBe(1);
 
     await bob.post(`${channelPath(two)}/read`, {});

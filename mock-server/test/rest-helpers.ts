@@ -1,3 +1,4 @@
+import type { Message } from '@chat/protocol';
 import { expect } from 'vitest';
 import { type Api, clientId, type Reply, type TestApp } from './api';
 
@@ -61,8 +62,7 @@ export async function send(
   cid: string,
   text: string,
   extra: Record<string, unknown> = {},
-  // biome-ignore lint/suspicious/noExplicitAny: wire messages are checked field by field by the tests
-): Promise<any> {
+): Promise<Message> {
   const reply = await api.post(`${channelPath(cid)}/messages`, { client_msg_id: clientId(), text, ...extra });
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return reply.body.message;

@@ -56,7 +56,10 @@ export class WsClient {
   }
 
   /** Sends a request frame and resolves with its `ack` or `error` frame. */
-  async request(frame: Outgoing, timeoutMs = 10_000): Promise<Extract<ServerFrame, { type: 'ack' | 'error' }>> {
+  async request(
+    frame: Outgoing,
+    timeoutMs = 10_000,
+  ): Promise<Extract<ServerFrame, { type: 'ack' | 'error' }>> {
     const id = String(this.nextId++);
     this.ws.send(JSON.stringify({ ...frame, id }));
     const reply = await this.until(
@@ -74,14 +77,19 @@ export class WsClient {
     return reply.result as T;
   }
 
-  waitFor<E extends ChatEvent = ChatEvent>(match: (event: ChatEvent) => boolean, timeoutMs = 10_000): Promise<E> {
+  waitFor<E extends ChatEvent = ChatEvent>(
+    match: (event: ChatEvent) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<E> {
     return this.until(() => this.events.find(match) as E | undefined, timeoutMs, 'event');
   }
 
   waitForClose(timeoutMs = 10_000): Promise<number> {
     return Promise.race([
       this.closed,
-      new Promise<number>((_, reject) => setTimeout(() => reject(new Error('socket did not close')), timeoutMs)),
+      new Promise<number>((_, reject) =>
+        setTimeout(() => reject(new Error('socket did not close')), timeoutMs),
+      ),
     ]);
   }
 

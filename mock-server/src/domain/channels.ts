@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from './actor';
 import { type ChannelAccess, loadChannel, requireAccess } from './channel-access';
-import { appendChannelEvent } from './channel-events';
+import { appendChannelEvent, bumpSeq, recordChannelEvent } from './channel-events';
 import { loadChannelState } from './channel-state';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DomainDeps } from './deps';
@@ -257,7 +257,7 @@ async function changeChannel(
   actor: Actor,
   access: ChannelAccess,
   set: Record<string, unknown>,
-  type: 'channel.updated' | 'channel.deleted' | 'channel.truncated',
+  type: 'channel.updated' | 'channel.deleted',
 ): Promise<Channel> {
   const { event, channel } = await deps.db.transaction().execute(async (tx) => {
     const row = await tx
@@ -325,7 +325,12 @@ export async function setFrozen(
   return changeChannel(deps, actor, access, { is_frozen: frozen }, 'channel.updated');
 }
 
-/** Hides every message sent so far and resets unread counts. */
+/**
+ * Hides every message sent so far and resets unread counts. The cut is made under the channel's
+ * row lock, taken first: every message ordered before the truncate in the channel's sequence has
+ * committed with an earlier (or equal) created_at, and every later one waits and is stamped after
+ * `truncated_at` (see `insertMessage`), so hiding by time hides exactly what the event log says.
+ */
 export async function truncateChannel(
   deps: DomainDeps,
   actor: Actor,
@@ -334,17 +339,33 @@ export async function truncateChannel(
 ): Promise<Channel> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'truncate');
-  await deps.db
-    .updateTable('channel_members')
-    .set({ unread_count: 0 })
-    .where('app_id', '=', actor.appId)
-    .where('channel_id', '=', access.channel.id)
-    .execute();
-  return changeChannel(
-    deps,
-    actor,
-    access,
-    { truncated_at: new Date(), last_message_at: null },
-    'channel.truncated',
-  );
+  const channelId = access.channel.id;
+  const event = await deps.db.transaction().execute(async (tx) => {
+    const seq = await bumpSeq(tx, actor.appId, channelId);
+    const now = new Date();
+    await tx
+      .updateTable('channel_members')
+      .set({ unread_count: 0 })
+      .where('app_id', '=', actor.appId)
+      .where('channel_id', '=', channelId)
+      .execute();
+    const row = await tx
+      .updateTable('channels')
+      .set({ truncated_at: now, last_message_at: null, updated_at: now })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', channelId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const event = {
+      type: 'channel.truncated' as const,
+      cid: access.cid,
+      seq,
+      created_at: now.toISOString(),
+      channel: toChannel({ ...row, seq }, access.createdBy),
+    };
+    await recordChannelEvent(tx, actor.appId, channelId, event);
+    return event;
+  });
+  deps.publish({ appId: actor.appId, channelId, event });
+  return event.channel;
 }

@@ -110,7 +110,13 @@ export async function removeMembers(
   if (onlySelf) requireAccess(actor, access, 'read');
   else requireAccess(actor, access, 'remove_members');
   const users = await requireUsers(db, actor.appId, userIds, 'user_ids');
-  if (!onlySelf) await requireOutranks(deps, actor, access, users.map((u) => u.id).filter((u) => u !== actor.userId));
+  if (!onlySelf)
+    await requireOutranks(
+      deps,
+      actor,
+      access,
+      users.map((u) => u.id).filter((u) => u !== actor.userId),
+    );
   const events = await db.transaction().execute(async (tx) => {
     const removed = await tx
       .deleteFrom('channel_members')

@@ -78,7 +78,7 @@ async function insertMessage(
 ): Promise<EventOf<'message.new'>> {
   const channelId = access.channel.id;
   const seq = await bumpSeq(tx, actor.appId, channelId);
-  const now = new Date();
+  const now = await stampAfterTruncate(tx, actor.appId, channelId);
   const row = await tx
     .insertInto('messages')
     .values({
@@ -151,6 +151,23 @@ async function insertMessage(
   };
   await recordChannelEvent(tx, actor.appId, channelId, event);
   return event;
+}
+
+/**
+ * The created_at of a new message, read under the channel's row lock (taken by `bumpSeq`): now,
+ * but always after the channel's `truncated_at`. A message sent in the same millisecond as a
+ * truncate (or on a node whose clock lags) comes after it in the channel's sequence, so it must
+ * not be hidden with what the truncate hid.
+ */
+async function stampAfterTruncate(tx: Db, appId: string, channelId: string): Promise<Date> {
+  const { truncated_at } = await tx
+    .selectFrom('channels')
+    .select('truncated_at')
+    .where('app_id', '=', appId)
+    .where('id', '=', channelId)
+    .executeTakeFirstOrThrow();
+  const now = Date.now();
+  return new Date(truncated_at ? Math.max(now, new Date(truncated_at).getTime() + 1) : now);
 }
 
 async function resolveSender(db: Db, actor: Actor, body: SendMessageBody): Promise<string> {

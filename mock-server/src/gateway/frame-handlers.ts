@@ -1,6 +1,6 @@
 import { type AckResult, type ClientFrame, LIMITS, parseCid } from '@chat/protocol';
 import type { Actor } from '../domain/actor';
-import { loadChannel, requireAccess } from '../domain/channel-access';
+import { type ChannelAccess, loadChannel, requireAccess } from '../domain/channel-access';
 import { loadChannelState } from '../domain/channel-state';
 import type { DomainDeps } from '../domain/deps';
 import { ChatError } from '../domain/errors';
@@ -54,7 +54,16 @@ export async function handleFrame(
       // Watch first, then read: an event committed in between arrives twice at worst (the client
       // drops seqs it has), never zero times.
       ctx.registry.watch(conn, access.channel.id, access.cid);
-      const fresh = await loadChannel(deps.db, actor, type, id);
+      let fresh: ChannelAccess;
+      try {
+        // Checked again now that the socket watches: a removal, ban or delete that committed after
+        // the first check either shows here, or comes later and its event unwatches the socket.
+        fresh = await loadChannel(deps.db, actor, type, id);
+        requireAccess(actor, fresh, 'read');
+      } catch (error) {
+        ctx.registry.unwatch(conn, access.channel.id);
+        throw error;
+      }
       const currentSeq = Number(fresh.channel.seq);
       const events =
         frame.since === undefined

@@ -157,12 +157,24 @@ export class Gateway {
 
   private async onMessage(conn: Connection, data: string | Uint8Array): Promise<void> {
     if (conn.closed) return;
-    if (!conn.frames.take('frames').ok) {
-      return this.reject(conn, undefined, makeError('rate_limited', 'Too many frames; slow down'));
+    const budget = conn.frames.take('frames');
+    if (!budget.ok) {
+      // With the request's id (so the client can fail that request) and when to try again.
+      return this.reject(
+        conn,
+        salvageId(data),
+        makeError('rate_limited', 'Too many frames; slow down', { retry_after_ms: budget.retryAfterMs }),
+      );
     }
     const parsed = parseClientFrame(data);
     if (!parsed.ok) return this.reject(conn, salvageId(data), parsed.error);
     const frame = parsed.value;
+    if (this.draining) {
+      // Shutting down: start no new work, whose answer the closing socket could cut off after
+      // it ran. The client retries it once reconnected (to another node).
+      const error = makeError('unavailable', 'The server is restarting; reconnect and retry');
+      return conn.sendFrame({ type: 'error', id: frame.id, error });
+    }
     if (frame.type === 'auth') return this.authenticate(conn, frame);
     if (!conn.actor) {
       return this.reject(conn, frame.id, makeError('unauthenticated', 'Send an auth frame first'));
@@ -213,6 +225,8 @@ export class Gateway {
       });
       return conn.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections');
     }
+    // The socket may have closed while we awaited: registering it now would leave it behind.
+    if (conn.closed) return;
     conn.actor = {
       appId: conn.app.id,
       userId: user.id,
@@ -223,6 +237,12 @@ export class Gateway {
     this.pending.delete(conn);
     this.registry.add(conn);
     await this.options.presence.connected(conn.app.id, user.id, conn.id);
+    if (conn.closed) {
+      // Closed while presence was recording it: the close handler's disconnect may have run
+      // first, so record it again now that the connect is done.
+      await this.options.presence.disconnected(conn.app.id, user.id, conn.id);
+      return;
+    }
     const unread = await getUnread({ db: this.options.db, publish: this.options.publish }, conn.actor);
     const fresh = await this.options.db
       .selectFrom('app_users')

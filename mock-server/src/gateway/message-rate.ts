@@ -15,16 +15,19 @@ export function createWriteBudget(options: {
   points: number;
   durationSeconds: number;
   redis?: Redis;
+  /** Redis key prefix of the deployment. */
+  prefix?: string;
 }): WriteBudget {
+  const keyPrefix = `${options.prefix ?? 'chat:'}writes`;
   const limiter = options.redis
     ? new RateLimiterRedis({
         storeClient: options.redis,
-        keyPrefix: 'chat:writes',
+        keyPrefix,
         points: options.points,
         duration: options.durationSeconds,
       })
     : new RateLimiterMemory({
-        keyPrefix: 'chat:writes',
+        keyPrefix,
         points: options.points,
         duration: options.durationSeconds,
       });

@@ -1,14 +1,18 @@
 import { Redis } from 'ioredis';
 import type { PresenceStore } from './presence-store';
 
-const INDEX = 'chat:presence:index';
-const userKey = (appId: string, userId: string) => `chat:presence:${appId}:${userId}`;
-
 /**
  * Presence in Redis: one sorted set per user (connection id → expiry time), and an index of users
  * by their latest expiry so that any node can find users whose connections all expired.
  */
-export async function createRedisPresence(url: string, ttlMs: number): Promise<PresenceStore> {
+export async function createRedisPresence(
+  url: string,
+  ttlMs: number,
+  prefix = 'chat:',
+): Promise<PresenceStore> {
+  // Keys carry the deployment's prefix, so deployments sharing one Redis never sweep each other.
+  const INDEX = `${prefix}presence:index`;
+  const userKey = (appId: string, userId: string) => `${prefix}presence:${appId}:${userId}`;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
 

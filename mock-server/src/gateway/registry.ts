@@ -19,6 +19,9 @@ export class Registry {
   }
 
   watch(conn: Connection, channelId: string, cid: string): void {
+    // A socket that closed while its watch request was in flight is already removed: adding it
+    // now would keep it (and deliveries to it) in the index for good.
+    if (conn.closed) return;
     conn.watching.set(channelId, cid);
     addTo(this.byChannel, channelId, conn);
   }

@@ -54,6 +54,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 }
 
 async function openPGlite(dataDir: string, schema: string | undefined): Promise<Kysely<Database>> {
+  if (schema !== undefined) assertSchemaName(schema);
   const pglite =
     dataDir === 'memory'
       ? // Initialized and migrated already: about a second instead of initdb's several.
@@ -61,7 +62,6 @@ async function openPGlite(dataDir: string, schema: string | undefined): Promise<
       : await openPersistedPGlite(resolve(dataDir));
   const db = pgliteKysely(pglite);
   if (schema !== undefined) {
-    assertSchemaName(schema);
     // PGlite is a single session, so a SET here holds for every later query.
     await sql.raw(`create schema if not exists ${schema}; set search_path to ${schema}`).execute(db);
   }

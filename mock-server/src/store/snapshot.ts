@@ -37,7 +37,8 @@ export function snapshotPath(): string {
 /** The cached snapshot, if one was built already. */
 export async function readCachedSnapshot(): Promise<Blob | undefined> {
   try {
-    return new Blob([await readFile(snapshotPath())]);
+    // Typed, so that PGlite gunzips it straight away rather than after failing to untar it.
+    return new Blob([await readFile(snapshotPath())], { type: 'application/x-gzip' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

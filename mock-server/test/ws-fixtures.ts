@@ -1,0 +1,76 @@
+import type { ChatEvent, ChatEventType, EventOf } from '@chat/protocol';
+import { createServerToken, createUserToken } from '../src/auth';
+import type { ChatServer } from '../src/server';
+import { Api, type TestApp } from './api';
+import { createTestApp } from './harness';
+import { WsClient } from './ws-client';
+
+/** Shared by the WebSocket test files that run a server of their own (short realtime timings). */
+
+export interface WsTestApp extends TestApp {
+  /** Opens a socket authenticated as `userId` (created on first use); closed by `closeSockets`. */
+  connect(userId: string): Promise<WsClient>;
+}
+
+const open = new Set<WsClient>();
+
+/** A fresh application on `server`, like `newTestApp` does on the shared test server. */
+export async function appOn(server: ChatServer): Promise<WsTestApp> {
+  const app = await createTestApp(server.store.db);
+  const anonymous = new Api(server.url, app.api_key);
+  const serverApi = anonymous.as(await createServerToken(app.api_secret));
+  const user = async (userId: string) => anonymous.as(await createUserToken(app.api_secret, userId));
+  return {
+    app,
+    server: serverApi,
+    anonymous,
+    user,
+    async users(...ids: string[]) {
+      const reply = await serverApi.post('/v1/users', {
+        users: ids.map((id) => ({ id, name: id.toUpperCase() })),
+      });
+      if (reply.status !== 200) throw new Error(`upsert users failed: ${JSON.stringify(reply.body)}`);
+      return Promise.all(ids.map(user));
+    },
+    async connect(userId: string) {
+      const client = await WsClient.connect(
+        server.wsUrl,
+        app.api_key,
+        await createUserToken(app.api_secret, userId),
+      );
+      open.add(client);
+      return client;
+    },
+  };
+}
+
+/** Closes every socket `connect` opened (call it in afterEach). */
+export async function closeSockets(): Promise<void> {
+  const closing = [...open].map((client) => {
+    client.close();
+    return client.waitForClose().catch(() => undefined);
+  });
+  open.clear();
+  await Promise.all(closing);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The events of one type a client received so far, in arrival order. */
+export function eventsOf<T extends ChatEventType>(client: WsClient, type: T): EventOf<T>[] {
+  return client.events.filter((e): e is EventOf<T> => e.type === type);
+}
+
+/** Waits for the event of `type` matching `match`, typed. */
+export function waitForEvent<T extends ChatEventType>(
+  client: WsClient,
+  type: T,
+  match: (event: EventOf<T>) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<EventOf<T>> {
+  return client.waitFor<EventOf<T>>((e) => e.type === type && match(e as EventOf<T>), timeoutMs);
+}
+
+/** Events other than the heartbeat, which a socket gets whatever happens. */
+export const meaningful = (events: ChatEvent[]): ChatEvent[] =>
+  events.filter((e) => e.type !== 'health.check');
