@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.base';
 
-export default packageConfig();
+// Two entries: everything, and the zod-free constants that browser SDKs import.
+export default packageConfig({ entry: ['src/index.ts', 'src/constants.ts'] });

@@ -1,11 +1,12 @@
 // Bundles the package entry for browsers the way an app's bundler would (ESM, minified, every
 // dependency included) and fails when the gzipped size passes the budget. Also fails when zod
-// or the protocol's runtime code sneaks in: core must import only types from @chat/protocol.
+// or the protocol's validators sneak in: core imports only types from @chat/protocol, and values
+// from its zod-free `@chat/protocol/constants` entry.
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const BUDGET_BYTES = 25 * 1024;
-const FORBIDDEN = [/[\\/]zod[\\/]/, /[\\/]protocol[\\/]/];
+const FORBIDDEN = [/[\\/]zod[\\/]/, /[\\/]protocol[\\/](src|dist)[\\/]index\.js/];
 
 const result = await build({
   entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],

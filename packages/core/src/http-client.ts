@@ -1,4 +1,5 @@
 import type { EndpointName, EndpointResponse, ErrorBody, endpoints } from '@chat/protocol';
+import { ROUTES } from '@chat/protocol/constants';
 import type { z } from 'zod';
 import type { Environment } from './environment';
 import { AuthError, ChatError, errorBodyForStatus, NetworkError, toChatError } from './errors';
@@ -11,7 +12,6 @@ import {
 } from './http/retry-policy';
 import type { TokenManager } from './token-manager';
 import { restUrl } from './urls';
-import { ROUTES } from './wire/routes';
 
 type Def<N extends EndpointName> = (typeof endpoints)[N];
 type Input<N extends EndpointName, K extends 'params' | 'query' | 'body'> =

@@ -1,71 +1,8 @@
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from './error-codes';
 
-/**
- * Every error code the platform uses, with its HTTP status and whether retrying the same request
- * later can succeed. The SDK maps each to a named `ChatError` subclass; clients never parse
- * messages to tell errors apart.
- */
-export const ERROR_CODES = {
-  validation_failed: {
-    status: 400,
-    retryable: false,
-    description: 'A field of the request is invalid; details.issues names it.',
-  },
-  invalid_frame: {
-    status: 400,
-    retryable: false,
-    description: 'A WebSocket frame is not valid JSON or not a known frame.',
-  },
-  unauthenticated: {
-    status: 401,
-    retryable: false,
-    description: 'No credentials, or credentials that cannot be verified.',
-  },
-  token_expired: { status: 401, retryable: true, description: 'The token expired; refresh it and retry.' },
-  invalid_api_key: { status: 401, retryable: false, description: 'The api_key names no active application.' },
-  invalid_credentials: { status: 401, retryable: false, description: 'Wrong username or password.' },
-  refresh_token_reused: {
-    status: 401,
-    retryable: false,
-    description: 'A rotated refresh token was used again; its whole family is revoked.',
-  },
-  forbidden: { status: 403, retryable: false, description: 'The user may not do this.' },
-  channel_frozen: { status: 403, retryable: false, description: 'The channel is frozen: no new messages.' },
-  user_banned: { status: 403, retryable: false, description: 'The user is banned from this channel.' },
-  registration_closed: {
-    status: 403,
-    retryable: false,
-    description: 'This application does not allow self-registration.',
-  },
-  not_found: {
-    status: 404,
-    retryable: false,
-    description: 'Nothing with this id exists for this application.',
-  },
-  conflict: {
-    status: 409,
-    retryable: false,
-    description: 'The request conflicts with the current state (e.g. a taken id).',
-  },
-  payload_too_large: {
-    status: 413,
-    retryable: false,
-    description: 'The body or frame exceeds its size limit.',
-  },
-  rate_limited: {
-    status: 429,
-    retryable: true,
-    description: 'Too many requests; wait details.retry_after_ms.',
-  },
-  internal: { status: 500, retryable: true, description: 'The server failed; the request may be retried.' },
-  unavailable: {
-    status: 503,
-    retryable: true,
-    description: 'The server is starting, stopping or overloaded.',
-  },
-} as const satisfies Record<string, { status: number; retryable: boolean; description: string }>;
+export { ERROR_CODES, type ErrorCode };
 
-export type ErrorCode = keyof typeof ERROR_CODES;
 export const errorCode = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
 
 export const errorIssue = z.object({

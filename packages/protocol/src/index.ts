@@ -42,6 +42,7 @@ export { CLOSE_CODES, type CloseCode, TERMINAL_CLOSE_CODES } from './close-codes
 export * from './events';
 export * from './frames';
 export { LIMITS } from './limits';
+export { ROUTES, type RouteName } from './routes';
 export {
   CHANNEL_TYPES,
   type ChannelType,

@@ -1,5 +1,5 @@
+import { CLOSE_CODES, TERMINAL_CLOSE_CODES } from '@chat/protocol/constants';
 import { AuthError, ChatError, NetworkError } from '../errors';
-import { CLOSE_CODES, TERMINAL_CLOSE_CODES } from '../wire/close-codes';
 
 /** How a socket ended: its close code, and the error the server sent before closing, if any. */
 export interface SocketClose {

@@ -1,4 +1,5 @@
 import type { ChatEvent } from '@chat/protocol';
+import { CLOSE_CODES } from '@chat/protocol/constants';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeSockets } from '../../test/fake-websocket';
 import { typingStart } from '../../test/frames';
@@ -6,7 +7,6 @@ import { manualSignal } from '../../test/signals';
 import { resolveEnvironment } from '../environment';
 import { AuthError, ChatError, NetworkError } from '../errors';
 import { TokenManager, type TokenSource } from '../token-manager';
-import { CLOSE_CODES } from '../wire/close-codes';
 import { ConnectionManager, type ConnectionOptions } from './connection-manager';
 
 /**

@@ -1,10 +1,10 @@
 import type { ChatEvent } from '@chat/protocol';
+import { CLOSE_CODES } from '@chat/protocol/constants';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeSockets } from '../../test/fake-websocket';
 import { healthCheck, typingStart } from '../../test/frames';
 import { resolveEnvironment } from '../environment';
 import { NetworkError, PermissionError, ValidationError } from '../errors';
-import { CLOSE_CODES } from '../wire/close-codes';
 import { decodeFrame } from '../wire/frame-codec';
 import type { SocketClose } from './close-policy';
 import { DEFAULT_TIMINGS, Socket } from './socket';

@@ -1,7 +1,7 @@
 import type { AckResult, ChatEvent, ClientFrame, EventOf } from '@chat/protocol';
+import { CLOSE_CODES } from '@chat/protocol/constants';
 import type { Environment, TimerHandle, WebSocketLike } from '../environment';
 import { type ChatError, NetworkError, toChatError } from '../errors';
-import { CLOSE_CODES } from '../wire/close-codes';
 import { encodeFrame, type FrameParser } from '../wire/frame-codec';
 import type { SocketClose } from './close-policy';
 

@@ -1,8 +1,9 @@
 import type { ClientFrame, ServerFrame } from '@chat/protocol';
+import { LIMITS } from '@chat/protocol/constants';
 import { ValidationError } from '../errors';
 
-/** `LIMITS.FRAME_BYTES` of the protocol (copied for bundle size; wire.test.ts checks it). */
-export const FRAME_BYTES = 64 * 1024;
+/** The protocol's frame size limit. */
+export const FRAME_BYTES = LIMITS.FRAME_BYTES;
 
 /**
  * Turns a raw socket message into a server frame, or `undefined` to drop it. The default

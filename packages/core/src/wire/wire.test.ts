@@ -1,34 +1,7 @@
-import {
-  endpoints,
-  LIMITS,
-  CLOSE_CODES as PROTOCOL_CLOSE_CODES,
-  TERMINAL_CLOSE_CODES as PROTOCOL_TERMINAL,
-} from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
 import { connectionOk, healthCheck, typingStart, wire } from '../../test/frames';
 import { ValidationError } from '../errors';
-import { CLOSE_CODES, TERMINAL_CLOSE_CODES } from './close-codes';
 import { decodeFrame, encodeFrame, FRAME_BYTES } from './frame-codec';
-import { ROUTES } from './routes';
-
-// Core keeps zod-free copies of a few protocol values (bundle size); these prove they match.
-describe('copies of protocol values', () => {
-  it('close codes and the terminal set equal the protocol', () => {
-    expect(CLOSE_CODES).toEqual(PROTOCOL_CLOSE_CODES);
-    expect([...TERMINAL_CLOSE_CODES].sort()).toEqual([...PROTOCOL_TERMINAL].sort());
-  });
-
-  it('every REST route equals the protocol endpoint table', () => {
-    const fromProtocol = Object.fromEntries(
-      Object.entries(endpoints).map(([name, e]) => [name, { method: e.method, path: e.path, auth: e.auth }]),
-    );
-    expect(ROUTES).toEqual(fromProtocol);
-  });
-
-  it('the frame size limit equals the protocol', () => {
-    expect(FRAME_BYTES).toBe(LIMITS.FRAME_BYTES);
-  });
-});
 
 describe('decodeFrame', () => {
   it('accepts valid server frames as they are', () => {

@@ -1,0 +1,8 @@
+/**
+ * The protocol's plain values, with no schemas: `@chat/protocol/constants`. Browser SDKs import
+ * from here so that they bundle these few kilobytes instead of every validator.
+ */
+export { CLOSE_CODES, type CloseCode, TERMINAL_CLOSE_CODES } from './close-codes';
+export { ERROR_CODES, type ErrorCode } from './error-codes';
+export { LIMITS } from './limits';
+export { ROUTES, type RouteName } from './routes';
