@@ -1,4 +1,5 @@
 export { type AckResult, ackResults } from './acks';
+export { CLOSE_CODES, type CloseCode, TERMINAL_CLOSE_CODES } from './close-codes';
 export { type Application, application } from './entities/application';
 export {
   type Channel,
@@ -38,11 +39,9 @@ export {
   makeError,
   toErrorIssues,
 } from './errors';
-export { CLOSE_CODES, type CloseCode, TERMINAL_CLOSE_CODES } from './close-codes';
 export * from './events';
 export * from './frames';
 export { LIMITS } from './limits';
-export { ROUTES, type RouteName } from './routes';
 export {
   CHANNEL_TYPES,
   type ChannelType,
@@ -77,6 +76,7 @@ export * from './rest/messages';
 export * from './rest/reads';
 export * from './rest/search';
 export * from './rest/users';
+export { ROUTES, type RouteName } from './routes';
 export {
   type ParseResult,
   parseClientFrame,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ROUTES } from '../routes';
 import { reactionType } from '../entities/message';
 import { channelId, channelType, messageId, userId } from '../primitives';
+import { ROUTES } from '../routes';
 import { loginBody, logoutBody, refreshBody, registerBody, tokenResponse } from './auth';
 import {
   channelListResponse,
