@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +10,17 @@ import { loadMigrations, migrate, migrationsDir } from './migrate';
 
 const shipped = loadMigrations();
 
+const temporaryDirs: string[] = [];
+/** A new empty directory, removed after the file's tests. */
+function temporaryDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A store on an empty schema of this suite's backend: openStore migrates it from nothing. */
 function openEmptyStore(schema = newTestSchema()): Promise<Store> {
   return testDatabase === 'postgres'
@@ -19,7 +30,7 @@ function openEmptyStore(schema = newTestSchema()): Promise<Store> {
 
 /** The shipped migrations plus one more, with several statements, in a temporary directory. */
 function migrationsWithExtra(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chat-migrations-'));
+  const dir = temporaryDir('chat-migrations-');
   for (const migration of shipped)
     copyFileSync(join(migrationsDir(), `${migration.name}.sql`), join(dir, `${migration.name}.sql`));
   writeFileSync(
@@ -81,7 +92,7 @@ describe(`migrations on ${testDatabase}`, () => {
   });
 
   it('roll back a failing file entirely and do not record it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chat-migrations-'));
+    const dir = temporaryDir('chat-migrations-');
     writeFileSync(
       join(dir, '950_broken.sql'),
       'create table half_done (id int); select * from no_such_table;',
@@ -113,21 +124,21 @@ describe.runIf(testDatabase === 'postgres')('migrations from two nodes at once (
 
 describe('migration files', () => {
   it('are found beside the bundle too (dist/, where tsup copies them)', () => {
-    const dist = mkdtempSync(join(tmpdir(), 'chat-dist-'));
+    const dist = temporaryDir('chat-dist-');
     writeFileSync(join(dist, '001_first.sql'), 'select 1;');
     const bundle = pathToFileURL(join(dist, 'index.js')).href;
     expect(migrationsDir(bundle)).toBe(dist);
   });
 
   it('must be named NNN_name.sql', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chat-migrations-'));
+    const dir = temporaryDir('chat-migrations-');
     writeFileSync(join(dir, '001_first.sql'), 'select 1;');
     writeFileSync(join(dir, 'second.sql'), 'select 1;');
     expect(() => loadMigrations(dir)).toThrow(/second\.sql.*NNN_name\.sql/);
   });
 
   it('must not share a version', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chat-migrations-'));
+    const dir = temporaryDir('chat-migrations-');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, '001_first.sql'), 'select 1;');
     writeFileSync(join(dir, '1_again.sql'), 'select 1;');

@@ -5,8 +5,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json = ColumnType<CustomData, string | undefined, string>;
-/** PostgreSQL bigint comes back as a string from `pg`; the store converts at the edge. */
-type BigInt = ColumnType<string | number, number | string | undefined, number | string>;
+/** bigint columns come back as numbers on both backends (store/parsers.ts; they stay below 2^53). */
+type BigInt = ColumnType<number, number | string | undefined, number | string>;
 
 export interface CustomerUsersTable {
   id: Generated<string>;
@@ -229,7 +229,7 @@ export interface ModerationQueueTable {
 }
 
 export interface OutboxTable {
-  id: Generated<string>;
+  id: Generated<number>;
   app_id: string;
   topic: string;
   payload: Json;
