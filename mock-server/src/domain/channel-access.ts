@@ -18,38 +18,33 @@ export interface ChannelAccess {
 const BANNED_FROM: ReadonlySet<Action> = new Set(['send', 'react', 'typing', 'pin', 'read', 'mark_read']);
 
 /** Loads a live channel of the actor's app with the actor's standing in it; 404 if absent. */
-export async function loadChannel(
-  db: Db,
-  actor: Actor,
-  type: ChannelType,
-  id: string,
-): Promise<ChannelAccess> {
-  const row = await db
-    .selectFrom('channels')
-    .leftJoin('app_users as creator', 'creator.id', 'channels.created_by')
-    .selectAll('channels')
-    .select('creator.external_id as created_by_external')
-    .where('channels.app_id', '=', actor.appId)
-    .where('channels.type', '=', type)
-    .where('channels.external_id', '=', id)
-    .where('channels.deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) throw notFound('Channel');
-  const { created_by_external, ...channel } = row;
-  return withMembership(db, actor, channel, created_by_external);
+export function loadChannel(db: Db, actor: Actor, type: ChannelType, id: string): Promise<ChannelAccess> {
+  return findChannel(db, actor, (q) =>
+    q.where('channels.type', '=', type).where('channels.external_id', '=', id),
+  );
 }
 
 /** Same as `loadChannel` for a channel found by its internal id (e.g. from a message). */
-export async function loadChannelById(db: Db, actor: Actor, channelId: string): Promise<ChannelAccess> {
-  const row = await db
+export function loadChannelById(db: Db, actor: Actor, channelId: string): Promise<ChannelAccess> {
+  return findChannel(db, actor, (q) => q.where('channels.id', '=', channelId));
+}
+
+function channelQuery(db: Db, actor: Actor) {
+  return db
     .selectFrom('channels')
     .leftJoin('app_users as creator', 'creator.id', 'channels.created_by')
     .selectAll('channels')
     .select('creator.external_id as created_by_external')
     .where('channels.app_id', '=', actor.appId)
-    .where('channels.id', '=', channelId)
-    .where('channels.deleted_at', 'is', null)
-    .executeTakeFirst();
+    .where('channels.deleted_at', 'is', null);
+}
+
+async function findChannel(
+  db: Db,
+  actor: Actor,
+  narrow: (q: ReturnType<typeof channelQuery>) => ReturnType<typeof channelQuery>,
+): Promise<ChannelAccess> {
+  const row = await narrow(channelQuery(db, actor)).executeTakeFirst();
   if (!row) throw notFound('Channel');
   const { created_by_external, ...channel } = row;
   return withMembership(db, actor, channel, created_by_external);

@@ -97,26 +97,7 @@ async function insertMessage(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (body.attachments?.length) {
-    await tx
-      .insertInto('message_attachments')
-      .values(
-        body.attachments.map((a, position) => ({
-          app_id: actor.appId,
-          message_id: row.id,
-          position,
-          type: a.type,
-          url: a.url,
-          name: a.name ?? null,
-          mime_type: a.mime_type ?? null,
-          file_size: a.file_size ?? null,
-          width: a.width ?? null,
-          height: a.height ?? null,
-          thumb_url: a.thumb_url ?? null,
-        })),
-      )
-      .execute();
-  }
+  if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, body.attachments);
   if (row.parent_id) {
     // Thread replies count on their root; they do not move the channel or its unread counts.
     await tx
@@ -341,26 +322,7 @@ async function changeMessage(
         .where('app_id', '=', actor.appId)
         .where('message_id', '=', messageId)
         .execute();
-      if (attachments.length) {
-        await tx
-          .insertInto('message_attachments')
-          .values(
-            attachments.map((a, position) => ({
-              app_id: actor.appId,
-              message_id: messageId,
-              position,
-              type: a.type,
-              url: a.url,
-              name: a.name ?? null,
-              mime_type: a.mime_type ?? null,
-              file_size: a.file_size ?? null,
-              width: a.width ?? null,
-              height: a.height ?? null,
-              thumb_url: a.thumb_url ?? null,
-            })),
-          )
-          .execute();
-      }
+      if (attachments.length) await insertAttachments(tx, actor.appId, messageId, attachments);
     }
     // Everyone gets the same event, so it carries no viewer's own reactions; the caller's reply does.
     const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, null);
@@ -459,4 +421,31 @@ export async function setPinned(
       : { is_pinned: false, pinned_at: null, pinned_by: null },
     'message.updated',
   );
+}
+
+/** Stores a message's attachments in their order. */
+async function insertAttachments(
+  tx: Db,
+  appId: string,
+  messageId: string,
+  attachments: NonNullable<SendMessageBody['attachments']>,
+): Promise<void> {
+  await tx
+    .insertInto('message_attachments')
+    .values(
+      attachments.map((a, position) => ({
+        app_id: appId,
+        message_id: messageId,
+        position,
+        type: a.type,
+        url: a.url,
+        name: a.name ?? null,
+        mime_type: a.mime_type ?? null,
+        file_size: a.file_size ?? null,
+        width: a.width ?? null,
+        height: a.height ?? null,
+        thumb_url: a.thumb_url ?? null,
+      })),
+    )
+    .execute();
 }
