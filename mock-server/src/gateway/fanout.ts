@@ -102,7 +102,9 @@ async function notifyMembersNotWatching(db: Db, registry: Registry, envelope: En
       total_unread_count: totalOf.get(member.app_user_id) ?? member.unread_count,
     });
     for (const conn of registry.ofUser(member.app_user_id)) {
-      if (conn.actor?.appId === envelope.appId) conn.send(json);
+      // The sender's other devices already know: they hold the ack or will load the channel.
+      if (conn.actor?.appId === envelope.appId && conn.actor.externalId !== event.message.user_id)
+        conn.send(json);
     }
   }
 }

@@ -237,6 +237,19 @@ export class Gateway {
     this.pending.delete(conn);
     this.registry.add(conn);
     await this.options.presence.connected(conn.app.id, user.id, conn.id);
+    // Counting and recording are two steps, so sockets racing on several nodes can overshoot the
+    // limit; counting again after recording closes the ones that did.
+    if ((await this.options.presenceStore.count(conn.app.id, user.id)) > this.options.maxConnectionsPerUser) {
+      conn.sendFrame({
+        type: 'error',
+        id: frame.id,
+        error: makeError(
+          'rate_limited',
+          `At most ${this.options.maxConnectionsPerUser} connections per user`,
+        ),
+      });
+      conn.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections');
+    }
     if (conn.closed) {
       // Closed while presence was recording it: the close handler's disconnect may have run
       // first, so record it again now that the connect is done.
