@@ -1,3 +1,7 @@
+import type { ChatEvent, User } from '@chat/protocol';
+import { Auth } from './auth';
+import type { Channel } from './channel';
+import { Channels } from './channels';
 import { ConnectionManager, type ConnectionOptions } from './connection/connection-manager';
 import type { ConnectionState } from './connection/connection-state';
 import { type ChatEnvironment, resolveEnvironment } from './environment';
@@ -5,9 +9,11 @@ import { ValidationError } from './errors';
 import { ChatEventEmitter, type EventKey, type EventListener } from './event-emitter';
 import type { RetryOptions } from './http/retry-policy';
 import { HttpClient } from './http-client';
-import type { ReadableStore } from './store';
+import { Messages } from './messages';
+import { createStore, type ReadableStore } from './store';
 import { TokenManager, type TokenSource } from './token-manager';
 import { socketUrl } from './urls';
+import { Users } from './users';
 
 export interface ChatClientOptions {
   apiKey: string;
@@ -20,20 +26,30 @@ export interface ChatClientOptions {
 }
 
 /**
- * The SDK's entry point. GROWING: today it connects a user and delivers events; channels,
- * messages and the state layer will hang off it as separate managers.
+ * The SDK's entry point: a small facade over the connection, REST, and the `auth`, `channels`,
+ * `users` and `messages` managers; channel state lives in `Channel` handles.
  *
  * @example
  * const client = new ChatClient({ apiKey: 'app-key', baseUrl: 'https://chat.example.com' });
  * client.connection.subscribe(() => console.log(client.connection.getSnapshot().status));
  * client.on('message.new', (event) => console.log(event.message.text));
  * await client.connect({ id: 'alice' }, () => fetchTokenFromMyBackend());
+ * await client.channel('team', 'general').watch();
  */
 export class ChatClient {
   /** The connection as one value; see `ConnectionState`. */
   readonly connection: ReadableStore<ConnectionState>;
   /** Typed REST calls with the connected user's token. */
   readonly http: HttpClient;
+  /** Channel handles, queries, creation, the channel list and the unread total. */
+  readonly channels: Channels;
+  /** Login/registration with accounts owned by the chat server. */
+  readonly auth: Auth;
+  readonly users: Users;
+  readonly messages: Messages;
+  private readonly userStore = createStore<User | undefined>(undefined);
+  /** The connected user as the server knows it (`undefined` before the first connection). */
+  readonly user: ReadableStore<User | undefined> = this.userStore;
   private readonly events = new ChatEventEmitter();
   private readonly tokens = new TokenManager();
   private readonly manager: ConnectionManager;
@@ -53,9 +69,39 @@ export class ChatClient {
       url: socketUrl(options.baseUrl, options.apiKey),
       tokens: this.tokens,
       env,
-      onEvent: (event) => this.events.emit(event),
+      onEvent: (event) => this.dispatch(event),
+      onOpen: (event) => {
+        this.userStore.setState(event.user);
+        this.channels.handleEvent(event);
+      },
     });
     this.connection = this.manager.state;
+    this.channels = new Channels({
+      connection: this.manager,
+      http: this.http,
+      env,
+      userId: () => this.currentUserId,
+    });
+    this.manager.onReconnected(() => void this.channels.resumeAll());
+    this.auth = new Auth(this.http, (user, provider) => this.connect(user, provider));
+    this.users = new Users(this.http);
+    this.messages = new Messages(this.http);
+  }
+
+  private dispatch(event: ChatEvent): void {
+    // State first, so listeners of `on` see it applied.
+    this.channels.handleEvent(event);
+    this.events.emit(event);
+  }
+
+  /** The handle of channel `type:id` (same handle for the same cid); nothing is fetched yet. */
+  channel(type: Channel['type'], id: string): Channel {
+    return this.channels.channel(type, id);
+  }
+
+  /** The connected user, or `undefined`. */
+  getUser(): User | undefined {
+    return this.userStore.getSnapshot();
   }
 
   /** The id of the connected (or connecting) user. */
@@ -74,20 +120,19 @@ export class ChatClient {
    * answers. Resolves once connected; see `ConnectionManager.connect`. Calling it again for the
    * same user joins the connection in progress.
    */
-  connect(user: { id: string }, token: TokenSource): Promise<void> {
+  async connect(user: { id: string }, token: TokenSource): Promise<User> {
     if (this.currentUserId !== undefined && this.currentUserId !== user.id) {
-      return Promise.reject(
-        new ValidationError({
-          code: 'validation_failed',
-          message: `Already connected as ${this.currentUserId}: disconnect() first`,
-        }),
-      );
+      throw new ValidationError({
+        code: 'validation_failed',
+        message: `Already connected as ${this.currentUserId}: disconnect() first`,
+      });
     }
     if (this.currentUserId === undefined) {
       this.currentUserId = user.id;
       this.tokens.setSource(token);
     }
-    return this.manager.connect();
+    await this.manager.connect();
+    return this.userStore.getSnapshot() as User;
   }
 
   /** Closes the connection and forgets the user; call `connect` again to come back. */
@@ -95,5 +140,7 @@ export class ChatClient {
     this.manager.disconnect();
     this.tokens.setSource(undefined);
     this.currentUserId = undefined;
+    this.userStore.setState(undefined);
+    this.channels.reset();
   }
 }

@@ -51,6 +51,8 @@ export interface ChatEnvironment {
   clock?: Clock;
   /** A number in [0, 1); used for backoff jitter. */
   random?: () => number;
+  /** A random UUID v4; used for `client_msg_id`. Default: `crypto.randomUUID`. */
+  randomUUID?: () => string;
   /** Whether the network is up. Default: `navigator.onLine` and the `online`/`offline` events. */
   online?: SignalSource;
   /** Whether the app is in the foreground. Default: `document.visibilityState`. */
@@ -63,6 +65,7 @@ export interface Environment {
   createWebSocket(url: string): WebSocketLike;
   clock: Clock;
   random(): number;
+  randomUUID(): string;
   online: SignalSource;
   visible: SignalSource;
 }
@@ -72,6 +75,7 @@ type Host = {
   fetch?: FetchLike;
   WebSocket?: WebSocketConstructor;
   navigator?: { onLine?: boolean };
+  crypto?: { randomUUID?(): string };
   document?: {
     visibilityState?: string;
     addEventListener?(type: string, listener: () => void): void;
@@ -135,6 +139,9 @@ export function resolveEnvironment(env: ChatEnvironment = {}): Environment {
     createWebSocket: (url) => new (WebSocket ?? host().WebSocket ?? missing('WebSocket'))(url),
     clock: env.clock ?? defaultClock,
     random: env.random ?? (() => Math.random()),
+    randomUUID:
+      env.randomUUID ??
+      (() => (host().crypto?.randomUUID ?? missing('crypto.randomUUID')).call(host().crypto)),
     online: env.online ?? defaultOnline,
     visible: env.visible ?? defaultVisible,
   };

@@ -1,3 +1,7 @@
+export { Auth } from './auth';
+export { Channel } from './channel';
+export type { ChannelContext } from './channel-context';
+export { Channels } from './channels';
 export { ChatClient, type ChatClientOptions } from './client';
 export { type BackoffOptions, backoffDelay } from './connection/backoff';
 export {
@@ -43,6 +47,42 @@ export {
 } from './event-emitter';
 export type { RetryOptions } from './http/retry-policy';
 export { HttpClient, type HttpClientOptions, type RequestInput, type RequestOptions } from './http-client';
+export { Messages } from './messages';
+export {
+  type CachedChannel,
+  createIndexedDbStorage,
+  createMemoryStorage,
+  DEFAULT_MESSAGE_LIMIT,
+  type FlushReport,
+  type IndexedDbStorageOptions,
+  indexedDbName,
+  type MemoryStorageOptions,
+  type PerformItem,
+  type PerformResult,
+  type QueueItem,
+  type QueueItemError,
+  type QueueItemStatus,
+  type QueueOperation,
+  type QueueOperationType,
+  type QueueStorage,
+  type StorageAdapter,
+  SyncQueue,
+  type SyncQueueOptions,
+  type SyncQueueState,
+  toQueueItemError,
+} from './offline';
+export type { ChannelListEntry } from './state/channel-list';
+export {
+  type ApplyResult,
+  addOlderMessages,
+  applyChannelEvent,
+  emptyChannelState,
+  loadChannelState,
+} from './state/channel-reducer';
+export type { SendMessageInput } from './state/local-message';
+export type { ChannelSnapshot, LocalMessage, MessageStatus, TypingUser } from './state/types';
 export { createStore, type ReadableStore, type WritableStore } from './store';
 export { TokenManager, type TokenProvider, type TokenSource } from './token-manager';
+export { TYPING_EXPIRY_MS, TYPING_THROTTLE_MS } from './typing-indicator';
+export { Users } from './users';
 export type { FrameParser } from './wire/frame-codec';

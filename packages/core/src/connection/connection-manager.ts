@@ -25,6 +25,8 @@ export interface ConnectionManagerInit extends ConnectionOptions {
   env: Environment;
   /** Every server event of the current socket, in order. */
   onEvent(event: ChatEvent): void;
+  /** Each `connection.ok` (first connection and reconnections), before `state` says connected. */
+  onOpen?(event: EventOf<'connection.ok'>): void;
 }
 
 /** Passed to `onReconnected` listeners, so the channel layer can resume with `since`. */
@@ -194,6 +196,7 @@ export class ConnectionManager {
     const wasReconnect = this.everConnected;
     this.everConnected = true;
     this.refreshedForExpiry = false;
+    this.init.onOpen?.(event);
     this.set('connected', 0);
     if (!wasReconnect) return;
     const info = { connectionId: event.connection_id, downtimeMs: this.init.env.clock.now() - this.lostAt };

@@ -1,0 +1,158 @@
+import type {
+  ChannelType,
+  ChatEvent,
+  EndpointBody,
+  ChannelState as ServerChannelState,
+} from '@chat/protocol';
+import { Channel } from './channel';
+import type { ChannelContext } from './channel-context';
+import {
+  type ChannelListEntry,
+  entryFromState,
+  mergeEntries,
+  onNewMessage,
+  removeEntry,
+  setEntryUnread,
+} from './state/channel-list';
+import { createStore, type ReadableStore } from './store';
+
+type QueryInput = EndpointBody<'queryChannels'>;
+type CreateInput = EndpointBody<'createChannel'> & { type: ChannelType };
+
+/**
+ * The channels of the connected user: handles by cid, queries, creation, and two client-wide
+ * stores: the channel list (newest activity first) and the total unread count.
+ *
+ * @example
+ * await client.channels.query({ filter: { members: ['alice'] }, sort: { last_message_at: -1 } });
+ * client.channels.list.subscribe(() => renderList(client.channels.list.getSnapshot()));
+ */
+export class Channels {
+  private readonly handles = new Map<string, Channel>();
+  private readonly listStore = createStore<readonly ChannelListEntry[]>([]);
+  private readonly unreadStore = createStore(0);
+  /** The channel list, newest activity first; filled by `query` and kept fresh by events. */
+  readonly list: ReadableStore<readonly ChannelListEntry[]> = this.listStore;
+  /** The user's unread messages across all channels. */
+  readonly unreadTotal: ReadableStore<number> = this.unreadStore;
+
+  constructor(private readonly ctx: Omit<ChannelContext, 'onUnreadChanged' | 'onMessageSent'>) {}
+
+  /** The handle of `type:id`; the same handle every time. Nothing is fetched. */
+  channel(type: ChannelType, id: string): Channel {
+    const cid = `${type}:${id}`;
+    let handle = this.handles.get(cid);
+    if (!handle) {
+      handle = new Channel(type, id, {
+        ...this.ctx,
+        onUnreadChanged: (changed, count) => this.setUnread(changed, count),
+        onMessageSent: (message) => this.listStore.setState((list) => onNewMessage(list, message)),
+      });
+      this.handles.set(cid, handle);
+    }
+    return handle;
+  }
+
+  private fromState(state: ServerChannelState): Channel {
+    const handle = this.channel(state.channel.type, state.channel.id);
+    handle.seed(state);
+    return handle;
+  }
+
+  /** Queries channels; the result (first page, or a later one with `cursor`) goes into `list`. */
+  async query(input: QueryInput = {}): Promise<{ channels: Channel[]; nextCursor: string | null }> {
+    const result = await this.ctx.http.request('queryChannels', { body: input });
+    const channels = result.channels.map((state) => this.fromState(state));
+    this.listStore.setState((list) => mergeEntries(list, result.channels.map(entryFromState), !input.cursor));
+    return { channels, nextCursor: result.next_cursor };
+  }
+
+  /** Creates a channel (or gets the existing one: with an id, or the distinct one of these members). */
+  async create(input: CreateInput): Promise<Channel> {
+    const state = await this.ctx.http.request('createChannel', { body: input });
+    this.listStore.setState((list) => mergeEntries(list, [entryFromState(state)]));
+    return this.fromState(state);
+  }
+
+  /** Channels being watched. */
+  watched(): Channel[] {
+    return [...this.handles.values()].filter((c) => c.isWatching);
+  }
+
+  /** After `disconnect()`: no channel is watched any more, and the client-wide stores empty. */
+  reset(): void {
+    for (const handle of this.handles.values()) handle.detach();
+    this.handles.clear();
+    this.listStore.setState([]);
+    this.unreadStore.setState(0);
+  }
+
+  /**
+   * After a reconnect: resumes every watched channel with `since`, then refreshes the unread
+   * counts (what was missed meanwhile is not replayed to the list).
+   */
+  async resumeAll(): Promise<void> {
+    await Promise.allSettled(this.watched().map((c) => c.resync()));
+    try {
+      const unread = await this.ctx.http.request('getUnread', {});
+      this.unreadStore.setState(unread.total_unread_count);
+      for (const { cid, unread_count } of unread.channels) {
+        this.listStore.setState((list) => setEntryUnread(list, cid, unread_count));
+      }
+    } catch {
+      // Best effort: the next notification corrects the counts.
+    }
+  }
+
+  private setUnread(cid: string, count: number): void {
+    const before = this.listStore.getSnapshot().find((e) => e.cid === cid)?.unreadCount;
+    this.listStore.setState((list) => setEntryUnread(list, cid, count));
+    if (before !== undefined) this.unreadStore.setState((total) => Math.max(0, total - before + count));
+  }
+
+  /** Routes a server event: to its channel handle (if any) and to the client-wide stores. */
+  handleEvent(event: ChatEvent): void {
+    switch (event.type) {
+      case 'connection.ok':
+        this.unreadStore.setState(event.unread.total_unread_count);
+        return;
+      case 'notification.message_new':
+        this.unreadStore.setState(event.total_unread_count);
+        this.listStore.setState((list) => onNewMessage(list, event.message, event.unread_count));
+        return;
+      case 'notification.added_to_channel':
+        this.listStore.setState((list) =>
+          mergeEntries(list, [
+            {
+              cid: event.cid,
+              channel: event.channel,
+              lastMessage: null,
+              unreadCount: event.member.unread_count,
+            },
+          ]),
+        );
+        return;
+    }
+    if (!('cid' in event)) return;
+    this.handles.get(event.cid)?.handleEvent(event);
+    this.applyToList(event);
+  }
+
+  private applyToList(
+    event: Exclude<ChatEvent, { type: 'connection.ok' | 'health.check' | 'user.presence.changed' }>,
+  ) {
+    const me = this.ctx.userId();
+    if (event.type === 'message.new') {
+      const fromOther = event.message.user_id !== me && event.message.parent_id === null;
+      this.listStore.setState((list) => onNewMessage(list, event.message, undefined, fromOther));
+      if (fromOther) this.unreadStore.setState((n) => n + 1);
+    } else if (event.type === 'message.read' && event.user.id === me) {
+      this.setUnread(event.cid, 0);
+    } else if (
+      event.type === 'channel.deleted' ||
+      (event.type === 'member.removed' && event.user_id === me)
+    ) {
+      this.listStore.setState((list) => removeEntry(list, event.cid));
+    }
+  }
+}

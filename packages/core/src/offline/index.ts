@@ -1,0 +1,26 @@
+export {
+  createIndexedDbStorage,
+  type IndexedDbStorageOptions,
+  indexedDbName,
+} from './indexeddb-storage';
+export { createMemoryStorage, type MemoryStorageOptions } from './memory-storage';
+export {
+  type CachedChannel,
+  DEFAULT_MESSAGE_LIMIT,
+  type QueueItem,
+  type QueueItemError,
+  type QueueItemStatus,
+  type QueueOperation,
+  type QueueOperationType,
+  type QueueStorage,
+  type StorageAdapter,
+} from './storage-adapter';
+export {
+  type FlushReport,
+  type PerformItem,
+  type PerformResult,
+  SyncQueue,
+  type SyncQueueOptions,
+  type SyncQueueState,
+  toQueueItemError,
+} from './sync-queue';

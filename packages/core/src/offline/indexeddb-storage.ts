@@ -1,0 +1,190 @@
+import type { Message } from '@chat/protocol';
+import {
+  type CachedChannel,
+  DEFAULT_MESSAGE_LIMIT,
+  type QueueItem,
+  type QueueStorage,
+  type StorageAdapter,
+} from './storage-adapter';
+
+export interface IndexedDbStorageOptions {
+  /** The application's public key; with `userId`, names the database, so accounts never mix. */
+  apiKey: string;
+  userId: string;
+  /** The IndexedDB to use. Default: `globalThis.indexedDB`, read when the storage is created. */
+  indexedDB?: IDBFactory;
+  /** Messages kept per channel, the newest by `seq`. Default 200. */
+  messageLimit?: number;
+}
+
+/** The schema version; each version's changes go in `upgrade`, after the previous ones. */
+const DB_VERSION = 1;
+const CHANNELS = 'channels';
+const MESSAGES = 'messages';
+const QUEUE = 'queue';
+/** Index of `messages` on `cid`; its entries come in primary-key order, that is by seq. */
+const BY_CID = 'by_cid';
+
+/** The database of one user of one application. */
+export function indexedDbName(apiKey: string, userId: string): string {
+  return `chat:${encodeURIComponent(apiKey)}:${encodeURIComponent(userId)}`;
+}
+
+function upgrade(db: IDBDatabase, oldVersion: number): void {
+  if (oldVersion < 1) {
+    db.createObjectStore(CHANNELS, { keyPath: 'channel.cid' });
+    db.createObjectStore(MESSAGES, { keyPath: ['cid', 'seq'] }).createIndex(BY_CID, 'cid');
+    db.createObjectStore(QUEUE, { keyPath: 'id', autoIncrement: true });
+  }
+}
+
+function promisify<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * A `StorageAdapter` over IndexedDB, one database per application and user. Nothing is opened
+ * until the first call; a `versionchange` from another tab (a newer SDK upgrading the schema)
+ * closes this connection and the next call reopens it.
+ *
+ * Uses only the `IDBFactory` it is given (no `IDBKeyRange` or other globals), so tests and
+ * hosts can pass any implementation, such as `fake-indexeddb`'s.
+ *
+ * @example
+ * const storage = createIndexedDbStorage({ apiKey, userId: 'alice' });
+ * const cached = await storage.getChannels(); // render these at once on a cold start
+ */
+export function createIndexedDbStorage(options: IndexedDbStorageOptions): StorageAdapter {
+  const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!factory) {
+    throw new Error('IndexedDB is not available here: pass `indexedDB`, or use createMemoryStorage()');
+  }
+  const name = indexedDbName(options.apiKey, options.userId);
+  const limit = options.messageLimit ?? DEFAULT_MESSAGE_LIMIT;
+  let connection: Promise<IDBDatabase> | undefined;
+
+  function open(): Promise<IDBDatabase> {
+    if (connection) return connection;
+    const opening = new Promise<IDBDatabase>((resolve, reject) => {
+      const request = factory!.open(name, DB_VERSION);
+      request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+      request.onsuccess = () => {
+        const db = request.result;
+        const forget = () => {
+          if (connection === opening) connection = undefined;
+        };
+        db.onversionchange = () => {
+          db.close();
+          forget();
+        };
+        db.onclose = forget;
+        resolve(db);
+      };
+      request.onerror = () => {
+        if (connection === opening) connection = undefined;
+        reject(request.error);
+      };
+    });
+    connection = opening;
+    return opening;
+  }
+
+  async function read<T>(store: string, query: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+    const db = await open();
+    return promisify(query(db.transaction(store, 'readonly').objectStore(store)));
+  }
+
+  /** Runs `body` in one read-write transaction; resolves when it commits, rejects when it aborts. */
+  async function write(stores: string[], body: (tx: IDBTransaction) => void): Promise<void> {
+    const db = await open();
+    const tx = db.transaction(stores, 'readwrite');
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
+    try {
+      body(tx);
+    } catch (error) {
+      done.catch(() => {});
+      tx.abort();
+      throw error;
+    }
+    return done;
+  }
+
+  /** Calls `then` with the primary keys of a channel's messages, oldest first. */
+  function messageKeys(store: IDBObjectStore, cid: string, then: (keys: IDBValidKey[]) => void): void {
+    const request = store.index(BY_CID).getAllKeys(cid);
+    request.onsuccess = () => then(request.result);
+  }
+
+  const queue: QueueStorage = {
+    list: () => read(QUEUE, (store) => store.getAll() as IDBRequest<QueueItem[]>),
+    async add(item) {
+      let id = 0;
+      await write([QUEUE], (tx) => {
+        const request = tx.objectStore(QUEUE).add(item);
+        request.onsuccess = () => {
+          id = request.result as number;
+        };
+      });
+      return { ...item, id };
+    },
+    update: (item) =>
+      write([QUEUE], (tx) => {
+        const store = tx.objectStore(QUEUE);
+        const existing = store.count(item.id);
+        existing.onsuccess = () => {
+          if (existing.result > 0) store.put(item);
+        };
+      }),
+    remove: (id) => write([QUEUE], (tx) => tx.objectStore(QUEUE).delete(id)),
+  };
+
+  return {
+    getChannels: () => read(CHANNELS, (store) => store.getAll() as IDBRequest<CachedChannel[]>),
+    getChannel: (cid) => read(CHANNELS, (store) => store.get(cid) as IDBRequest<CachedChannel | undefined>),
+    putChannel: (record) => write([CHANNELS], (tx) => tx.objectStore(CHANNELS).put(record)),
+    deleteChannel: (cid) =>
+      write([CHANNELS, MESSAGES], (tx) => {
+        tx.objectStore(CHANNELS).delete(cid);
+        const messages = tx.objectStore(MESSAGES);
+        messageKeys(messages, cid, (keys) => {
+          for (const key of keys) messages.delete(key);
+        });
+      }),
+    getMessages: (cid) => read(MESSAGES, (store) => store.index(BY_CID).getAll(cid) as IDBRequest<Message[]>),
+    putMessages: (cid, incoming, { replace = false } = {}) =>
+      write([MESSAGES], (tx) => {
+        const store = tx.objectStore(MESSAGES);
+        // Requests run in order within a transaction, so each step sees the previous ones.
+        const trim = () =>
+          messageKeys(store, cid, (keys) => {
+            for (const key of keys.slice(0, Math.max(0, keys.length - limit))) store.delete(key);
+          });
+        const insert = () => {
+          for (const message of incoming) if (message.cid === cid) store.put(message);
+          trim();
+        };
+        if (!replace) return insert();
+        messageKeys(store, cid, (keys) => {
+          for (const key of keys) store.delete(key);
+          insert();
+        });
+      }),
+    queue,
+    clear: () =>
+      write([CHANNELS, MESSAGES, QUEUE], (tx) => {
+        for (const store of [CHANNELS, MESSAGES, QUEUE]) tx.objectStore(store).clear();
+      }),
+    close() {
+      const current = connection;
+      connection = undefined;
+      current?.then((db) => db.close()).catch(() => {});
+    },
+  };
+}

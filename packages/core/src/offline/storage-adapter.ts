@@ -1,0 +1,102 @@
+import type { Channel, Member, Message, ReadState, SendMessageBody, UpdateMessageBody } from '@chat/protocol';
+
+/** How many messages per channel a storage keeps unless told otherwise: the newest ones by `seq`. */
+export const DEFAULT_MESSAGE_LIMIT = 200;
+
+/** Everything cached about one channel except its messages, written and read as one record. */
+export interface CachedChannel {
+  channel: Channel;
+  members: Member[];
+  read: ReadState[];
+  /** The seq of the last channel event applied to this record; a resync asks for what came after. */
+  seq: number;
+}
+
+/**
+ * A write the user made, as the queue stores it: one operation of the protocol with the ids the
+ * client generated, so that a retry is safe (a send keeps its `client_msg_id`, which the server
+ * deduplicates). Every operation names its channel, so the UI can show per channel what waits.
+ */
+export type QueueOperation =
+  | { type: 'message.send'; cid: string; message: SendMessageBody }
+  | { type: 'message.update'; cid: string; message_id: string; message: UpdateMessageBody }
+  | { type: 'message.delete'; cid: string; message_id: string }
+  | { type: 'reaction.add'; cid: string; message_id: string; reaction_type: string }
+  | { type: 'reaction.remove'; cid: string; message_id: string; reaction_type: string }
+  | { type: 'read.mark'; cid: string; message_id?: string };
+
+export type QueueOperationType = QueueOperation['type'];
+
+/** Why an item failed, in a form every storage can keep (no class instances). */
+export interface QueueItemError {
+  code: string;
+  message: string;
+  /** HTTP status; 0 when the failure did not come from an HTTP answer. */
+  status: number;
+}
+
+/**
+ * `pending`: waits for the next flush. `sending`: being performed now (never stored: after a
+ * reload it is `pending` again). `failed`: rejected for good; kept until retried or discarded.
+ */
+export type QueueItemStatus = 'pending' | 'sending' | 'failed';
+
+export interface QueueItem {
+  /** Assigned by the storage when added; increases with every add and orders the queue. */
+  id: number;
+  op: QueueOperation;
+  status: QueueItemStatus;
+  /** How many times performing it failed with a retryable error (or failed for good). */
+  attempts: number;
+  /** When it was queued, in ms since the epoch. */
+  created_at: number;
+  /** The last failure, if any. */
+  error?: QueueItemError;
+}
+
+/** The durable part of the sync queue. Items come back in `id` order. */
+export interface QueueStorage {
+  list(): Promise<QueueItem[]>;
+  /** Stores a new item and returns it with its `id`, greater than every id given before. */
+  add(item: Omit<QueueItem, 'id'>): Promise<QueueItem>;
+  /** Replaces the item with the same `id`; does nothing when there is none. */
+  update(item: QueueItem): Promise<void>;
+  remove(id: number): Promise<void>;
+}
+
+/**
+ * Where the SDK keeps its offline cache and its queue of unsent writes, one instance per
+ * application and user (two accounts must never share one). Browsers use
+ * `createIndexedDbStorage`, tests, SSR and bots `createMemoryStorage`; a React Native app can
+ * implement this over AsyncStorage or MMKV. Every method is async and may reject; the SDK treats
+ * the cache as a best effort and the queue as the source of truth for unsent writes.
+ *
+ * Values are plain JSON-compatible data; implementations may copy or serialize them.
+ */
+export interface StorageAdapter {
+  /** Every cached channel, in no particular order. */
+  getChannels(): Promise<CachedChannel[]>;
+  getChannel(cid: string): Promise<CachedChannel | undefined>;
+  /** Inserts or replaces the record of `record.channel.cid`. */
+  putChannel(record: CachedChannel): Promise<void>;
+  /** Forgets a channel and its messages. */
+  deleteChannel(cid: string): Promise<void>;
+
+  /** A channel's cached messages, oldest first (ascending `seq`). */
+  getMessages(cid: string): Promise<Message[]>;
+  /**
+   * Inserts or replaces messages of channel `cid` (others are ignored), identified by their `seq`
+   * (the channel seq they were created at, which an edit or delete keeps), then keeps only the
+   * newest `messageLimit` of the channel.
+   * With `replace`, the channel's cached messages are first dropped (a fresh page, a truncation).
+   */
+  putMessages(cid: string, messages: readonly Message[], options?: { replace?: boolean }): Promise<void>;
+
+  /** The sync queue's items. */
+  readonly queue: QueueStorage;
+
+  /** Forgets everything, queue included (logout). */
+  clear(): Promise<void>;
+  /** Releases the underlying resources (a database connection). Optional. */
+  close?(): void;
+}

@@ -1,0 +1,49 @@
+import type { Channel, Draft, Member, Message, ReadState, UserRef } from '@chat/protocol';
+import type { ChatError } from '../errors';
+
+/** Where a message is on its way to the server: only the sender's own messages are ever not `sent`. */
+export type MessageStatus = 'sending' | 'sent' | 'failed';
+
+/** A message as the state layer keeps it: the server's message plus its delivery status. */
+export interface LocalMessage extends Message {
+  readonly status: MessageStatus;
+  /** Why the last send failed (`status: 'failed'`). */
+  readonly error?: ChatError;
+}
+
+/** Someone typing in the channel (or in the thread of `parentId`). */
+export interface TypingUser {
+  readonly user: UserRef;
+  readonly parentId: string | null;
+}
+
+/**
+ * One channel's state: an immutable snapshot. A change creates new objects only along its path,
+ * so `Object.is` tells a view what changed (e.g. `prev.messages === next.messages`).
+ */
+export interface ChannelSnapshot {
+  readonly cid: string;
+  /** The channel itself; `null` until it is first loaded. */
+  readonly channel: Channel | null;
+  /** Top-level messages, oldest first, by `seq`; unsent own messages come last. */
+  readonly messages: readonly LocalMessage[];
+  /** Thread replies by parent message id, oldest first; loaded with `getReplies` or as they arrive. */
+  readonly threads: Readonly<Record<string, readonly LocalMessage[]>>;
+  /** Members by user id. */
+  readonly members: Readonly<Record<string, Member>>;
+  /** Read states by user id. */
+  readonly read: Readonly<Record<string, ReadState>>;
+  /** Who is typing now, by user id (expires locally after ~7 s without news). */
+  readonly typing: Readonly<Record<string, TypingUser>>;
+  /** The connected user's unread messages in this channel. */
+  readonly unreadCount: number;
+  /** The connected user's membership, or `null` when not a member. */
+  readonly membership: Member | null;
+  readonly draft: Draft | null;
+  /** The last channel `seq` applied; events at or below it are ignored. */
+  readonly lastSeq: number;
+  /** Whether older messages than the first in `messages` may exist on the server. */
+  readonly hasOlder: boolean;
+  /** Whether the state is being loaded or resumed from the server. */
+  readonly loading: boolean;
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { type ChatServer, createChatServer, createUserToken } from '@chat/server';
+import { ChatClient } from '../src/client';
+import type { WebSocketLike } from '../src/environment';
+import type { ReadableStore } from '../src/store';
+
+/** The reference server in this process, on a throwaway database, with one fresh application. */
+export async function startServer() {
+  const server: ChatServer = await createChatServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: 'memory',
+    seedDemo: false,
+    logLevel: 'silent',
+  });
+  const apiKey = randomBytes(12).toString('base64url');
+  const apiSecret = randomBytes(32).toString('base64url');
+  await server.store.db
+    .insertInto('applications')
+    .values({
+      name: `core e2e ${randomBytes(4).toString('hex')}`,
+      api_key: apiKey,
+      api_secret: apiSecret,
+      allow_registration: true,
+    })
+    .execute();
+  return { server, apiKey, token: (userId: string) => createUserToken(apiSecret, userId) };
+}
+
+type Harness = Awaited<ReturnType<typeof startServer>>;
+
+/** A connected client whose sockets the test can drop. */
+export async function connectClient(h: Harness, userId: string) {
+  const sockets: WebSocketLike[] = [];
+  const Base = globalThis.WebSocket as unknown as new (url: string) => WebSocketLike;
+  class Tracked extends Base {
+    constructor(url: string) {
+      super(url);
+      sockets.push(this);
+    }
+  }
+  const client = new ChatClient({
+    apiKey: h.apiKey,
+    baseUrl: h.server.url,
+    env: { WebSocket: Tracked, random: () => 0.99 },
+    connection: { backoff: { baseMs: 1_000, maxMs: 1_000 } },
+  });
+  const user = await client.connect({ id: userId }, () => h.token(userId));
+  /** Drops the current socket as a network failure would (the client reconnects after ~1 s). */
+  const dropSocket = () => sockets.at(-1)?.close(3000, 'test drop');
+  return { client, user, dropSocket };
+}
+
+/** Resolves once `predicate` holds for the store's value. */
+export function until<T>(store: ReadableStore<T>, predicate: (value: T) => boolean, ms = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (predicate(store.getSnapshot())) return resolve(store.getSnapshot());
+    const timer = setTimeout(() => {
+      stop();
+      reject(
+        new Error(`Timed out waiting; last value: ${JSON.stringify(store.getSnapshot()).slice(0, 500)}`),
+      );
+    }, ms);
+    const stop = store.subscribe(() => {
+      if (!predicate(store.getSnapshot())) return;
+      clearTimeout(timer);
+      stop();
+      resolve(store.getSnapshot());
+    });
+  });
+}
