@@ -4,9 +4,10 @@ import { type ChannelAccess, loadChannel, requireAccess } from '../domain/channe
 import { loadChannelState } from '../domain/channel-state';
 import type { DomainDeps } from '../domain/deps';
 import { ChatError } from '../domain/errors';
-import { deleteMessage, sendMessage, updateMessage } from '../domain/messages';
+import { deleteMessage, updateMessage } from '../domain/messages';
 import { setReaction } from '../domain/reactions';
 import { markRead } from '../domain/reads';
+import { sendMessage } from '../domain/send-message';
 import type { Connection } from './connection';
 import type { WriteBudget } from './message-rate';
 import { replaySince } from './recovery';

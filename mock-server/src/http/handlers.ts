@@ -10,6 +10,7 @@ import * as messages from '../domain/messages';
 import * as reactions from '../domain/reactions';
 import * as reads from '../domain/reads';
 import { searchMessages } from '../domain/search';
+import { sendMessage } from '../domain/send-message';
 import * as users from '../domain/users';
 import type { AppRow } from '../store/schema';
 
@@ -102,7 +103,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     }),
 
     sendMessage: async ({ actor, params, body }) => ({
-      message: (await messages.sendMessage(s, actor, params.type, params.id, body)).message,
+      message: (await sendMessage(s, actor, params.type, params.id, body)).message,
     }),
     listMessages: ({ actor, params, query }) =>
       messages.listMessages(s, actor, params.type, params.id, query),

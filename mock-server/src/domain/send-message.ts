@@ -1,0 +1,212 @@
+import type { ChannelType, EventOf, Message, SendMessageBody } from '@chat/protocol';
+import { sql } from 'kysely';
+import type { MessageRow } from '../store/schema';
+import type { Actor, Db } from './actor';
+import { insertAttachments } from './attachments';
+import { type ChannelAccess, loadChannel, requireAccess } from './channel-access';
+import { bumpSeq, recordChannelEvent } from './channel-events';
+import type { DomainDeps } from './deps';
+import { ChatError, forbidden } from './errors';
+import { requireUsers } from './users';
+import { toMessages } from './views';
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Sends a message. Idempotent by (user, client_msg_id): a repeat, even a concurrent one, returns
+ * the message stored first and produces no second event.
+ */
+export async function sendMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+  body: SendMessageBody,
+): Promise<{ message: Message; created: boolean }> {
+  const { db } = deps;
+  const access = await loadChannel(db, actor, type, id);
+  const senderId = await resolveSender(db, actor, body);
+  const sender = actor.server ? { ...actor, userId: senderId, server: false } : actor;
+  const senderAccess = actor.server ? await loadChannel(db, sender, type, id) : access;
+
+  const original = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+  if (original) return { message: await existingView(db, actor, original), created: false };
+
+  if (!actor.server) requireAccess(actor, access, 'send');
+  else if (senderAccess.banned) throw new ChatError('user_banned', 'The sender is banned from this channel');
+  if (access.channel.is_frozen && !actor.server)
+    throw new ChatError('channel_frozen', 'The channel is frozen');
+
+  if (body.parent_id) await requireSameChannel(db, actor.appId, access, body.parent_id, 'parent_id', true);
+  if (body.quoted_message_id)
+    await requireSameChannel(db, actor.appId, access, body.quoted_message_id, 'quoted_message_id', false);
+  if (body.mentioned_user_ids?.length)
+    await requireUsers(db, actor.appId, body.mentioned_user_ids, 'mentioned_user_ids');
+
+  let event: EventOf<'message.new'>;
+  try {
+    event = await db.transaction().execute((tx) => insertMessage(tx, actor, access, senderId, body));
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    const winner = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+    if (!winner) throw error;
+    return { message: await existingView(db, actor, winner), created: false };
+  }
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  return { message: event.message, created: true };
+}
+
+/**
+ * One transaction: take the channel's next seq, store the message and its attachments, bump
+ * the channel, the other members' unread counts and the thread's reply count, log the event.
+ */
+async function insertMessage(
+  tx: Db,
+  actor: Actor,
+  access: ChannelAccess,
+  senderId: string,
+  body: SendMessageBody,
+): Promise<EventOf<'message.new'>> {
+  const channelId = access.channel.id;
+  const seq = await bumpSeq(tx, actor.appId, channelId);
+  const now = await stampAfterTruncate(tx, actor.appId, channelId);
+  const row = await tx
+    .insertInto('messages')
+    .values({
+      app_id: actor.appId,
+      channel_id: channelId,
+      app_user_id: senderId,
+      seq,
+      client_msg_id: body.client_msg_id,
+      text: body.text ?? '',
+      mentioned_user_ids: [...new Set(body.mentioned_user_ids ?? [])],
+      parent_id: body.parent_id ?? null,
+      quoted_message_id: body.quoted_message_id ?? null,
+      custom: JSON.stringify(body.custom ?? {}),
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, body.attachments);
+  if (row.parent_id) {
+    // Thread replies count on their root; they do not move the channel or its unread counts.
+    await tx
+      .updateTable('messages')
+      .set({ reply_count: sql`reply_count + 1` })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', row.parent_id)
+      .execute();
+  } else {
+    await tx
+      .updateTable('channels')
+      .set({ last_message_at: now })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', channelId)
+      .execute();
+    await tx
+      .updateTable('channel_members')
+      .set({ unread_count: sql`unread_count + 1` })
+      .where('app_id', '=', actor.appId)
+      .where('channel_id', '=', channelId)
+      .where('app_user_id', '!=', senderId)
+      .execute();
+  }
+  const viewer = { ...actor, userId: senderId };
+  const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, viewer.userId);
+  const event = {
+    type: 'message.new' as const,
+    cid: access.cid,
+    seq,
+    created_at: now.toISOString(),
+    message: message!,
+  };
+  await recordChannelEvent(tx, actor.appId, channelId, event);
+  return event;
+}
+
+/**
+ * The created_at of a new message, read under the channel's row lock (taken by `bumpSeq`): now,
+ * but always after the channel's `truncated_at`. A message sent in the same millisecond as a
+ * truncate (or on a node whose clock lags) comes after it in the channel's sequence, so it must
+ * not be hidden with what the truncate hid.
+ */
+async function stampAfterTruncate(tx: Db, appId: string, channelId: string): Promise<Date> {
+  const { truncated_at } = await tx
+    .selectFrom('channels')
+    .select('truncated_at')
+    .where('app_id', '=', appId)
+    .where('id', '=', channelId)
+    .executeTakeFirstOrThrow();
+  const now = Date.now();
+  return new Date(truncated_at ? Math.max(now, new Date(truncated_at).getTime() + 1) : now);
+}
+
+async function resolveSender(db: Db, actor: Actor, body: SendMessageBody): Promise<string> {
+  if (!actor.server) {
+    if (body.user_id !== undefined && body.user_id !== actor.externalId) {
+      throw forbidden('Only server-side calls may send as another user');
+    }
+    return actor.userId!;
+  }
+  if (!body.user_id) {
+    throw new ChatError('validation_failed', 'Server-side sends must give user_id', {
+      issues: [{ path: ['user_id'], message: 'Required for server-side calls' }],
+    });
+  }
+  const [user] = await requireUsers(db, actor.appId, [body.user_id], 'user_id');
+  return user!.id;
+}
+
+async function findByClientId(db: Db, appId: string, userId: string, clientMsgId: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('app_id', '=', appId)
+    .where('app_user_id', '=', userId)
+    .where('client_msg_id', '=', clientMsgId)
+    .executeTakeFirst();
+}
+
+async function existingView(db: Db, actor: Actor, row: MessageRow): Promise<Message> {
+  const channel = await db
+    .selectFrom('channels')
+    .select(['type', 'external_id'])
+    .where('app_id', '=', actor.appId)
+    .where('id', '=', row.channel_id)
+    .executeTakeFirstOrThrow();
+  const [message] = await toMessages(
+    db,
+    actor.appId,
+    [row],
+    () => `${channel.type}:${channel.external_id}`,
+    actor.userId,
+  );
+  return message!;
+}
+
+async function requireSameChannel(
+  db: Db,
+  appId: string,
+  access: ChannelAccess,
+  messageId: string,
+  field: string,
+  mustBeTopLevel: boolean,
+): Promise<void> {
+  const row = await db
+    .selectFrom('messages')
+    .select(['id', 'parent_id', 'is_deleted'])
+    .where('app_id', '=', appId)
+    .where('channel_id', '=', access.channel.id)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  const problem = !row
+    ? 'No such message in this channel'
+    : mustBeTopLevel && row.parent_id
+      ? 'Replies cannot have replies: use the thread root'
+      : row.is_deleted && mustBeTopLevel
+        ? 'Cannot reply to a deleted message'
+        : null;
+  if (problem)
+    throw new ChatError('validation_failed', problem, { issues: [{ path: [field], message: problem }] });
+}
