@@ -15,6 +15,9 @@ Usage:
                                             Create an application and print its api key and secret
   chat-server token --api-key KEY (--user ID | --server) [--expires-in 1h]
                                             Print a token signed with the application's secret
+
+With embedded PGlite (no DATABASE_URL) only one process may open the data directory:
+run create-app and token while the server is stopped.
 `;
 
 async function main(argv: string[]): Promise<void> {

@@ -11,6 +11,8 @@ export interface Envelope {
   userIds?: string[];
   /** The event's type, so receivers need not parse the event to route it. */
   type: string;
+  /** The channel seq the event carries, when it is about a channel. */
+  seq?: number;
   /** The event, parsed lazily by the receivers that need its fields. */
   event: PublishedEvent['event'];
   /** The event's JSON text, as sent to sockets. */
@@ -18,11 +20,13 @@ export interface Envelope {
 }
 
 export function encodeEnvelope(published: PublishedEvent): string {
+  const seq = 'seq' in published.event ? published.event.seq : undefined;
   const header = {
     a: published.appId,
     c: published.channelId,
     u: published.userIds,
     t: published.event.type,
+    s: seq,
   };
   return `${JSON.stringify(header)}\n${JSON.stringify(published.event)}`;
 }
@@ -34,6 +38,7 @@ export function decodeEnvelope(payload: string): Envelope {
     c: string | null;
     u?: string[];
     t: string;
+    s?: number;
   };
   const json = payload.slice(split + 1);
   let parsed: PublishedEvent['event'] | undefined;
@@ -42,6 +47,7 @@ export function decodeEnvelope(payload: string): Envelope {
     channelId: header.c,
     ...(header.u && { userIds: header.u }),
     type: header.t,
+    ...(header.s !== undefined && { seq: header.s }),
     json,
     get event() {
       parsed ??= JSON.parse(json) as PublishedEvent['event'];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CLOSE_CODES } from '@chat/protocol';
+import { CLOSE_CODES, type UserRef } from '@chat/protocol';
 import type { WebSocket } from 'ws';
 import { createRateLimiter, type RateLimiter } from '../auth';
 import type { Actor } from '../domain/actor';
@@ -19,9 +19,16 @@ export interface ConnectionLimits {
 export class Connection {
   readonly id = randomUUID();
   actor: Actor | null = null;
-  /** internal channel id → cid, for the channels this socket watches. */
-  readonly watching = new Map<string, string>();
+  /**
+   * The channels this socket watches (internal id → cid), and whether it may type there: both
+   * checked once at watch time, so typing needs no database read (a removal or ban unwatches).
+   */
+  readonly watching = new Map<string, { cid: string; canType: boolean }>();
+  /** The user as embedded in events, taken at auth. */
+  userRef: UserRef | null = null;
   lastSeen = Date.now();
+  /** The tail of this socket's frame queue: frames are served one after another. */
+  inbox: Promise<unknown> = Promise.resolve();
   closed = false;
   readonly frames: RateLimiter;
   readonly invalidFrames: RateLimiter;

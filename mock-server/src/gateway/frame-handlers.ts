@@ -1,4 +1,4 @@
-import { type AckResult, type ClientFrame, LIMITS, parseCid } from '@chat/protocol';
+import { type AckResult, type ClientFrame, LIMITS, parseCid, type UserRef } from '@chat/protocol';
 import type { Actor } from '../domain/actor';
 import { type ChannelAccess, loadChannel, requireAccess } from '../domain/channel-access';
 import { loadChannelState } from '../domain/channel-state';
@@ -19,6 +19,7 @@ export interface TypingInfo {
   channelId: string;
   cid: string;
   userId: string;
+  user: UserRef;
   parentId: string | null;
 }
 
@@ -54,7 +55,7 @@ export async function handleFrame(
       requireAccess(actor, access, 'read');
       // Watch first, then read: an event committed in between arrives twice at worst (the client
       // drops seqs it has), never zero times.
-      ctx.registry.watch(conn, access.channel.id, access.cid);
+      ctx.registry.watch(conn, access.channel.id, access.cid, canType(actor, access));
       let fresh: ChannelAccess;
       try {
         // Checked again now that the socket watches: a removal, ban or delete that committed after
@@ -66,6 +67,7 @@ export async function handleFrame(
         throw error;
       }
       const currentSeq = Number(fresh.channel.seq);
+      ctx.registry.noteSeq(fresh.channel.id, currentSeq);
       const events =
         frame.since === undefined
           ? null
@@ -110,14 +112,13 @@ export async function handleFrame(
     }
     case 'typing.start':
     case 'typing.stop': {
-      const { type, id } = parseCid(frame.cid);
-      const access = await loadChannel(deps.db, actor, type, id);
-      requireAccess(actor, access, 'typing');
+      const target = await typingTarget(ctx, conn, actor, frame.cid);
       const info: TypingInfo = {
         appId: actor.appId,
-        channelId: access.channel.id,
-        cid: access.cid,
+        channelId: target.channelId,
+        cid: target.cid,
         userId: actor.userId!,
+        user: conn.userRef!,
         parentId: frame.parent_id ?? null,
       };
       const key = `${info.channelId}:${info.userId}:${info.parentId ?? ''}`;
@@ -128,4 +129,29 @@ export async function handleFrame(
     default:
       throw new ChatError('validation_failed', 'Unknown frame');
   }
+}
+
+function canType(actor: Actor, access: ChannelAccess): boolean {
+  try {
+    requireAccess(actor, access, 'typing');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a typing frame goes. Typing is frequent and never stored, so a watched channel answers
+ * from what was checked at watch time; only an unwatched one costs a database read.
+ */
+async function typingTarget(ctx: FrameContext, conn: Connection, actor: Actor, cid: string) {
+  for (const [channelId, watch] of conn.watching) {
+    if (watch.cid !== cid) continue;
+    if (!watch.canType) break;
+    return { channelId, cid };
+  }
+  const { type, id } = parseCid(cid);
+  const access = await loadChannel(ctx.deps.db, actor, type, id);
+  requireAccess(actor, access, 'typing');
+  return { channelId: access.channel.id, cid: access.cid };
 }

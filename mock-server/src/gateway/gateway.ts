@@ -135,7 +135,13 @@ export class Gateway {
     authTimer.unref();
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       conn.lastSeen = Date.now();
-      this.track(this.onMessage(conn, isBinary ? new Uint8Array(data) : data.toString('utf8')));
+      const frame = isBinary ? new Uint8Array(data) : data.toString('utf8');
+      // Frames that arrive before a drain starts are served, even if they wait in the queue.
+      const accepted = !this.draining;
+      // One socket's frames are served in the order they were sent (two sends commit in order).
+      const work = conn.inbox.then(() => this.onMessage(conn, frame, accepted));
+      conn.inbox = work.catch(() => undefined);
+      this.track(work);
     });
     ws.on('pong', () => {
       conn.lastSeen = Date.now();
@@ -155,7 +161,7 @@ export class Gateway {
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
-  private async onMessage(conn: Connection, data: string | Uint8Array): Promise<void> {
+  private async onMessage(conn: Connection, data: string | Uint8Array, accepted: boolean): Promise<void> {
     if (conn.closed) return;
     const budget = conn.frames.take('frames');
     if (!budget.ok) {
@@ -169,7 +175,7 @@ export class Gateway {
     const parsed = parseClientFrame(data);
     if (!parsed.ok) return this.reject(conn, salvageId(data), parsed.error);
     const frame = parsed.value;
-    if (this.draining) {
+    if (!accepted) {
       // Shutting down: start no new work, whose answer the closing socket could cut off after
       // it ran. The client retries it once reconnected (to another node).
       const error = makeError('unavailable', 'The server is restarting; reconnect and retry');
@@ -234,6 +240,7 @@ export class Gateway {
       role: user.user_type,
       server: false,
     };
+    conn.userRef = toUserRef(user);
     this.pending.delete(conn);
     this.registry.add(conn);
     await this.options.presence.connected(conn.app.id, user.id, conn.id);
@@ -262,6 +269,7 @@ export class Gateway {
       .selectAll()
       .where('id', '=', user.id)
       .executeTakeFirstOrThrow();
+    conn.userRef = toUserRef(fresh);
     conn.sendFrame({ type: 'ack', id: frame.id, result: { connection_id: conn.id } });
     conn.sendFrame({
       type: 'connection.ok',
@@ -286,25 +294,27 @@ export class Gateway {
   }
 
   private async publishTyping(info: TypingInfo, type: 'typing.start' | 'typing.stop'): Promise<void> {
-    const { db } = this.options;
-    const [channel, user] = await Promise.all([
-      db.selectFrom('channels').select('seq').where('id', '=', info.channelId).executeTakeFirst(),
-      db
-        .selectFrom('app_users')
-        .select(['external_id', 'display_name', 'image', 'is_online'])
-        .where('id', '=', info.userId)
-        .executeTakeFirst(),
-    ]);
-    if (!channel || !user) return;
+    // Typing carries the channel's current seq without taking one. Watched channels know it from
+    // the events this node delivered; otherwise it is read.
+    let seq = this.registry.seqOf(info.channelId);
+    if (seq === undefined) {
+      const channel = await this.options.db
+        .selectFrom('channels')
+        .select('seq')
+        .where('id', '=', info.channelId)
+        .executeTakeFirst();
+      if (!channel) return;
+      seq = Number(channel.seq);
+    }
     this.options.publish({
       appId: info.appId,
       channelId: info.channelId,
       event: {
         type,
         cid: info.cid,
-        seq: Number(channel.seq),
+        seq,
         created_at: new Date().toISOString(),
-        user: toUserRef(user),
+        user: info.user,
         parent_id: info.parentId,
       },
     });

@@ -5,6 +5,7 @@ export class Registry {
   readonly all = new Set<Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byChannel = new Map<string, Set<Connection>>();
+  private readonly seqs = new Map<string, number>();
 
   add(conn: Connection): void {
     this.all.add(conn);
@@ -14,21 +15,35 @@ export class Registry {
   remove(conn: Connection): void {
     this.all.delete(conn);
     if (conn.userId) removeFrom(this.byUser, conn.userId, conn);
-    for (const channelId of conn.watching.keys()) removeFrom(this.byChannel, channelId, conn);
+    for (const channelId of conn.watching.keys()) {
+      removeFrom(this.byChannel, channelId, conn);
+      if (!this.byChannel.has(channelId)) this.seqs.delete(channelId);
+    }
     conn.watching.clear();
   }
 
-  watch(conn: Connection, channelId: string, cid: string): void {
+  watch(conn: Connection, channelId: string, cid: string, canType = false): void {
     // A socket that closed while its watch request was in flight is already removed: adding it
     // now would keep it (and deliveries to it) in the index for good.
     if (conn.closed) return;
-    conn.watching.set(channelId, cid);
+    conn.watching.set(channelId, { cid, canType });
     addTo(this.byChannel, channelId, conn);
+  }
+
+  /** Remembers the newest seq seen of a watched channel (typing events carry it). */
+  noteSeq(channelId: string, seq: number): void {
+    if (!this.byChannel.has(channelId)) return;
+    if (seq > (this.seqs.get(channelId) ?? -1)) this.seqs.set(channelId, seq);
+  }
+
+  seqOf(channelId: string): number | undefined {
+    return this.seqs.get(channelId);
   }
 
   unwatch(conn: Connection, channelId: string): void {
     conn.watching.delete(channelId);
     removeFrom(this.byChannel, channelId, conn);
+    if (!this.byChannel.has(channelId)) this.seqs.delete(channelId);
   }
 
   /** Stops the sockets watching a channel that `match` picks (all of them without it). */
