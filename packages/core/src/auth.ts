@@ -15,6 +15,7 @@ export class Auth {
   constructor(
     private readonly http: HttpClient,
     private readonly connect: (user: User, provider: TokenProvider) => Promise<User>,
+    private readonly signOut: () => Promise<void>,
   ) {}
 
   /** Logs in and connects; resolves with the connected user. */
@@ -27,11 +28,18 @@ export class Auth {
     return this.start(await this.http.request('register', { body: input }));
   }
 
-  /** Revokes the refresh token on the server. Call `client.disconnect()` too. */
+  /**
+   * Revokes the refresh token on the server, then disconnects and clears the offline storage
+   * (cache and unsent writes): `client.disconnect({ clear: true })`, done even if the revoke fails.
+   */
   async logout(): Promise<void> {
     const token = this.refreshToken;
     this.refreshToken = undefined;
-    if (token) await this.http.request('logout', { body: { refresh_token: token } });
+    try {
+      if (token) await this.http.request('logout', { body: { refresh_token: token } });
+    } finally {
+      await this.signOut();
+    }
   }
 
   private start(tokens: { access_token: string; refresh_token: string; user: User }): Promise<User> {

@@ -2,6 +2,7 @@ import type { ChannelEvent, Message } from '@chat/protocol';
 import type { ConnectionManager } from './connection/connection-manager';
 import type { Environment } from './environment';
 import type { HttpClient } from './http-client';
+import type { ChannelSync } from './offline/offline-sync';
 
 /** What a channel handle needs from its client. */
 export interface ChannelContext {
@@ -13,6 +14,11 @@ export interface ChannelContext {
   onUnreadChanged(cid: string, unreadCount: number): void;
   /** A message the user sent was stored (for the channel list). */
   onMessageSent(message: Message): void;
+  /**
+   * The durable write queue of the connected user. Without one (no user, or a bare handle in
+   * tests) writes go straight over the socket and unsent messages live in memory only.
+   */
+  sync?(): ChannelSync | undefined;
   /** An event was applied (for listeners outside the channel). */
   onApplied?(event: ChannelEvent): void;
 }

@@ -3,11 +3,14 @@ import type {
   ChannelType,
   Member,
   Message,
+  ReadState,
   ChannelState as ServerChannelState,
 } from '@chat/protocol';
 import type { ChannelContext } from './channel-context';
 import type { RequestFrame } from './connection/socket';
 import { ChatError, NetworkError } from './errors';
+import { frameOf } from './offline/offline-sync';
+import type { CachedChannel, QueueOperation } from './offline/storage-adapter';
 import {
   addOlderMessages,
   applyChannelEvent,
@@ -51,6 +54,8 @@ export class Channel {
   private typingSentAt: number | undefined;
   /** The body each unsent message was sent with, for `retryMessage`. */
   private readonly outbox = new Map<string, SendBody>();
+  /** Loaded from the offline cache: the first watch resumes from its seq instead of loading fresh. */
+  private fromCache = false;
 
   constructor(
     readonly type: ChannelType,
@@ -82,7 +87,8 @@ export class Channel {
   async watch(options: { messageLimit?: number } = {}): Promise<ChannelSnapshot> {
     if (options.messageLimit !== undefined) this.messageLimit = options.messageLimit;
     // The first watch loads fresh (a state seeded by a query may hold too few messages).
-    const resume = this.watching;
+    const resume = this.watching || this.fromCache;
+    this.fromCache = false;
     this.watching = true;
     await this.load(resume);
     return this.store.getSnapshot();
@@ -155,6 +161,86 @@ export class Channel {
     this.store.setState((s) => loadChannelState(s, server, this.ctx.userId()));
   }
 
+  /** Fills the state from the offline cache (cold start); the first watch resumes from its seq. */
+  hydrate(record: CachedChannel, messages: readonly Message[]): void {
+    if (this.store.getSnapshot().channel) return;
+    const userId = this.ctx.userId();
+    const membership = record.members.find((m) => m.user_id === userId) ?? null;
+    const server = { ...record, messages: [...messages], membership, draft: null };
+    this.store.setState((s) => ({ ...loadChannelState(s, server, userId), lastSeq: record.seq }));
+    this.fromCache = record.seq > 0;
+  }
+
+  /** Shows a send that waits in the durable queue (after a reload), `failed` when `error` is given. */
+  restoreUnsent(body: SendBody, createdAt: string, error?: ChatError): void {
+    const input = {
+      ...body,
+      parentId: body.parent_id,
+      quotedMessageId: body.quoted_message_id,
+      mentionedUserIds: body.mentioned_user_ids,
+    };
+    const { local } = createLocalMessage(input, {
+      cid: this.cid,
+      clientMsgId: body.client_msg_id,
+      user: this.ownUser(),
+      now: createdAt,
+    });
+    this.store.setState((s) => putLocalMessage(s, error ? { ...local, status: 'failed', error } : local));
+  }
+
+  /** Shows an unsent message as failed (the queue gave up on it). */
+  markFailed(clientMsgId: string, error: ChatError): void {
+    this.store.setState((s) =>
+      patchAnyMessage(s, clientMsgId, (m) =>
+        m.status === 'sending' ? { ...m, status: 'failed', error } : m,
+      ),
+    );
+  }
+
+  /** Applies the server's answer to a write (from the queue, or a direct request). */
+  applyAck(op: QueueOperation, result: unknown): void {
+    if (op.type === 'read.mark') {
+      const { read } = result as { read: ReadState };
+      this.store.setState((s) => ({
+        ...s,
+        read: { ...s.read, [read.user_id]: read },
+        unreadCount: read.unread_count,
+      }));
+      this.ctx.onUnreadChanged(this.cid, read.unread_count);
+      return;
+    }
+    const { message } = result as { message: Message };
+    if (op.type === 'reaction.add' || op.type === 'reaction.remove') {
+      const type = op.reaction_type;
+      this.store.setState((s) =>
+        putMessage(s, message, (own) =>
+          op.type === 'reaction.add'
+            ? [...own.filter((t) => t !== type), type]
+            : own.filter((t) => t !== type),
+        ),
+      );
+      return;
+    }
+    this.put(message);
+    if (op.type === 'message.send') this.ctx.onMessageSent(message);
+  }
+
+  /** A write: through the durable queue when there is one, else straight over the socket. */
+  private async write<R>(op: QueueOperation): Promise<R> {
+    const sync = this.ctx.sync?.();
+    if (sync) return (await sync.submit(op)) as R;
+    const result = await this.ctx.connection.request(frameOf(op));
+    this.applyAck(op, result);
+    return result as R;
+  }
+
+  private ownUser() {
+    const userId = this.ctx.userId() ?? '';
+    return (
+      this.store.getSnapshot().members[userId]?.user ?? { id: userId, name: null, image: null, online: true }
+    );
+  }
+
   /** Applies a realtime event for this channel (called by the client). */
   handleEvent(event: ChannelEvent): void {
     if (this.buffer) {
@@ -188,18 +274,34 @@ export class Channel {
    */
   sendMessage(input: SendMessageInput): Promise<LocalMessage> {
     const clientMsgId = this.ctx.env.randomUUID();
-    const userId = this.ctx.userId() ?? '';
-    const user = this.store.getSnapshot().members[userId]?.user ?? {
-      id: userId,
-      name: null,
-      image: null,
-      online: true,
-    };
     const now = new Date(this.ctx.env.clock.now()).toISOString();
-    const { local, body } = createLocalMessage(input, { cid: this.cid, clientMsgId, user, now });
-    this.outbox.set(clientMsgId, body);
+    const { local, body } = createLocalMessage(input, {
+      cid: this.cid,
+      clientMsgId,
+      user: this.ownUser(),
+      now,
+    });
     this.store.setState((s) => putLocalMessage(s, local));
+    const sync = this.ctx.sync?.();
+    if (sync)
+      return this.queued(sync.submit({ type: 'message.send', cid: this.cid, message: body }), clientMsgId);
+    this.outbox.set(clientMsgId, body);
     return this.deliver(clientMsgId);
+  }
+
+  /** The queue applies the ack (or marks the message failed); this gives the caller the result. */
+  private async queued(done: Promise<unknown>, clientMsgId: string): Promise<LocalMessage> {
+    try {
+      const { message } = (await done) as { message: Message };
+      return { ...message, status: 'sent' };
+    } catch (cause) {
+      const error =
+        cause instanceof ChatError
+          ? cause
+          : new NetworkError({ code: 'network_error', message: String(cause), cause });
+      this.markFailed(clientMsgId, error);
+      throw error;
+    }
   }
 
   private async deliver(clientMsgId: string): Promise<LocalMessage> {
@@ -230,6 +332,13 @@ export class Channel {
   retryMessage(id: string): Promise<LocalMessage> {
     const message = this.findLocal(id);
     const clientMsgId = message?.status === 'failed' ? message.client_msg_id : null;
+    const retried = clientMsgId ? this.ctx.sync?.()?.retry(clientMsgId) : undefined;
+    if (clientMsgId && retried) {
+      this.store.setState((s) =>
+        patchAnyMessage(s, id, (m) => ({ ...m, status: 'sending', error: undefined })),
+      );
+      return this.queued(retried, clientMsgId);
+    }
     if (!clientMsgId || !this.outbox.has(clientMsgId))
       return Promise.reject(new Error(`No failed message ${id}`));
     this.store.setState((s) =>
@@ -242,7 +351,10 @@ export class Channel {
   discardMessage(id: string): void {
     const message = this.findLocal(id);
     if (!message || message.status === 'sent') return;
-    if (message.client_msg_id) this.outbox.delete(message.client_msg_id);
+    if (message.client_msg_id) {
+      this.outbox.delete(message.client_msg_id);
+      this.ctx.sync?.()?.discard(message.client_msg_id);
+    }
     this.store.setState((s) => patchAnyMessage(s, id, () => undefined));
   }
 
@@ -259,17 +371,18 @@ export class Channel {
       ...(change.text !== undefined && { text: change.text }),
       ...(change.mentionedUserIds && { mentioned_user_ids: change.mentionedUserIds }),
     };
-    const result = await this.ctx.connection.request({
+    const result = await this.write<{ message: Message }>({
       type: 'message.update',
+      cid: this.cid,
       message_id: messageId,
       message,
     });
-    return this.put(result.message);
+    return result.message;
   }
 
   async deleteMessage(messageId: string): Promise<Message> {
-    const result = await this.ctx.connection.request({ type: 'message.delete', message_id: messageId });
-    return this.put(result.message);
+    const op = { type: 'message.delete', cid: this.cid, message_id: messageId } as const;
+    return (await this.write<{ message: Message }>(op)).message;
   }
 
   async pinMessage(messageId: string): Promise<Message> {
@@ -283,23 +396,18 @@ export class Channel {
   }
 
   async sendReaction(messageId: string, type: string): Promise<Message> {
-    const { message } = await this.ctx.connection.request({
-      type: 'reaction.add',
-      message_id: messageId,
-      reaction_type: type,
-    });
-    this.store.setState((s) => putMessage(s, message, (own) => [...own.filter((t) => t !== type), type]));
-    return message;
+    const op = { type: 'reaction.add', cid: this.cid, message_id: messageId, reaction_type: type } as const;
+    return (await this.write<{ message: Message }>(op)).message;
   }
 
   async deleteReaction(messageId: string, type: string): Promise<Message> {
-    const { message } = await this.ctx.connection.request({
+    const op = {
       type: 'reaction.remove',
+      cid: this.cid,
       message_id: messageId,
       reaction_type: type,
-    });
-    this.store.setState((s) => putMessage(s, message, (own) => own.filter((t) => t !== type)));
-    return message;
+    } as const;
+    return (await this.write<{ message: Message }>(op)).message;
   }
 
   /** Loads a page of messages older than the oldest one shown. Resolves with whether more exist. */
@@ -324,17 +432,12 @@ export class Channel {
 
   /** Marks the channel read (up to `messageId`, or its newest message). */
   async markRead(messageId?: string): Promise<void> {
-    const { read } = await this.ctx.connection.request({
-      type: 'read.mark',
-      cid: this.cid,
-      ...(messageId && { message_id: messageId }),
-    });
-    this.store.setState((s) => ({
-      ...s,
-      read: { ...s.read, [read.user_id]: read },
-      unreadCount: read.unread_count,
-    }));
-    this.ctx.onUnreadChanged(this.cid, read.unread_count);
+    if (!messageId && this.ctx.sync?.()) {
+      // Queued (maybe offline): read up to the newest shows at once; the ack confirms it.
+      this.store.setState((s) => (s.unreadCount ? { ...s, unreadCount: 0 } : s));
+      this.ctx.onUnreadChanged(this.cid, 0);
+    }
+    await this.write({ type: 'read.mark', cid: this.cid, ...(messageId && { message_id: messageId }) });
   }
 
   /** Tells the others the user is typing; call it on every keystroke, the SDK throttles it. */

@@ -2,10 +2,12 @@ import type {
   ChannelType,
   ChatEvent,
   EndpointBody,
+  Message,
   ChannelState as ServerChannelState,
 } from '@chat/protocol';
 import { Channel } from './channel';
 import type { ChannelContext } from './channel-context';
+import type { CachedChannel } from './offline/storage-adapter';
 import {
   type ChannelListEntry,
   entryFromState,
@@ -31,12 +33,19 @@ export class Channels {
   private readonly handles = new Map<string, Channel>();
   private readonly listStore = createStore<readonly ChannelListEntry[]>([]);
   private readonly unreadStore = createStore(0);
+  /** The server gave the unread total: a late cache must not replace it. */
+  private unreadFromServer = false;
   /** The channel list, newest activity first; filled by `query` and kept fresh by events. */
   readonly list: ReadableStore<readonly ChannelListEntry[]> = this.listStore;
   /** The user's unread messages across all channels. */
   readonly unreadTotal: ReadableStore<number> = this.unreadStore;
 
-  constructor(private readonly ctx: Omit<ChannelContext, 'onUnreadChanged' | 'onMessageSent'>) {}
+  constructor(
+    private readonly ctx: Omit<ChannelContext, 'onUnreadChanged' | 'onMessageSent'> & {
+      /** A handle was created (the offline layer persists its state). */
+      onHandle?(channel: Channel): void;
+    },
+  ) {}
 
   /** The handle of `type:id`; the same handle every time. Nothing is fetched. */
   channel(type: ChannelType, id: string): Channel {
@@ -49,8 +58,35 @@ export class Channels {
         onMessageSent: (message) => this.listStore.setState((list) => onNewMessage(list, message)),
       });
       this.handles.set(cid, handle);
+      this.ctx.onHandle?.(handle);
     }
     return handle;
+  }
+
+  /** The handle of a cid (`type:id`). */
+  byCid(cid: string): Channel {
+    const at = cid.indexOf(':');
+    return this.channel(cid.slice(0, at) as ChannelType, cid.slice(at + 1));
+  }
+
+  /** Cold start: cached channels into their handles and the list (before any network reply). */
+  hydrate(cached: readonly { record: CachedChannel; messages: readonly Message[] }[]): void {
+    const entries: ChannelListEntry[] = [];
+    for (const { record, messages } of cached) {
+      const handle = this.byCid(record.channel.cid);
+      handle.hydrate(record, messages);
+      const own = handle.state.getSnapshot();
+      const lastMessage = own.messages.filter((m) => m.status === 'sent').at(-1) ?? null;
+      entries.push({ cid: own.cid, channel: record.channel, lastMessage, unreadCount: own.unreadCount });
+    }
+    // A slow storage may answer after the network: what the network gave wins.
+    const known = new Set(this.listStore.getSnapshot().map((e) => e.cid));
+    const fresh = entries.filter((e) => !known.has(e.cid));
+    if (!fresh.length) return;
+    this.listStore.setState((list) => mergeEntries(list, fresh));
+    if (!this.unreadFromServer) {
+      this.unreadStore.setState(this.listStore.getSnapshot().reduce((n, e) => n + e.unreadCount, 0));
+    }
   }
 
   private fromState(state: ServerChannelState): Channel {
@@ -83,6 +119,7 @@ export class Channels {
   reset(): void {
     for (const handle of this.handles.values()) handle.detach();
     this.handles.clear();
+    this.unreadFromServer = false;
     this.listStore.setState([]);
     this.unreadStore.setState(0);
   }
@@ -114,6 +151,7 @@ export class Channels {
   handleEvent(event: ChatEvent): void {
     switch (event.type) {
       case 'connection.ok':
+        this.unreadFromServer = true;
         this.unreadStore.setState(event.unread.total_unread_count);
         return;
       case 'notification.message_new':

@@ -4,6 +4,7 @@ import { fakeSockets } from '../test/fake-websocket';
 import { typingStart } from '../test/frames';
 import { ChatClient } from './client';
 import { ValidationError } from './errors';
+import { createMemoryStorage } from './offline/memory-storage';
 
 function setup() {
   const ws = fakeSockets();
@@ -26,6 +27,27 @@ afterEach(() => {
 });
 
 describe('ChatClient', () => {
+  it('connects anyway when the offline storage hangs, and takes the storage from a per-user factory', async () => {
+    const ws = fakeSockets();
+    const hanging = createMemoryStorage();
+    hanging.getChannels = () => new Promise(() => {});
+    const factory = vi.fn(() => hanging);
+    const client = new ChatClient({
+      apiKey: 'key',
+      baseUrl: 'https://chat.test',
+      env: { WebSocket: ws.WebSocket, random: () => 0.5 },
+      storage: factory,
+    });
+    const connected = client.connect({ id: 'alice' }, 'alice-token');
+    expect(factory).toHaveBeenCalledWith({ apiKey: 'key', userId: 'alice' });
+    await flush();
+    expect(ws.sockets).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(3_000);
+    ws.last().authenticate();
+    await connected;
+    expect(client.connection.getSnapshot().status).toBe('connected');
+  });
+
   it('connects a user over the derived socket URL and reports it in the connection store', async () => {
     const { client, ws } = setup();
     const statuses: string[] = [];

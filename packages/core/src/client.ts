@@ -5,15 +5,21 @@ import { Channels } from './channels';
 import { ConnectionManager, type ConnectionOptions } from './connection/connection-manager';
 import type { ConnectionState } from './connection/connection-state';
 import { type ChatEnvironment, resolveEnvironment } from './environment';
-import { ValidationError } from './errors';
+import { NetworkError, ValidationError } from './errors';
 import { ChatEventEmitter, type EventKey, type EventListener } from './event-emitter';
 import type { RetryOptions } from './http/retry-policy';
 import { HttpClient } from './http-client';
 import { Messages } from './messages';
+import { createMemoryStorage } from './offline/memory-storage';
+import { OfflineSync } from './offline/offline-sync';
+import type { StorageAdapter } from './offline/storage-adapter';
 import { createStore, type ReadableStore } from './store';
 import { TokenManager, type TokenSource } from './token-manager';
 import { socketUrl } from './urls';
 import { Users } from './users';
+
+/** How long `connect` waits for the offline cache before connecting anyway. */
+const CACHE_WAIT_MS = 3_000;
 
 export interface ChatClientOptions {
   apiKey: string;
@@ -23,6 +29,12 @@ export interface ChatClientOptions {
   env?: ChatEnvironment;
   connection?: ConnectionOptions;
   http?: { timeoutMs?: number; retry?: Partial<RetryOptions> };
+  /**
+   * Where the offline cache and the sync queue live: an adapter, or a factory called at each
+   * `connect` with the app and user (one storage per user). Default: in memory, per user, for
+   * the life of this client. Pass `createIndexedDbStorage` to survive reloads in a browser.
+   */
+  storage?: StorageAdapter | ((ctx: { apiKey: string; userId: string }) => StorageAdapter);
 }
 
 /**
@@ -53,10 +65,18 @@ export class ChatClient {
   private readonly events = new ChatEventEmitter();
   private readonly tokens = new TokenManager();
   private readonly manager: ConnectionManager;
+  private readonly env: ReturnType<typeof resolveEnvironment>;
   private currentUserId: string | undefined;
+  private readonly storageOption: ChatClientOptions['storage'];
+  private readonly memoryStorages = new Map<string, StorageAdapter>();
+  private readonly apiKey: string;
+  private offline: { sync: OfflineSync; storage: StorageAdapter; ready: Promise<void> } | undefined;
 
   constructor(options: ChatClientOptions) {
     const env = resolveEnvironment(options.env);
+    this.env = env;
+    this.apiKey = options.apiKey;
+    this.storageOption = options.storage;
     this.http = new HttpClient({
       ...options.http,
       baseUrl: options.baseUrl,
@@ -81,9 +101,15 @@ export class ChatClient {
       http: this.http,
       env,
       userId: () => this.currentUserId,
+      sync: () => this.offline?.sync,
+      onHandle: (channel) => this.offline?.sync.track(channel),
     });
     this.manager.onReconnected(() => void this.channels.resumeAll());
-    this.auth = new Auth(this.http, (user, provider) => this.connect(user, provider));
+    this.auth = new Auth(
+      this.http,
+      (user, provider) => this.connect(user, provider),
+      () => this.disconnect({ clear: true }),
+    );
     this.users = new Users(this.http);
     this.messages = new Messages(this.http);
   }
@@ -130,17 +156,66 @@ export class ChatClient {
     if (this.currentUserId === undefined) {
       this.currentUserId = user.id;
       this.tokens.setSource(token);
+      this.startOffline(user.id);
+    }
+    const offline = this.offline;
+    // The cache is in the stores before the socket opens. A storage that hangs (a blocked
+    // IndexedDB upgrade) must not stop the connection: a late cache never overwrites fresh data.
+    if (offline) await this.cacheOrTimeout(offline.ready);
+    if (this.offline !== offline) {
+      throw new NetworkError({ code: 'not_connected', retryable: false, message: 'Disconnected' });
     }
     await this.manager.connect();
     return this.userStore.getSnapshot() as User;
   }
 
-  /** Closes the connection and forgets the user; call `connect` again to come back. */
-  disconnect(): void {
+  private cacheOrTimeout(ready: Promise<void>): Promise<void> {
+    let timer: unknown;
+    const late = new Promise<void>((resolve) => {
+      timer = this.env.clock.setTimeout(resolve, CACHE_WAIT_MS);
+    });
+    return Promise.race([ready, late]).finally(() => this.env.clock.clearTimeout(timer));
+  }
+
+  private startOffline(userId: string): void {
+    const option = this.storageOption;
+    let storage: StorageAdapter;
+    if (typeof option === 'function') storage = option({ apiKey: this.apiKey, userId });
+    else if (option) storage = option;
+    else {
+      storage = this.memoryStorages.get(userId) ?? createMemoryStorage();
+      this.memoryStorages.set(userId, storage);
+    }
+    const sync: OfflineSync = new OfflineSync({
+      storage,
+      connection: this.manager,
+      clock: this.env.clock,
+      channel: (cid) => this.channels.byCid(cid),
+      hydrate: (cached) => this.channels.hydrate(cached),
+    });
+    this.offline = { sync, storage, ready: Promise.resolve() };
+    this.offline.ready = sync.load().catch(() => {});
+  }
+
+  /**
+   * Closes the connection and forgets the user; call `connect` again to come back. Unsent writes
+   * stay queued in the storage for the next `connect` of the same user. With `clear: true` (a
+   * logout) the storage is emptied, queue included. Resolves once the storage is written (or
+   * cleared) and, when a factory made it, closed.
+   */
+  async disconnect(options: { clear?: boolean } = {}): Promise<void> {
+    const offline = this.offline;
+    this.offline = undefined;
     this.manager.disconnect();
     this.tokens.setSource(undefined);
     this.currentUserId = undefined;
     this.userStore.setState(undefined);
     this.channels.reset();
+    if (!offline) return;
+    const closing = offline.sync.close();
+    await offline.ready;
+    await closing;
+    if (options.clear) await offline.storage.clear().catch(() => {});
+    if (typeof this.storageOption === 'function') offline.storage.close?.();
   }
 }

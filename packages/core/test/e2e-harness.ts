@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type ChatServer, createChatServer, createUserToken } from '@chat/server';
+import { type ChatServer, createChatServer, createUserToken, type Store } from '@chat/server';
 import { ChatClient } from '../src/client';
 import type { WebSocketLike } from '../src/environment';
 import type { ReadableStore } from '../src/store';
 
 /** The reference server in this process, on a throwaway database, with one fresh application. */
-export async function startServer() {
-  const server: ChatServer = await createChatServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: 'memory',
-    seedDemo: false,
-    logLevel: 'silent',
-  });
+export async function startServer(options: { store?: Store } = {}) {
+  const server: ChatServer = await listen(options);
   const apiKey = randomBytes(12).toString('base64url');
   const apiSecret = randomBytes(32).toString('base64url');
   await server.store.db
@@ -25,6 +19,21 @@ export async function startServer() {
     })
     .execute();
   return { server, apiKey, token: (userId: string) => createUserToken(apiSecret, userId) };
+}
+
+/**
+ * Starts a server; with `store` it uses that database and leaves it open on `close()`, so a test
+ * can stop the server and start another on the same `port` with the same data (a restart).
+ */
+export function listen(options: { store?: Store; port?: number } = {}): Promise<ChatServer> {
+  return createChatServer({
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    dataDir: 'memory',
+    seedDemo: false,
+    logLevel: 'silent',
+    ...(options.store && { store: options.store }),
+  });
 }
 
 type Harness = Awaited<ReturnType<typeof startServer>>;

@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CID, message, newMessage, serverState } from '../../test/channel-fixtures';
+import { Channels } from '../channels';
+import type { ConnectionManager } from '../connection/connection-manager';
+import type { ConnectionState } from '../connection/connection-state';
+import { resolveEnvironment } from '../environment';
+import { NetworkError, PermissionError } from '../errors';
+import type { HttpClient } from '../http-client';
+import { createStore } from '../store';
+import { createMemoryStorage } from './memory-storage';
+import { OfflineSync } from './offline-sync';
+import type { StorageAdapter } from './storage-adapter';
+
+function setup(
+  storage: StorageAdapter = createMemoryStorage(),
+  status: ConnectionState['status'] = 'offline',
+) {
+  const request = vi.fn();
+  const state = createStore<ConnectionState>({ status, attempt: 0 });
+  const connection = { request, state } as unknown as ConnectionManager;
+  let uuid = 0;
+  const env = resolveEnvironment({ randomUUID: () => `uuid-${++uuid}` });
+  let sync: OfflineSync | undefined;
+  const channels = new Channels({
+    connection,
+    http: {} as HttpClient,
+    env,
+    userId: () => 'alice',
+    sync: () => sync,
+    onHandle: (channel) => sync?.track(channel),
+  });
+  sync = new OfflineSync({
+    storage,
+    connection,
+    clock: env.clock,
+    channel: (cid) => channels.byCid(cid),
+    hydrate: (cached) => channels.hydrate(cached),
+  });
+  const connect = () => state.setState({ status: 'connected', attempt: 0 });
+  return { channels, sync, request, connect, storage, channel: channels.byCid(CID) };
+}
+
+const ack = (seq: number, clientMsgId: string) => ({
+  message: message(seq, { id: `s${seq}`, client_msg_id: clientMsgId, user_id: 'alice' }),
+});
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('OfflineSync', () => {
+  it('queues sends while offline and performs them in order once connected', async () => {
+    const { channel, request, connect, storage } = setup();
+    const first = channel.sendMessage({ text: 'one' });
+    const second = channel.sendMessage({ text: 'two' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(request).not.toHaveBeenCalled();
+    expect((await storage.queue.list()).map((i) => i.op.type)).toEqual(['message.send', 'message.send']);
+    request.mockResolvedValueOnce(ack(1, 'uuid-1')).mockResolvedValueOnce(ack(2, 'uuid-2'));
+    connect();
+    await expect(first).resolves.toMatchObject({ id: 's1', status: 'sent' });
+    await expect(second).resolves.toMatchObject({ id: 's2', status: 'sent' });
+    expect(request.mock.calls.map(([f]) => f.message.client_msg_id)).toEqual(['uuid-1', 'uuid-2']);
+    expect(channel.state.getSnapshot().messages.map((m) => [m.id, m.status])).toEqual([
+      ['s1', 'sent'],
+      ['s2', 'sent'],
+    ]);
+    expect(await storage.queue.list()).toEqual([]);
+  });
+
+  it('keeps an item on a retryable error; a permanent one marks the message failed (retry, discard)', async () => {
+    const { channel, request, connect, storage } = setup(undefined, 'connected');
+    request.mockRejectedValueOnce(new NetworkError({ code: 'timeout', message: 'slow' }));
+    const sending = channel.sendMessage({ text: 'one' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(channel.state.getSnapshot().messages[0]?.status).toBe('sending');
+    expect(await storage.queue.list()).toHaveLength(1);
+
+    request.mockRejectedValueOnce(new PermissionError({ code: 'forbidden', message: 'no', status: 403 }));
+    connect();
+    await expect(sending).rejects.toBeInstanceOf(PermissionError);
+    expect(channel.state.getSnapshot().messages[0]).toMatchObject({ status: 'failed', id: 'uuid-1' });
+
+    request.mockResolvedValueOnce(ack(1, 'uuid-1'));
+    await expect(channel.retryMessage('uuid-1')).resolves.toMatchObject({ id: 's1', status: 'sent' });
+    expect(request.mock.calls.map(([f]) => f.message.client_msg_id)).toEqual(['uuid-1', 'uuid-1', 'uuid-1']);
+
+    request.mockRejectedValueOnce(new PermissionError({ code: 'forbidden', message: 'no', status: 403 }));
+    await expect(channel.sendMessage({ text: 'two' })).rejects.toBeInstanceOf(PermissionError);
+    channel.discardMessage('uuid-2');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(channel.state.getSnapshot().messages.map((m) => m.id)).toEqual(['s1']);
+    expect(await storage.queue.list()).toEqual([]);
+  });
+
+  it('persists channel state in batches and loads it back, unsent sends included', async () => {
+    const a = setup();
+    a.channel.seed(serverState(2, [message(1), message(2)]));
+    a.channel.handleEvent(newMessage(message(3)));
+    void a.channel.sendMessage({ text: 'later' }).catch(() => {});
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await a.storage.getChannel(CID))?.seq).toBe(3);
+    expect((await a.storage.getMessages(CID)).map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+
+    const b = setup(a.storage);
+    await b.sync.load();
+    expect(b.channel.state.getSnapshot().messages.map((m) => [m.id, m.status])).toEqual([
+      ['m1', 'sent'],
+      ['m2', 'sent'],
+      ['m3', 'sent'],
+      ['uuid-1', 'sending'],
+    ]);
+    expect(b.channel.state.getSnapshot().lastSeq).toBe(3);
+    expect(b.channels.list.getSnapshot().map((e) => e.cid)).toEqual([CID]);
+
+    // The first watch resumes from the cached seq.
+    b.connect();
+    b.request.mockImplementation(async (frame) =>
+      frame.type === 'channel.watch'
+        ? { recovered: true, events: [], state: serverState(3, []) }
+        : ack(4, 'uuid-1'),
+    );
+    await b.channel.watch();
+    expect(b.request).toHaveBeenCalledWith(expect.objectContaining({ type: 'channel.watch', since: 3 }));
+  });
+
+  it('forgets a channel the user was removed from', async () => {
+    const { channel, storage } = setup();
+    channel.seed(serverState(2, [message(1), message(2)]));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await storage.getChannel(CID)).toBeDefined();
+    channel.handleEvent({
+      type: 'member.removed',
+      cid: CID,
+      seq: 3,
+      created_at: message(1).created_at,
+      user_id: 'alice',
+    } as Parameters<typeof channel.handleEvent>[0]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await storage.getChannel(CID)).toBeUndefined();
+    expect(await storage.getMessages(CID)).toEqual([]);
+  });
+
+  it('routes edits, reactions and reads through the queue', async () => {
+    const { channel, request, connect, storage } = setup();
+    channel.seed(serverState(1, [message(1)]));
+    channel.handleEvent(newMessage(message(2)));
+    expect(channel.state.getSnapshot().unreadCount).toBeGreaterThan(0);
+    const edit = channel.updateMessage('m1', { text: 'edited' });
+    const react = channel.sendReaction('m1', '👍');
+    const read = channel.markRead();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(channel.state.getSnapshot().unreadCount).toBe(0); // shown read while the mark waits
+    expect((await storage.queue.list()).map((i) => i.op.type)).toEqual([
+      'message.update',
+      'reaction.add',
+      'read.mark',
+    ]);
+    request
+      .mockResolvedValueOnce({ message: message(1, { text: 'edited' }) })
+      .mockResolvedValueOnce({ message: message(1, { text: 'edited', reaction_counts: { '👍': 1 } }) })
+      .mockResolvedValueOnce({
+        read: { user_id: 'alice', last_read_message_id: 'm1', last_read_at: null, unread_count: 0 },
+      });
+    connect();
+    await Promise.all([edit, react, read]);
+    expect(request.mock.calls.map(([f]) => f.type)).toEqual(['message.update', 'reaction.add', 'read.mark']);
+    expect(request.mock.calls[0]?.[0]).not.toHaveProperty('cid');
+    expect(channel.state.getSnapshot().messages[0]).toMatchObject({ text: 'edited', own_reactions: ['👍'] });
+  });
+});

@@ -1,0 +1,274 @@
+import type { ErrorBody, Message } from '@chat/protocol';
+import type { Channel } from '../channel';
+import type { ConnectionManager } from '../connection/connection-manager';
+import type { RequestFrame } from '../connection/socket';
+import type { Clock, TimerHandle } from '../environment';
+import { ChatError, toChatError } from '../errors';
+import type { ChannelSnapshot, LocalMessage } from '../state/types';
+import type { CachedChannel, QueueItem, QueueOperation, StorageAdapter } from './storage-adapter';
+import { type PerformResult, SyncQueue } from './sync-queue';
+
+/** How long state changes gather before they are written to the storage. */
+const PERSIST_DELAY_MS = 300;
+
+/** What a channel handle needs to route its writes through the durable queue. */
+export interface ChannelSync {
+  /** Queues a write; resolves with its ack once performed, rejects when it fails for good or is discarded. */
+  submit(op: QueueOperation): Promise<unknown>;
+  /** Queues the failed send of `clientMsgId` again; `undefined` when there is none. */
+  retry(clientMsgId: string): Promise<unknown> | undefined;
+  /** Drops the queued send of `clientMsgId` (a late ack is then ignored). */
+  discard(clientMsgId: string): void;
+}
+
+/** The socket frame of a queued operation: the queue keeps `cid` on every item, the wire only on some. */
+export function frameOf(op: QueueOperation): RequestFrame {
+  if (op.type === 'message.send' || op.type === 'read.mark') return op;
+  const { cid: _cid, ...frame } = op;
+  return frame;
+}
+
+/** An error kept by the queue (plain data, after a reload), as the class the rest of the SDK uses. */
+const fromStored = (error: QueueItem['error']): ChatError =>
+  toChatError({
+    code: (error?.code ?? 'network_error') as ErrorBody['code'],
+    message: error?.message ?? 'Failed',
+    status: error?.status ?? 0,
+    retryable: false,
+  });
+
+interface Waiter {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+export interface OfflineSyncInit {
+  storage: StorageAdapter;
+  connection: ConnectionManager;
+  clock: Clock;
+  /** The handle of a cid (created when missing). */
+  channel(cid: string): Channel;
+  /** Puts cached channels into the handles and the channel list. */
+  hydrate(records: { record: CachedChannel; messages: Message[] }[]): void;
+}
+
+/**
+ * The offline wiring of one connected user: loads the cache into the stores at connect, writes
+ * channel state back as it changes (batched, best effort), and performs the user's writes from
+ * the durable `SyncQueue` in order whenever connected.
+ */
+export class OfflineSync implements ChannelSync {
+  readonly queue: SyncQueue;
+  private readonly waiters = new Map<number, Waiter>();
+  private readonly dirty = new Set<Channel>();
+  /** Per cid, what the storage holds: the message objects written, and what decides a replace or a delete. */
+  private readonly written = new Map<
+    string,
+    { messages: Set<LocalMessage>; truncatedAt: string | null; member: boolean }
+  >();
+  private readonly stops: (() => void)[] = [];
+  private timer: TimerHandle | undefined;
+  /** Failed items already reported, so each failure is reported once. */
+  private readonly reported = new Set<number>();
+  /** The last error of each item in this session, as thrown (its class intact). */
+  private readonly errors = new Map<number, unknown>();
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly init: OfflineSyncInit) {
+    this.queue = new SyncQueue(init.storage, { now: () => init.clock.now() });
+    this.stops.push(
+      init.connection.state.subscribe(() => {
+        if (init.connection.state.getSnapshot().status === 'connected') this.flush();
+      }),
+      this.queue.subscribe(() => this.reconcile()),
+    );
+  }
+
+  /** Loads the cache (best effort) and the queue, rebuilding unsent messages from it. */
+  async load(): Promise<void> {
+    const { storage } = this.init;
+    try {
+      const records = await storage.getChannels();
+      const loaded = await Promise.all(
+        records.map(async (record) => ({ record, messages: await storage.getMessages(record.channel.cid) })),
+      );
+      if (this.closed) return;
+      this.init.hydrate(loaded);
+      // What was just loaded is what is stored: nothing to write back.
+      for (const { record } of loaded) {
+        const channel = this.init.channel(record.channel.cid);
+        const messages = channel.state.getSnapshot().messages;
+        this.written.set(channel.cid, {
+          member: channel.state.getSnapshot().membership !== null,
+          messages: new Set(messages),
+          truncatedAt: record.channel.truncated_at,
+        });
+        this.dirty.delete(channel);
+      }
+    } catch {
+      // The cache is a best effort: the network fills the stores instead.
+    }
+    await this.queue.load();
+    if (this.closed) return;
+    for (const item of this.queue.getSnapshot().items) {
+      if (item.op.type !== 'message.send') continue;
+      this.init
+        .channel(item.op.cid)
+        .restoreUnsent(
+          item.op.message,
+          new Date(item.created_at).toISOString(),
+          item.status === 'failed' ? fromStored(item.error) : undefined,
+        );
+    }
+  }
+
+  /** Starts persisting a channel handle's state as it changes. */
+  track(channel: Channel): void {
+    this.stops.push(
+      channel.state.subscribe(() => {
+        this.dirty.add(channel);
+        this.timer ??= this.init.clock.setTimeout(() => {
+          this.timer = undefined;
+          void this.persist();
+        }, PERSIST_DELAY_MS);
+      }),
+    );
+  }
+
+  /** Writes the changed channels now; resolves once written (errors are swallowed). */
+  persist(): Promise<void> {
+    if (this.timer !== undefined) this.init.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    const channels = [...this.dirty];
+    this.dirty.clear();
+    this.writing = this.writing.then(() =>
+      Promise.all(channels.map((c) => this.write(c.state.getSnapshot()).catch(() => {}))).then(() => {}),
+    );
+    return this.writing;
+  }
+
+  private async write(s: ChannelSnapshot): Promise<void> {
+    const { storage } = this.init;
+    if (!s.channel) return;
+    const before = this.written.get(s.cid);
+    const member = s.membership !== null;
+    // Deleted, or the user was removed from it: it leaves the cache (and the next cold start's list).
+    if (s.channel.deleted_at || (before?.member && !member)) {
+      this.written.delete(s.cid);
+      return storage.deleteChannel(s.cid);
+    }
+    await storage.putChannel({
+      channel: s.channel,
+      members: Object.values(s.members),
+      read: Object.values(s.read),
+      seq: s.lastSeq,
+    });
+    const sent = s.messages.filter((m) => m.status === 'sent');
+    const replace = !before || before.truncatedAt !== s.channel.truncated_at;
+    const changed = replace ? sent : sent.filter((m) => !before.messages.has(m));
+    this.written.set(s.cid, { messages: new Set(sent), truncatedAt: s.channel.truncated_at, member });
+    if (!changed.length && !replace) return;
+    const plain = changed.map(({ status: _status, error: _error, ...message }) => message);
+    await storage.putMessages(s.cid, plain, { replace: replace && !!before });
+  }
+
+  submit(op: QueueOperation): Promise<unknown> {
+    return this.queue.add(op).then((item) => {
+      const done = this.wait(item.id);
+      this.flush();
+      return done;
+    });
+  }
+
+  retry(clientMsgId: string): Promise<unknown> | undefined {
+    const item = this.sendOf(clientMsgId);
+    if (item?.status !== 'failed') return undefined;
+    const done = this.wait(item.id);
+    void this.queue.retry(item.id).then(() => this.flush());
+    return done;
+  }
+
+  discard(clientMsgId: string): void {
+    const item = this.sendOf(clientMsgId);
+    if (!item) return;
+    this.waiters.get(item.id)?.reject(new ChatError({ code: 'aborted', message: 'Discarded' }));
+    this.waiters.delete(item.id);
+    void this.queue.discard(item.id).catch(() => {});
+  }
+
+  /** Performs the queue now if connected (single-flight; a no-op while offline). */
+  flush(): void {
+    if (this.closed || this.init.connection.state.getSnapshot().status !== 'connected') return;
+    void this.queue.flush((item) => this.perform(item)).catch(() => {});
+  }
+
+  private async perform(item: QueueItem): Promise<PerformResult> {
+    // A drop between two items: the next connection flushes again.
+    if (this.closed || this.init.connection.state.getSnapshot().status !== 'connected') {
+      return { status: 'retry' };
+    }
+    const result = await this.init.connection.request(frameOf(item.op)).catch((error: unknown) => {
+      this.errors.set(item.id, error);
+      throw error;
+    });
+    this.errors.delete(item.id);
+    // Discarded while in flight: its result is ignored.
+    if (!this.closed && this.queue.getSnapshot().items.some((other) => other.id === item.id)) {
+      this.init.channel(item.op.cid).applyAck(item.op, result);
+    }
+    this.waiters.get(item.id)?.resolve(result);
+    this.waiters.delete(item.id);
+    return { status: 'ok' };
+  }
+
+  /** Failed items: reject their callers and show the sends as failed. */
+  private reconcile(): void {
+    const items = this.queue.getSnapshot().items;
+    // Gone without being performed: a newer read mark replaced it. Its effect comes with that one.
+    for (const [id, waiter] of this.waiters) {
+      if (items.some((i) => i.id === id)) continue;
+      this.waiters.delete(id);
+      waiter.resolve(undefined);
+    }
+    for (const id of this.reported)
+      if (!items.some((i) => i.id === id && i.status === 'failed')) this.reported.delete(id);
+    for (const item of items) {
+      if (item.status !== 'failed' || this.reported.has(item.id)) continue;
+      this.reported.add(item.id);
+      const thrown = this.errors.get(item.id);
+      this.errors.delete(item.id);
+      const error = thrown instanceof ChatError ? thrown : fromStored(item.error);
+      const waiter = this.waiters.get(item.id);
+      this.waiters.delete(item.id);
+      waiter?.reject(error);
+      if (item.op.type === 'message.send') {
+        this.init.channel(item.op.cid).markFailed(item.op.message.client_msg_id, error);
+      }
+    }
+  }
+
+  private wait(id: number): Promise<unknown> {
+    return new Promise((resolve, reject) => this.waiters.set(id, { resolve, reject }));
+  }
+
+  private sendOf(clientMsgId: string): QueueItem | undefined {
+    return this.queue
+      .getSnapshot()
+      .items.find((i) => i.op.type === 'message.send' && i.op.message.client_msg_id === clientMsgId);
+  }
+
+  /**
+   * Stops syncing at once (a load in progress puts nothing more into the stores), writes the
+   * pending state, and rejects waiting callers (their writes stay queued for the next session).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of this.stops) stop();
+    const error = new ChatError({ code: 'not_connected', message: 'Disconnected' });
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
+    await this.persist();
+  }
+}
