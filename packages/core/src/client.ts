@@ -117,6 +117,7 @@ export class ChatClient {
   private dispatch(event: ChatEvent): void {
     // State first, so listeners of `on` see it applied.
     this.channels.handleEvent(event);
+    this.users.handleEvent(event);
     this.events.emit(event);
   }
 

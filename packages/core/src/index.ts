@@ -84,5 +84,5 @@ export type { ChannelSnapshot, LocalMessage, MessageStatus, TypingUser } from '.
 export { createStore, type ReadableStore, type WritableStore } from './store';
 export { TokenManager, type TokenProvider, type TokenSource } from './token-manager';
 export { TYPING_EXPIRY_MS, TYPING_THROTTLE_MS } from './typing-indicator';
-export { Users } from './users';
+export { type PresenceMap, Users } from './users';
 export type { FrameParser } from './wire/frame-codec';

@@ -162,4 +162,12 @@ describe('two clients chat through the reference server', () => {
     await aliceChannel.sendMessage({ text: 'back on top' });
     expect(alice.client.channels.list.getSnapshot()[0]?.cid).toBe(aliceChannel.cid);
   });
+
+  it('shows presence: a member goes offline after the grace period and online again on reconnect', async () => {
+    await bob.client.disconnect();
+    await until(alice.client.users.presence, (p) => p.bob === false, 20_000);
+    bob = await connectClient(h, 'bob');
+    await until(alice.client.users.presence, (p) => p.bob === true, 20_000);
+    expect(alice.client.users.isOnline('bob')).toBe(true);
+  }, 60_000);
 });
