@@ -82,7 +82,14 @@ export interface TestApp {
 
 /** A fresh application on the shared test server: tests isolate by app, not by database. */
 export async function newTestApp(overrides: Parameters<typeof createTestApp>[1] = {}): Promise<TestApp> {
-  const server = await getTestServer();
+  return testAppOn(await getTestServer(), overrides);
+}
+
+/** A fresh application on `server`, with server-side, anonymous and per-user clients. */
+export async function testAppOn(
+  server: ChatServer,
+  overrides: Parameters<typeof createTestApp>[1] = {},
+): Promise<TestApp> {
   const app = await createTestApp(server.store.db, overrides);
   const anonymous = new Api(server.url, app.api_key);
   const serverApi = anonymous.as(await createServerToken(app.api_secret));

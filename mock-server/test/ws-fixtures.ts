@@ -1,8 +1,7 @@
 import type { ChatEvent, ChatEventType, EventOf } from '@chat/protocol';
-import { createServerToken, createUserToken } from '../src/auth';
+import { createUserToken } from '../src/auth';
 import type { ChatServer } from '../src/server';
-import { Api, type TestApp } from './api';
-import { createTestApp } from './harness';
+import { type TestApp, testAppOn } from './api';
 import { WsClient } from './ws-client';
 
 /** Shared by the WebSocket test files that run a server of their own (short realtime timings). */
@@ -16,22 +15,10 @@ const open = new Set<WsClient>();
 
 /** A fresh application on `server`, like `newTestApp` does on the shared test server. */
 export async function appOn(server: ChatServer): Promise<WsTestApp> {
-  const app = await createTestApp(server.store.db);
-  const anonymous = new Api(server.url, app.api_key);
-  const serverApi = anonymous.as(await createServerToken(app.api_secret));
-  const user = async (userId: string) => anonymous.as(await createUserToken(app.api_secret, userId));
+  const base = await testAppOn(server);
+  const { app } = base;
   return {
-    app,
-    server: serverApi,
-    anonymous,
-    user,
-    async users(...ids: string[]) {
-      const reply = await serverApi.post('/v1/users', {
-        users: ids.map((id) => ({ id, name: id.toUpperCase() })),
-      });
-      if (reply.status !== 200) throw new Error(`upsert users failed: ${JSON.stringify(reply.body)}`);
-      return Promise.all(ids.map(user));
-    },
+    ...base,
     async connect(userId: string) {
       const client = await WsClient.connect(
         server.wsUrl,
