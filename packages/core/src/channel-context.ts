@@ -1,4 +1,4 @@
-import type { ChannelEvent, Message } from '@chat/protocol';
+import type { ChannelEvent, Message, UserRef } from '@chat/protocol';
 import type { ConnectionManager } from './connection/connection-manager';
 import type { Environment } from './environment';
 import type { HttpClient } from './http-client';
@@ -19,6 +19,8 @@ export interface ChannelContext {
    * tests) writes go straight over the socket and unsent messages live in memory only.
    */
   sync?(): ChannelSync | undefined;
+  /** Users seen as channel members (their `online` seeds the presence store). */
+  onUsersSeen?(users: readonly UserRef[]): void;
   /** An event was applied (for listeners outside the channel). */
   onApplied?(event: ChannelEvent): void;
 }

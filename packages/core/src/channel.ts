@@ -3,31 +3,36 @@ import type {
   ChannelType,
   Member,
   Message,
-  ReadState,
   ChannelState as ServerChannelState,
+  UserRef,
 } from '@chat/protocol';
+import { ChannelAdmin } from './channel-admin';
 import type { ChannelContext } from './channel-context';
+import { ChannelWrites } from './channel-writes';
 import type { RequestFrame } from './connection/socket';
-import { ChatError, NetworkError } from './errors';
-import { frameOf } from './offline/offline-sync';
-import type { CachedChannel, QueueOperation } from './offline/storage-adapter';
+import { asChatError, type ChatError } from './errors';
+import type { CachedChannel, QueueItem, QueueOperation } from './offline/storage-adapter';
 import {
   addOlderMessages,
   applyChannelEvent,
   clearTyping,
   emptyChannelState,
   loadChannelState,
-  patchAnyMessage,
-  putLocalMessage,
-  putMessage,
   setThread,
 } from './state/channel-reducer';
-import { createLocalMessage, type SendBody, type SendMessageInput } from './state/local-message';
+import type { SendBody, SendMessageInput } from './state/local-message';
 import type { ChannelSnapshot, LocalMessage } from './state/types';
-import { createStore, type ReadableStore } from './store';
+import { createStore, deriveStore, type ReadableStore, sameItems } from './store';
 import { TYPING_THROTTLE_MS, TypingExpiry } from './typing-indicator';
 
 const DEFAULT_MESSAGE_LIMIT = 30;
+/**
+ * How long the last `retainWatch` release waits before unwatching: a StrictMode remount or a
+ * quick switch back retains again within it, and no unwatch/watch round trip happens.
+ */
+export const UNWATCH_GRACE_MS = 300;
+
+const NO_ITEMS: readonly QueueItem[] = [];
 
 /**
  * A handle on one channel: its state store, realtime updates while watched, and its actions.
@@ -42,9 +47,14 @@ const DEFAULT_MESSAGE_LIMIT = 30;
  */
 export class Channel {
   readonly cid: string;
-  private readonly store: ReturnType<typeof createStore<ChannelSnapshot>>;
+  private readonly store = createStore<ChannelSnapshot>(emptyChannelState(''));
   /** The channel's state; see `ChannelSnapshot`. */
   readonly state: ReadableStore<ChannelSnapshot>;
+  /**
+   * This channel's writes waiting in the durable queue (`pending`, `sending` or `failed`), oldest
+   * first: sends, edits, deletes, reactions and reads made offline. Empty without a queue.
+   */
+  readonly pendingWrites: ReadableStore<readonly QueueItem[]>;
   private watching = false;
   private messageLimit = DEFAULT_MESSAGE_LIMIT;
   /** Events that arrived while a (re)load was in flight; applied after it. */
@@ -52,10 +62,12 @@ export class Channel {
   private resyncing: Promise<void> | undefined;
   private readonly typists: TypingExpiry;
   private typingSentAt: number | undefined;
-  /** The body each unsent message was sent with, for `retryMessage`. */
-  private readonly outbox = new Map<string, SendBody>();
   /** Loaded from the offline cache: the first watch resumes from its seq instead of loading fresh. */
   private fromCache = false;
+  private retainers = 0;
+  private unwatchTimer: ReturnType<ChannelContext['env']['clock']['setTimeout']> | undefined;
+  private readonly writes: ChannelWrites;
+  private readonly admin: ChannelAdmin;
 
   constructor(
     readonly type: ChannelType,
@@ -63,11 +75,24 @@ export class Channel {
     private readonly ctx: ChannelContext,
   ) {
     this.cid = `${type}:${id}`;
-    this.store = createStore(emptyChannelState(this.cid));
+    this.store.setState(emptyChannelState(this.cid));
     this.state = this.store;
     this.typists = new TypingExpiry(ctx.env.clock, (userId) =>
       this.store.setState((s) => clearTyping(s, userId)),
     );
+    this.writes = new ChannelWrites({
+      cid: this.cid,
+      ctx,
+      store: this.store,
+      ownUser: () => this.ownUser(),
+    });
+    this.admin = new ChannelAdmin(
+      ctx.http,
+      { type, id },
+      (members, removed) => this.setMembers(members, removed),
+      (draft) => this.store.setState((s) => ({ ...s, draft })),
+    );
+    this.pendingWrites = this.pendingStore();
   }
 
   /** Whether the channel receives realtime events (after `watch()`, until `unwatch()`). */
@@ -77,6 +102,59 @@ export class Channel {
 
   private get params() {
     return { type: this.type, id: this.id };
+  }
+
+  private pendingStore(): ReadableStore<readonly QueueItem[]> {
+    const queue = () => this.ctx.sync?.()?.queue;
+    const items = () =>
+      queue()
+        ?.getSnapshot()
+        .items.filter((item) => item.op.cid === this.cid) ?? NO_ITEMS;
+    const derived = () => deriveStore([queue() ?? this.store], items, sameItems);
+    // The queue belongs to the connected user and changes with it: derive from the current one.
+    let current = derived();
+    let source = queue();
+    const fresh = () => {
+      if (queue() !== source) {
+        source = queue();
+        current = derived();
+      }
+      return current;
+    };
+    return {
+      getSnapshot: () => fresh().getSnapshot(),
+      subscribe: (listener) => fresh().subscribe(listener),
+    };
+  }
+
+  /**
+   * Watches the channel for as long as someone holds it: the first retain watches, and the last
+   * release unwatches after `UNWATCH_GRACE_MS`. Views use this ("watch while mounted"), so two
+   * views of one channel share one watch. Watch failures show in `state.error`.
+   *
+   * @example
+   * const release = channel.retainWatch();
+   * // …later, when the view goes away:
+   * release();
+   */
+  retainWatch(): () => void {
+    this.retainers += 1;
+    if (this.unwatchTimer !== undefined) {
+      this.ctx.env.clock.clearTimeout(this.unwatchTimer);
+      this.unwatchTimer = undefined;
+    }
+    if (this.retainers === 1 && !this.watching) void this.watch().catch(() => {});
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.retainers -= 1;
+      if (this.retainers > 0) return;
+      this.unwatchTimer = this.ctx.env.clock.setTimeout(() => {
+        this.unwatchTimer = undefined;
+        if (this.retainers === 0 && this.watching) void this.unwatch().catch(() => {});
+      }, UNWATCH_GRACE_MS);
+    };
   }
 
   /**
@@ -139,8 +217,15 @@ export class Channel {
         } else {
           state = loadChannelState(state, result.state, this.ctx.userId(), this.messageLimit);
         }
-        this.store.setState(state);
+        this.store.setState(state.error ? { ...state, error: null } : state);
+        this.ctx.onUsersSeen?.(Object.values(state.members).map((m) => m.user));
         loaded = true;
+      } catch (cause) {
+        this.store.setState((s) => ({
+          ...s,
+          error: asChatError(cause, { code: 'network_error', message: String(cause) }),
+        }));
+        throw cause;
       } finally {
         // After a failure the buffered events are dropped: the next resume (on reconnect) or
         // gap fetches them again, rather than retrying in a loop here.
@@ -159,6 +244,7 @@ export class Channel {
   seed(server: ServerChannelState): void {
     if (this.watching && this.store.getSnapshot().channel) return;
     this.store.setState((s) => loadChannelState(s, server, this.ctx.userId()));
+    this.ctx.onUsersSeen?.(server.members.map((m) => m.user));
   }
 
   /** Fills the state from the offline cache (cold start); the first watch resumes from its seq. */
@@ -169,76 +255,6 @@ export class Channel {
     const server = { ...record, messages: [...messages], membership, draft: null };
     this.store.setState((s) => ({ ...loadChannelState(s, server, userId), lastSeq: record.seq }));
     this.fromCache = record.seq > 0;
-  }
-
-  /** Shows a send that waits in the durable queue (after a reload), `failed` when `error` is given. */
-  restoreUnsent(body: SendBody, createdAt: string, error?: ChatError): void {
-    const input = {
-      ...body,
-      parentId: body.parent_id,
-      quotedMessageId: body.quoted_message_id,
-      mentionedUserIds: body.mentioned_user_ids,
-    };
-    const { local } = createLocalMessage(input, {
-      cid: this.cid,
-      clientMsgId: body.client_msg_id,
-      user: this.ownUser(),
-      now: createdAt,
-    });
-    this.store.setState((s) => putLocalMessage(s, error ? { ...local, status: 'failed', error } : local));
-  }
-
-  /** Shows an unsent message as failed (the queue gave up on it). */
-  markFailed(clientMsgId: string, error: ChatError): void {
-    this.store.setState((s) =>
-      patchAnyMessage(s, clientMsgId, (m) =>
-        m.status === 'sending' ? { ...m, status: 'failed', error } : m,
-      ),
-    );
-  }
-
-  /** Applies the server's answer to a write (from the queue, or a direct request). */
-  applyAck(op: QueueOperation, result: unknown): void {
-    if (op.type === 'read.mark') {
-      const { read } = result as { read: ReadState };
-      this.store.setState((s) => ({
-        ...s,
-        read: { ...s.read, [read.user_id]: read },
-        unreadCount: read.unread_count,
-      }));
-      this.ctx.onUnreadChanged(this.cid, read.unread_count);
-      return;
-    }
-    const { message } = result as { message: Message };
-    if (op.type === 'reaction.add' || op.type === 'reaction.remove') {
-      const type = op.reaction_type;
-      this.store.setState((s) =>
-        putMessage(s, message, (own) =>
-          op.type === 'reaction.add'
-            ? [...own.filter((t) => t !== type), type]
-            : own.filter((t) => t !== type),
-        ),
-      );
-      return;
-    }
-    this.put(message);
-    if (op.type === 'message.send') this.ctx.onMessageSent(message);
-  }
-
-  /** A write: through the durable queue when there is one, else straight over the socket. */
-  private async write<R>(op: QueueOperation): Promise<R> {
-    const sync = this.ctx.sync?.();
-    if (sync) return (await sync.submit(op)) as R;
-    const result = await this.ctx.connection.request(frameOf(op));
-    this.applyAck(op, result);
-    return result as R;
-  }
-
-  private ownUser() {
-    const userId = this.ctx.userId() ?? '';
-    return (
-      this.store.getSnapshot().members[userId]?.user ?? { id: userId, name: null, image: null, online: true }
-    );
   }
 
   /** Applies a realtime event for this channel (called by the client). */
@@ -260,9 +276,39 @@ export class Channel {
     this.ctx.onApplied?.(event);
   }
 
-  private put(message: Message): Message {
-    this.store.setState((s) => putMessage(s, message));
-    return message;
+  private ownUser(): UserRef {
+    const userId = this.ctx.userId() ?? '';
+    return (
+      this.store.getSnapshot().members[userId]?.user ?? { id: userId, name: null, image: null, online: true }
+    );
+  }
+
+  private setMembers(members: readonly Member[], removed: readonly string[] = []): void {
+    const userId = this.ctx.userId();
+    this.store.setState((s) => {
+      const byId = Object.fromEntries(Object.entries(s.members).filter(([id]) => !removed.includes(id)));
+      for (const m of members) byId[m.user_id] = m;
+      const membership = members.find((m) => m.user_id === userId) ?? s.membership;
+      return { ...s, members: byId, membership };
+    });
+    this.ctx.onUsersSeen?.(members.map((m) => m.user));
+  }
+
+  // --- called by the offline layer ------------------------------------------------------------
+
+  /** Shows a send that waits in the durable queue (after a reload), `failed` when `error` is given. */
+  restoreUnsent(body: SendBody, createdAt: string, error?: ChatError): void {
+    this.writes.restoreUnsent(body, createdAt, error);
+  }
+
+  /** Shows an unsent message as failed (the queue gave up on it). */
+  markFailed(clientMsgId: string, error: ChatError): void {
+    this.writes.markFailed(clientMsgId, error);
+  }
+
+  /** Applies the server's answer to a write (from the queue, or a direct request). */
+  applyAck(op: QueueOperation, result: unknown): void {
+    this.writes.applyAck(op, result);
   }
 
   // --- messages -------------------------------------------------------------------------------
@@ -273,141 +319,67 @@ export class Channel {
    * promise rejects: `retryMessage(id)` or `discardMessage(id)`.
    */
   sendMessage(input: SendMessageInput): Promise<LocalMessage> {
-    const clientMsgId = this.ctx.env.randomUUID();
-    const now = new Date(this.ctx.env.clock.now()).toISOString();
-    const { local, body } = createLocalMessage(input, {
-      cid: this.cid,
-      clientMsgId,
-      user: this.ownUser(),
-      now,
-    });
-    this.store.setState((s) => putLocalMessage(s, local));
-    const sync = this.ctx.sync?.();
-    if (sync)
-      return this.queued(sync.submit({ type: 'message.send', cid: this.cid, message: body }), clientMsgId);
-    this.outbox.set(clientMsgId, body);
-    return this.deliver(clientMsgId);
-  }
-
-  /** The queue applies the ack (or marks the message failed); this gives the caller the result. */
-  private async queued(done: Promise<unknown>, clientMsgId: string): Promise<LocalMessage> {
-    try {
-      const { message } = (await done) as { message: Message };
-      return { ...message, status: 'sent' };
-    } catch (cause) {
-      const error =
-        cause instanceof ChatError
-          ? cause
-          : new NetworkError({ code: 'network_error', message: String(cause), cause });
-      this.markFailed(clientMsgId, error);
-      throw error;
-    }
-  }
-
-  private async deliver(clientMsgId: string): Promise<LocalMessage> {
-    const body = this.outbox.get(clientMsgId) as SendBody;
-    try {
-      const { message } = await this.ctx.connection.request({
-        type: 'message.send',
-        cid: this.cid,
-        message: body,
-      });
-      this.outbox.delete(clientMsgId);
-      this.put(message);
-      this.ctx.onMessageSent(message);
-      return { ...message, status: 'sent' };
-    } catch (cause) {
-      const error =
-        cause instanceof ChatError
-          ? cause
-          : new NetworkError({ code: 'network_error', message: String(cause), cause });
-      this.store.setState((s) =>
-        patchAnyMessage(s, clientMsgId, (m) => (m.status === 'sent' ? m : { ...m, status: 'failed', error })),
-      );
-      throw error;
-    }
+    return this.writes.send(input);
   }
 
   /** Sends a `failed` message again, with the same `client_msg_id` (so it cannot be stored twice). */
   retryMessage(id: string): Promise<LocalMessage> {
-    const message = this.findLocal(id);
-    const clientMsgId = message?.status === 'failed' ? message.client_msg_id : null;
-    const retried = clientMsgId ? this.ctx.sync?.()?.retry(clientMsgId) : undefined;
-    if (clientMsgId && retried) {
-      this.store.setState((s) =>
-        patchAnyMessage(s, id, (m) => ({ ...m, status: 'sending', error: undefined })),
-      );
-      return this.queued(retried, clientMsgId);
-    }
-    if (!clientMsgId || !this.outbox.has(clientMsgId))
-      return Promise.reject(new Error(`No failed message ${id}`));
-    this.store.setState((s) =>
-      patchAnyMessage(s, id, (m) => ({ ...m, status: 'sending', error: undefined })),
-    );
-    return this.deliver(clientMsgId);
+    return this.writes.retry(id);
   }
 
-  /** Removes a `failed` message from the list without sending it. */
+  /** Removes a `failed` (or still queued) message without sending it. */
   discardMessage(id: string): void {
-    const message = this.findLocal(id);
-    if (!message || message.status === 'sent') return;
-    if (message.client_msg_id) {
-      this.outbox.delete(message.client_msg_id);
-      this.ctx.sync?.()?.discard(message.client_msg_id);
-    }
-    this.store.setState((s) => patchAnyMessage(s, id, () => undefined));
+    this.writes.discard(id);
   }
 
-  private findLocal(id: string): LocalMessage | undefined {
-    const s = this.store.getSnapshot();
-    return [s.messages, ...Object.values(s.threads)].flat().find((m) => m.id === id);
-  }
-
-  async updateMessage(
-    messageId: string,
-    change: { text?: string; mentionedUserIds?: string[] },
-  ): Promise<Message> {
+  /** Edits a message; the edit shows at once and is undone if the server refuses it. */
+  updateMessage(messageId: string, change: { text?: string; mentionedUserIds?: string[] }): Promise<Message> {
     const message = {
       ...(change.text !== undefined && { text: change.text }),
       ...(change.mentionedUserIds && { mentioned_user_ids: change.mentionedUserIds }),
     };
-    const result = await this.write<{ message: Message }>({
+    return this.writes.writeMessage({
       type: 'message.update',
       cid: this.cid,
       message_id: messageId,
       message,
     });
-    return result.message;
   }
 
-  async deleteMessage(messageId: string): Promise<Message> {
-    const op = { type: 'message.delete', cid: this.cid, message_id: messageId } as const;
-    return (await this.write<{ message: Message }>(op)).message;
+  /** Deletes a message; it shows as deleted at once and comes back if the server refuses. */
+  deleteMessage(messageId: string): Promise<Message> {
+    return this.writes.writeMessage({ type: 'message.delete', cid: this.cid, message_id: messageId });
   }
 
   async pinMessage(messageId: string): Promise<Message> {
     const { message } = await this.ctx.http.request('pinMessage', { params: { id: messageId } });
-    return this.put(message);
+    this.writes.put(message);
+    return message;
   }
 
   async unpinMessage(messageId: string): Promise<Message> {
     const { message } = await this.ctx.http.request('unpinMessage', { params: { id: messageId } });
-    return this.put(message);
+    this.writes.put(message);
+    return message;
   }
 
-  async sendReaction(messageId: string, type: string): Promise<Message> {
-    const op = { type: 'reaction.add', cid: this.cid, message_id: messageId, reaction_type: type } as const;
-    return (await this.write<{ message: Message }>(op)).message;
+  /** Adds the user's reaction; counts and `own_reactions` change at once. */
+  sendReaction(messageId: string, type: string): Promise<Message> {
+    return this.writes.writeMessage({
+      type: 'reaction.add',
+      cid: this.cid,
+      message_id: messageId,
+      reaction_type: type,
+    });
   }
 
-  async deleteReaction(messageId: string, type: string): Promise<Message> {
-    const op = {
+  deleteReaction(messageId: string, type: string): Promise<Message> {
+    return this.writes.writeMessage({
       type: 'reaction.remove',
       cid: this.cid,
       message_id: messageId,
       reaction_type: type,
-    } as const;
-    return (await this.write<{ message: Message }>(op)).message;
+    });
   }
 
   /** Loads a page of messages older than the oldest one shown. Resolves with whether more exist. */
@@ -437,7 +409,11 @@ export class Channel {
       this.store.setState((s) => (s.unreadCount ? { ...s, unreadCount: 0 } : s));
       this.ctx.onUnreadChanged(this.cid, 0);
     }
-    await this.write({ type: 'read.mark', cid: this.cid, ...(messageId && { message_id: messageId }) });
+    await this.writes.write({
+      type: 'read.mark',
+      cid: this.cid,
+      ...(messageId && { message_id: messageId }),
+    });
   }
 
   /** Tells the others the user is typing; call it on every keystroke, the SDK throttles it. */
@@ -460,66 +436,33 @@ export class Channel {
     this.ctx.connection.request(frame).catch(() => {});
   }
 
-  // --- members and moderation -----------------------------------------------------------------
+  // --- members and moderation (REST) ----------------------------------------------------------
 
-  private setMembers(members: readonly Member[]): void {
-    const userId = this.ctx.userId();
-    this.store.setState((s) => {
-      const byId = { ...s.members };
-      for (const m of members) byId[m.user_id] = m;
-      const membership = members.find((m) => m.user_id === userId) ?? s.membership;
-      return { ...s, members: byId, membership };
-    });
+  addMembers(userIds: string[]): Promise<void> {
+    return this.admin.addMembers(userIds);
   }
 
-  async addMembers(userIds: string[]): Promise<void> {
-    const { members } = await this.ctx.http.request('addMembers', {
-      params: this.params,
-      body: { user_ids: userIds },
-    });
-    this.setMembers(members);
+  removeMembers(userIds: string[]): Promise<void> {
+    return this.admin.removeMembers(userIds);
   }
 
-  async removeMembers(userIds: string[]): Promise<void> {
-    const { members } = await this.ctx.http.request('removeMembers', {
-      params: this.params,
-      body: { user_ids: userIds },
-    });
-    this.store.setState((s) => {
-      const byId = Object.fromEntries(Object.entries(s.members).filter(([id]) => !userIds.includes(id)));
-      return { ...s, members: byId };
-    });
-    this.setMembers(members);
+  mute(): Promise<void> {
+    return this.admin.mute();
   }
 
-  async mute(): Promise<void> {
-    const { members } = await this.ctx.http.request('muteChannel', { params: this.params });
-    this.setMembers(members);
+  unmute(): Promise<void> {
+    return this.admin.unmute();
   }
 
-  async unmute(): Promise<void> {
-    const { members } = await this.ctx.http.request('unmuteChannel', { params: this.params });
-    this.setMembers(members);
+  banUser(userId: string, options: { timeout?: number; reason?: string } = {}): Promise<void> {
+    return this.admin.banUser(userId, options);
   }
 
-  async banUser(userId: string, options: { timeout?: number; reason?: string } = {}): Promise<void> {
-    const { members } = await this.ctx.http.request('banMember', {
-      params: this.params,
-      body: { user_id: userId, ...options },
-    });
-    this.setMembers(members);
+  unbanUser(userId: string): Promise<void> {
+    return this.admin.unbanUser(userId);
   }
 
-  async unbanUser(userId: string): Promise<void> {
-    const { members } = await this.ctx.http.request('unbanMember', { params: { ...this.params, userId } });
-    this.setMembers(members);
-  }
-
-  async saveDraft(text: string, parentId?: string): Promise<void> {
-    const { draft } = await this.ctx.http.request('saveDraft', {
-      params: this.params,
-      body: { text, ...(parentId && { parent_id: parentId }) },
-    });
-    if (!parentId) this.store.setState((s) => ({ ...s, draft }));
+  saveDraft(text: string, parentId?: string): Promise<void> {
+    return this.admin.saveDraft(text, parentId);
   }
 }

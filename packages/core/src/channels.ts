@@ -7,6 +7,7 @@ import type {
 } from '@chat/protocol';
 import { Channel } from './channel';
 import type { ChannelContext } from './channel-context';
+import { ChannelListQuery } from './channel-list-query';
 import type { CachedChannel } from './offline/storage-adapter';
 import {
   type ChannelListEntry,
@@ -101,6 +102,14 @@ export class Channels {
     const channels = result.channels.map((state) => this.fromState(state));
     this.listStore.setState((list) => mergeEntries(list, result.channels.map(entryFromState), !input.cursor));
     return { channels, nextCursor: result.next_cursor };
+  }
+
+  /**
+   * A paginated view of the channel list for this query (see `ChannelListQuery`): call
+   * `reload()` to fetch the first page, `loadMore()` for the next.
+   */
+  paginate(input: QueryInput = {}): ChannelListQuery {
+    return new ChannelListQuery(input, this.list, (page) => this.query(page));
   }
 
   /** Creates a channel (or gets the existing one: with an id, or the distinct one of these members). */

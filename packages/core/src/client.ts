@@ -103,6 +103,7 @@ export class ChatClient {
       userId: () => this.currentUserId,
       sync: () => this.offline?.sync,
       onHandle: (channel) => this.offline?.sync.track(channel),
+      onUsersSeen: (users) => this.users.seen(users),
     });
     this.manager.onReconnected(() => void this.channels.resumeAll());
     this.auth = new Auth(

@@ -1,6 +1,11 @@
 export { Auth } from './auth';
-export { Channel } from './channel';
+export { Channel, UNWATCH_GRACE_MS } from './channel';
 export type { ChannelContext } from './channel-context';
+export {
+  ChannelListQuery,
+  type ChannelListQueryState,
+  type ChannelQueryInput,
+} from './channel-list-query';
 export { Channels } from './channels';
 export { ChatClient, type ChatClientOptions } from './client';
 export { type BackoffOptions, backoffDelay } from './connection/backoff';
@@ -81,7 +86,7 @@ export {
 } from './state/channel-reducer';
 export type { SendMessageInput } from './state/local-message';
 export type { ChannelSnapshot, LocalMessage, MessageStatus, TypingUser } from './state/types';
-export { createStore, type ReadableStore, type WritableStore } from './store';
+export { createStore, deriveStore, type ReadableStore, sameItems, type WritableStore } from './store';
 export { TokenManager, type TokenProvider, type TokenSource } from './token-manager';
 export { TYPING_EXPIRY_MS, TYPING_THROTTLE_MS } from './typing-indicator';
 export { type PresenceMap, Users } from './users';

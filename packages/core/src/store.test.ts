@@ -53,3 +53,30 @@ describe('createStore', () => {
     expect(listener).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('deriveStore', () => {
+  it('computes lazily, keeps identity while inputs are unchanged, and notifies only on a real change', async () => {
+    const { deriveStore, sameItems } = await import('./store');
+    const source = createStore({ items: [1, 2, 3], other: 0 });
+    const compute = vi.fn(() => source.getSnapshot().items.filter((n) => n > 1));
+    const evens = deriveStore([source], compute, sameItems);
+    const first = evens.getSnapshot();
+    expect(evens.getSnapshot()).toBe(first);
+    expect(compute).toHaveBeenCalledTimes(1);
+    const listener = vi.fn();
+    const stop = evens.subscribe(listener);
+    source.setState((s) => ({ ...s, other: 1 })); // same items: same value, no notification
+    expect(evens.getSnapshot()).toBe(first);
+    expect(listener).not.toHaveBeenCalled();
+    source.setState((s) => ({ ...s, items: [...s.items, 4] }));
+    expect(evens.getSnapshot()).toEqual([2, 3, 4]);
+    expect(listener).toHaveBeenCalledTimes(1);
+    stop();
+    source.setState((s) => ({ ...s, items: [5] }));
+    expect(listener).toHaveBeenCalledTimes(1);
+    // Works unbound, as useSyncExternalStore calls it.
+    const { getSnapshot, subscribe } = evens;
+    expect(getSnapshot()).toEqual([5]);
+    subscribe(() => {})();
+  });
+});

@@ -48,3 +48,51 @@ export function createStore<T>(initial: T): WritableStore<T> {
     },
   };
 }
+
+/**
+ * A read-only store computed from others: `compute` runs when a source changed since the last
+ * read, and its result is kept while `same` says nothing changed, so identity stays stable.
+ * It holds no subscription of its own: subscribing subscribes to every source.
+ *
+ * @example
+ * const unread = deriveStore([channel.state], () => channel.state.getSnapshot().unreadCount);
+ */
+export function deriveStore<T>(
+  sources: readonly ReadableStore<unknown>[],
+  compute: () => T,
+  same: (a: T, b: T) => boolean = Object.is,
+): ReadableStore<T> {
+  let inputs: unknown[] | undefined;
+  let value: T;
+  // Plain functions, not methods: frameworks call them unbound (`useSyncExternalStore`).
+  const getSnapshot = (): T => {
+    const now = sources.map((s) => s.getSnapshot());
+    if (inputs && now.every((v, i) => Object.is(v, inputs?.[i]))) return value;
+    const next = compute();
+    if (!inputs || !same(value, next)) value = next;
+    inputs = now;
+    return value;
+  };
+  return {
+    getSnapshot,
+    subscribe(listener) {
+      let last = getSnapshot();
+      const stops = sources.map((s) =>
+        s.subscribe(() => {
+          const next = getSnapshot();
+          if (Object.is(next, last)) return;
+          last = next;
+          listener();
+        }),
+      );
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+  };
+}
+
+/** Two arrays hold the same items, in the same order (by identity). */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => Object.is(item, b[i]));
+}

@@ -85,6 +85,74 @@ describe('offline first, against the reference server', () => {
     expect(state.messages.map((m) => [m.id, m.status])).toEqual(stored.map((m) => [m.id, 'sent']));
   }, 30_000);
 
+  it('shows edits, deletes and reactions made offline at once, lists them as pending, and performs them in order', async () => {
+    const alice = newClient();
+    await alice.connect({ id: 'alice' }, () => h.token('alice'));
+    const channel = await alice.channels.create({
+      type: 'messaging',
+      id: 'offline-writes',
+      members: ['alice', 'bob'],
+    });
+    await channel.watch();
+    const [keep, drop] = [
+      await channel.sendMessage({ text: 'keep' }),
+      await channel.sendMessage({ text: 'drop' }),
+    ];
+
+    const port = Number(new URL(h.server.url).port);
+    await h.server.close();
+    await until(alice.connection, (c) => c.status === 'reconnecting');
+
+    const writes = [
+      channel.updateMessage(keep.id, { text: 'kept, edited' }),
+      channel.sendReaction(keep.id, '🎉'),
+      channel.deleteMessage(drop.id),
+    ];
+    const shown = channel.state.getSnapshot().messages;
+    expect(shown.map((m) => [m.text, m.type])).toEqual([
+      ['kept, edited', 'regular'],
+      ['', 'deleted'],
+    ]);
+    expect(shown[0]?.edited_at).not.toBeNull();
+    expect(shown[0]?.reaction_counts).toEqual({ '🎉': 1 });
+    expect(shown[0]?.own_reactions).toEqual(['🎉']);
+    await until(channel.pendingWrites, (items) => items.length === 3);
+    expect(channel.pendingWrites.getSnapshot().map((i) => i.op.type)).toEqual([
+      'message.update',
+      'reaction.add',
+      'message.delete',
+    ]);
+
+    h.server = await listen({ store, port });
+    await Promise.all(writes);
+    await until(channel.pendingWrites, (items) => items.length === 0);
+    const stored = await onServer(channel);
+    expect(stored.map((m) => [m.text, m.type, m.reaction_counts])).toEqual([
+      ['kept, edited', 'regular', { '🎉': 1 }],
+      ['', 'deleted', {}],
+    ]);
+    expect(channel.state.getSnapshot().messages.map((m) => m.text)).toEqual(['kept, edited', '']);
+  }, 30_000);
+
+  it('undoes an optimistic edit the server refuses', async () => {
+    const alice = newClient();
+    await alice.connect({ id: 'alice' }, () => h.token('alice'));
+    const channel = await alice.channels.create({
+      type: 'messaging',
+      id: 'refused-edit',
+      members: ['alice', 'bob'],
+    });
+    await channel.watch();
+    const bobChannel = bob.client.channel(channel.type, channel.id);
+    const theirs = await bobChannel.sendMessage({ text: 'bob wrote this' });
+    await until(channel.state, (s) => s.messages.some((m) => m.id === theirs.id));
+    const editing = channel.updateMessage(theirs.id, { text: 'alice rewrote it' });
+    expect(channel.state.getSnapshot().messages.at(-1)?.text).toBe('alice rewrote it');
+    await expect(editing).rejects.toMatchObject({ code: 'forbidden' });
+    expect(channel.state.getSnapshot().messages.at(-1)?.text).toBe('bob wrote this');
+    expect(channel.pendingWrites.getSnapshot()).toEqual([]);
+  }, 30_000);
+
   it('shows cached channels and messages after a reload, before the network answers', async () => {
     const indexedDB = new IDBFactory();
     const storage: ChatClientOptions['storage'] = (ctx) => createIndexedDbStorage({ ...ctx, indexedDB });

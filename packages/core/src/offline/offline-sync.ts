@@ -5,8 +5,9 @@ import type { RequestFrame } from '../connection/socket';
 import type { Clock, TimerHandle } from '../environment';
 import { ChatError, toChatError } from '../errors';
 import type { ChannelSnapshot, LocalMessage } from '../state/types';
+import type { ReadableStore } from '../store';
 import type { CachedChannel, QueueItem, QueueOperation, StorageAdapter } from './storage-adapter';
-import { type PerformResult, SyncQueue } from './sync-queue';
+import { type PerformResult, SyncQueue, type SyncQueueState } from './sync-queue';
 
 /** How long state changes gather before they are written to the storage. */
 const PERSIST_DELAY_MS = 300;
@@ -19,6 +20,8 @@ export interface ChannelSync {
   retry(clientMsgId: string): Promise<unknown> | undefined;
   /** Drops the queued send of `clientMsgId` (a late ack is then ignored). */
   discard(clientMsgId: string): void;
+  /** The queue's items, for showing what waits. */
+  readonly queue: ReadableStore<SyncQueueState>;
 }
 
 /** The socket frame of a queued operation: the queue keeps `cid` on every item, the wire only on some. */
@@ -222,7 +225,7 @@ export class OfflineSync implements ChannelSync {
     return { status: 'ok' };
   }
 
-  /** Failed items: reject their callers and show the sends as failed. */
+  /** Failed items: reject their callers, show sends as failed and drop the other writes. */
   private reconcile(): void {
     const items = this.queue.getSnapshot().items;
     // Gone without being performed: a newer read mark replaced it. Its effect comes with that one.
@@ -244,6 +247,10 @@ export class OfflineSync implements ChannelSync {
       waiter?.reject(error);
       if (item.op.type === 'message.send') {
         this.init.channel(item.op.cid).markFailed(item.op.message.client_msg_id, error);
+      } else {
+        // Only a send can be retried from the UI; any other refused write is undone by its
+        // caller (or, after a reload, never shown) and leaves the queue.
+        void this.queue.discard(item.id).catch(() => {});
       }
     }
   }

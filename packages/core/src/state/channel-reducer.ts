@@ -20,6 +20,7 @@ export function emptyChannelState(cid: string): ChannelSnapshot {
     lastSeq: 0,
     hasOlder: false,
     loading: false,
+    error: null,
   };
 }
 

@@ -46,4 +46,6 @@ export interface ChannelSnapshot {
   readonly hasOlder: boolean;
   /** Whether the state is being loaded or resumed from the server. */
   readonly loading: boolean;
+  /** Why the last load (watch or resume) failed; `null` once one succeeds. */
+  readonly error: ChatError | null;
 }
