@@ -10,7 +10,8 @@ import { VERSION } from './version';
 const HELP = `chat-server ${VERSION}
 
 Usage:
-  chat-server [start]                       Start the server (PORT, HOST, DATABASE_URL, CHAT_DATA_DIR, REDIS_URL)
+  chat-server [start]                       Start the server (PORT, HOST, DATABASE_URL, CHAT_DATA_DIR, REDIS_URL,
+                                            CHAT_WEB_ROOT: a built web app to serve at /)
   chat-server create-app --name NAME [--allow-registration] [--origin URL ...]
                                             Create an application and print its api key and secret
   chat-server token --api-key KEY (--user ID | --server) [--expires-in 1h]
@@ -43,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
       ``,
       `  chat-server ${VERSION} listening on ${server.url} (${storage}, started in ${ms} ms)`,
     ];
+    if (config.webRoot) lines.push(`  Open ${server.url.replace('127.0.0.1', 'localhost')} in a browser`);
     lines.push(`  REST API docs: ${server.url}/v1/openapi.json`);
     if (server.demo) {
       lines.push(

@@ -20,6 +20,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Seed the demo application (default outside production). */
   seedDemo: boolean;
+  /** A built web app served at `/` from the same origin (e.g. the React example). */
+  webRoot: string | undefined;
   realtime: RealtimeConfig;
 }
 
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     redisPrefix: env.CHAT_REDIS_PREFIX || 'chat:',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     seedDemo: env.CHAT_SEED_DEMO ? env.CHAT_SEED_DEMO !== '0' : !production,
+    webRoot: env.CHAT_WEB_ROOT || undefined,
     realtime: loadRealtimeConfig(env),
   };
 }

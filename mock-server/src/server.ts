@@ -128,7 +128,14 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   });
 
   let ready = false;
-  const app = buildHttpApp({ db: store.db, publish, logger, version: VERSION, isReady: () => ready });
+  const app = buildHttpApp({
+    db: store.db,
+    publish,
+    logger,
+    version: VERSION,
+    isReady: () => ready,
+    webRoot: options.webRoot,
+  });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
   gateway.attach(app.server);
   await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });

@@ -8,6 +8,7 @@ import { registerErrorHandling } from './errors';
 import { createHandlers } from './handlers';
 import { buildOpenApiDocument } from './openapi';
 import { registerRoutes } from './routes';
+import { registerWebRoot } from './web-root';
 
 export interface HttpAppOptions {
   db: Db;
@@ -16,6 +17,8 @@ export interface HttpAppOptions {
   version: string;
   /** Answers /readyz: false while starting or draining. */
   isReady: () => boolean;
+  /** A built web app to serve at `/` (same origin as the API). */
+  webRoot?: string | undefined;
 }
 
 /** The REST half of the server: routes from the protocol table, health probes, OpenAPI. */
@@ -28,7 +31,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     onConstructorPoisoning: 'error',
     trustProxy: false,
   });
-  registerErrorHandling(app);
+  registerErrorHandling(app, { spaFallback: options.webRoot !== undefined });
+  if (options.webRoot !== undefined) registerWebRoot(app, options.webRoot);
 
   const openApi = buildOpenApiDocument(options.version);
   app.get('/v1/openapi.json', async () => openApi);

@@ -22,7 +22,11 @@ export function toErrorBody(error: unknown): ErrorBody {
   return makeError('internal', 'Internal server error');
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/**
+ * `spaFallback`: a web app is served from the same origin; a GET of a page path outside `/v1`
+ * (no file extension) answers its `index.html`, so the app's own routes survive a reload.
+ */
+export function registerErrorHandling(app: FastifyInstance, options: { spaFallback?: boolean } = {}): void {
   app.setErrorHandler((error, request, reply) => {
     const body = toErrorBody(error);
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -32,6 +36,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply.status(body.status).send({ error: body });
   });
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const page = request.method === 'GET' && !path.startsWith('/v1/') && !/\.[a-z0-9]+$/i.test(path);
+    if (options.spaFallback && page) return reply.sendFile('index.html');
     reply
       .status(404)
       .send({ error: makeError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`) });

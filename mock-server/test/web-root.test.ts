@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChatServer, createChatServer } from '../src/server';
+import { getTestStore } from './harness';
+
+let server: ChatServer;
+const root = mkdtempSync(join(tmpdir(), 'chat-web-root-'));
+
+beforeAll(async () => {
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>chat</title>');
+  writeFileSync(join(root, 'app.js'), 'console.log(1)');
+  server = await createChatServer({
+    store: await getTestStore(),
+    port: 0,
+    seedDemo: false,
+    logLevel: 'silent',
+    webRoot: root,
+  });
+});
+
+afterAll(() => server?.close());
+
+const get = (path: string) => fetch(`${server.url}${path}`);
+
+describe('serving a web app from the same origin (webRoot)', () => {
+  it('serves its files and index.html at /', async () => {
+    expect(await (await get('/')).text()).toContain('<title>chat</title>');
+    const script = await get('/app.js');
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it("answers the app's own page paths with index.html, so they survive a reload", async () => {
+    const page = await get('/channels/team/general');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>chat</title>');
+  });
+
+  it('keeps API, missing files and traversal as JSON 404s', async () => {
+    for (const path of ['/v1/nothing-here', '/missing.js', '/..%2f..%2fpackage.json', '/../package.json']) {
+      const reply = await get(path);
+      expect(reply.status, path).toBe(404);
+      expect((await reply.json()).error.code, path).toBe('not_found');
+    }
+    expect((await get('/v1/openapi.json')).status).toBe(200);
+    // A traversal that looks like a page path gets the app's page, never the file.
+    expect(await (await get('/..%2f..%2fetc%2fpasswd')).text()).toContain('<title>chat</title>');
+  });
+
+  it('refuses to start on a web root without index.html', async () => {
+    await expect(
+      createChatServer({
+        store: await getTestStore(),
+        port: 0,
+        seedDemo: false,
+        logLevel: 'silent',
+        webRoot: tmpdir(),
+      }),
+    ).rejects.toThrow(/no index.html/);
+  });
+});
