@@ -33,6 +33,8 @@ export interface RealtimeConfig {
   maxConnectionsPerUser: number;
   typingTimeoutMs: number;
   typingThrottleMs: number;
+  /** Watcher count changes of a channel are announced at most once per this long. */
+  watchersThrottleMs: number;
   presenceGraceMs: number;
   /** Presence entries in Redis expire unless refreshed (so a crashed node's users go offline). */
   presenceTtlMs: number;
@@ -60,6 +62,7 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv = process.env): Realti
     maxConnectionsPerUser: int('CHAT_WS_MAX_CONNECTIONS_PER_USER', 10),
     typingTimeoutMs: int('CHAT_TYPING_TIMEOUT_MS', 7_000),
     typingThrottleMs: int('CHAT_TYPING_THROTTLE_MS', 2_000),
+    watchersThrottleMs: int('CHAT_WATCHERS_THROTTLE_MS', 1_000),
     presenceGraceMs: int('CHAT_PRESENCE_GRACE_MS', 5_000),
     presenceTtlMs: int('CHAT_PRESENCE_TTL_MS', 60_000),
     writes: {

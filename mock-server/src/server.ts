@@ -12,6 +12,7 @@ import { createWriteBudget } from './gateway/message-rate';
 import { PresenceService } from './gateway/presence';
 import { createMemoryPresence, type PresenceStore } from './gateway/presence-store';
 import { createRedisPresence } from './gateway/redis-presence';
+import { createMemoryWatchers, createRedisWatchers } from './gateway/watcher-store';
 import { buildHttpApp } from './http/app';
 import { type DemoCredentials, seedDemo } from './seed';
 import { openStore, type Store } from './store/database';
@@ -105,6 +106,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     logger,
     presence,
     presenceStore,
+    watcherStore: redis
+      ? createRedisWatchers(redis, realtime.presenceTtlMs, redisPrefix)
+      : createMemoryWatchers(),
     writes: createWriteBudget({ ...realtime.writes, redis, prefix: redisPrefix }),
     production: options.production ?? false,
   });

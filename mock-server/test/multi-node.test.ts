@@ -270,6 +270,27 @@ describe.skipIf(!runs)('several chat-server processes on one PostgreSQL and one 
       for (const client of [alice, bob, carol]) client.close();
     });
 
+    it('watcher counts add up across nodes, and drop when a watcher leaves', async () => {
+      const room = await createChannel(await t.rest(node1, 'alice'), 'watchers', ['alice', 'bob', 'carol']);
+      const alice = await t.connect(node1, 'alice');
+      const bob = await t.connect(node2, 'bob');
+      const carol = await t.connect(node3, 'carol');
+      const counts: number[] = [];
+      for (const client of [alice, bob, carol])
+        counts.push(
+          (await client.ok<{ watcher_count: number }>({ type: 'channel.watch', cid: room })).watcher_count,
+        );
+      expect(counts).toEqual([1, 2, 3]);
+      const watchersAre = (n: number) => (e: ChatEvent) =>
+        e.type === 'channel.watchers' && e.cid === room && e.watcher_count === n;
+      await alice.waitFor(watchersAre(3));
+      carol.close();
+      await alice.waitFor(watchersAre(2));
+      await bob.waitFor(watchersAre(2));
+      alice.close();
+      bob.close();
+    });
+
     it('presence: a connection on one node shows online on the others; offline after the grace, with no flap on a reconnect elsewhere', async () => {
       const carol = await t.connect(node3, 'carol');
       const bob = await t.connect(node1, 'bob');

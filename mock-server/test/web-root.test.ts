@@ -41,7 +41,7 @@ describe('serving a web app from the same origin (webRoot)', () => {
     for (const path of ['/v1/nothing-here', '/missing.js', '/..%2f..%2fpackage.json', '/../package.json']) {
       const reply = await get(path);
       expect(reply.status, path).toBe(404);
-      expect((await reply.json()).error.code, path).toBe('not_found');
+      expect(((await reply.json()) as any).error.code, path).toBe('not_found');
     }
     expect((await get('/v1/openapi.json')).status).toBe(200);
     // A traversal that looks like a page path gets the app's page, never the file.

@@ -39,11 +39,14 @@ afterEach(closeSockets);
 const SECRET = 'messaging:secret-room';
 
 /** What a client received, one line per event, for readable assertions. */
+/** What a socket received, watcher counts of its own channels aside (checked on their own). */
 const summary = (events: ChatEvent[]) =>
-  meaningful(events).map((e) => {
-    const json = e as { type: string; cid?: string; message?: { id: string }; user?: { id: string } };
-    return [json.type, json.cid ?? json.user?.id, json.message?.id].filter(Boolean).join(' ');
-  });
+  meaningful(events)
+    .filter((e) => e.type !== 'channel.watchers')
+    .map((e) => {
+      const json = e as { type: string; cid?: string; message?: { id: string }; user?: { id: string } };
+      return [json.type, json.cid ?? json.user?.id, json.message?.id].filter(Boolean).join(' ');
+    });
 
 /** Events that mention any of `strings` (a cid, message ids) as a JSON string value. */
 const mentioning = (events: ChatEvent[], ...strings: (string | Iterable<string>)[]) => {
@@ -161,6 +164,7 @@ describe('no event leaks to sockets that may not see it', () => {
         'channel.updated',
         'channel.truncated',
         'channel.deleted',
+        'channel.watchers',
         'user.presence.changed',
       ]),
     );
@@ -179,10 +183,16 @@ describe('no event leaks to sockets that may not see it', () => {
     expect(summary(c.events)).toEqual(['connection.ok carol', `message.new ${carolRoom} ${carolMark.id}`]);
     expect(summary(d.events)).toEqual(['connection.ok dave', `message.new ${daveRoom} ${daveMark.id}`]);
     // App B's bob watches a channel with the very same cid: only app B's own message arrives.
-    expect(mentioning(eve.events, cid, ids)).toEqual(
+    const eveEvents = eve.events.filter((e) => e.type !== 'channel.watchers');
+    expect(mentioning(eveEvents, cid, ids)).toEqual(
       meaningful(eve.events).filter((e) => e.type === 'message.new' && e.message.id === eveMark.id),
     );
     expect(summary(eve.events)).toEqual(['connection.ok bob', `message.new ${SECRET} ${eveMark.id}`]);
+    // Watcher counts only of their own channels: app B's room has one watcher, app A's two.
+    const watchers = (events: ChatEvent[]) => events.filter((e) => e.type === 'channel.watchers');
+    expect(watchers(c.events).every((e) => e.cid === carolRoom)).toBe(true);
+    expect(watchers(d.events).every((e) => e.cid === daveRoom)).toBe(true);
+    expect(watchers(eve.events).every((e) => e.watcher_count === 1)).toBe(true);
 
     // Nor did app A's activity land in app B's channel log.
     const otherState = await other.server.get(path);

@@ -22,7 +22,8 @@ export function fanOut(db: Db, registry: Registry, envelope: Envelope, logger: L
   if (!channelId) return;
 
   const typing = envelope.type === 'typing.start' || envelope.type === 'typing.stop';
-  if (!typing && envelope.seq !== undefined) registry.noteSeq(channelId, envelope.seq);
+  const transient = typing || envelope.type === 'channel.watchers';
+  if (!transient && envelope.seq !== undefined) registry.noteSeq(channelId, envelope.seq);
   const typist = typing ? (envelope.event as EventOf<'typing.start'>).user.id : null;
   for (const conn of registry.watchers(channelId)) {
     if (conn.actor?.appId !== envelope.appId) continue;

@@ -30,6 +30,8 @@ export interface FrameContext {
   writes: WriteBudget;
   /** Publishes a typing event (never stored, so it carries the channel's current seq). */
   publishTyping(info: TypingInfo, type: 'typing.start' | 'typing.stop'): Promise<void>;
+  /** Users watching a channel now, across every node. */
+  watcherCount(channelId: string): Promise<number>;
 }
 
 type RequestFrame = Exclude<ClientFrame, { type: 'auth' }>;
@@ -74,7 +76,8 @@ export async function handleFrame(
           : await replaySince(deps.db, actor.appId, fresh.channel.id, frame.since, currentSeq);
       const messageLimit = events ? 0 : (frame.message_limit ?? LIMITS.PAGE_SIZE_DEFAULT);
       const state = await loadChannelState(deps.db, actor, fresh, messageLimit);
-      return { recovered: events !== null, events: events ?? [], state };
+      const watcherCount = await ctx.watcherCount(fresh.channel.id);
+      return { recovered: events !== null, events: events ?? [], state, watcher_count: watcherCount };
     }
     case 'channel.unwatch': {
       const { type, id } = parseCid(frame.cid);

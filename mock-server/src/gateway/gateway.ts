@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  type ChatEvent,
   CLOSE_CODES,
   type ClientFrame,
   type ErrorBody,
@@ -28,6 +29,8 @@ import type { PresenceService } from './presence';
 import type { PresenceStore } from './presence-store';
 import { Registry } from './registry';
 import { TypingTracker } from './typing';
+import { WatcherCounter } from './watcher-count';
+import type { WatcherStore } from './watcher-store';
 
 export interface GatewayOptions extends ConnectionLimits {
   db: Db;
@@ -44,6 +47,9 @@ export interface GatewayOptions extends ConnectionLimits {
   maxConnectionsPerUser: number;
   typingTimeoutMs: number;
   typingThrottleMs: number;
+  watcherStore: WatcherStore;
+  /** Watcher count changes of a channel are announced at most once per this long. */
+  watchersThrottleMs: number;
 }
 
 /**
@@ -52,7 +58,8 @@ export interface GatewayOptions extends ConnectionLimits {
  * events from the bus to the sockets allowed to see them.
  */
 export class Gateway {
-  readonly registry = new Registry();
+  readonly registry: Registry;
+  private readonly watchers: WatcherCounter;
   private readonly pending = new Set<Connection>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.FRAME_BYTES });
   private readonly typing: TypingTracker<TypingInfo>;
@@ -62,6 +69,25 @@ export class Gateway {
   private draining = false;
 
   constructor(private readonly options: GatewayOptions) {
+    this.watchers = new WatcherCounter(options.watcherStore, {
+      throttleMs: options.watchersThrottleMs,
+      logger: options.logger,
+      announce: (channel, count) =>
+        void this.publishTransient(channel.appId, channel.channelId, channel.cid, (base) => ({
+          ...base,
+          type: 'channel.watchers',
+          watcher_count: count,
+        })),
+    });
+    this.registry = new Registry({
+      started: (conn, channelId, cid) => {
+        if (conn.actor?.userId)
+          this.watchers.watched({ appId: conn.actor.appId, channelId, cid }, conn.actor.userId);
+      },
+      stopped: (conn, channelId) => {
+        if (conn.actor?.userId) this.watchers.unwatched(channelId, conn.actor.userId);
+      },
+    });
     this.typing = new TypingTracker<TypingInfo>({
       throttleMs: options.typingThrottleMs,
       timeoutMs: options.typingTimeoutMs,
@@ -73,6 +99,7 @@ export class Gateway {
       typing: this.typing,
       writes: options.writes,
       publishTyping: (info, type) => this.publishTyping(info, type),
+      watcherCount: (channelId) => this.watchers.count(channelId),
     };
   }
 
@@ -104,6 +131,7 @@ export class Gateway {
     for (const conn of [...this.registry.all, ...this.pending])
       conn.close(CLOSE_CODES.SERVICE_RESTART, 'service restart');
     this.typing.close();
+    this.watchers.close();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
@@ -293,30 +321,40 @@ export class Gateway {
     await this.options.presence.disconnected(actor.appId, actor.userId, conn.id);
   }
 
-  private async publishTyping(info: TypingInfo, type: 'typing.start' | 'typing.stop'): Promise<void> {
-    // Typing carries the channel's current seq without taking one. Watched channels know it from
-    // the events this node delivered; otherwise it is read.
-    let seq = this.registry.seqOf(info.channelId);
+  private publishTyping(info: TypingInfo, type: 'typing.start' | 'typing.stop'): Promise<void> {
+    return this.publishTransient(info.appId, info.channelId, info.cid, (base) => ({
+      ...base,
+      type,
+      user: info.user,
+      parent_id: info.parentId,
+    }));
+  }
+
+  /**
+   * Publishes an event that is never stored (typing, watcher counts): it carries the channel's
+   * current seq without taking one. Watched channels know it from the events this node
+   * delivered; otherwise it is read.
+   */
+  private async publishTransient(
+    appId: string,
+    channelId: string,
+    cid: string,
+    build: (base: { cid: string; seq: number; created_at: string }) => ChatEvent,
+  ): Promise<void> {
+    let seq = this.registry.seqOf(channelId);
     if (seq === undefined) {
       const channel = await this.options.db
         .selectFrom('channels')
         .select('seq')
-        .where('id', '=', info.channelId)
+        .where('id', '=', channelId)
         .executeTakeFirst();
       if (!channel) return;
       seq = Number(channel.seq);
     }
     this.options.publish({
-      appId: info.appId,
-      channelId: info.channelId,
-      event: {
-        type,
-        cid: info.cid,
-        seq,
-        created_at: new Date().toISOString(),
-        user: info.user,
-        parent_id: info.parentId,
-      },
+      appId,
+      channelId,
+      event: build({ cid, seq, created_at: new Date().toISOString() }),
     });
   }
 
@@ -338,7 +376,7 @@ export class Gateway {
           .filter((c) => c.actor?.userId)
           .map((c) => ({ appId: c.actor!.appId, userId: c.actor!.userId!, connectionId: c.id })),
       )
-      .then(() => this.options.presence.sweep())
+      .then(() => Promise.all([this.options.presence.sweep(), this.watchers.refresh()]))
       .catch((error) => this.options.logger.warn({ err: error }, 'presence refresh failed'));
   }
 }

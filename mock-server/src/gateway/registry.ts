@@ -1,11 +1,19 @@
 import type { Connection } from './connection';
 
+/** Told whenever a socket starts or stops watching a channel, whatever the reason. */
+export interface WatchListener {
+  started(conn: Connection, channelId: string, cid: string): void;
+  stopped(conn: Connection, channelId: string): void;
+}
+
 /** This node's authenticated sockets, indexed by user and by watched channel. */
 export class Registry {
   readonly all = new Set<Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byChannel = new Map<string, Set<Connection>>();
   private readonly seqs = new Map<string, number>();
+
+  constructor(private readonly listener?: WatchListener) {}
 
   add(conn: Connection): void {
     this.all.add(conn);
@@ -15,19 +23,17 @@ export class Registry {
   remove(conn: Connection): void {
     this.all.delete(conn);
     if (conn.userId) removeFrom(this.byUser, conn.userId, conn);
-    for (const channelId of conn.watching.keys()) {
-      removeFrom(this.byChannel, channelId, conn);
-      if (!this.byChannel.has(channelId)) this.seqs.delete(channelId);
-    }
-    conn.watching.clear();
+    for (const channelId of [...conn.watching.keys()]) this.unwatch(conn, channelId);
   }
 
   watch(conn: Connection, channelId: string, cid: string, canType = false): void {
     // A socket that closed while its watch request was in flight is already removed: adding it
     // now would keep it (and deliveries to it) in the index for good.
     if (conn.closed) return;
+    const already = conn.watching.has(channelId);
     conn.watching.set(channelId, { cid, canType });
     addTo(this.byChannel, channelId, conn);
+    if (!already) this.listener?.started(conn, channelId, cid);
   }
 
   /** Remembers the newest seq seen of a watched channel (typing events carry it). */
@@ -41,9 +47,10 @@ export class Registry {
   }
 
   unwatch(conn: Connection, channelId: string): void {
-    conn.watching.delete(channelId);
+    if (!conn.watching.delete(channelId)) return;
     removeFrom(this.byChannel, channelId, conn);
     if (!this.byChannel.has(channelId)) this.seqs.delete(channelId);
+    this.listener?.stopped(conn, channelId);
   }
 
   /** Stops the sockets watching a channel that `match` picks (all of them without it). */

@@ -217,7 +217,7 @@ export class Channel {
         } else {
           state = loadChannelState(state, result.state, this.ctx.userId(), this.messageLimit);
         }
-        this.store.setState(state.error ? { ...state, error: null } : state);
+        this.store.setState({ ...state, error: null, watcherCount: result.watcher_count });
         this.ctx.onUsersSeen?.(Object.values(state.members).map((m) => m.user));
         loaded = true;
       } catch (cause) {

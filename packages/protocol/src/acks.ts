@@ -16,6 +16,8 @@ export const ackResults = {
     recovered: z.boolean(),
     events: z.array(chatEvent),
     state: channelState,
+    /** Users watching the channel now (this one included), across every node. */
+    watcher_count: z.number().int().min(0),
   }),
   'channel.unwatch': empty,
   'message.send': messageResult,

@@ -42,6 +42,15 @@ export const typingStopEvent = event('typing.stop', {
   user: userRef,
   parent_id: messageId.nullable(),
 });
+/**
+ * How many users watch the channel now, across every node. Sent at most about once a second per
+ * channel (changes are coalesced); like typing it carries the channel's current seq without
+ * taking one.
+ */
+export const channelWatchersEvent = event('channel.watchers', {
+  ...about,
+  watcher_count: z.number().int().min(0),
+});
 export const messageReadEvent = event('message.read', {
   ...about,
   user: userRef,
@@ -78,6 +87,7 @@ export const chatEvent = z.discriminatedUnion('type', [
   reactionDeletedEvent,
   typingStartEvent,
   typingStopEvent,
+  channelWatchersEvent,
   messageReadEvent,
   presenceChangedEvent,
   channelCreatedEvent,

@@ -227,6 +227,7 @@ export const events: { [T in ChatEventType]: EventOf<T> } = {
   },
   'typing.start': { type: 'typing.start', ...about, user: aliceRef, parent_id: null },
   'typing.stop': { type: 'typing.stop', ...about, user: aliceRef, parent_id: message.id },
+  'channel.watchers': { type: 'channel.watchers', ...about, watcher_count: 2 },
   'message.read': { type: 'message.read', ...about, user: bobRef, last_read_message_id: message.id },
   'user.presence.changed': {
     type: 'user.presence.changed',

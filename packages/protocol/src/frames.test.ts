@@ -67,7 +67,7 @@ describe('client frames', () => {
 describe('acks', () => {
   const results: { [T in keyof typeof ackResults]: unknown } = {
     auth: { connection_id: crypto.randomUUID() },
-    'channel.watch': { recovered: true, events: allEvents, state: channelState },
+    'channel.watch': { recovered: true, events: allEvents, state: channelState, watcher_count: 3 },
     'channel.unwatch': {},
     'message.send': { message },
     'message.update': { message },

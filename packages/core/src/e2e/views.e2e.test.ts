@@ -54,6 +54,19 @@ describe('what views build on, against the reference server', () => {
     await until(alice.client.users.presence, (p) => p.carol === false, 15_000);
   }, 30_000);
 
+  it('counts the users watching a channel, live', async () => {
+    const aliceChannel = alice.client.channel('messaging', 'p3');
+    const bobChannel = bob.client.channel('messaging', 'p3');
+    await aliceChannel.watch();
+    expect(aliceChannel.state.getSnapshot().watcherCount).toBe(1);
+    await bobChannel.watch();
+    expect(bobChannel.state.getSnapshot().watcherCount).toBe(2);
+    await until(aliceChannel.state, (s) => s.watcherCount === 2);
+    await bobChannel.unwatch();
+    await until(aliceChannel.state, (s) => s.watcherCount === 1);
+    await aliceChannel.unwatch();
+  });
+
   it('retainWatch: two holders share one watch; events stop after the last release', async () => {
     const channel = alice.client.channel('messaging', 'p2');
     const releases = [channel.retainWatch(), channel.retainWatch()];

@@ -139,3 +139,22 @@ describe('channel reducer', () => {
     expect(read.read.alice?.last_read_message_id).toBe('m3');
   });
 });
+
+describe('watcher counts', () => {
+  const watchers = (seq: number, count: number) =>
+    ({
+      type: 'channel.watchers',
+      cid: CID,
+      seq,
+      created_at: '2030-01-01T00:00:00.000Z',
+      watcher_count: count,
+    }) as const;
+
+  it('applies a count whatever its seq (it takes none), and keeps identity when unchanged', () => {
+    const state = loaded(2);
+    const ahead = apply(state, watchers(9, 3));
+    expect(ahead).toMatchObject({ gap: false, state: { watcherCount: 3, lastSeq: 2 } });
+    expect(apply(ahead.state, watchers(2, 3)).state).toBe(ahead.state);
+    expect(apply(ahead.state, watchers(1, 2)).state.watcherCount).toBe(2);
+  });
+});

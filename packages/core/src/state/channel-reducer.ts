@@ -21,6 +21,7 @@ export function emptyChannelState(cid: string): ChannelSnapshot {
     hasOlder: false,
     loading: false,
     error: null,
+    watcherCount: 0,
   };
 }
 
@@ -76,6 +77,11 @@ export function applyChannelEvent(
   userId: string | undefined,
 ): ApplyResult {
   if (isTyping(event)) return { state: applyTyping(state, event, userId), gap: false };
+  // Like typing, a watcher count takes no seq.
+  if (event.type === 'channel.watchers') {
+    const watcherCount = event.watcher_count;
+    return { state: state.watcherCount === watcherCount ? state : { ...state, watcherCount }, gap: false };
+  }
   if (event.seq <= state.lastSeq) return { state, gap: false };
   if (event.seq > state.lastSeq + 1) return { state, gap: true };
   return { state: { ...reduceEvent(state, event, userId), lastSeq: event.seq }, gap: false };

@@ -35,6 +35,8 @@ export interface ChannelSnapshot {
   readonly read: Readonly<Record<string, ReadState>>;
   /** Who is typing now, by user id (expires locally after ~7 s without news). */
   readonly typing: Readonly<Record<string, TypingUser>>;
+  /** Users watching the channel now (across every server node); updated about once a second. */
+  readonly watcherCount: number;
   /** The connected user's unread messages in this channel. */
   readonly unreadCount: number;
   /** The connected user's membership, or `null` when not a member. */

@@ -1,0 +1,105 @@
+import type { Logger } from 'pino';
+import type { WatcherStore } from './watcher-store';
+
+export interface WatchedChannel {
+  appId: string;
+  channelId: string;
+  cid: string;
+}
+
+/**
+ * Counts the users watching each channel and announces changes. This node tells the store only
+ * when a user's first socket here starts watching or their last one stops; announcements are
+ * coalesced per channel to one per `throttleMs`, so a reconnect storm of N watchers costs a few
+ * broadcasts, not N.
+ */
+export class WatcherCounter {
+  /** Sockets per user per channel, on this node. */
+  private readonly local = new Map<string, Map<string, number>>();
+  private readonly channels = new Map<string, WatchedChannel>();
+  /** Store updates per channel, in order: a count waits for the updates before it. */
+  private readonly updates = new Map<string, Promise<void>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: WatcherStore,
+    private readonly options: {
+      throttleMs: number;
+      announce(channel: WatchedChannel, count: number): void;
+      logger: Logger;
+    },
+  ) {}
+
+  watched(channel: WatchedChannel, userId: string): void {
+    this.channels.set(channel.channelId, channel);
+    let users = this.local.get(channel.channelId);
+    if (!users) {
+      users = new Map();
+      this.local.set(channel.channelId, users);
+    }
+    const sockets = (users.get(userId) ?? 0) + 1;
+    users.set(userId, sockets);
+    if (sockets === 1) this.update(channel.channelId, () => this.store.add(channel.channelId, userId));
+  }
+
+  unwatched(channelId: string, userId: string): void {
+    const users = this.local.get(channelId);
+    const sockets = (users?.get(userId) ?? 0) - 1;
+    if (!users || sockets < 0) return;
+    if (sockets > 0) {
+      users.set(userId, sockets);
+      return;
+    }
+    users.delete(userId);
+    if (users.size === 0) this.local.delete(channelId);
+    this.update(channelId, () => this.store.remove(channelId, userId));
+  }
+
+  /** The channel's watchers once this node's updates so far are in the store. */
+  async count(channelId: string): Promise<number> {
+    await this.updates.get(channelId);
+    return this.store.count(channelId);
+  }
+
+  /** This node's watchers, for the periodic refresh. */
+  *entries(): Iterable<{ channelId: string; userId: string }> {
+    for (const [channelId, users] of this.local)
+      for (const userId of users.keys()) yield { channelId, userId };
+  }
+
+  refresh(): Promise<void> {
+    return this.store.refresh(this.entries());
+  }
+
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private update(channelId: string, write: () => Promise<void>): void {
+    const previous = this.updates.get(channelId) ?? Promise.resolve();
+    const next = previous
+      .then(write)
+      .catch((error) => this.options.logger.warn({ err: error }, 'watcher count update failed'));
+    this.updates.set(channelId, next);
+    void next.then(() => {
+      if (this.updates.get(channelId) === next) this.updates.delete(channelId);
+    });
+    this.scheduleAnnouncement(channelId);
+  }
+
+  private scheduleAnnouncement(channelId: string): void {
+    if (this.timers.has(channelId)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(channelId);
+      const channel = this.channels.get(channelId);
+      if (!this.local.has(channelId)) this.channels.delete(channelId);
+      if (!channel) return;
+      this.count(channelId)
+        .then((count) => this.options.announce(channel, count))
+        .catch((error) => this.options.logger.warn({ err: error }, 'watcher count failed'));
+    }, this.options.throttleMs);
+    timer.unref();
+    this.timers.set(channelId, timer);
+  }
+}
