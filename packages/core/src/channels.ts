@@ -150,6 +150,17 @@ export class Channels {
     }
   }
 
+  /**
+   * After any connection opens: loads the watched channels whose watch could not be sent yet (a
+   * view retained them before the first connection, or their load failed).
+   */
+  resumeUnloaded(): void {
+    for (const channel of this.watched()) {
+      const { error, channel: loaded, loading } = channel.state.getSnapshot();
+      if (error || (!loaded && !loading)) void channel.resync().catch(() => {});
+    }
+  }
+
   private setUnread(cid: string, count: number): void {
     const before = this.listStore.getSnapshot().find((e) => e.cid === cid)?.unreadCount;
     this.listStore.setState((list) => setEntryUnread(list, cid, count));

@@ -93,6 +93,7 @@ export class ChatClient {
       onOpen: (event) => {
         this.userStore.setState(event.user);
         this.channels.handleEvent(event);
+        this.channels.resumeUnloaded();
       },
     });
     this.connection = this.manager.state;

@@ -1,3 +1,16 @@
+/** The wire types apps meet most, so they need not depend on `@chat/protocol` themselves. */
+export type {
+  Attachment,
+  ChannelType,
+  ChatEvent,
+  Draft,
+  EventOf,
+  Member,
+  Message,
+  ReadState,
+  User,
+  UserRef,
+} from '@chat/protocol';
 export { Auth } from './auth';
 export { Channel, UNWATCH_GRACE_MS } from './channel';
 export type { ChannelContext } from './channel-context';

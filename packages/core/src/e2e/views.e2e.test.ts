@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, startServer, until } from '../../test/e2e-harness';
 import { UNWATCH_GRACE_MS } from '../channel';
+import { ChatClient } from '../client';
 
 let h: Awaited<ReturnType<typeof startServer>>;
 let alice: Awaited<ReturnType<typeof connectClient>>;
@@ -65,6 +66,19 @@ describe('what views build on, against the reference server', () => {
     await bobChannel.unwatch();
     await until(aliceChannel.state, (s) => s.watcherCount === 1);
     await aliceChannel.unwatch();
+  });
+
+  it('a channel retained before the first connection is watched once connected', async () => {
+    const carol = new ChatClient({ apiKey: h.apiKey, baseUrl: h.server.url });
+    await alice.client.channels.create({ type: 'messaging', id: 'early', members: ['alice', 'carol'] });
+    const channel = carol.channel('messaging', 'early');
+    const release = channel.retainWatch(); // a view mounted before connect()
+    await carol.connect({ id: 'carol' }, () => h.token('carol'));
+    await until(channel.state, (s) => s.channel !== null && !s.loading && s.error === null);
+    await alice.client.channel('messaging', 'early').sendMessage({ text: 'seen live' });
+    await until(channel.state, (s) => s.messages.some((m) => m.text === 'seen live'));
+    release();
+    await carol.disconnect();
   });
 
   it('retainWatch: two holders share one watch; events stop after the last release', async () => {
