@@ -1,0 +1,11 @@
+export { ChatProvider, type ChatProviderProps } from './chat-context';
+export { type ChannelResult, useChannel } from './use-channel';
+export { type ChannelsQuery, type ChannelsResult, useChannels } from './use-channels';
+export { type ChatResult, useChat } from './use-chat';
+export { useConnectionState } from './use-connection-state';
+export { type MessagesResult, useMessages } from './use-messages';
+export { usePresence } from './use-presence';
+export { useStore } from './use-store';
+export { type ThreadResult, useThread } from './use-thread';
+export { type TypingResult, useTyping } from './use-typing';
+export { useUnreadCount } from './use-unread-count';
