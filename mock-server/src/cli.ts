@@ -10,8 +10,8 @@ import { VERSION } from './version';
 const HELP = `chat-server ${VERSION}
 
 Usage:
-  chat-server [start]                       Start the server (PORT, HOST, DATABASE_URL, CHAT_DATA_DIR, REDIS_URL,
-                                            CHAT_WEB_ROOT: a built web app to serve at /)
+  chat-server [start] [--web-root DIR]      Start the server (PORT, HOST, DATABASE_URL, CHAT_DATA_DIR, REDIS_URL);
+                                            --web-root (or CHAT_WEB_ROOT): a built web app to serve at /
   chat-server create-app --name NAME [--allow-registration] [--origin URL ...]
                                             Create an application and print its api key and secret
   chat-server token --api-key KEY (--user ID | --server) [--expires-in 1h]
@@ -29,13 +29,15 @@ async function main(argv: string[]): Promise<void> {
     dataDir: config.dataDir,
     ...(config.databaseSchema !== undefined && { schema: config.databaseSchema }),
   };
-  if (command === 'start') return start();
+  if (command === 'start') return start(rest);
   if (command === 'create-app') return createApp(rest);
   if (command === 'token') return token(rest);
   process.stdout.write(HELP);
   if (command !== 'help' && command !== '--help') process.exitCode = 2;
 
-  async function start() {
+  async function start(args: string[]) {
+    const { values } = parseArgs({ args, options: { 'web-root': { type: 'string' } } });
+    if (values['web-root']) config.webRoot = values['web-root'];
     const startedAt = performance.now();
     const server = await createChatServer(config);
     const ms = Math.round(performance.now() - startedAt);
