@@ -1,0 +1,65 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  untracked,
+} from '@angular/core';
+import { ChannelService, MessageService } from '@chat/angular';
+import type { Channel } from '@chat/core';
+import { MessageInput } from './message-input';
+
+const typeOf = (cid: string) => cid.slice(0, cid.indexOf(':')) as Channel['type'];
+const idOf = (cid: string) => cid.slice(cid.indexOf(':') + 1);
+
+/** One channel, watched while it is open: live messages, older ones on demand, the composer. */
+@Component({
+  selector: 'chat-channel-view',
+  imports: [MessageInput],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="channel" [attr.aria-label]="name()">
+      <h2>{{ name() }}</h2>
+      @if (messages.hasMore()) {
+        <button type="button" [disabled]="messages.loading()" (click)="messages.loadOlder()">Load older messages</button>
+      }
+      <ol class="messages" aria-label="Messages">
+        @for (message of messages.messages(); track message.id) {
+          <li [attr.data-status]="message.status">
+            <strong>{{ message.user.name ?? message.user_id }}</strong>
+            @if (message.deleted_at) {
+              <span class="deleted">deleted</span>
+            } @else {
+              <span>{{ message.text }}</span>
+            }
+            @if (message.status === 'failed') {
+              <button type="button" (click)="messages.retry(message.id)">Retry</button>
+            }
+          </li>
+        }
+      </ol>
+      <chat-message-input [channel]="watched.channel()" />
+    </section>
+  `,
+})
+export class ChannelView {
+  /** `type:id` of the channel; changing it releases the old channel and watches the new one. */
+  readonly cid = input.required<string>();
+  protected readonly watched = inject(ChannelService).watch(
+    () => typeOf(this.cid()),
+    () => idOf(this.cid()),
+  );
+  protected readonly messages = inject(MessageService).messages(this.watched.channel);
+  protected readonly name = computed(() => this.watched.state().channel?.name ?? idOf(this.cid()));
+
+  constructor() {
+    // The app's choice: what is on screen counts as read.
+    effect(() => {
+      if (this.watched.state().unreadCount === 0) return;
+      const channel = this.watched.channel();
+      untracked(() => channel.markRead().catch(() => {}));
+    });
+  }
+}
