@@ -9,8 +9,8 @@ import type {
 import { ChannelAdmin } from './channel-admin';
 import type { ChannelContext } from './channel-context';
 import { ChannelWrites } from './channel-writes';
-import type { RequestFrame } from './connection/socket';
 import { asChatError, type ChatError } from './errors';
+import { pendingWritesOf } from './offline/pending-writes';
 import type { CachedChannel, QueueItem, QueueOperation } from './offline/storage-adapter';
 import {
   addOlderMessages,
@@ -22,8 +22,8 @@ import {
 } from './state/channel-reducer';
 import type { SendBody, SendMessageInput } from './state/local-message';
 import type { ChannelSnapshot, LocalMessage } from './state/types';
-import { createStore, deriveStore, type ReadableStore, sameItems } from './store';
-import { TYPING_THROTTLE_MS, TypingExpiry } from './typing-indicator';
+import { createStore, type ReadableStore } from './store';
+import { TypingExpiry, TypingSender } from './typing-indicator';
 
 const DEFAULT_MESSAGE_LIMIT = 30;
 /**
@@ -31,8 +31,6 @@ const DEFAULT_MESSAGE_LIMIT = 30;
  * quick switch back retains again within it, and no unwatch/watch round trip happens.
  */
 export const UNWATCH_GRACE_MS = 300;
-
-const NO_ITEMS: readonly QueueItem[] = [];
 
 /**
  * A handle on one channel: its state store, realtime updates while watched, and its actions.
@@ -61,7 +59,7 @@ export class Channel {
   private buffer: ChannelEvent[] | undefined;
   private resyncing: Promise<void> | undefined;
   private readonly typists: TypingExpiry;
-  private typingSentAt: number | undefined;
+  private readonly typingSender: TypingSender;
   /** Loaded from the offline cache: the first watch resumes from its seq instead of loading fresh. */
   private fromCache = false;
   private retainers = 0;
@@ -80,6 +78,13 @@ export class Channel {
     this.typists = new TypingExpiry(ctx.env.clock, (userId) =>
       this.store.setState((s) => clearTyping(s, userId)),
     );
+    this.typingSender = new TypingSender(ctx.env.clock, (type, parentId) => {
+      // Typing is only worth sending live; it is never queued.
+      if (ctx.connection.state.getSnapshot().status !== 'connected') return;
+      ctx.connection
+        .request({ type, cid: this.cid, ...(parentId && { parent_id: parentId }) })
+        .catch(() => {});
+    });
     this.writes = new ChannelWrites({
       cid: this.cid,
       ctx,
@@ -92,7 +97,7 @@ export class Channel {
       (members, removed) => this.setMembers(members, removed),
       (draft) => this.store.setState((s) => ({ ...s, draft })),
     );
-    this.pendingWrites = this.pendingStore();
+    this.pendingWrites = pendingWritesOf(this.cid, () => ctx.sync?.()?.queue, this.store);
   }
 
   /** Whether the channel receives realtime events (after `watch()`, until `unwatch()`). */
@@ -102,29 +107,6 @@ export class Channel {
 
   private get params() {
     return { type: this.type, id: this.id };
-  }
-
-  private pendingStore(): ReadableStore<readonly QueueItem[]> {
-    const queue = () => this.ctx.sync?.()?.queue;
-    const items = () =>
-      queue()
-        ?.getSnapshot()
-        .items.filter((item) => item.op.cid === this.cid) ?? NO_ITEMS;
-    const derived = () => deriveStore([queue() ?? this.store], items, sameItems);
-    // The queue belongs to the connected user and changes with it: derive from the current one.
-    let current = derived();
-    let source = queue();
-    const fresh = () => {
-      if (queue() !== source) {
-        source = queue();
-        current = derived();
-      }
-      return current;
-    };
-    return {
-      getSnapshot: () => fresh().getSnapshot(),
-      subscribe: (listener) => fresh().subscribe(listener),
-    };
   }
 
   /**
@@ -182,7 +164,7 @@ export class Channel {
   /** Forgets the watch without telling the server (the connection is gone). */
   detach(): void {
     this.watching = false;
-    this.typingSentAt = undefined;
+    this.typingSender.reset();
     this.typists.clear();
     this.store.setState((s) => (Object.keys(s.typing).length ? { ...s, typing: {} } : s));
   }
@@ -418,22 +400,12 @@ export class Channel {
 
   /** Tells the others the user is typing; call it on every keystroke, the SDK throttles it. */
   startTyping(parentId?: string): void {
-    const now = this.ctx.env.clock.now();
-    if (this.typingSentAt !== undefined && now - this.typingSentAt < TYPING_THROTTLE_MS) return;
-    this.typingSentAt = now;
-    this.fireAndForget({ type: 'typing.start', cid: this.cid, ...(parentId && { parent_id: parentId }) });
+    this.typingSender.start(parentId);
   }
 
   /** Tells the others the user stopped typing (no-op if `startTyping` was not called). */
   stopTyping(parentId?: string): void {
-    if (this.typingSentAt === undefined) return;
-    this.typingSentAt = undefined;
-    this.fireAndForget({ type: 'typing.stop', cid: this.cid, ...(parentId && { parent_id: parentId }) });
-  }
-
-  private fireAndForget(frame: RequestFrame): void {
-    if (this.ctx.connection.state.getSnapshot().status !== 'connected') return;
-    this.ctx.connection.request(frame).catch(() => {});
+    this.typingSender.stop(parentId);
   }
 
   // --- members and moderation (REST) ----------------------------------------------------------

@@ -39,3 +39,34 @@ export class TypingExpiry {
     this.timers.clear();
   }
 }
+
+/**
+ * The user's own typing: at most one `typing.start` per `TYPING_THROTTLE_MS` however often the
+ * app reports a keystroke, and a `typing.stop` only after a start.
+ */
+export class TypingSender {
+  private sentAt: number | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly send: (type: 'typing.start' | 'typing.stop', parentId?: string) => void,
+  ) {}
+
+  start(parentId?: string): void {
+    const now = this.clock.now();
+    if (this.sentAt !== undefined && now - this.sentAt < TYPING_THROTTLE_MS) return;
+    this.sentAt = now;
+    this.send('typing.start', parentId);
+  }
+
+  stop(parentId?: string): void {
+    if (this.sentAt === undefined) return;
+    this.sentAt = undefined;
+    this.send('typing.stop', parentId);
+  }
+
+  /** The connection is gone: the next keystroke starts afresh. */
+  reset(): void {
+    this.sentAt = undefined;
+  }
+}
