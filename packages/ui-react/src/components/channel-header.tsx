@@ -1,0 +1,72 @@
+import type { ChannelSnapshot } from '@chat/core';
+import { useChat, useStore } from '@chat/react';
+import { useMemo } from 'react';
+import { useActiveChannel } from '../context/channel-context';
+import { replaceable } from '../context/components';
+import { useStrings } from '../context/ui-context';
+import { displayName } from '../text/format';
+import { Avatar } from './avatar';
+
+export interface ChannelHeaderProps {
+  /** How many online members to show as avatars. Default 5. */
+  maxOnline?: number;
+}
+
+const selectChannel = (s: ChannelSnapshot) => s.channel;
+const selectMembers = (s: ChannelSnapshot) => s.members;
+
+/** The active channel's name, member count, and who of its members is online now (live). */
+function DefaultChannelHeader({ maxOnline = 5 }: ChannelHeaderProps) {
+  const t = useStrings();
+  const channel = useActiveChannel('ChannelHeader');
+  const { client } = useChat();
+  const data = useStore(channel.state, selectChannel);
+  const members = useStore(channel.state, selectMembers);
+  const presence = useStore(client.users.presence);
+  const online = useMemo(
+    () =>
+      Object.values(members)
+        .map((m) => m.user)
+        .filter((user) => presence[user.id] ?? user.online),
+    [members, presence],
+  );
+  const title = data?.name?.trim() || channel.id;
+  const memberCount = data?.member_count ?? Object.keys(members).length;
+  return (
+    <header className="chat-channel-header" data-testid="chat-channel-header">
+      <Avatar user={{ id: channel.cid, name: title, image: data?.image ?? null }} size="large" />
+      <div className="chat-channel-header__text">
+        <h2 className="chat-channel-header__title">{title}</h2>
+        <p className="chat-channel-header__meta">
+          <span data-testid="chat-member-count" data-count={memberCount}>
+            {t.plural('header.members', memberCount)}
+          </span>
+          {' · '}
+          <span data-testid="chat-online-count" data-count={online.length}>
+            {t.plural('header.online', online.length)}
+          </span>
+        </p>
+      </div>
+      {online.length > 0 && (
+        <ul
+          className="chat-channel-header__online"
+          aria-label={t('header.onlineList')}
+          data-testid="chat-online-users"
+        >
+          {online.slice(0, maxOnline).map((user) => (
+            <li key={user.id} className="chat-channel-header__online-user" data-user-id={user.id}>
+              <Avatar user={user} size="small" showPresence />
+              <span className="chat-visually-hidden">{displayName(user)}</span>
+            </li>
+          ))}
+          {online.length > maxOnline && (
+            <li className="chat-channel-header__online-more">+{online.length - maxOnline}</li>
+          )}
+        </ul>
+      )}
+    </header>
+  );
+}
+
+export { DefaultChannelHeader };
+export const ChannelHeader = replaceable('ChannelHeader', DefaultChannelHeader);

@@ -1,0 +1,117 @@
+import type { LocalMessage } from '@chat/core';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useChannelActions } from '../context/channel-context';
+import { replaceable } from '../context/components';
+import { useStrings } from '../context/ui-context';
+import { useDismissOnOutsidePointer } from '../hooks/use-dismiss';
+import { useMenuKeyboard } from '../hooks/use-menu-keyboard';
+import { ReactionPicker } from './reaction-picker';
+
+export interface MessageActionsProps {
+  message: LocalMessage;
+  isOwn: boolean;
+  /** Inside a thread there is no "Reply in thread". */
+  inThread: boolean;
+}
+
+type Open = 'menu' | 'reactions' | null;
+
+/**
+ * The "⋯" menu of a message: react, reply in thread, quote, and for the user's own messages
+ * edit and delete. Keyboard: Enter/Space opens it, arrows move, Escape closes and returns focus.
+ */
+function DefaultMessageActions({ message, isOwn, inThread }: MessageActionsProps) {
+  const t = useStrings();
+  const actions = useChannelActions('MessageActions');
+  const [open, setOpen] = useState<Open>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+
+  const close = useCallback((refocus: boolean) => {
+    setOpen(null);
+    if (refocus) trigger.current?.focus();
+  }, []);
+  const dismiss = useCallback(() => setOpen(null), []);
+  useDismissOnOutsidePointer(root, open !== null, dismiss);
+  const onMenuKeyDown = useMenuKeyboard(menu, close);
+
+  useEffect(() => {
+    if (open === 'menu') menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+  }, [open]);
+
+  const run = (action: () => void) => () => {
+    close(false);
+    action();
+  };
+  const editable = isOwn && message.status === 'sent' && !message.deleted_at;
+
+  return (
+    <div className="chat-message-actions" ref={root} data-testid="chat-message-actions">
+      <button
+        ref={trigger}
+        type="button"
+        className="chat-icon-button chat-message-actions__trigger"
+        aria-label={t('message.actions')}
+        aria-haspopup="menu"
+        aria-expanded={open === 'menu'}
+        aria-controls={open === 'menu' ? menuId : undefined}
+        onClick={() => setOpen((o) => (o === 'menu' ? null : 'menu'))}
+      >
+        <span aria-hidden="true">⋯</span>
+      </button>
+      {open === 'menu' && (
+        <div
+          ref={menu}
+          id={menuId}
+          role="menu"
+          aria-label={t('message.actions')}
+          className="chat-menu"
+          onKeyDown={onMenuKeyDown}
+        >
+          <MenuItem label={t('message.react')} onClick={() => setOpen('reactions')} />
+          {!inThread && (
+            <MenuItem
+              label={t('message.replyInThread')}
+              onClick={run(() => actions.openThread(message.id))}
+            />
+          )}
+          <MenuItem label={t('message.quote')} onClick={run(() => actions.startQuote(message))} />
+          {editable && <MenuItem label={t('message.edit')} onClick={run(() => actions.startEdit(message))} />}
+          {editable && (
+            <MenuItem label={t('message.delete')} danger onClick={run(() => actions.remove(message.id))} />
+          )}
+        </div>
+      )}
+      {open === 'reactions' && (
+        <ReactionPicker
+          selected={message.own_reactions}
+          onClose={close}
+          onPick={(type) => {
+            close(true);
+            if (message.own_reactions.includes(type)) actions.unreact(message.id, type);
+            else actions.react(message.id, type);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function MenuItem({ label, danger, onClick }: { label: string; danger?: boolean; onClick(): void }) {
+  return (
+    <button
+      type="button"
+      role="menuitem"
+      tabIndex={-1}
+      className={`chat-menu__item${danger ? ' chat-menu__item--danger' : ''}`}
+      onClick={onClick}
+    >
+      {label}
+    </button>
+  );
+}
+
+export { DefaultMessageActions };
+export const MessageActions = replaceable('MessageActions', DefaultMessageActions);

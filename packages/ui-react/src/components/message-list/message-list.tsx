@@ -1,0 +1,200 @@
+import type { ChannelSnapshot } from '@chat/core';
+import { useMessages, useStore } from '@chat/react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useActiveChannel } from '../../context/channel-context';
+import { replaceable } from '../../context/components';
+import { useStrings } from '../../context/ui-context';
+import { useOwnUserId } from '../../hooks/use-own-user-id';
+import { NewMessagesPill } from '../new-messages-pill';
+import { buildRows } from './build-rows';
+import { MessageRow } from './message-row';
+import { useMarkRead } from './use-mark-read';
+import { useReadReceipts } from './use-read-receipts';
+
+export interface MessageListProps {
+  /** Messages per page when loading older ones. Default 50. */
+  pageSize?: number;
+  /** A row's height before it is measured, in px. Default 72. */
+  estimatedRowHeight?: number;
+}
+
+/** Within this many px of the end counts as "at the end" (sticks to new messages). */
+const END_THRESHOLD_PX = 48;
+/** Older messages load when the user scrolls within this many px of the top. */
+const LOAD_OLDER_PX = 400;
+
+// Layout effects warn on the server; nothing here needs to run there.
+const useClientLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;
+
+const selectChannel = (s: ChannelSnapshot) => s.channel;
+
+/**
+ * The channel's messages in a virtualized `role="log"`: only the rows on screen are in the DOM,
+ * each measured as it renders, so 10,000 messages scroll like 50.
+ *
+ * - Sticks to the end while the user is there; a new message elsewhere shows a "new messages" pill.
+ * - Loads older messages as the user nears the top, keeping the first visible message exactly
+ *   where it was (the virtualizer anchors on its key and restores its offset after the prepend).
+ * - Marks the channel read once its end is on screen and the page is visible.
+ */
+function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 72 }: MessageListProps) {
+  const t = useStrings();
+  const channel = useActiveChannel('MessageList');
+  const { messages, hasMore, loading, loadOlder } = useMessages(channel);
+  const data = useStore(channel.state, selectChannel);
+  const ownUserId = useOwnUserId();
+  const readers = useReadReceipts(channel, ownUserId);
+  const rows = useMemo(() => buildRows(messages), [messages]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const atEnd = useRef(true);
+  const [unseen, setUnseen] = useState(0);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const olderInFlight = useRef(false);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => estimatedRowHeight,
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: 6,
+    // Chat semantics, built into the virtualizer: a prepend keeps the row at the top of the
+    // viewport in place (anchored by key), and an append while at the end follows it.
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: END_THRESHOLD_PX,
+    // Start at the newest message: the first frame already shows the end, not the top.
+    initialOffset: () => rows.length * estimatedRowHeight,
+  });
+
+  const isAtEnd = useCallback(() => atEnd.current, []);
+  const getScroller = useCallback(() => scroller.current, []);
+  const markReadIfSeen = useMarkRead(channel, isAtEnd, getScroller);
+
+  const loadOlderPage = useCallback(() => {
+    if (olderInFlight.current || !hasMore || loading) return;
+    olderInFlight.current = true;
+    setLoadingOlder(true);
+    loadOlder(pageSize)
+      .catch(() => {})
+      .finally(() => {
+        olderInFlight.current = false;
+        setLoadingOlder(false);
+      });
+  }, [hasMore, loading, loadOlder, pageSize]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD_PX;
+    if (atEnd.current) {
+      setUnseen(0);
+      markReadIfSeen();
+    }
+    if (el.scrollTop < LOAD_OLDER_PX) loadOlderPage();
+  };
+
+  // Scrolls from an effect go through a microtask: the virtualizer re-renders synchronously
+  // (flushSync), which React refuses inside a commit. A microtask still runs before paint.
+  const scrollToEnd = useCallback(() => queueMicrotask(() => virtualizer.scrollToEnd()), [virtualizer]);
+
+  // A channel opened with messages already in memory starts at its end. Only on mount: later
+  // appends are followed by the virtualizer itself.
+  useClientLayoutEffect(() => {
+    if (rows.length > 0) scrollToEnd();
+  }, []);
+
+  // Appends: the user's own new message always scrolls to it; others' count into the pill
+  // when the user is reading further up (the virtualizer followed them otherwise).
+  // Runs once per new last row; `rows` and the rest are read for it, not watched.
+  const lastKey = rows.at(-1)?.key;
+  const previousLastKey = useRef(lastKey);
+  useClientLayoutEffect(() => {
+    const previous = previousLastKey.current;
+    previousLastKey.current = lastKey;
+    if (previous === undefined || previous === lastKey) return;
+    const from = rows.findIndex((row) => row.key === previous);
+    const added = from === -1 ? [] : rows.slice(from + 1);
+    if (added.some((row) => row.message.user_id === ownUserId && row.message.status === 'sending')) {
+      atEnd.current = true;
+      setUnseen(0);
+      scrollToEnd();
+      return;
+    }
+    const fromOthers = added.filter((row) => row.message.user_id !== ownUserId).length;
+    if (fromOthers > 0 && !atEnd.current) setUnseen((n) => n + fromOthers);
+  }, [lastKey]);
+
+  // A first page shorter than the viewport cannot be scrolled up: fetch more until it fills.
+  const totalSize = virtualizer.getTotalSize();
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && rows.length > 0 && el.clientHeight > 0 && totalSize < el.clientHeight) loadOlderPage();
+  }, [totalSize, rows.length, loadOlderPage]);
+
+  const jumpToEnd = () => {
+    atEnd.current = true;
+    setUnseen(0);
+    virtualizer.scrollToEnd();
+    markReadIfSeen();
+  };
+
+  const title = data?.name?.trim() || channel.id;
+  return (
+    <div className="chat-message-list">
+      {loadingOlder && (
+        <p className="chat-message-list__loading-older" role="status">
+          {t('messageList.loadingOlder')}
+        </p>
+      )}
+      <div
+        ref={scroller}
+        className="chat-message-list__scroller"
+        role="log"
+        aria-label={t('messageList.label', { channel: title })}
+        aria-busy={loading || loadingOlder}
+        // Focusable, so keyboard users can scroll it (arrow keys, Page Up/Down); axe requires it
+        // of a scrollable region.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable log must be reachable by keyboard
+        tabIndex={0}
+        data-testid="chat-message-list"
+        onScroll={onScroll}
+      >
+        {rows.length === 0 ? (
+          <p className="chat-message-list__empty">
+            {loading ? t('messageList.loading') : t('messageList.empty')}
+          </p>
+        ) : (
+          <div className="chat-message-list__canvas" style={{ height: totalSize }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              return (
+                <div
+                  key={item.key}
+                  ref={virtualizer.measureElement}
+                  data-index={item.index}
+                  data-message-id={row.message.id}
+                  className="chat-message-list__row"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  <MessageRow
+                    message={row.message}
+                    startsDay={row.startsDay}
+                    grouped={row.grouped}
+                    isOwn={row.message.user_id === ownUserId}
+                    readers={readers.get(row.message.id)}
+                  />
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      {unseen > 0 && <NewMessagesPill count={unseen} onClick={jumpToEnd} />}
+    </div>
+  );
+}
+
+export { DefaultMessageList };
+export const MessageList = replaceable('MessageList', DefaultMessageList);

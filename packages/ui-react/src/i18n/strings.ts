@@ -1,0 +1,126 @@
+/**
+ * Every user-visible string, in English. Keys are stable (apps translate them); `{name}` marks a
+ * value filled in at render time. Keys ending in `.one` / `.other` are plural forms chosen with
+ * `Intl.PluralRules`: a translation may add the other categories of its language (`.few`, `.many`).
+ */
+export const defaultStrings = {
+  'channelList.label': 'Channels',
+  'channelList.empty': 'No channels yet',
+  'channelList.loading': 'Loading channels…',
+  'channelList.error': 'Could not load the channels.',
+  'channelList.retry': 'Try again',
+  'channelList.loadMore': 'Load more channels',
+  'channelList.noMessages': 'No messages yet',
+  'channelList.you': 'You',
+  'channelList.deleted': 'Message deleted',
+  'channelList.attachment': 'Attachment',
+  'channelList.unread.one': '{count} unread message',
+  'channelList.unread.other': '{count} unread messages',
+
+  'channel.none': 'Select a channel to start chatting.',
+  'channel.untitled': 'Untitled channel',
+
+  'header.members.one': '{count} member',
+  'header.members.other': '{count} members',
+  'header.online.one': '{count} online',
+  'header.online.other': '{count} online',
+  'header.onlineList': 'Online now',
+
+  'messageList.label': 'Messages in {channel}',
+  'messageList.empty': 'No messages yet. Say hello!',
+  'messageList.loading': 'Loading messages…',
+  'messageList.loadingOlder': 'Loading older messages…',
+  'messageList.newMessages.one': '{count} new message',
+  'messageList.newMessages.other': '{count} new messages',
+  'messageList.today': 'Today',
+  'messageList.yesterday': 'Yesterday',
+
+  'message.edited': '(edited)',
+  'message.deleted': 'This message was deleted.',
+  'message.sending': 'Sending…',
+  'message.sent': 'Sent',
+  'message.failed': 'Not sent.',
+  'message.retry': 'Retry',
+  'message.discard': 'Discard',
+  'message.replies.one': '{count} reply',
+  'message.replies.other': '{count} replies',
+  'message.seenBy': 'Seen by {names}',
+  'message.quoted': 'Quoted message from {name}',
+  'message.actions': 'Message actions',
+  'message.react': 'Add reaction',
+  'message.replyInThread': 'Reply in thread',
+  'message.quote': 'Quote',
+  'message.edit': 'Edit',
+  'message.delete': 'Delete',
+
+  'reactions.label': 'Reactions',
+  'reactions.item.one': '{type}: {count} reaction',
+  'reactions.item.other': '{type}: {count} reactions',
+  'reactionPicker.label': 'Pick a reaction',
+  'reactionPicker.item': 'React with {type}',
+
+  'attachment.image': 'Image',
+  'attachment.file': 'File',
+
+  'input.label': 'Message',
+  'input.placeholder': 'Write a message…',
+  'input.threadPlaceholder': 'Reply in thread…',
+  'input.send': 'Send',
+  'input.save': 'Save',
+  'input.editing': 'Editing message',
+  'input.cancelEdit': 'Cancel editing',
+  'input.quoting': 'Replying to {name}',
+  'input.cancelQuote': 'Cancel reply',
+  'input.mentions': 'People to mention',
+
+  'thread.label': 'Thread',
+  'thread.repliesLabel': 'Replies',
+  'thread.close': 'Close thread',
+  'thread.missingParent': 'The original message is not loaded.',
+
+  'typing.one': '{name} is typing…',
+  'typing.two': '{first} and {second} are typing…',
+  'typing.many': '{count} people are typing…',
+
+  'avatar.online': 'online',
+  'avatar.offline': 'offline',
+} as const;
+
+/** The keys of every built-in string. */
+export type ChatStringKey = keyof typeof defaultStrings;
+
+/**
+ * A translation: any subset of the built-in keys (the rest stay English), plus plural categories
+ * a language needs beyond `one`/`other` (e.g. `'message.replies.few'`).
+ */
+export type ChatStrings = Partial<Record<ChatStringKey, string>> & Record<string, string>;
+
+/** Values filled into `{name}` placeholders. */
+export type StringValues = Record<string, string | number>;
+
+/** Looks strings up, fills placeholders and picks plural forms. */
+export interface Translator {
+  (key: ChatStringKey, values?: StringValues): string;
+  /** The plural form of `base` for `count` (`{count}` is filled in). */
+  plural(base: string, count: number, values?: StringValues): string;
+  readonly locale: string | undefined;
+}
+
+const fill = (text: string, values: StringValues | undefined) =>
+  values ? text.replace(/\{(\w+)\}/g, (all, name: string) => String(values[name] ?? all)) : text;
+
+/** Builds the translator of `<Chat strings locale>`. */
+export function createTranslator(overrides: ChatStrings = {}, locale?: string): Translator {
+  const lookup = (key: string): string =>
+    overrides[key] ?? (defaultStrings as Record<string, string>)[key] ?? key;
+  const rules = new Intl.PluralRules(locale);
+  const t = ((key: ChatStringKey, values?: StringValues) => fill(lookup(key), values)) as Translator;
+  t.plural = (base, count, values) => {
+    const category = rules.select(count);
+    const key = overrides[`${base}.${category}`] !== undefined ? `${base}.${category}` : null;
+    const chosen = key ?? (category === 'one' ? `${base}.one` : `${base}.other`);
+    return fill(lookup(chosen), { count, ...values });
+  };
+  Object.defineProperty(t, 'locale', { value: locale });
+  return t;
+}

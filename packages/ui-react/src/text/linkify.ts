@@ -1,0 +1,55 @@
+/** A piece of message text: plain, or a link to a checked http(s) URL. */
+export type TextSegment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+
+// Only http(s) URLs are candidates; `javascript:`, `data:` and the like never match, so they stay
+// text. The match stops at whitespace and at characters that cannot end a URL in prose.
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+const TRAILING_PUNCTUATION = /[.,;:!?'"*_~]+$/;
+
+/** The URL if it parses as http(s), normalised by the URL parser; else `null`. */
+export function safeHttpUrl(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Drops trailing punctuation and unbalanced closing brackets: "(see https://x.y/a)." → "https://x.y/a". */
+function trimUrl(candidate: string): string {
+  let url = candidate.replace(TRAILING_PUNCTUATION, '');
+  for (const [open, close] of [
+    ['(', ')'],
+    ['[', ']'],
+  ] as const) {
+    while (url.endsWith(close) && url.split(close).length > url.split(open).length) {
+      url = url.slice(0, -1).replace(TRAILING_PUNCTUATION, '');
+    }
+  }
+  return url;
+}
+
+/**
+ * Splits text into plain parts and links. The result is rendered as React text and `<a>`
+ * elements, never as HTML, so markup in a message shows as the characters it is.
+ *
+ * @example
+ * linkify('see https://example.com.') // [text 'see ', link 'https://example.com', text '.']
+ */
+export function linkify(text: string): TextSegment[] {
+  const segments: TextSegment[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const start = match.index;
+    const raw = trimUrl(match[0]);
+    const href = safeHttpUrl(raw);
+    if (!href) continue;
+    if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
+    segments.push({ kind: 'link', text: raw, href });
+    last = start + raw.length;
+  }
+  if (last < text.length) segments.push({ kind: 'text', text: text.slice(last) });
+  return segments;
+}
