@@ -9,6 +9,7 @@ import { useOwnUserId } from '../../hooks/use-own-user-id';
 import { NewMessagesPill } from '../new-messages-pill';
 import { buildRows } from './build-rows';
 import { MessageRow } from './message-row';
+import { useKeepInView } from './use-keep-in-view';
 import { useMarkRead } from './use-mark-read';
 import { useReadReceipts } from './use-read-receipts';
 
@@ -34,8 +35,8 @@ const selectChannel = (s: ChannelSnapshot) => s.channel;
  * each measured as it renders, so 10,000 messages scroll like 50.
  *
  * - Sticks to the end while the user is there; a new message elsewhere shows a "new messages" pill.
- * - Loads older messages as the user nears the top, keeping the first visible message exactly
- *   where it was (the virtualizer anchors on its key and restores its offset after the prepend).
+ * - Loads older messages as the user nears the top, keeping the messages in view exactly where
+ *   they were (see `useKeepInView`).
  * - Marks the channel read once its end is on screen and the page is visible.
  */
 function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 72 }: MessageListProps) {
@@ -71,6 +72,7 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 72 }: MessageL
   const getScroller = useCallback(() => scroller.current, []);
   const markReadIfSeen = useMarkRead(channel, isAtEnd, getScroller);
 
+  const noteInView = useKeepInView(scroller, rows[0]?.key);
   const loadOlderPage = useCallback(() => {
     if (olderInFlight.current || !hasMore || loading) return;
     olderInFlight.current = true;
@@ -86,6 +88,7 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 72 }: MessageL
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
+    noteInView();
     atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD_PX;
     if (atEnd.current) {
       setUnseen(0);

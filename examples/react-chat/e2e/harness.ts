@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { type Browser, type ChatServer, DEMO_PASSWORD, openPage, type Page } from '@chat/browser-e2e';
+
+/** The built app (turbo runs `build` before `test`); the server serves it on its own origin. */
+export const DIST = resolve(import.meta.dirname, '../dist');
+export const WAIT = { timeout: 15_000 };
+
+/** A person in their own browser (context), logged in. */
+export async function logIn(browser: Browser, chat: ChatServer, username: string) {
+  const { context, page } = await openPage(browser, chat.url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.getByTestId('chat-channel-list').waitFor(WAIT);
+  return { context, page };
+}
+
+/** Opens a channel from the list by its shown name. */
+export async function openChannel(page: Page, name: string) {
+  await page.getByTestId('chat-channel-list-item').filter({ hasText: name }).first().click(WAIT);
+  await page.getByTestId('chat-channel-header').getByRole('heading', { name }).waitFor(WAIT);
+}
+
+/** The text of every message row rendered now, in order. */
+export function messageTexts(page: Page): Promise<string[]> {
+  return page.getByTestId('chat-message-text').allInnerTexts();
+}
+
+export async function send(page: Page, text: string) {
+  const input = page.getByTestId('chat-message-input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The message row showing `text`. */
+export const messageRow = (page: Page, text: string) =>
+  page
+    .getByTestId('chat-message')
+    .filter({ has: page.getByTestId('chat-message-text').getByText(text, { exact: true }) });

@@ -1,0 +1,50 @@
+import type { ChatClient, User } from '@chat/core';
+import {
+  Channel,
+  ChannelHeader,
+  ChannelList,
+  Chat,
+  MessageInput,
+  MessageList,
+  Thread,
+  TypingIndicator,
+} from '@chat/ui-react';
+import { useState } from 'react';
+import { ConnectionBanner } from './connection-banner';
+import { NewConversation } from './new-conversation';
+
+/** The logged-in app: the channel list beside the open channel and its thread. */
+export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; user: User; onLogOut(): void }) {
+  const [creating, setCreating] = useState(false);
+  return (
+    <Chat client={client} className="app-chat">
+      <ConnectionBanner />
+      <aside className="app-sidebar">
+        <header className="app-sidebar__header">
+          <span className="app-sidebar__me" data-testid="app-me">
+            {user.name ?? user.id}
+          </span>
+          <button type="button" onClick={() => setCreating(true)}>
+            New conversation
+          </button>
+          <button type="button" onClick={onLogOut}>
+            Log out
+          </button>
+        </header>
+        <ChannelList />
+      </aside>
+      <main className="app-main">
+        <Channel>
+          <div className="app-channel">
+            <ChannelHeader />
+            <MessageList />
+            <TypingIndicator />
+            <MessageInput />
+          </div>
+          <Thread />
+        </Channel>
+      </main>
+      {creating && <NewConversation onClose={() => setCreating(false)} />}
+    </Chat>
+  );
+}
