@@ -6,6 +6,7 @@ import {
   loadChannelState,
   patchAnyMessage,
   putLocalMessage,
+  putMessage,
 } from './channel-reducer';
 import type { ChannelSnapshot, LocalMessage } from './types';
 
@@ -156,5 +157,25 @@ describe('watcher counts', () => {
     expect(ahead).toMatchObject({ gap: false, state: { watcherCount: 3, lastSeq: 2 } });
     expect(apply(ahead.state, watchers(2, 3)).state).toBe(ahead.state);
     expect(apply(ahead.state, watchers(1, 2)).state.watcherCount).toBe(2);
+  });
+});
+
+describe('reply counts', () => {
+  it('counts each new reply on its parent once, whether the event or the ack comes first', () => {
+    const state = loaded(2);
+    const reply = message(3, { id: 'r1', parent_id: 'm1', client_msg_id: 'c1', user_id: 'alice' });
+    const once = apply(state, newMessage(reply)).state;
+    expect(once.messages.find((m) => m.id === 'm1')?.reply_count).toBe(1);
+    expect(once.threads.m1?.map((m) => m.id)).toEqual(['r1']);
+    // The same reply again (the ack, or a replayed event): no second count.
+    const again = putMessage(once, reply);
+    expect(again.messages.find((m) => m.id === 'm1')?.reply_count).toBe(1);
+
+    // An own reply shown optimistically, then stored: counted when it is stored.
+    const optimistic = putLocalMessage(state, { ...reply, id: 'c1', status: 'sending' });
+    expect(optimistic.messages.find((m) => m.id === 'm1')?.reply_count).toBe(0);
+    const stored = putMessage(optimistic, reply);
+    expect(stored.messages.find((m) => m.id === 'm1')?.reply_count).toBe(1);
+    expect(stored.threads.m1?.map((m) => [m.id, m.status])).toEqual([['r1', 'sent']]);
   });
 });

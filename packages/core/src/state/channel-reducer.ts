@@ -129,7 +129,15 @@ export function putMessage(
     : (existing?.own_reactions ?? message.own_reactions);
   const next = upsertMessage(list, { ...message, own_reactions: own, status: 'sent' });
   if (message.parent_id === null) return { ...state, messages: next };
-  return { ...state, threads: { ...state.threads, [message.parent_id]: next } };
+  const threads = { ...state.threads, [message.parent_id]: next };
+  // A reply stored for the first time counts on its parent: the server sends no event for the
+  // parent, and each reply arrives here once as sent (later copies replace it).
+  if (existing?.status === 'sent') return { ...state, threads };
+  return { ...state, threads, messages: countReply(state.messages, message.parent_id) };
+}
+
+function countReply(messages: readonly LocalMessage[], parentId: string): readonly LocalMessage[] {
+  return patchMessage(messages, parentId, (parent) => ({ ...parent, reply_count: parent.reply_count + 1 }));
 }
 
 function reduceEvent(
