@@ -80,6 +80,32 @@ describe('Channels', () => {
     expect(channels.unreadTotal.getSnapshot()).toBe(3);
   });
 
+  it("takes a watched channel's unread count from its live state, not from an older query", async () => {
+    const connection = {
+      request: vi.fn(async () => ({
+        recovered: false,
+        events: [],
+        watcher_count: 1,
+        state: serverState(2, []),
+      })),
+    };
+    const request = vi.fn();
+    const channels = new Channels({
+      connection: connection as unknown as ConnectionManager,
+      http: { request } as unknown as HttpClient,
+      env: resolveEnvironment({}),
+      userId: () => 'alice',
+    });
+    await channels.channel('messaging', 'trip').watch(); // read: unread 0
+    const stale = serverState(2, []);
+    request.mockResolvedValueOnce({
+      channels: [{ ...stale, membership: stale.membership && { ...stale.membership, unread_count: 4 } }],
+      next_cursor: null,
+    });
+    await channels.query();
+    expect(channels.list.getSnapshot()[0]?.unreadCount).toBe(0);
+  });
+
   it('adds a channel the user was added to', () => {
     const { channels } = setup();
     const state = serverState(1, []);

@@ -100,7 +100,14 @@ export class Channels {
   async query(input: QueryInput = {}): Promise<{ channels: Channel[]; nextCursor: string | null }> {
     const result = await this.ctx.http.request('queryChannels', { body: input });
     const channels = result.channels.map((state) => this.fromState(state));
-    this.listStore.setState((list) => mergeEntries(list, result.channels.map(entryFromState), !input.cursor));
+    // A watched channel's own state is live, while the query's count was taken when it was sent
+    // (a `markRead` since then would be undone by it).
+    const entries = result.channels.map((state) => {
+      const entry = entryFromState(state);
+      const handle = this.handles.get(entry.cid);
+      return handle?.isWatching ? { ...entry, unreadCount: handle.state.getSnapshot().unreadCount } : entry;
+    });
+    this.listStore.setState((list) => mergeEntries(list, entries, !input.cursor));
     return { channels, nextCursor: result.next_cursor };
   }
 
