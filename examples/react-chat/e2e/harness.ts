@@ -1,16 +1,21 @@
 import { resolve } from 'node:path';
-import { type Browser, type ChatServer, DEMO_PASSWORD, openPage, type Page } from '@chat/browser-e2e';
+import {
+  type Browser,
+  type ChatServer,
+  logIn as logInForm,
+  openPage,
+  type Page,
+  WAIT,
+} from '@chat/browser-e2e';
 
 /** The built app (turbo runs `build` before `test`); the server serves it on its own origin. */
 export const DIST = resolve(import.meta.dirname, '../dist');
-export const WAIT = { timeout: 15_000 };
+export { WAIT };
 
 /** A person in their own browser (context), logged in. */
 export async function logIn(browser: Browser, chat: ChatServer, username: string) {
   const { context, page } = await openPage(browser, chat.url);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await logInForm(page, username);
   await page.getByTestId('chat-channel-list').waitFor(WAIT);
   return { context, page };
 }

@@ -8,7 +8,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
  * built app from the same origin, and Debian's Chromium driven by playwright-core.
  */
 
-export const DEMO_PASSWORD = 'chat-demo';
+export { DEMO_PASSWORD, logIn, WAIT } from './pages';
 
 /** Where Debian's Chromium lives; `.ci/run` installs it (`apt-get install -y chromium`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
