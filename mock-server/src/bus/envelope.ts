@@ -15,8 +15,13 @@ export interface Envelope {
   seq?: number;
   /** The event, parsed lazily by the receivers that need its fields. */
   event: PublishedEvent['event'];
-  /** The event's JSON text, as sent to sockets. */
+  /** The event's JSON text. */
   json: string;
+  /**
+   * The same text as UTF-8 bytes, encoded once for every socket it goes to (a string handed to
+   * `ws` is encoded again for each socket).
+   */
+  readonly bytes: Buffer;
 }
 
 export function encodeEnvelope(published: PublishedEvent): string {
@@ -42,6 +47,7 @@ export function decodeEnvelope(payload: string): Envelope {
   };
   const json = payload.slice(split + 1);
   let parsed: PublishedEvent['event'] | undefined;
+  let bytes: Buffer | undefined;
   return {
     appId: header.a,
     channelId: header.c,
@@ -52,6 +58,10 @@ export function decodeEnvelope(payload: string): Envelope {
     get event() {
       parsed ??= JSON.parse(json) as PublishedEvent['event'];
       return parsed;
+    },
+    get bytes() {
+      bytes ??= Buffer.from(json);
+      return bytes;
     },
   };
 }

@@ -15,6 +15,9 @@ export interface ConnectionLimits {
   invalidFramesPerWindow: number;
 }
 
+/** Bytes go out as a text frame, like strings do; one options object for every send. */
+const TEXT_FRAME = { binary: false } as const;
+
 /** One client socket: who it is, what it watches, and its own budgets. */
 export class Connection {
   readonly id = randomUUID();
@@ -54,14 +57,17 @@ export class Connection {
     return this.actor?.userId ?? null;
   }
 
-  /** Sends text already serialized; a socket that cannot keep up is closed, not buffered forever. */
-  send(json: string): void {
+  /**
+   * Sends JSON already serialized, as text or as its UTF-8 bytes (sent as a text frame: bytes
+   * encoded once serve every socket). A socket that cannot keep up is closed, not buffered forever.
+   */
+  send(json: string | Buffer): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer');
       return;
     }
-    this.ws.send(json);
+    this.ws.send(json, TEXT_FRAME);
   }
 
   sendFrame(frame: unknown): void {

@@ -15,7 +15,7 @@ export function fanOut(db: Db, registry: Registry, envelope: Envelope, logger: L
   if (envelope.userIds) {
     for (const userId of envelope.userIds) {
       for (const conn of registry.ofUser(userId))
-        if (conn.actor?.appId === envelope.appId) conn.send(envelope.json);
+        if (conn.actor?.appId === envelope.appId) conn.send(envelope.bytes);
     }
   }
   const channelId = envelope.channelId;
@@ -29,7 +29,7 @@ export function fanOut(db: Db, registry: Registry, envelope: Envelope, logger: L
     if (conn.actor?.appId !== envelope.appId) continue;
     // Typing goes to everyone but the typist.
     if (typist && conn.actor.externalId === typist) continue;
-    conn.send(envelope.json);
+    conn.send(envelope.bytes);
   }
 
   const isUser = (externalId: string) => (conn: Connection) =>
