@@ -1,5 +1,5 @@
 import type { ChannelEvent, Message, ChannelState as ServerChannelState } from '@chat/protocol';
-import { findMessage, mergeMessages, patchMessage, upsertMessage } from './message-list';
+import { indexToReplace, mergeMessages, patchMessage, upsertMessage } from './message-list';
 import type { ChannelSnapshot, LocalMessage } from './types';
 
 const EMPTY: readonly LocalMessage[] = [];
@@ -123,7 +123,7 @@ export function putMessage(
   const listOf = (m: Message) =>
     m.parent_id === null ? state.messages : (state.threads[m.parent_id] ?? EMPTY);
   const list = listOf(message);
-  const existing = list[findMessage(list, message.id, message.client_msg_id)];
+  const existing = list[indexToReplace(list, { ...message, status: 'sent' })];
   const own = ownReactions
     ? ownReactions(existing?.own_reactions ?? [])
     : (existing?.own_reactions ?? message.own_reactions);
