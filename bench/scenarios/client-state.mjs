@@ -1,0 +1,340 @@
+// Scenario 6 — client state, in Node: events applied per second to a @chat/core channel that
+// holds 10,000 messages (the pure reducer, and the whole path from a socket frame through
+// ChatClient to the channel's store), the memory 10,000 messages take, and a cold start from
+// IndexedDB (fake-indexeddb) with 100 channels × 200 messages. Chromium's real IndexedDB comes
+// with the UI scenario (see README.md).
+import 'fake-indexeddb/auto';
+import {
+  applyChannelEvent,
+  ChatClient,
+  createIndexedDbStorage,
+  emptyChannelState,
+  loadChannelState,
+} from '@chat/core';
+import { writeReport } from '../lib/report.mjs';
+import { deadline, envNumber, log, QUICK } from '../lib/scenario.mjs';
+import { fmt, summarize } from '../lib/stats.mjs';
+
+deadline('client-state', envNumber('BENCH_CLIENT_LIMIT_S', QUICK ? 120 : 300));
+const MESSAGES = envNumber('BENCH_CLIENT_MESSAGES', QUICK ? 1_000 : 10_000);
+const EVENTS = envNumber('BENCH_CLIENT_EVENTS', QUICK ? 1_000 : 5_000);
+const CHANNELS = envNumber('BENCH_COLD_CHANNELS', QUICK ? 10 : 100);
+const PER_CHANNEL = envNumber('BENCH_COLD_MESSAGES', QUICK ? 50 : 200);
+const gc = globalThis.gc ?? (() => {});
+const CID = 'messaging:big';
+const ME = 'me';
+const OTHER = 'other';
+const T0 = Date.parse('2025-01-01T00:00:00Z');
+
+const userRef = (id) => ({ id, name: id, image: null, online: true });
+function message(cid, seq, userId = OTHER) {
+  const at = new Date(T0 + seq * 1000).toISOString();
+  return {
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    cid,
+    seq,
+    client_msg_id: `c-${seq}`,
+    type: 'regular',
+    text: `Message ${seq}: a line of chat about the same length as people write, give or take a word.`,
+    user_id: userId,
+    user: userRef(userId),
+    attachments: [],
+    mentioned_user_ids: [],
+    parent_id: null,
+    reply_count: 0,
+    quoted_message_id: null,
+    reaction_counts: {},
+    own_reactions: [],
+    pinned: false,
+    pinned_at: null,
+    pinned_by: null,
+    custom: {},
+    created_at: at,
+    updated_at: at,
+    edited_at: null,
+    deleted_at: null,
+  };
+}
+function channel(cid, seq) {
+  const [type, id] = cid.split(':');
+  const at = new Date(T0).toISOString();
+  return {
+    cid,
+    type,
+    id,
+    name: id,
+    image: null,
+    custom: {},
+    created_by: ME,
+    member_count: 2,
+    frozen: false,
+    seq,
+    last_message_at: new Date(T0 + seq * 1000).toISOString(),
+    created_at: at,
+    updated_at: at,
+    deleted_at: null,
+    truncated_at: null,
+  };
+}
+function member(cid, userId) {
+  const at = new Date(T0).toISOString();
+  return {
+    cid,
+    user_id: userId,
+    user: userRef(userId),
+    role: 'member',
+    muted: false,
+    banned: false,
+    ban_expires_at: null,
+    unread_count: 0,
+    created_at: at,
+    updated_at: at,
+  };
+}
+function serverState(cid, count) {
+  return {
+    channel: channel(cid, count),
+    members: [member(cid, ME), member(cid, OTHER)],
+    messages: Array.from({ length: count }, (_, i) => message(cid, i + 1, i % 3 === 0 ? ME : OTHER)),
+    read: [],
+    membership: member(cid, ME),
+    draft: null,
+  };
+}
+const newEvent = (cid, seq) => ({
+  type: 'message.new',
+  cid,
+  seq,
+  created_at: new Date(T0 + seq * 1000).toISOString(),
+  message: message(cid, seq),
+});
+const updateEvent = (cid, seq, target) => {
+  const m = {
+    ...message(cid, target),
+    text: `edited at ${seq}`,
+    edited_at: new Date(T0 + seq * 1000).toISOString(),
+  };
+  return { type: 'message.updated', cid, seq, created_at: m.edited_at, message: m };
+};
+
+const rows = [];
+const summary = [];
+
+// A. The reducer alone.
+log(`client-state: reducer, ${fmt(MESSAGES)} messages`);
+const raw = JSON.stringify(serverState(CID, MESSAGES));
+let t = performance.now();
+let state = loadChannelState(emptyChannelState(CID), JSON.parse(raw), ME);
+const loadMs = performance.now() - t;
+rows.push([
+  `Load ${fmt(MESSAGES)} messages into an empty channel (\`loadChannelState\`, JSON parse included)`,
+  `${fmt(loadMs, 1)} ms`,
+]);
+
+const news = Array.from({ length: EVENTS }, (_, i) => newEvent(CID, MESSAGES + 1 + i));
+t = performance.now();
+for (const event of news) state = applyChannelEvent(state, event, ME).state;
+const newRate = (EVENTS * 1000) / (performance.now() - t);
+rows.push([
+  `\`applyChannelEvent\`: message.new, ${fmt(MESSAGES)} → ${fmt(MESSAGES + EVENTS)} messages`,
+  `${fmt(newRate)} events/s`,
+]);
+let seq = MESSAGES + EVENTS;
+const updates = Array.from({ length: EVENTS }, (_, i) =>
+  updateEvent(CID, seq + 1 + i, 1 + ((i * 7919) % MESSAGES)),
+);
+t = performance.now();
+for (const event of updates) state = applyChannelEvent(state, event, ME).state;
+const updateRate = (EVENTS * 1000) / (performance.now() - t);
+seq += EVENTS;
+rows.push([
+  `\`applyChannelEvent\`: message.updated of random messages, ${fmt(state.messages.length)} messages`,
+  `${fmt(updateRate)} events/s`,
+]);
+if (state.lastSeq !== seq)
+  throw new Error(`reducer did not apply every event (lastSeq ${state.lastSeq}, expected ${seq})`);
+
+// B. The whole path: socket frame (text) → ChatClient → Channel.handleEvent → store → subscriber.
+log('client-state: ChatClient path');
+class FakeSocket {
+  static last = null;
+  static state = null;
+  constructor() {
+    this.readyState = 0;
+    this.onopen = this.onmessage = this.onclose = this.onerror = null;
+    FakeSocket.last = this;
+    FakeSocket.created = performance.now();
+    if (FakeSocket.never) return;
+    setTimeout(() => {
+      this.readyState = 1;
+      this.onopen?.({});
+    });
+  }
+  push(frame) {
+    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
+  }
+  send(text) {
+    const frame = JSON.parse(text);
+    queueMicrotask(() => {
+      if (frame.type === 'auth') {
+        this.push({ type: 'ack', id: frame.id, result: { connection_id: 'c1' } });
+        this.push({
+          type: 'connection.ok',
+          connection_id: 'c1',
+          user: {
+            ...userRef(ME),
+            role: 'user',
+            custom: {},
+            last_active_at: null,
+            created_at: new Date(T0).toISOString(),
+            updated_at: new Date(T0).toISOString(),
+          },
+          unread: { total_unread_count: 0, channels: [] },
+          created_at: new Date().toISOString(),
+        });
+      } else if (frame.type === 'channel.watch') {
+        this.push(
+          `{"type":"ack","id":${JSON.stringify(frame.id)},"result":{"recovered":false,"events":[],"state":${FakeSocket.state},"watcher_count":1}}`,
+        );
+      } else this.push({ type: 'ack', id: frame.id, result: {} });
+    });
+  }
+  close(code = 1000, reason = '') {
+    this.readyState = 3;
+    queueMicrotask(() => this.onclose?.({ code, reason }));
+  }
+}
+const noFetch = async () =>
+  new Response(
+    '{"error":{"code":"not_found","message":"no REST in this bench","status":404,"retryable":false}}',
+    { status: 404 },
+  );
+// A watch answers at most 100 messages (and a frame is at most 64 KiB), so the channel is filled to
+// MESSAGES by events first, then the timed events follow.
+FakeSocket.state = JSON.stringify(serverState(CID, 100));
+const client = new ChatClient({
+  apiKey: 'bench',
+  baseUrl: 'http://127.0.0.1:9',
+  env: { WebSocket: FakeSocket, fetch: noFetch },
+});
+await client.connect({ id: ME }, 'token');
+const handle = client.channel('messaging', 'big');
+await handle.watch({ messageLimit: 100 });
+// A subscriber like a UI's: it reads the snapshot on every change.
+let latest = null;
+handle.state.subscribe(() => {
+  latest = handle.state.getSnapshot();
+});
+const fill = Array.from({ length: MESSAGES - 100 }, (_, i) => JSON.stringify(newEvent(CID, 101 + i)));
+t = performance.now();
+for (const frame of fill) FakeSocket.last.push(frame);
+const fillMs = performance.now() - t;
+rows.push([
+  `ChatClient: filling the channel from 100 to ${fmt(MESSAGES)} messages with message.new frames`,
+  `${fmt(fillMs, 1)} ms (${fmt(((MESSAGES - 100) * 1000) / fillMs)} events/s)`,
+]);
+const frames = Array.from({ length: EVENTS }, (_, i) => JSON.stringify(newEvent(CID, MESSAGES + 1 + i)));
+t = performance.now();
+for (const frame of frames) FakeSocket.last.push(frame);
+const pathRate = (EVENTS * 1000) / (performance.now() - t);
+const applied = latest?.lastSeq ?? handle.state.getSnapshot().lastSeq;
+rows.push([
+  `ChatClient: message.new frames (text) through the socket, ${fmt(MESSAGES)} → ${fmt(MESSAGES + EVENTS)} messages, one store subscriber`,
+  `${fmt(pathRate)} events/s${applied !== MESSAGES + EVENTS ? ` (only reached seq ${applied})` : ''}`,
+]);
+await client.disconnect();
+
+// C. Memory of 10,000 messages in a channel snapshot.
+gc();
+gc();
+const heap0 = process.memoryUsage().heapUsed;
+let held = loadChannelState(emptyChannelState(CID), JSON.parse(raw), ME);
+gc();
+gc();
+const heap1 = process.memoryUsage().heapUsed;
+const perMessage = (heap1 - heap0) / held.messages.length;
+rows.push([
+  `Memory of a channel snapshot holding ${fmt(held.messages.length)} messages (JS heap after GC; the JSON is ${fmt(raw.length / 1024 / 1024, 1)} MB)`,
+  `${fmt((heap1 - heap0) / 1024 / 1024, 1)} MB (${fmt(perMessage)} B per message)`,
+]);
+held = null;
+
+// D. Cold start from IndexedDB (fake-indexeddb in Node).
+log(`client-state: cold start, ${CHANNELS} × ${PER_CHANNEL} messages`);
+const apiKey = `bench-${Date.now()}`;
+const seed = createIndexedDbStorage({ apiKey, userId: ME, messageLimit: PER_CHANNEL });
+for (let c = 0; c < CHANNELS; c++) {
+  const cid = `messaging:cold-${c}`;
+  const s = serverState(cid, PER_CHANNEL);
+  await seed.putChannel({ channel: s.channel, members: s.members, read: [], seq: PER_CHANNEL });
+  await seed.putMessages(cid, s.messages);
+}
+seed.close?.();
+const coldTimes = [];
+let listed = 0;
+let loadedMessages = 0;
+for (let run = 0; run < 3; run++) {
+  FakeSocket.never = true;
+  const started = performance.now();
+  const cold = new ChatClient({
+    apiKey,
+    baseUrl: 'http://127.0.0.1:9',
+    storage: ({ apiKey: key, userId }) =>
+      createIndexedDbStorage({ apiKey: key, userId, messageLimit: PER_CHANNEL }),
+    env: { WebSocket: FakeSocket, fetch: noFetch },
+  });
+  const ready = new Promise((resolve) => {
+    const check = () => {
+      if (cold.channels.list.getSnapshot().length >= CHANNELS) resolve(performance.now() - started);
+    };
+    cold.channels.list.subscribe(check);
+    check();
+  });
+  void cold.connect({ id: ME }, 'token').catch(() => {});
+  const ms = await Promise.race([ready, new Promise((r) => setTimeout(() => r(Number.NaN), 30_000))]);
+  coldTimes.push(ms);
+  listed = cold.channels.list.getSnapshot().length;
+  loadedMessages = cold.channel('messaging', 'cold-0').state.getSnapshot().messages.length;
+  await cold.disconnect().catch(() => {});
+}
+const cold = summarize([...coldTimes]);
+rows.push([
+  `Cold start: ChatClient.connect → channel list filled from IndexedDB (fake-indexeddb), ${CHANNELS} channels × ${PER_CHANNEL} messages (${listed} listed, ${loadedMessages} messages in the first handle)`,
+  `first ${fmt(coldTimes[0], 1)} ms, median of 3 ${fmt(cold.p50, 1)} ms`,
+]);
+
+summary.push(
+  {
+    figure: `Events applied/s into a ${fmt(MESSAGES)}-message channel (reducer, message.new)`,
+    ours: fmt(newRate),
+    target: '≥ 100,000',
+    met: newRate >= 100_000,
+  },
+  {
+    figure: `Events applied/s into a ${fmt(MESSAGES)}-message channel (ChatClient, socket frames)`,
+    ours: fmt(pathRate),
+    target: '≥ 100,000',
+    met: pathRate >= 100_000,
+  },
+  {
+    figure: `Memory per ${fmt(MESSAGES)} messages (channel snapshot)`,
+    ours: `${fmt((perMessage * MESSAGES) / 1024 / 1024, 1)} MB`,
+  },
+  {
+    figure: `Cold start from IndexedDB, ${CHANNELS} × ${PER_CHANNEL} (Node, fake-indexeddb)`,
+    ours: `${fmt(cold.p50, 1)} ms`,
+    target: '< 50 ms (Chromium; pending)',
+  },
+);
+
+writeReport({
+  scenario: 'client-state',
+  title: 'Client state (@chat/core in Node)',
+  notes: [
+    "Timed in the bench process with the built @chat/core. Messages have the server's shape (~100 characters of text, a user ref, no attachments). The ChatClient path uses an in-memory socket that answers the auth and watch frames, so no network is timed: each event is a JSON text frame, parsed, routed to the channel handle, reduced and stored, with one subscriber reading the snapshot.",
+    "Cold start in Chromium's real IndexedDB, and the UI scenario (scenario 7), come once @chat/ui-react lands (see README.md).",
+  ],
+  tables: [{ columns: ['Measurement', 'Result'], rows }],
+  summary,
+});
+process.exit(0);
