@@ -14,6 +14,9 @@ export async function createRedisPresence(
   const INDEX = `${prefix}presence:index`;
   const userKey = (appId: string, userId: string) => `${prefix}presence:${appId}:${userId}`;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // Without a listener ioredis reports a dropped connection (e.g. at shutdown) as unhandled;
+  // commands fail on their own and the callers log them.
+  redis.on('error', () => {});
   await redis.connect();
 
   const live = async (key: string, now: number) => {
