@@ -146,8 +146,10 @@ describe('no event leaks to sockets that may not see it', () => {
     expect((await alice!.delete(path)).status).toBe(200);
     await waitForEvent(b, 'channel.deleted');
 
-    // bob, the control, saw every kind.
-    expect(new Set(meaningful(b.events).map((e) => e.type))).toEqual(
+    // bob, the control, saw every kind. (Watcher counts are coalesced to one a second, so this
+    // short test may end before one is due; ws-watchers.test.ts covers them.)
+    const kinds = meaningful(b.events).filter((e) => e.type !== 'channel.watchers');
+    expect(new Set(kinds.map((e) => e.type))).toEqual(
       new Set([
         'connection.ok',
         'message.new',
@@ -164,7 +166,6 @@ describe('no event leaks to sockets that may not see it', () => {
         'channel.updated',
         'channel.truncated',
         'channel.deleted',
-        'channel.watchers',
         'user.presence.changed',
       ]),
     );
