@@ -3,6 +3,7 @@
 // broadcast, the Engine.IO/Socket.IO open + namespace connect, or this server's auth frame and
 // channel.watch), then counts bench messages with a byte search, parsing the send timestamp of
 // only a sample of them.
+import { messageShape } from './message-shape.mjs';
 import { RawWebSocket } from './ws-raw.mjs';
 
 /** Every bench message's text starts with this, then `<n> <send time in ms since epoch> `. */
@@ -61,29 +62,7 @@ export function peerEvent(text, n, userId) {
     seq: n + 1,
     created_at: at,
     message: {
-      id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-      cid: 'messaging:bench',
-      seq: n + 1,
-      client_msg_id: `bench-${n}`,
-      type: 'regular',
-      text,
-      user_id: userId,
-      user: { id: userId, name: userId, image: null, online: true },
-      attachments: [],
-      mentioned_user_ids: [],
-      parent_id: null,
-      reply_count: 0,
-      quoted_message_id: null,
-      reaction_counts: {},
-      own_reactions: [],
-      pinned: false,
-      pinned_at: null,
-      pinned_by: null,
-      custom: {},
-      created_at: at,
-      updated_at: at,
-      edited_at: null,
-      deleted_at: null,
+      ...messageShape({ cid: 'messaging:bench', seq: n + 1, n, text, userId, at, clientMsgId: `bench-${n}` }),
       quoted_message: null,
     },
   };

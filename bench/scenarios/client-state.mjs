@@ -11,6 +11,7 @@ import {
   emptyChannelState,
   loadChannelState,
 } from '@chat/core';
+import { messageShape } from '../lib/message-shape.mjs';
 import { writeReport } from '../lib/report.mjs';
 import { deadline, envNumber, log, QUICK } from '../lib/scenario.mjs';
 import { fmt, summarize } from '../lib/stats.mjs';
@@ -28,32 +29,14 @@ const T0 = Date.parse('2025-01-01T00:00:00Z');
 
 const userRef = (id) => ({ id, name: id, image: null, online: true });
 function message(cid, seq, userId = OTHER) {
-  const at = new Date(T0 + seq * 1000).toISOString();
-  return {
-    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+  return messageShape({
     cid,
     seq,
-    client_msg_id: `c-${seq}`,
-    type: 'regular',
     text: `Message ${seq}: a line of chat about the same length as people write, give or take a word.`,
-    user_id: userId,
-    user: userRef(userId),
-    attachments: [],
-    mentioned_user_ids: [],
-    parent_id: null,
-    reply_count: 0,
-    quoted_message_id: null,
-    reaction_counts: {},
-    own_reactions: [],
-    pinned: false,
-    pinned_at: null,
-    pinned_by: null,
-    custom: {},
-    created_at: at,
-    updated_at: at,
-    edited_at: null,
-    deleted_at: null,
-  };
+    userId,
+    at: new Date(T0 + seq * 1000).toISOString(),
+    clientMsgId: `c-${seq}`,
+  });
 }
 function channel(cid, seq) {
   const [type, id] = cid.split(':');
