@@ -36,6 +36,12 @@ export interface RealtimeConfig {
   /** Watcher count changes of a channel are announced at most once per this long. */
   watchersThrottleMs: number;
   presenceGraceMs: number;
+  /**
+   * Presence changes are announced in channels of at most this many members: in a larger one
+   * every member's connect would be sent to every other member (N² frames as a crowd arrives).
+   * Its members' online state still comes with member lists.
+   */
+  presenceMaxChannelMembers: number;
   /** Presence entries in Redis expire unless refreshed (so a crashed node's users go offline). */
   presenceTtlMs: number;
   /** Socket writes (send, edit, delete, react) per user: `points` per `durationSeconds`. */
@@ -64,6 +70,7 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv = process.env): Realti
     typingThrottleMs: int('CHAT_TYPING_THROTTLE_MS', 2_000),
     watchersThrottleMs: int('CHAT_WATCHERS_THROTTLE_MS', 1_000),
     presenceGraceMs: int('CHAT_PRESENCE_GRACE_MS', 5_000),
+    presenceMaxChannelMembers: int('CHAT_PRESENCE_MAX_CHANNEL_MEMBERS', 100),
     presenceTtlMs: int('CHAT_PRESENCE_TTL_MS', 60_000),
     writes: {
       points: int('CHAT_WS_WRITES_PER_WINDOW', 60),

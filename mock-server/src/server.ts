@@ -98,6 +98,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     publish,
     logger,
     graceMs: realtime.presenceGraceMs,
+    maxChannelMembers: realtime.presenceMaxChannelMembers,
   });
   const gateway = new Gateway({
     ...realtime,

@@ -340,4 +340,29 @@ describe('read state of several members', () => {
     );
     expect(counts).toEqual({ alice: 1, bob: 1, carol: 0 });
   });
+
+  it('derives counts from read points: a member added later, a deletion, a mark in a big channel', async () => {
+    const t = await newTestApp();
+    const [alice, bob, carol] = await usersOf(t, 'alice', 'bob', 'carol');
+    const cid = await createChannel(alice, 'derived', ['bob']);
+    const early = await send(alice, cid, 'before carol joined');
+    expect((await t.server.post(`${channelPath(cid)}/members`, { user_ids: ['carol'] })).status).toBe(200);
+    const later = await send(alice, cid, 'after carol joined');
+    // Carol joined after the first message: only the later one is unread for her.
+    expect(await unreadOf(carol)).toEqual({ total: 1, byCid: { [cid]: 1 } });
+    expect(await unreadOf(bob)).toEqual({ total: 2, byCid: { [cid]: 2 } });
+    // A deleted message stops counting at once, with no new mark.
+    expect((await alice.delete(`/v1/messages/${early.id}`)).status).toBe(200);
+    expect(await unreadOf(bob)).toEqual({ total: 1, byCid: { [cid]: 1 } });
+    expect((await bob.get(channelPath(cid))).body.membership.unread_count).toBe(1);
+
+    // Past the first page of members (100), marking read still answers with the reader's state.
+    const crowd = Array.from({ length: 100 }, (_, i) => `member-${i}`);
+    await t.server.post('/v1/users', { users: crowd.map((id) => ({ id })) });
+    expect((await t.server.post(`${channelPath(cid)}/members`, { user_ids: crowd })).status).toBe(200);
+    const [last] = await t.users('member-99');
+    const mark = await last!.post(`${channelPath(cid)}/read`, {});
+    expect(mark.status).toBe(200);
+    expect(mark.body.read[0]).toMatchObject({ user_id: 'member-99', last_read_message_id: later.id });
+  });
 });

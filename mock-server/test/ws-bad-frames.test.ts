@@ -121,7 +121,7 @@ async function snapshot() {
     ).map((c) => ({ ...c, seq: String(c.seq) })),
     members: await db
       .selectFrom('channel_members')
-      .select(['channel_id', 'app_user_id', 'role', 'is_banned', 'unread_count'])
+      .select(['channel_id', 'app_user_id', 'role', 'is_banned', 'read_seq'])
       .where('app_id', '=', appId)
       .orderBy('channel_id')
       .orderBy('app_user_id')

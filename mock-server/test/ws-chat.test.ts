@@ -14,6 +14,7 @@ import { appOn, closeSockets, eventsOf, sleep, waitForEvent } from './ws-fixture
 const TYPING_TIMEOUT_MS = 3_000;
 const TYPING_THROTTLE_MS = 1_000;
 const PRESENCE_GRACE_MS = 2_000;
+const PRESENCE_MAX_CHANNEL_MEMBERS = 3;
 /** setTimeout may fire a millisecond or so before Date.now() says the delay has passed. */
 const CLOCK_SLACK_MS = 50;
 
@@ -28,6 +29,7 @@ beforeAll(async () => {
       typingTimeoutMs: TYPING_TIMEOUT_MS,
       typingThrottleMs: TYPING_THROTTLE_MS,
       presenceGraceMs: PRESENCE_GRACE_MS,
+      presenceMaxChannelMembers: PRESENCE_MAX_CHANNEL_MEMBERS,
     },
   });
 });
@@ -335,6 +337,26 @@ describe('presence', () => {
   });
 });
 
+describe('presence audience', () => {
+  it('goes to connected co-members, once each, but not through channels over the size limit', async () => {
+    const t = await appOn(server);
+    const [alice] = await t.users('alice', 'bob', 'carol', 'dave');
+    // alice shares two small channels with bob (one announcement, not two) and only a crowd
+    // (4 members, over the limit of 3) with carol and dave.
+    await createChannel(alice!, 'pair', ['bob']);
+    await createChannel(alice!, 'pair-again', ['bob']);
+    await createChannel(alice!, 'crowd', ['bob', 'carol', 'dave']);
+    const a = await t.connect('alice');
+    await t.connect('carol');
+    await t.connect('bob');
+    await waitForEvent(a, 'user.presence.changed', (e) => e.user.id === 'bob' && e.user.online);
+    // Presence goes out in connect order on one node: carol's would have arrived before bob's.
+    await sleep(200);
+    const heard = eventsOf(a, 'user.presence.changed').map((e) => e.user.id);
+    expect(heard).toEqual(['bob']);
+  });
+});
+
 describe('presence with several sockets', () => {
   it('a user stays online until the last of their sockets closes', async () => {
     const t = await appOn(server);
@@ -391,6 +413,26 @@ describe('notifications', () => {
     await waitForEvent(b, 'message.new', (e) => e.message.id === second.id);
     expect(eventsOf(b, 'notification.message_new')).toEqual([]);
     expect(eventsOf(c, 'message.new')).toEqual([]);
+  });
+
+  it('a member added after a message is notified of the next one; a removed one is not', async () => {
+    const { t, alice, cid, a } = await chat();
+    await t.users('dave');
+    const d = await t.connect('dave');
+    // The first message makes each node load the channel's members (without dave).
+    await sendOver(a, cid, 'before dave');
+    expect((await alice.post(`${channelPath(cid)}/members`, { user_ids: ['dave'] })).status).toBe(200);
+    const welcome = await sendOver(a, cid, 'welcome dave');
+    const note = await waitForEvent(d, 'notification.message_new', (e) => e.message.id === welcome.id);
+    expect(note).toMatchObject({ cid, unread_count: 1, total_unread_count: 1 });
+
+    expect((await alice.post(`${channelPath(cid)}/members/remove`, { user_ids: ['dave'] })).status).toBe(200);
+    await sendOver(a, cid, 'dave left');
+    // A barrier: a message in another channel of dave's, sent after, reaches dave after it.
+    const other = await createChannel(alice, 'with-dave', ['dave']);
+    const later = await send(alice, other, 'elsewhere');
+    await waitForEvent(d, 'notification.message_new', (e) => e.message.id === later.id);
+    expect(eventsOf(d, 'notification.message_new').map((e) => e.message.id)).toEqual([welcome.id, later.id]);
   });
 
   it('after channel.unwatch, message.new stops and notification.message_new takes over', async () => {

@@ -9,6 +9,7 @@ export interface Envelope {
   appId: string;
   channelId: string | null;
   userIds?: string[];
+  membersOf?: { channelIds: string[]; except: string };
   /** The event's type, so receivers need not parse the event to route it. */
   type: string;
   /** The channel seq the event carries, when it is about a channel. */
@@ -30,6 +31,7 @@ export function encodeEnvelope(published: PublishedEvent): string {
     a: published.appId,
     c: published.channelId,
     u: published.userIds,
+    m: published.membersOf,
     t: published.event.type,
     s: seq,
   };
@@ -42,6 +44,7 @@ export function decodeEnvelope(payload: string): Envelope {
     a: string;
     c: string | null;
     u?: string[];
+    m?: { channelIds: string[]; except: string };
     t: string;
     s?: number;
   };
@@ -52,6 +55,7 @@ export function decodeEnvelope(payload: string): Envelope {
     appId: header.a,
     channelId: header.c,
     ...(header.u && { userIds: header.u }),
+    ...(header.m && { membersOf: header.m }),
     type: header.t,
     ...(header.s !== undefined && { seq: header.s }),
     json,

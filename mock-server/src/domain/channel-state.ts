@@ -1,34 +1,22 @@
 import { type ChannelState, LIMITS, type Member, type ReadState } from '@chat/protocol';
 import type { Actor, Db } from './actor';
 import type { ChannelAccess } from './channel-access';
+import { unreadCountOf } from './unread';
 import { toChannel, toMember, toMessages } from './views';
 
-/** Members of a channel as wire entities, oldest first. */
-export async function loadMembers(
-  db: Db,
-  appId: string,
-  access: ChannelAccess,
-  options: { userIds?: string[]; limit?: number } = {},
-): Promise<Member[]> {
-  if (options.userIds?.length === 0) return [];
-  let q = db
-    .selectFrom('channel_members')
-    .innerJoin('app_users', 'app_users.id', 'channel_members.app_user_id')
-    .selectAll('channel_members')
-    .select(['app_users.external_id', 'app_users.display_name', 'app_users.image', 'app_users.is_online'])
-    .where('channel_members.app_id', '=', appId)
-    .where('channel_members.channel_id', '=', access.channel.id);
-  if (options.userIds) q = q.where('channel_members.app_user_id', 'in', options.userIds);
-  const rows = await q
-    .orderBy('channel_members.created_at')
-    .orderBy('channel_members.id')
-    .limit(options.limit ?? LIMITS.PAGE_SIZE_MAX)
-    .execute();
-  return rows.map((r) => toMember(access.cid, r, r));
+interface PageOptions {
+  userIds?: string[];
+  limit?: number;
 }
 
-export async function loadReadStates(db: Db, appId: string, channelId: string): Promise<ReadState[]> {
-  const rows = await db
+/**
+ * One page of a channel's members in join order (or the given users) with what both the member
+ * list and the read states need: a watch gets both from one query, and each member's unread
+ * count (a subquery: unread.ts) is counted once.
+ */
+async function memberPage(db: Db, appId: string, channelId: string, options: PageOptions) {
+  if (options.userIds?.length === 0) return [];
+  let q = db
     .selectFrom('channel_members')
     .innerJoin('app_users', 'app_users.id', 'channel_members.app_user_id')
     .leftJoin('message_reads', (join) =>
@@ -36,23 +24,48 @@ export async function loadReadStates(db: Db, appId: string, channelId: string): 
         .onRef('message_reads.channel_id', '=', 'channel_members.channel_id')
         .onRef('message_reads.app_user_id', '=', 'channel_members.app_user_id'),
     )
-    .select([
-      'app_users.external_id',
-      'channel_members.unread_count',
-      'message_reads.message_id',
-      'message_reads.read_at',
-    ])
+    .selectAll('channel_members')
+    .select(['app_users.external_id', 'app_users.display_name', 'app_users.image', 'app_users.is_online'])
+    .select(['message_reads.message_id as read_message_id', 'message_reads.read_at'])
+    .select(unreadCountOf('channel_members').as('unread_count'))
     .where('channel_members.app_id', '=', appId)
-    .where('channel_members.channel_id', '=', channelId)
+    .where('channel_members.channel_id', '=', channelId);
+  if (options.userIds) q = q.where('channel_members.app_user_id', 'in', options.userIds);
+  return q
     .orderBy('channel_members.created_at')
-    .limit(LIMITS.PAGE_SIZE_MAX)
+    .orderBy('channel_members.id')
+    .limit(options.limit ?? LIMITS.PAGE_SIZE_MAX)
     .execute();
-  return rows.map((r) => ({
-    user_id: r.external_id,
-    last_read_message_id: r.message_id ?? null,
-    last_read_at: r.read_at ? new Date(r.read_at).toISOString() : null,
-    unread_count: r.unread_count,
-  }));
+}
+
+type MemberPageRow = Awaited<ReturnType<typeof memberPage>>[number];
+
+const toReadState = (r: MemberPageRow): ReadState => ({
+  user_id: r.external_id,
+  last_read_message_id: r.read_message_id ?? null,
+  last_read_at: r.read_at ? new Date(r.read_at).toISOString() : null,
+  unread_count: r.unread_count,
+});
+
+/** Members of a channel as wire entities, oldest first. */
+export async function loadMembers(
+  db: Db,
+  appId: string,
+  access: ChannelAccess,
+  options: PageOptions = {},
+): Promise<Member[]> {
+  const rows = await memberPage(db, appId, access.channel.id, options);
+  return rows.map((r) => toMember(access.cid, r, r));
+}
+
+/** Read states of a channel's members (the first page in join order, or of the given users). */
+export async function loadReadStates(
+  db: Db,
+  appId: string,
+  channelId: string,
+  options: Pick<PageOptions, 'userIds'> = {},
+): Promise<ReadState[]> {
+  return (await memberPage(db, appId, channelId, options)).map(toReadState);
 }
 
 /** Everything a client needs to show a channel: the newest messages, members, reads, draft. */
@@ -70,10 +83,9 @@ export async function loadChannelState(
     .where('channel_id', '=', channel.id)
     .where('parent_id', 'is', null);
   if (channel.truncated_at) q = q.where('created_at', '>', channel.truncated_at);
-  const [rows, members, read, draft] = await Promise.all([
+  const [rows, page, draft] = await Promise.all([
     messageLimit > 0 ? q.orderBy('seq', 'desc').limit(messageLimit).execute() : Promise.resolve([]),
-    loadMembers(db, actor.appId, access),
-    loadReadStates(db, actor.appId, channel.id),
+    memberPage(db, actor.appId, channel.id, {}),
     actor.userId
       ? db
           .selectFrom('message_drafts')
@@ -86,14 +98,17 @@ export async function loadChannelState(
       : Promise.resolve(undefined),
   ]);
   const messages = await toMessages(db, actor.appId, rows.reverse(), () => access.cid, actor.userId);
-  const membership = access.membership
-    ? ((await loadMembers(db, actor.appId, access, { userIds: [access.membership.app_user_id] }))[0] ?? null)
-    : null;
+  const mine = access.membership?.app_user_id;
+  const membershipRow = mine
+    ? (page.find((r) => r.app_user_id === mine) ??
+      (await memberPage(db, actor.appId, channel.id, { userIds: [mine] }))[0])
+    : undefined;
+  const membership = membershipRow ? toMember(access.cid, membershipRow, membershipRow) : null;
   return {
     channel: toChannel(channel, access.createdBy),
-    members,
+    members: page.map((r) => toMember(access.cid, r, r)),
     messages,
-    read,
+    read: page.map(toReadState),
     membership,
     draft: draft
       ? {

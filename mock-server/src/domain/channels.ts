@@ -74,6 +74,7 @@ export async function createChannel(
           channel_id: inserted.id,
           app_user_id: u.id,
           role: u.id === creator.id ? ('admin' as const) : ('member' as const),
+          read_seq: inserted.seq,
         })),
       )
       .execute();
@@ -345,7 +346,7 @@ export async function truncateChannel(
     const now = new Date();
     await tx
       .updateTable('channel_members')
-      .set({ unread_count: 0 })
+      .set({ read_seq: seq })
       .where('app_id', '=', actor.appId)
       .where('channel_id', '=', channelId)
       .execute();

@@ -10,6 +10,8 @@ export interface PublishedEvent {
   appId: string;
   channelId: string | null;
   userIds?: string[];
+  /** Also for the connected members of these channels, each once, except the user `except`. */
+  membersOf?: { channelIds: string[]; except: string };
   event: ChatEvent;
 }
 

@@ -6,6 +6,7 @@ import { appendChannelEvent } from './channel-events';
 import { loadMembers } from './channel-state';
 import type { DomainDeps } from './deps';
 import { ChatError, notFound } from './errors';
+import { currentSeqOf } from './unread';
 import { requireUsers } from './users';
 import { toChannel } from './views';
 
@@ -40,7 +41,14 @@ export async function addMembers(
   const { events, added } = await db.transaction().execute(async (tx) => {
     const inserted = await tx
       .insertInto('channel_members')
-      .values(users.map((u) => ({ app_id: actor.appId, channel_id: access.channel.id, app_user_id: u.id })))
+      .values(
+        users.map((u) => ({
+          app_id: actor.appId,
+          channel_id: access.channel.id,
+          app_user_id: u.id,
+          read_seq: currentSeqOf(access.channel.id),
+        })),
+      )
       .onConflict((oc) => oc.columns(['channel_id', 'app_user_id']).doNothing())
       .returning('app_user_id')
       .execute();

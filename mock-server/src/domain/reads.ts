@@ -5,11 +5,12 @@ import { appendChannelEvent } from './channel-events';
 import { loadReadStates } from './channel-state';
 import type { DomainDeps } from './deps';
 import { ChatError, forbidden, notFound } from './errors';
+import { currentSeqOf, unreadByChannel } from './unread';
 import { toUserRef } from './views';
 
 /**
  * Marks the channel read up to a message (default: its newest). The member's unread count
- * becomes the number of later top-level messages from others.
+ * becomes the number of later top-level messages from others (derived: see unread.ts).
  */
 export async function markRead(
   deps: DomainDeps,
@@ -52,18 +53,6 @@ export async function markRead(
   target ??= undefined;
 
   const event = await db.transaction().execute(async (tx) => {
-    const unread = target
-      ? await tx
-          .selectFrom('messages')
-          .select((eb) => eb.fn.countAll<number>().as('count'))
-          .where('app_id', '=', actor.appId)
-          .where('channel_id', '=', channelId)
-          .where('parent_id', 'is', null)
-          .where('is_deleted', '=', false)
-          .where('app_user_id', '!=', userId)
-          .where('seq', '>', Number(target.seq))
-          .executeTakeFirstOrThrow()
-      : { count: 0 };
     const now = new Date();
     await tx
       .insertInto('message_reads')
@@ -82,7 +71,7 @@ export async function markRead(
       .execute();
     await tx
       .updateTable('channel_members')
-      .set({ unread_count: Number(unread.count) })
+      .set({ read_seq: target ? target.seq : currentSeqOf(channelId) })
       .where('app_id', '=', actor.appId)
       .where('channel_id', '=', channelId)
       .where('app_user_id', '=', userId)
@@ -102,8 +91,8 @@ export async function markRead(
     }));
   });
   deps.publish({ appId: actor.appId, channelId, event });
-  const states = await loadReadStates(db, actor.appId, channelId);
-  return states.find((s) => s.user_id === actor.externalId)!;
+  const [state] = await loadReadStates(db, actor.appId, channelId, { userIds: [userId] });
+  return state!;
 }
 
 export async function getReadState(
@@ -120,16 +109,7 @@ export async function getReadState(
 /** Unread counts of the user's channels, and their total. Muted channels count too. */
 export async function getUnread(deps: DomainDeps, actor: Actor): Promise<UnreadResponse> {
   if (!actor.userId) throw forbidden('Unread counts belong to a user; server tokens have none');
-  const rows = await deps.db
-    .selectFrom('channel_members')
-    .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
-    .select(['channels.type', 'channels.external_id', 'channel_members.unread_count'])
-    .where('channel_members.app_id', '=', actor.appId)
-    .where('channel_members.app_user_id', '=', actor.userId)
-    .where('channels.deleted_at', 'is', null)
-    .where('channel_members.unread_count', '>', 0)
-    .orderBy('channels.last_message_at', 'desc')
-    .execute();
+  const rows = await unreadByChannel(deps.db, actor.appId, [actor.userId]);
   return {
     total_unread_count: rows.reduce((sum, r) => sum + r.unread_count, 0),
     channels: rows.map((r) => ({ cid: `${r.type}:${r.external_id}`, unread_count: r.unread_count })),

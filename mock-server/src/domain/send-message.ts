@@ -58,7 +58,8 @@ export async function sendMessage(
 
 /**
  * One transaction: take the channel's next seq, store the message and its attachments, bump
- * the channel, the other members' unread counts and the thread's reply count, log the event.
+ * the channel's last message time or the thread's reply count, log the event. Its cost does not
+ * depend on the channel's size: unread counts are derived when read (unread.ts).
  */
 async function insertMessage(
   tx: Db,
@@ -90,7 +91,7 @@ async function insertMessage(
     .executeTakeFirstOrThrow();
   if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, body.attachments);
   if (row.parent_id) {
-    // Thread replies count on their root; they do not move the channel or its unread counts.
+    // Thread replies count on their root; they do not move the channel (nor unread counts).
     await tx
       .updateTable('messages')
       .set({ reply_count: sql`reply_count + 1` })
@@ -103,13 +104,6 @@ async function insertMessage(
       .set({ last_message_at: now })
       .where('app_id', '=', actor.appId)
       .where('id', '=', channelId)
-      .execute();
-    await tx
-      .updateTable('channel_members')
-      .set({ unread_count: sql`unread_count + 1` })
-      .where('app_id', '=', actor.appId)
-      .where('channel_id', '=', channelId)
-      .where('app_user_id', '!=', senderId)
       .execute();
   }
   const viewer = { ...actor, userId: senderId };

@@ -49,7 +49,8 @@ export function toChannel(row: ChannelRow, createdBy: string | null): Channel {
 
 export type UserRefRow = Pick<AppUserRow, 'external_id' | 'display_name' | 'image' | 'is_online'>;
 
-export function toMember(cid: string, row: MemberRow, user: UserRefRow): Member {
+/** `row` carries its derived `unread_count` (domain/unread.ts). */
+export function toMember(cid: string, row: MemberRow & { unread_count: number }, user: UserRefRow): Member {
   const banned = row.is_banned && (row.ban_expires_at === null || new Date(row.ban_expires_at) > new Date());
   return {
     cid,

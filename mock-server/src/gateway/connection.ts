@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, type UserRef } from '@chat/protocol';
 import type { WebSocket } from 'ws';
 import { createRateLimiter, type RateLimiter } from '../auth';
@@ -33,11 +34,15 @@ export class Connection {
   /** The tail of this socket's frame queue: frames are served one after another. */
   inbox: Promise<unknown> = Promise.resolve();
   closed = false;
+  /** Closes the socket unless its auth frame arrives in time (cleared when it does). */
+  authDeadline: NodeJS.Timeout | undefined;
   readonly frames: RateLimiter;
   readonly invalidFrames: RateLimiter;
 
   constructor(
     readonly ws: WebSocket,
+    /** The upgraded TCP socket under `ws`, for frames built once for many sockets. */
+    private readonly socket: Duplex,
     readonly app: AppRow,
     private readonly limits: ConnectionLimits,
   ) {
@@ -62,12 +67,27 @@ export class Connection {
    * encoded once serve every socket). A socket that cannot keep up is closed, not buffered forever.
    */
   send(json: string | Buffer): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.writable()) this.ws.send(json, TEXT_FRAME);
+  }
+
+  /**
+   * Sends a complete WebSocket frame built once for every socket that gets it (text-frame.ts),
+   * written straight to the socket. Safe beside `ws`'s own writes because the server does not
+   * negotiate compression: `ws` then writes each of its frames synchronously, never queueing,
+   * so frames reach the socket in call order. Counted in `bufferedAmount` like any other write.
+   */
+  sendFrameBytes(frame: Buffer): void {
+    if (this.writable()) this.socket.write(frame);
+  }
+
+  /** Open and keeping up; a socket whose send buffer overflowed is closed, not buffered forever. */
+  private writable(): boolean {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer');
-      return;
+      return false;
     }
-    this.ws.send(json, TEXT_FRAME);
+    return true;
   }
 
   sendFrame(frame: unknown): void {

@@ -14,6 +14,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { verifyToken } from '../auth';
 import type { Envelope } from '../bus/envelope';
 import type { Db } from '../domain/actor';
+import { findActiveApp } from '../domain/app-lookup';
 import type { Publish } from '../domain/deps';
 import { ChatError } from '../domain/errors';
 import { getUnread } from '../domain/reads';
@@ -21,8 +22,9 @@ import { ensureUser } from '../domain/users';
 import { toUser, toUserRef } from '../domain/views';
 import type { AppRow } from '../store/schema';
 import { Connection, type ConnectionLimits } from './connection';
-import { fanOut } from './fanout';
+import { type FanOutContext, fanOut } from './fanout';
 import { type FrameContext, handleFrame, type TypingInfo } from './frame-handlers';
+import { MemberDirectory } from './member-directory';
 import type { WriteBudget } from './message-rate';
 import { originAllowed } from './origin';
 import type { PresenceService } from './presence';
@@ -61,9 +63,15 @@ export class Gateway {
   readonly registry: Registry;
   private readonly watchers: WatcherCounter;
   private readonly pending = new Set<Connection>();
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.FRAME_BYTES });
+  // No compression: frames built once are written straight to sockets (Connection.sendFrameBytes).
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.FRAME_BYTES,
+    perMessageDeflate: false,
+  });
   private readonly typing: TypingTracker<TypingInfo>;
   private readonly frameContext: FrameContext;
+  private readonly fanOutContext: FanOutContext;
   private readonly inFlight = new Set<Promise<unknown>>();
   private heartbeat: NodeJS.Timeout | undefined;
   private draining = false;
@@ -93,6 +101,12 @@ export class Gateway {
       timeoutMs: options.typingTimeoutMs,
       onExpire: (info) => void this.publishTyping(info, 'typing.stop'),
     });
+    this.fanOutContext = {
+      db: options.db,
+      registry: this.registry,
+      directory: new MemberDirectory(options.db),
+      logger: options.logger,
+    };
     this.frameContext = {
       deps: { db: options.db, publish: options.publish },
       registry: this.registry,
@@ -116,7 +130,7 @@ export class Gateway {
 
   /** An event from the bus, for this node's sockets. */
   deliver(envelope: Envelope): void {
-    fanOut(this.options.db, this.registry, envelope, this.options.logger);
+    fanOut(this.fanOutContext, envelope);
   }
 
   /**
@@ -141,26 +155,21 @@ export class Gateway {
     if (this.draining) return reject(socket, 503, 'Service Unavailable');
     const apiKey = url.searchParams.get('api_key') ?? (request.headers['x-api-key'] as string | undefined);
     if (!apiKey || apiKey.length > 256) return reject(socket, 401, 'Unauthorized');
-    const app = await this.options.db
-      .selectFrom('applications')
-      .selectAll()
-      .where('api_key', '=', apiKey)
-      .where('is_active', '=', true)
-      .executeTakeFirst();
+    const app = await findActiveApp(this.options.db, apiKey);
     if (!app) return reject(socket, 401, 'Unauthorized');
     if (!originAllowed(request.headers.origin, app.allowed_origins, this.options.production)) {
       return reject(socket, 403, 'Forbidden');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, app));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, app));
   }
 
-  private accept(ws: WebSocket, app: AppRow): void {
-    const conn = new Connection(ws, app, this.options);
+  private accept(ws: WebSocket, socket: Duplex, app: AppRow): void {
+    const conn = new Connection(ws, socket, app, this.options);
     this.pending.add(conn);
-    const authTimer = setTimeout(() => {
+    conn.authDeadline = setTimeout(() => {
       if (!conn.actor) conn.close(CLOSE_CODES.AUTH_TIMEOUT, 'auth timeout');
     }, this.options.authTimeoutMs);
-    authTimer.unref();
+    conn.authDeadline.unref();
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       conn.lastSeen = Date.now();
       const frame = isBinary ? new Uint8Array(data) : data.toString('utf8');
@@ -176,7 +185,7 @@ export class Gateway {
     });
     ws.on('error', (error) => this.options.logger.debug({ err: error }, 'socket error'));
     ws.on('close', () => {
-      clearTimeout(authTimer);
+      clearTimeout(conn.authDeadline);
       conn.closed = true;
       this.pending.delete(conn);
       this.track(this.onClose(conn));
@@ -209,7 +218,18 @@ export class Gateway {
       const error = makeError('unavailable', 'The server is restarting; reconnect and retry');
       return conn.sendFrame({ type: 'error', id: frame.id, error });
     }
-    if (frame.type === 'auth') return this.authenticate(conn, frame);
+    if (frame.type === 'auth') {
+      return this.authenticate(conn, frame).catch((error) => {
+        // Its deadline is cleared: a socket left unauthenticated now would stay open for good.
+        this.options.logger.error({ err: error }, 'authentication failed');
+        conn.sendFrame({
+          type: 'error',
+          id: frame.id,
+          error: makeError('internal', 'Internal server error'),
+        });
+        conn.close(CLOSE_CODES.INTERNAL_ERROR, 'internal error');
+      });
+    }
     if (!conn.actor) {
       return this.reject(conn, frame.id, makeError('unauthenticated', 'Send an auth frame first'));
     }
@@ -234,6 +254,9 @@ export class Gateway {
   private async authenticate(conn: Connection, frame: Extract<ClientFrame, { type: 'auth' }>): Promise<void> {
     if (conn.actor)
       return this.reject(conn, frame.id, makeError('validation_failed', 'Already authenticated'));
+    // The client was in time; how long the server takes to answer (a reconnect storm queues
+    // thousands of these) is not the client's fault.
+    clearTimeout(conn.authDeadline);
     let userId: string;
     try {
       const verified = await verifyToken(conn.app.api_secret, frame.token);

@@ -11,11 +11,18 @@ export interface PresenceOptions {
   logger: Logger;
   /** How long a user with no connection stays online, so a reconnect does not flap. */
   graceMs: number;
+  /** Channels larger than this do not relay their members' presence (see RealtimeConfig). */
+  maxChannelMembers: number;
 }
+
+/** A user in more channels announces presence in the most recently active of them. */
+const MAX_CHANNELS_ANNOUNCED = 1_000;
 
 /**
  * Online while a user has a connection on any node. Going offline waits out a grace period.
- * Changes are written to `app_users` and announced to everyone who shares a channel with them.
+ * Changes are written to `app_users` and announced to the connected users who share a channel
+ * with them (channels up to `maxChannelMembers` members). Each node works out who those are from
+ * its own sockets (gateway/member-audience.ts), so the event names channels, not every user.
  */
 export class PresenceService {
   private readonly pendingOffline = new Map<string, NodeJS.Timeout>();
@@ -74,20 +81,23 @@ export class PresenceService {
       .returning(['external_id', 'display_name', 'image', 'is_online'])
       .executeTakeFirst();
     if (!row) return; // already in that state: nothing to announce
-    const audience = await db
-      .selectFrom('channel_members as mine')
-      .innerJoin('channel_members as theirs', 'theirs.channel_id', 'mine.channel_id')
-      .select('theirs.app_user_id')
-      .distinct()
-      .where('mine.app_id', '=', appId)
-      .where('mine.app_user_id', '=', userId)
-      .where('theirs.app_user_id', '!=', userId)
+    const channels = await db
+      .selectFrom('channel_members')
+      .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
+      .select('channels.id')
+      .where('channel_members.app_id', '=', appId)
+      .where('channel_members.app_user_id', '=', userId)
+      .where('channels.deleted_at', 'is', null)
+      .where('channels.member_count', '>', 1)
+      .where('channels.member_count', '<=', this.options.maxChannelMembers)
+      .orderBy('channels.last_message_at', 'desc')
+      .limit(MAX_CHANNELS_ANNOUNCED)
       .execute();
-    if (audience.length === 0) return;
+    if (channels.length === 0) return;
     this.options.publish({
       appId,
       channelId: null,
-      userIds: audience.map((a) => a.app_user_id),
+      membersOf: { channelIds: channels.map((c) => c.id), except: userId },
       event: { type: 'user.presence.changed', user: toUserRef(row), created_at: now.toISOString() },
     });
   }

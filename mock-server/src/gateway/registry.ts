@@ -68,6 +68,11 @@ export class Registry {
     return this.byUser.get(userId) ?? EMPTY;
   }
 
+  /** How many users have a socket here. */
+  get userCount(): number {
+    return this.byUser.size;
+  }
+
   users(): IterableIterator<string> {
     return this.byUser.keys();
   }

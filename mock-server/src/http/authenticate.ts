@@ -2,6 +2,7 @@ import type { EndpointAuth } from '@chat/protocol';
 import type { FastifyRequest } from 'fastify';
 import { verifyToken } from '../auth';
 import type { Actor, Db } from '../domain/actor';
+import { findActiveApp } from '../domain/app-lookup';
 import { ChatError } from '../domain/errors';
 import { ensureUser } from '../domain/users';
 import type { AppRow } from '../store/schema';
@@ -13,12 +14,7 @@ export async function resolveApp(db: Db, request: FastifyRequest): Promise<AppRo
   const apiKey = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
   if (!apiKey) throw new ChatError('invalid_api_key', 'Missing api key: send X-Api-Key or ?api_key=');
   if (apiKey.length > 256) throw new ChatError('invalid_api_key', 'Unknown api key');
-  const app = await db
-    .selectFrom('applications')
-    .selectAll()
-    .where('api_key', '=', apiKey)
-    .where('is_active', '=', true)
-    .executeTakeFirst();
+  const app = await findActiveApp(db, apiKey);
   if (!app) throw new ChatError('invalid_api_key', 'Unknown api key');
   return app;
 }

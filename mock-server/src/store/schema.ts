@@ -110,7 +110,8 @@ export interface ChannelMembersTable {
   channel_id: string;
   app_user_id: string;
   role: Generated<'member' | 'moderator' | 'admin'>;
-  unread_count: Generated<number>;
+  /** The seq of the last message the member read (unread counts derive from it: domain/unread.ts). */
+  read_seq: BigInt;
   is_muted: Generated<boolean>;
   is_banned: Generated<boolean>;
   ban_expires_at: NullableTimestamp;

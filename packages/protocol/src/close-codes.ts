@@ -5,6 +5,8 @@
 export const CLOSE_CODES = {
   /** The frame was larger than `LIMITS.FRAME_BYTES`. Do not resend it. */
   MESSAGE_TOO_BIG: 1009,
+  /** The server failed while setting up the connection (e.g. its database was unreachable): reconnect with backoff. */
+  INTERNAL_ERROR: 1011,
   /** The server is restarting or draining: reconnect (another node will take it) and resume. */
   SERVICE_RESTART: 1012,
   /** The token was missing, invalid or not for this app: do not reconnect with it. */

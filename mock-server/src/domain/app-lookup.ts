@@ -1,0 +1,45 @@
+import type { AppRow } from '../store/schema';
+import type { Db } from './actor';
+
+/** How long a looked-up application is trusted before it is read again. */
+export const APP_CACHE_MS = 5_000;
+/** Applications remembered per store at most (the oldest go first). */
+const MAX_APPS = 1_000;
+
+const caches = new WeakMap<Db, Map<string, { app: Promise<AppRow | undefined>; until: number }>>();
+
+/**
+ * The active application with this api key. Every request and every socket names one, so it is
+ * read from the database at most once per `APP_CACHE_MS` per key (a reconnect storm would
+ * otherwise read the same row ten thousand times). A deactivated app stops working within that
+ * time. Unknown keys are never remembered, so random keys cannot fill the cache.
+ */
+export function findActiveApp(db: Db, apiKey: string): Promise<AppRow | undefined> {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  const now = Date.now();
+  const hit = cache.get(apiKey);
+  if (hit && hit.until > now) return hit.app;
+  const app = db
+    .selectFrom('applications')
+    .selectAll()
+    .where('api_key', '=', apiKey)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
+  cache.delete(apiKey);
+  cache.set(apiKey, { app, until: now + APP_CACHE_MS });
+  if (cache.size > MAX_APPS) cache.delete(cache.keys().next().value as string);
+  const entries = cache;
+  void app.then(
+    (row) => {
+      if (!row && entries.get(apiKey)?.app === app) entries.delete(apiKey);
+    },
+    () => {
+      if (entries.get(apiKey)?.app === app) entries.delete(apiKey);
+    },
+  );
+  return app;
+}
