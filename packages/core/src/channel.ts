@@ -8,13 +8,14 @@ import type {
 } from '@chat/protocol';
 import { ChannelAdmin } from './channel-admin';
 import type { ChannelContext } from './channel-context';
+import { createChannelStore } from './channel-store';
 import { ChannelWrites } from './channel-writes';
 import { asChatError, type ChatError } from './errors';
 import { pendingWritesOf } from './offline/pending-writes';
 import type { CachedChannel, QueueItem, QueueOperation } from './offline/storage-adapter';
 import {
   addOlderMessages,
-  applyChannelEvent,
+  applyChannelEvents,
   clearTyping,
   emptyChannelState,
   loadChannelState,
@@ -22,7 +23,7 @@ import {
 } from './state/channel-reducer';
 import type { SendBody, SendMessageInput } from './state/local-message';
 import type { ChannelSnapshot, LocalMessage } from './state/types';
-import { createStore, type ReadableStore } from './store';
+import type { ReadableStore } from './store';
 import { TypingExpiry, TypingSender } from './typing-indicator';
 
 const DEFAULT_MESSAGE_LIMIT = 30;
@@ -45,8 +46,11 @@ export const UNWATCH_GRACE_MS = 300;
  */
 export class Channel {
   readonly cid: string;
-  private readonly store = createStore<ChannelSnapshot>(emptyChannelState(''));
-  /** The channel's state; see `ChannelSnapshot`. */
+  private readonly store = createChannelStore(emptyChannelState(''));
+  /**
+   * The channel's state; see `ChannelSnapshot`. Events that arrive together (one socket read)
+   * are applied as one batch, and subscribers are told once per batch, in a microtask.
+   */
   readonly state: ReadableStore<ChannelSnapshot>;
   /**
    * This channel's writes waiting in the durable queue (`pending`, `sending` or `failed`), oldest
@@ -192,10 +196,10 @@ export class Channel {
         });
         let state = this.store.getSnapshot();
         if (since !== undefined && result.recovered) {
-          for (const event of result.events) {
-            if ('seq' in event && 'cid' in event)
-              state = applyChannelEvent(state, event, this.ctx.userId()).state;
-          }
+          const events = result.events.filter(
+            (event): event is ChannelEvent => 'seq' in event && 'cid' in event,
+          );
+          state = applyChannelEvents(state, events, this.ctx.userId()).state;
         } else {
           state = loadChannelState(state, result.state, this.ctx.userId(), this.messageLimit);
         }
@@ -245,7 +249,7 @@ export class Channel {
       this.buffer.push(event);
       return;
     }
-    const { state, gap } = applyChannelEvent(this.store.getSnapshot(), event, this.ctx.userId());
+    const gap = this.store.applyEvent(event, this.ctx.userId());
     if (gap) {
       if (!this.watching) return;
       this.buffer = [event];
@@ -254,7 +258,6 @@ export class Channel {
     }
     if (event.type === 'typing.start') this.typists.touch(event.user.id);
     if (event.type === 'typing.stop') this.typists.cancel(event.user.id);
-    this.store.setState(state);
     this.ctx.onApplied?.(event);
   }
 

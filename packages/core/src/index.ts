@@ -94,6 +94,7 @@ export {
   type ApplyResult,
   addOlderMessages,
   applyChannelEvent,
+  applyChannelEvents,
   emptyChannelState,
   loadChannelState,
 } from './state/channel-reducer';

@@ -1,5 +1,6 @@
 import type { ChannelEvent, Message, ChannelState as ServerChannelState } from '@chat/protocol';
 import { indexToReplace, mergeMessages, patchMessage, upsertMessage } from './message-list';
+import { TransientLists } from './transient-lists';
 import type { ChannelSnapshot, LocalMessage } from './types';
 
 const EMPTY: readonly LocalMessage[] = [];
@@ -76,6 +77,43 @@ export function applyChannelEvent(
   event: ChannelEvent,
   userId: string | undefined,
 ): ApplyResult {
+  return applyChannelEventInBatch(state, event, userId, undefined);
+}
+
+/**
+ * Applies events in order: the same as `applyChannelEvent` on each in turn, but each message list
+ * is copied once for the whole batch instead of once per event. `gap` says whether some event
+ * skipped seqs (that event was not applied: resync). `state` itself is never changed.
+ *
+ * @example
+ * const { state: next, gap } = applyChannelEvents(state, missedEvents, userId);
+ */
+export function applyChannelEvents(
+  state: ChannelSnapshot,
+  events: readonly ChannelEvent[],
+  userId: string | undefined,
+): ApplyResult {
+  const batch = new TransientLists();
+  let next = state;
+  let gap = false;
+  for (const event of events) {
+    const result = applyChannelEventInBatch(next, event, userId, batch);
+    next = result.state;
+    gap ||= result.gap;
+  }
+  return { state: next, gap };
+}
+
+/**
+ * `applyChannelEvent` within a batch: lists the batch copied earlier are changed in place. The
+ * caller makes sure no one outside the batch holds `state` (see `TransientLists`).
+ */
+export function applyChannelEventInBatch(
+  state: ChannelSnapshot,
+  event: ChannelEvent,
+  userId: string | undefined,
+  batch: TransientLists | undefined,
+): ApplyResult {
   if (isTyping(event)) return { state: applyTyping(state, event, userId), gap: false };
   // Like typing, a watcher count takes no seq.
   if (event.type === 'channel.watchers') {
@@ -84,7 +122,7 @@ export function applyChannelEvent(
   }
   if (event.seq <= state.lastSeq) return { state, gap: false };
   if (event.seq > state.lastSeq + 1) return { state, gap: true };
-  return { state: { ...reduceEvent(state, event, userId), lastSeq: event.seq }, gap: false };
+  return { state: { ...reduceEvent(state, event, userId, batch), lastSeq: event.seq }, gap: false };
 }
 
 function applyTyping(
@@ -119,6 +157,7 @@ export function putMessage(
   state: ChannelSnapshot,
   message: Message,
   ownReactions?: (current: readonly string[]) => string[],
+  batch?: TransientLists,
 ): ChannelSnapshot {
   const listOf = (m: Message) =>
     m.parent_id === null ? state.messages : (state.threads[m.parent_id] ?? EMPTY);
@@ -127,23 +166,29 @@ export function putMessage(
   const own = ownReactions
     ? ownReactions(existing?.own_reactions ?? [])
     : (existing?.own_reactions ?? message.own_reactions);
-  const next = upsertMessage(list, { ...message, own_reactions: own, status: 'sent' });
+  const next = upsertMessage(list, { ...message, own_reactions: own, status: 'sent' }, batch);
   if (message.parent_id === null) return { ...state, messages: next };
   const threads = { ...state.threads, [message.parent_id]: next };
   // A reply stored for the first time counts on its parent: the server sends no event for the
   // parent, and each reply arrives here once as sent (later copies replace it).
   if (existing?.status === 'sent') return { ...state, threads };
-  return { ...state, threads, messages: countReply(state.messages, message.parent_id) };
+  return { ...state, threads, messages: countReply(state.messages, message.parent_id, batch) };
 }
 
-function countReply(messages: readonly LocalMessage[], parentId: string): readonly LocalMessage[] {
-  return patchMessage(messages, parentId, (parent) => ({ ...parent, reply_count: parent.reply_count + 1 }));
+function countReply(
+  messages: readonly LocalMessage[],
+  parentId: string,
+  batch: TransientLists | undefined,
+): readonly LocalMessage[] {
+  const counted = (parent: LocalMessage) => ({ ...parent, reply_count: parent.reply_count + 1 });
+  return patchMessage(messages, parentId, counted, batch);
 }
 
 function reduceEvent(
   state: ChannelSnapshot,
   event: ChannelEvent,
   userId: string | undefined,
+  batch: TransientLists | undefined,
 ): ChannelSnapshot {
   switch (event.type) {
     case 'message.new': {
@@ -152,6 +197,7 @@ function reduceEvent(
         state,
         event.message,
         fromOther ? undefined : () => event.message.own_reactions,
+        batch,
       );
       const bump = fromOther && event.message.parent_id === null ? 1 : 0;
       const channel = state.channel && { ...state.channel, last_message_at: event.message.created_at };
@@ -159,16 +205,16 @@ function reduceEvent(
     }
     case 'message.updated':
     case 'message.deleted':
-      return putMessage(state, event.message);
+      return putMessage(state, event.message, undefined, batch);
     case 'reaction.new':
     case 'reaction.deleted': {
-      if (event.reaction.user_id !== userId) return putMessage(state, event.message);
+      if (event.reaction.user_id !== userId) return putMessage(state, event.message, undefined, batch);
       const type = event.reaction.type;
-      return putMessage(state, event.message, (own) =>
+      const own = (current: readonly string[]) =>
         event.type === 'reaction.new'
-          ? [...own.filter((t) => t !== type), type]
-          : own.filter((t) => t !== type),
-      );
+          ? [...current.filter((t) => t !== type), type]
+          : current.filter((t) => t !== type);
+      return putMessage(state, event.message, own, batch);
     }
     case 'message.read': {
       const read = state.read[event.user.id];

@@ -1,3 +1,4 @@
+import { insertAt, replaceAt, type TransientLists, writableList } from './transient-lists';
 import type { LocalMessage } from './types';
 
 const pending = (m: LocalMessage) => m.status !== 'sent';
@@ -43,19 +44,37 @@ export function indexToReplace(list: readonly LocalMessage[], message: LocalMess
 }
 
 /**
- * Inserts `message`, or replaces the message it matches (by id, or by `client_msg_id` for an
- * optimistic one), keeping the list sorted. Returns a new list, or `list` itself when nothing changed.
+ * Whether `message` can take the place of the message at `index` without moving: the usual edit
+ * or reaction. In a sorted list, being in order with both neighbours means being where a
+ * remove-then-insert would put it, without shifting the rest of the list twice.
  */
-export function upsertMessage(list: readonly LocalMessage[], message: LocalMessage): readonly LocalMessage[] {
+function staysAt(list: readonly LocalMessage[], index: number, message: LocalMessage): boolean {
+  const previous = list[index - 1];
+  const following = list[index + 1];
+  return (!previous || !before(message, previous)) && (!following || before(message, following));
+}
+
+/**
+ * Inserts `message`, or replaces the message it matches (by id, or by `client_msg_id` for an
+ * optimistic one), keeping the list sorted. Returns a new list, or `list` itself when nothing
+ * changed. Within a `batch` the batch's own copy is changed in place instead of copied again.
+ */
+export function upsertMessage(
+  list: readonly LocalMessage[],
+  message: LocalMessage,
+  batch?: TransientLists,
+): readonly LocalMessage[] {
   const append = appendIndex(list, message);
-  if (append >= 0) return [...list.slice(0, append), message, ...list.slice(append)];
+  if (append >= 0) return insertAt(list, append, message, batch);
   const index = findMessage(list, message.id, message.client_msg_id);
   if (index >= 0 && list[index] === message) return list;
-  const rest = index >= 0 ? [...list.slice(0, index), ...list.slice(index + 1)] : [...list];
-  let at = rest.length;
-  while (at > 0 && before(message, rest[at - 1] as LocalMessage)) at--;
-  rest.splice(at, 0, message);
-  return rest;
+  if (index >= 0 && staysAt(list, index, message)) return replaceAt(list, index, message, batch);
+  const next = writableList(list, batch);
+  if (index >= 0) next.splice(index, 1);
+  let at = next.length;
+  while (at > 0 && before(message, next[at - 1] as LocalMessage)) at--;
+  next.splice(at, 0, message);
+  return next;
 }
 
 /**
@@ -88,18 +107,19 @@ export function mergeMessages(
   return merged.length === list.length && merged.every((m, i) => m === list[i]) ? list : merged;
 }
 
-/** Applies `change` to the message with this id, if present. */
+/** Applies `change` to the message with this id, if present; `undefined` from `change` removes it. */
 export function patchMessage(
   list: readonly LocalMessage[],
   id: string,
   change: (message: LocalMessage) => LocalMessage | undefined,
+  batch?: TransientLists,
 ): readonly LocalMessage[] {
   const index = findMessage(list, id);
   if (index < 0) return list;
-  const next = change(list[index] as LocalMessage);
-  if (next === list[index]) return list;
-  const copy = [...list];
-  if (next) copy[index] = next;
-  else copy.splice(index, 1);
-  return copy;
+  const changed = change(list[index] as LocalMessage);
+  if (changed === list[index]) return list;
+  if (changed) return replaceAt(list, index, changed, batch);
+  const next = writableList(list, batch);
+  next.splice(index, 1);
+  return next;
 }
