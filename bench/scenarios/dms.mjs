@@ -16,7 +16,7 @@ import { fmt, mapLimit, mb, ratio, sleep, summarize } from '../lib/stats.mjs';
 deadline('dms', envNumber('BENCH_DMS_LIMIT_S', QUICK ? 300 : 420));
 const USERS = envNumber('BENCH_DM_USERS', QUICK ? 200 : 5_000);
 const RATE = envNumber('BENCH_DM_RATE', QUICK ? 40 : 1_000);
-const windowMs = envNumber('BENCH_WINDOW_S', QUICK ? 3 : 15) * 1000;
+const windowMs = envNumber('BENCH_WINDOW_S', QUICK ? 3 : 10) * 1000;
 const PROFILE = process.env.BENCH_PROFILE === '1';
 
 const services = await servicesAvailable();

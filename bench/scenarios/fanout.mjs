@@ -25,7 +25,7 @@ deadline('fanout', envNumber('BENCH_FANOUT_LIMIT_S', QUICK ? 300 : 900));
 const sizes = parseSizes(
   process.env.BENCH_FANOUT_SIZES ?? (QUICK ? '100x10' : '1000x20,5000x10,10000x5:bare+sio'),
 );
-const windowMs = envNumber('BENCH_WINDOW_S', QUICK ? 2 : 15) * 1000;
+const windowMs = envNumber('BENCH_WINDOW_S', QUICK ? 2 : 10) * 1000;
 const profile = process.env.BENCH_PROFILE === '1';
 const wanted = (process.env.BENCH_FANOUT_TARGETS ?? 'bare,sio,chat-pglite,chat-pg').split(',');
 

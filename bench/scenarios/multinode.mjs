@@ -19,7 +19,7 @@ import { fmt, ratio } from '../lib/stats.mjs';
 
 deadline('multinode', envNumber('BENCH_MULTINODE_LIMIT_S', QUICK ? 300 : 600));
 const sizes = parseSizes(process.env.BENCH_MULTINODE_SIZES ?? (QUICK ? '100x10' : '2000x20'));
-const windowMs = envNumber('BENCH_WINDOW_S', QUICK ? 2 : 15) * 1000;
+const windowMs = envNumber('BENCH_WINDOW_S', QUICK ? 2 : 10) * 1000;
 const profile = process.env.BENCH_PROFILE === '1';
 
 const services = await servicesAvailable();
