@@ -28,6 +28,11 @@ export interface ServerConfig {
 /** WebSocket gateway budgets and timings; each has an environment override. */
 export interface RealtimeConfig {
   authTimeoutMs: number;
+  /**
+   * Authentications and channel watches served at once per node (the rest wait their turn): a
+   * reconnect storm then meters its database work instead of timing out in the pool.
+   */
+  setupConcurrency: number;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
   maxConnectionsPerUser: number;
@@ -63,6 +68,7 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv = process.env): Realti
   };
   return {
     authTimeoutMs: int('CHAT_WS_AUTH_TIMEOUT_MS', 5_000),
+    setupConcurrency: int('CHAT_WS_SETUP_CONCURRENCY', 16),
     heartbeatIntervalMs: int('CHAT_WS_HEARTBEAT_MS', 25_000),
     heartbeatTimeoutMs: int('CHAT_WS_HEARTBEAT_TIMEOUT_MS', 70_000),
     maxConnectionsPerUser: int('CHAT_WS_MAX_CONNECTIONS_PER_USER', 10),

@@ -21,6 +21,7 @@ import { getUnread } from '../domain/reads';
 import { ensureUser } from '../domain/users';
 import { toUser, toUserRef } from '../domain/views';
 import type { AppRow } from '../store/schema';
+import { AdmissionGate } from './admission-gate';
 import { Connection, type ConnectionLimits } from './connection';
 import { type FanOutContext, fanOut } from './fanout';
 import { type FrameContext, handleFrame, type TypingInfo } from './frame-handlers';
@@ -43,6 +44,8 @@ export interface GatewayOptions extends ConnectionLimits {
   writes: WriteBudget;
   production: boolean;
   authTimeoutMs: number;
+  /** Authentications and watches served at once (see RealtimeConfig). */
+  setupConcurrency: number;
   heartbeatIntervalMs: number;
   /** A socket silent (no frame, no pong) for this long is dropped. */
   heartbeatTimeoutMs: number;
@@ -73,10 +76,13 @@ export class Gateway {
   private readonly frameContext: FrameContext;
   private readonly fanOutContext: FanOutContext;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Authentications and watches: the database work of (re)connecting, metered. */
+  private readonly setup: AdmissionGate;
   private heartbeat: NodeJS.Timeout | undefined;
   private draining = false;
 
   constructor(private readonly options: GatewayOptions) {
+    this.setup = new AdmissionGate(options.setupConcurrency);
     this.watchers = new WatcherCounter(options.watcherStore, {
       throttleMs: options.watchersThrottleMs,
       logger: options.logger,
@@ -150,6 +156,9 @@ export class Gateway {
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Until `ws` takes the socket over, nothing listens for its errors: a client that resets the
+    // connection while the app is looked up would otherwise crash the process.
+    socket.on('error', destroyQuietly);
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== '/v1/ws') return reject(socket, 404, 'Not Found');
     if (this.draining) return reject(socket, 503, 'Service Unavailable');
@@ -219,22 +228,31 @@ export class Gateway {
       return conn.sendFrame({ type: 'error', id: frame.id, error });
     }
     if (frame.type === 'auth') {
-      return this.authenticate(conn, frame).catch((error) => {
-        // Its deadline is cleared: a socket left unauthenticated now would stay open for good.
-        this.options.logger.error({ err: error }, 'authentication failed');
-        conn.sendFrame({
-          type: 'error',
-          id: frame.id,
-          error: makeError('internal', 'Internal server error'),
+      // The client was in time; how long the server then takes (a reconnect storm queues
+      // thousands of these at the gate) is not the client's fault.
+      clearTimeout(conn.authDeadline);
+      return this.setup
+        .run(() => this.authenticate(conn, frame))
+        .catch((error) => {
+          // Its deadline is cleared: a socket left unauthenticated now would stay open for good.
+          this.options.logger.error({ err: error }, 'authentication failed');
+          conn.sendFrame({
+            type: 'error',
+            id: frame.id,
+            error: makeError('internal', 'Internal server error'),
+          });
+          conn.close(CLOSE_CODES.INTERNAL_ERROR, 'internal error');
         });
-        conn.close(CLOSE_CODES.INTERNAL_ERROR, 'internal error');
-      });
     }
     if (!conn.actor) {
       return this.reject(conn, frame.id, makeError('unauthenticated', 'Send an auth frame first'));
     }
     try {
-      const result = await handleFrame(this.frameContext, conn, conn.actor, frame);
+      const actor = conn.actor;
+      const result =
+        frame.type === 'channel.watch'
+          ? await this.setup.run(() => handleFrame(this.frameContext, conn, actor, frame))
+          : await handleFrame(this.frameContext, conn, actor, frame);
       conn.sendFrame({ type: 'ack', id: frame.id, result });
     } catch (error) {
       const body = error instanceof ChatError ? error.body : makeError('internal', 'Internal server error');
@@ -254,9 +272,7 @@ export class Gateway {
   private async authenticate(conn: Connection, frame: Extract<ClientFrame, { type: 'auth' }>): Promise<void> {
     if (conn.actor)
       return this.reject(conn, frame.id, makeError('validation_failed', 'Already authenticated'));
-    // The client was in time; how long the server takes to answer (a reconnect storm queues
-    // thousands of these) is not the client's fault.
-    clearTimeout(conn.authDeadline);
+    if (conn.closed) return;
     let userId: string;
     try {
       const verified = await verifyToken(conn.app.api_secret, frame.token);
@@ -402,6 +418,10 @@ export class Gateway {
       .then(() => Promise.all([this.options.presence.sweep(), this.watchers.refresh()]))
       .catch((error) => this.options.logger.warn({ err: error }, 'presence refresh failed'));
   }
+}
+
+function destroyQuietly(this: Duplex): void {
+  this.destroy();
 }
 
 /** The `id` of a frame that failed validation, so its error can still be matched to it. */
