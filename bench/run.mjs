@@ -6,7 +6,17 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './lib/machine.mjs';
 
-export const SCENARIOS = ['fanout', 'multinode', 'connections', 'dms', 'rest', 'client-state', 'bundle-size'];
+export const SCENARIOS = [
+  'fanout',
+  'multinode',
+  'connections',
+  'dms',
+  'rest',
+  'client-state',
+  'browser-client',
+  'ui',
+  'bundle-size',
+];
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -23,7 +33,10 @@ const chosen = asked.length ? SCENARIOS.filter((s) => asked.includes(s)) : SCENA
 
 if (process.env.BENCH_SKIP_BUILD !== '1') {
   // The scenarios load the built packages, as users would. Turbo skips what is up to date.
-  const filters = ['@chat/server', '@chat/core', '@chat/react'].flatMap((f) => ['--filter', f]);
+  const filters = ['@chat/server', '@chat/core', '@chat/react', '@chat/ui-react'].flatMap((f) => [
+    '--filter',
+    f,
+  ]);
   console.error(
     `Building ${filters.filter((f) => f !== '--filter').join(', ')} (BENCH_SKIP_BUILD=1 skips this)…`,
   );

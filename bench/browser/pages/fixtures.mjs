@@ -1,0 +1,111 @@
+// Channels, members and messages in the server's shapes, for the pages the browser scenarios
+// build (the same builders as the client-state scenario's, which runs them in Node).
+import { messageShape } from '../../lib/message-shape.mjs';
+
+export const ME = 'me';
+export const OTHERS = ['ann', 'bob', 'cy'];
+const T0 = Date.parse('2025-01-01T00:00:00Z');
+
+const userRef = (id) => ({ id, name: id[0].toUpperCase() + id.slice(1), image: null, online: true });
+
+const SHORT = 'a line of chat about the same length as people write, give or take a word.';
+const LONG =
+  'A longer message, the kind that wraps over a few lines in a narrow column: it explains something, ' +
+  'quotes a number or two, and ends with a question that the next message answers. ';
+
+/**
+ * Message `seq` of channel `cid`. With `varied`, authors change every few messages, one message
+ * in five is long and the timestamps span days (date separators, author headers and grouped rows
+ * all occur, and rows differ in height); otherwise every message is one short line.
+ */
+export function message(cid, seq, { varied = false, base = 0 } = {}) {
+  if (!varied) {
+    return messageShape({
+      cid,
+      seq,
+      n: base + seq,
+      text: `Message ${seq}: ${SHORT}`,
+      userId: seq % 3 === 0 ? ME : OTHERS[0],
+      at: new Date(T0 + seq * 1000).toISOString(),
+      clientMsgId: `c-${cid}-${seq}`,
+    });
+  }
+  const author = [ME, ...OTHERS][Math.floor(seq / 3 + (seq % 7 === 0 ? 1 : 0)) % 4];
+  const shape = messageShape({
+    cid,
+    seq,
+    n: base + seq,
+    text: `message ${seq}: ${seq % 5 === 0 ? LONG.repeat(1 + (seq % 3)) : SHORT}`,
+    userId: author,
+    // ~2 minutes apart: about 700 a day, so the list crosses ~14 days.
+    at: new Date(T0 + seq * 123_000).toISOString(),
+    clientMsgId: `c-${cid}-${seq}`,
+  });
+  return { ...shape, user: userRef(author) };
+}
+
+export function channel(cid, seq) {
+  const [type, id] = cid.split(':');
+  const at = new Date(T0).toISOString();
+  return {
+    cid,
+    type,
+    id,
+    name: `Channel ${id}`,
+    image: null,
+    custom: {},
+    created_by: ME,
+    member_count: 1 + OTHERS.length,
+    frozen: false,
+    seq,
+    last_message_at: new Date(T0 + seq * 1000).toISOString(),
+    created_at: at,
+    updated_at: at,
+    deleted_at: null,
+    truncated_at: null,
+  };
+}
+
+export function member(cid, userId) {
+  const at = new Date(T0).toISOString();
+  return {
+    cid,
+    user_id: userId,
+    user: userRef(userId),
+    role: 'member',
+    muted: false,
+    banned: false,
+    ban_expires_at: null,
+    unread_count: 0,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+/** What `channel.watch` answers with: the channel, its members and `count` messages. */
+export function serverState(cid, count, options = {}) {
+  const members = [ME, ...OTHERS].map((id) => member(cid, id));
+  return {
+    channel: channel(cid, count),
+    members,
+    messages: Array.from({ length: count }, (_, i) => message(cid, i + 1, options)),
+    read: [],
+    membership: members[0],
+    draft: null,
+  };
+}
+
+export const connectionOk = () => ({
+  type: 'connection.ok',
+  connection_id: 'c1',
+  user: {
+    ...userRef(ME),
+    role: 'user',
+    custom: {},
+    last_active_at: null,
+    created_at: new Date(T0).toISOString(),
+    updated_at: new Date(T0).toISOString(),
+  },
+  unread: { total_unread_count: 0, channels: [] },
+  created_at: new Date().toISOString(),
+});
