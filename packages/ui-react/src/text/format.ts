@@ -35,17 +35,34 @@ export function dayLabel(iso: string, t: Translator, now = new Date()): string {
   yesterday.setDate(now.getDate() - 1);
   if (key === dayKey(yesterday.toISOString())) return t('messageList.yesterday');
   const date = new Date(iso);
-  return date.toLocaleDateString(t.locale, {
-    weekday: 'long',
-    month: 'long',
-    day: 'numeric',
-    ...(date.getFullYear() !== now.getFullYear() && { year: 'numeric' }),
-  });
+  const kind = date.getFullYear() !== now.getFullYear() ? 'dateWithYear' : 'date';
+  return formatter(kind, t.locale).format(date);
 }
 
 /** The time of day of a message, e.g. "14:05" or "2:05 PM" by locale. */
 export const timeOfDay = (iso: string, locale: string | undefined) =>
-  new Date(iso).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  formatter('time', locale).format(new Date(iso));
+
+const FORMATS = {
+  time: { hour: 'numeric', minute: '2-digit' },
+  date: { weekday: 'long', month: 'long', day: 'numeric' },
+  dateWithYear: { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/**
+ * One formatter per kind and locale, made once: `toLocale*String` with options builds a new one
+ * on every call, which was a tenth of the script time while scrolling a long list.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: keyof typeof FORMATS, locale: string | undefined): Intl.DateTimeFormat {
+  const key = `${kind}|${locale ?? ''}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(locale, FORMATS[kind]);
+    formatters.set(key, made);
+  }
+  return made;
+}
 
 /** A file size for people: "812 B", "4.2 KB", "3.1 MB". */
 export function fileSize(bytes: number): string {
