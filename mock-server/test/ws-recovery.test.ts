@@ -100,9 +100,12 @@ describe('watch with since', () => {
     );
     expect(replayed.filter((e) => e.type === 'message.new')).toHaveLength(20);
     expect(replayed).toEqual(seen);
-    // The state of a recovered watch is current; its messages came as events.
+    // The state of a recovered watch is current; its messages, members and reads came as events.
     expect(reply.state.channel.seq).toBe(last);
     expect(reply.state.messages).toEqual([]);
+    expect(reply.state.members).toEqual([]);
+    expect(reply.state.read).toEqual([]);
+    expect(reply.state.membership).toMatchObject({ user_id: 'bob' });
 
     // Watching again with the last seq it has: caught up, nothing to replay.
     const again = await back.ok({ type: 'channel.watch', cid, since: last });

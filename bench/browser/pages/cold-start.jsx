@@ -18,8 +18,14 @@ async function seed({ apiKey, channels, messages }) {
   for (let c = 0; c < channels; c++) {
     const cid = `messaging:cold-${String(c).padStart(3, '0')}`;
     const members = [ME, ...OTHERS].map((id) => member(cid, id));
-    await storage.putChannel({ channel: channel(cid, messages), members, read: [], seq: messages });
     const list = Array.from({ length: messages }, (_, i) => message(cid, i + 1, { base: c * 100_000 }));
+    await storage.putChannel({
+      channel: channel(cid, messages),
+      members,
+      read: [],
+      seq: messages,
+      last_message: list.at(-1) ?? null,
+    });
     await storage.putMessages(cid, list);
   }
   const check = await storage.getChannels();

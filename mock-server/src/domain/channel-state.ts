@@ -74,6 +74,8 @@ export async function loadChannelState(
   actor: Actor,
   access: ChannelAccess,
   messageLimit: number = LIMITS.PAGE_SIZE_DEFAULT,
+  /** Without members and read states: a recovered watch, whose replayed events carry what changed. */
+  options: { withMembers?: boolean } = {},
 ): Promise<ChannelState> {
   const { channel } = access;
   let q = db
@@ -85,7 +87,7 @@ export async function loadChannelState(
   if (channel.truncated_at) q = q.where('created_at', '>', channel.truncated_at);
   const [rows, page, draft] = await Promise.all([
     messageLimit > 0 ? q.orderBy('seq', 'desc').limit(messageLimit).execute() : Promise.resolve([]),
-    memberPage(db, actor.appId, channel.id, {}),
+    options.withMembers === false ? Promise.resolve([]) : memberPage(db, actor.appId, channel.id, {}),
     actor.userId
       ? db
           .selectFrom('message_drafts')

@@ -75,7 +75,9 @@ export async function handleFrame(
           ? null
           : await replaySince(deps.db, actor.appId, fresh.channel.id, frame.since, currentSeq);
       const messageLimit = events ? 0 : (frame.message_limit ?? LIMITS.PAGE_SIZE_DEFAULT);
-      const state = await loadChannelState(deps.db, actor, fresh, messageLimit);
+      // A recovered watch's events carry every change since `since` (messages, members, reads):
+      // its state is the channel and the caller's own membership and draft, nothing to re-read.
+      const state = await loadChannelState(deps.db, actor, fresh, messageLimit, { withMembers: !events });
       const watcherCount = await ctx.watcherCount(fresh.channel.id);
       return { recovered: events !== null, events: events ?? [], state, watcher_count: watcherCount };
     }

@@ -236,11 +236,26 @@ export class Channel {
   /** Fills the state from the offline cache (cold start); the first watch resumes from its seq. */
   hydrate(record: CachedChannel, messages: readonly Message[]): void {
     if (this.store.getSnapshot().channel) return;
+    this.loadRecord(record, messages);
+    this.fromCache = record.seq > 0;
+  }
+
+  /**
+   * The second step of a cold start: the channel's cached messages, after `hydrate` showed the
+   * record with only its newest one. Skipped once the network has loaded or resumed the channel
+   * (its state is then newer than the cache's).
+   */
+  hydrateMessages(record: CachedChannel, messages: readonly Message[]): void {
+    if (!this.fromCache || this.store.getSnapshot().lastSeq !== record.seq) return;
+    this.loadRecord(record, messages);
+  }
+
+  private loadRecord(record: CachedChannel, messages: readonly Message[]): void {
     const userId = this.ctx.userId();
     const membership = record.members.find((m) => m.user_id === userId) ?? null;
-    const server = { ...record, messages: [...messages], membership, draft: null };
+    const { last_message: _newest, ...rest } = record;
+    const server = { ...rest, messages: [...messages], membership, draft: null };
     this.store.setState((s) => ({ ...loadChannelState(s, server, userId), lastSeq: record.seq }));
-    this.fromCache = record.seq > 0;
   }
 
   /** Applies a realtime event for this channel (called by the client). */

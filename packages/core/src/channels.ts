@@ -90,6 +90,12 @@ export class Channels {
     }
   }
 
+  /** Cold start, second step: each cached channel's messages (see `Channel.hydrateMessages`). */
+  hydrateMessages(cached: readonly { record: CachedChannel; messages: readonly Message[] }[]): void {
+    for (const { record, messages } of cached)
+      this.byCid(record.channel.cid).hydrateMessages(record, messages);
+  }
+
   private fromState(state: ServerChannelState): Channel {
     const handle = this.channel(state.channel.type, state.channel.id);
     handle.seed(state);

@@ -195,6 +195,7 @@ export class ChatClient {
       clock: this.env.clock,
       channel: (cid) => this.channels.byCid(cid),
       hydrate: (cached) => this.channels.hydrate(cached),
+      hydrateMessages: (cached) => this.channels.hydrateMessages(cached),
     });
     this.offline = { sync, storage, ready: Promise.resolve() };
     this.offline.ready = sync.load().catch(() => {});

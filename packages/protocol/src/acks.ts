@@ -12,7 +12,11 @@ const messageResult = z.object({ message });
 export const ackResults = {
   auth: z.object({ connection_id: z.string() }),
   'channel.watch': z.object({
-    /** True when `events` holds everything after `since`; false when `state` is a fresh load. */
+    /**
+     * True when `events` holds everything after `since`, and `state` only the channel, the
+     * caller's membership and draft (its messages, members and read states are empty: the events
+     * bring what changed); false when `state` is a fresh load.
+     */
     recovered: z.boolean(),
     events: z.array(chatEvent),
     state: channelState,

@@ -35,6 +35,7 @@ function setup(
     clock: env.clock,
     channel: (cid) => channels.byCid(cid),
     hydrate: (cached) => channels.hydrate(cached),
+    hydrateMessages: (cached) => channels.hydrateMessages(cached),
   });
   const connect = () => state.setState({ status: 'connected', attempt: 0 });
   return { channels, sync, request, connect, storage, channel: channels.byCid(CID) };
@@ -121,6 +122,68 @@ describe('OfflineSync', () => {
     );
     await b.channel.watch();
     expect(b.request).toHaveBeenCalledWith(expect.objectContaining({ type: 'channel.watch', since: 3 }));
+  });
+
+  it('cold start: the list shows from the channel records before any message is read', async () => {
+    const a = setup();
+    a.channel.seed(serverState(3, [message(1), message(2), message(3)]));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await a.storage.getChannel(CID))?.last_message?.id).toBe('m3');
+
+    // A storage whose message reads wait until released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: StorageAdapter = {
+      ...a.storage,
+      queue: a.storage.queue,
+      getMessages: async (cid) => {
+        await held;
+        return a.storage.getMessages(cid);
+      },
+    };
+    const b = setup(slow);
+    const loading = b.sync.load();
+    await vi.advanceTimersByTimeAsync(0);
+    // The list and the newest message are there while the messages are still being read.
+    expect(b.channels.list.getSnapshot().map((e) => [e.cid, e.lastMessage?.id])).toEqual([[CID, 'm3']]);
+    expect(b.channel.state.getSnapshot().messages.map((m) => m.id)).toEqual(['m3']);
+    release();
+    await loading;
+    expect(b.channel.state.getSnapshot().messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+    expect(b.channel.state.getSnapshot().lastSeq).toBe(3);
+  });
+
+  it('cold start: cached messages do not overwrite a channel the network loaded meanwhile', async () => {
+    const a = setup();
+    a.channel.seed(serverState(3, [message(1), message(2), message(3)]));
+    await vi.advanceTimersByTimeAsync(1_000);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: StorageAdapter = {
+      ...a.storage,
+      queue: a.storage.queue,
+      getMessages: async (cid) => {
+        await held;
+        return a.storage.getMessages(cid);
+      },
+    };
+    const b = setup(slow, 'connected');
+    const loading = b.sync.load();
+    await vi.advanceTimersByTimeAsync(0);
+    // The network answers first: message 2 was deleted meanwhile, and 4 is new.
+    b.request.mockResolvedValueOnce({
+      recovered: false,
+      events: [],
+      state: serverState(5, [message(1), message(3), message(4)]),
+    });
+    await b.channel.watch();
+    release();
+    await loading;
+    expect(b.channel.state.getSnapshot().messages.map((m) => m.id)).toEqual(['m1', 'm3', 'm4']);
   });
 
   it('forgets a channel the user was removed from', async () => {

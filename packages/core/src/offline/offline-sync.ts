@@ -40,6 +40,9 @@ const fromStored = (error: QueueItem['error']): ChatError =>
     retryable: false,
   });
 
+/** A message as storages keep it: without the delivery status the state layer adds. */
+const toStored = ({ status: _status, error: _error, ...message }: LocalMessage): Message => message;
+
 interface Waiter {
   resolve(value: unknown): void;
   reject(error: unknown): void;
@@ -53,6 +56,8 @@ export interface OfflineSyncInit {
   channel(cid: string): Channel;
   /** Puts cached channels into the handles and the channel list. */
   hydrate(records: { record: CachedChannel; messages: Message[] }[]): void;
+  /** Then their cached messages, into the handles the network has not reloaded meanwhile. */
+  hydrateMessages(records: { record: CachedChannel; messages: Message[] }[]): void;
 }
 
 /**
@@ -88,27 +93,27 @@ export class OfflineSync implements ChannelSync {
     );
   }
 
-  /** Loads the cache (best effort) and the queue, rebuilding unsent messages from it. */
+  /**
+   * Loads the cache (best effort) and the queue, rebuilding unsent messages from it. The channel
+   * list comes first, from the channel records alone (each carries its newest message): reading
+   * every channel's messages takes far longer (20,000 messages are ~12 MB to clone out of
+   * IndexedDB), and the list does not need them.
+   */
   async load(): Promise<void> {
     const { storage } = this.init;
     try {
       const records = await storage.getChannels();
+      if (this.closed) return;
+      this.init.hydrate(
+        records.map((record) => ({ record, messages: record.last_message ? [record.last_message] : [] })),
+      );
+      this.noteWritten(records);
       const loaded = await Promise.all(
         records.map(async (record) => ({ record, messages: await storage.getMessages(record.channel.cid) })),
       );
       if (this.closed) return;
-      this.init.hydrate(loaded);
-      // What was just loaded is what is stored: nothing to write back.
-      for (const { record } of loaded) {
-        const channel = this.init.channel(record.channel.cid);
-        const messages = channel.state.getSnapshot().messages;
-        this.written.set(channel.cid, {
-          member: channel.state.getSnapshot().membership !== null,
-          messages: new Set(messages),
-          truncatedAt: record.channel.truncated_at,
-        });
-        this.dirty.delete(channel);
-      }
+      this.init.hydrateMessages(loaded);
+      this.noteWritten(records);
     } catch {
       // The cache is a best effort: the network fills the stores instead.
     }
@@ -123,6 +128,20 @@ export class OfflineSync implements ChannelSync {
           new Date(item.created_at).toISOString(),
           item.status === 'failed' ? fromStored(item.error) : undefined,
         );
+    }
+  }
+
+  /** What was just loaded is what is stored: nothing to write back. */
+  private noteWritten(records: readonly CachedChannel[]): void {
+    for (const record of records) {
+      const channel = this.init.channel(record.channel.cid);
+      const state = channel.state.getSnapshot();
+      this.written.set(channel.cid, {
+        member: state.membership !== null,
+        messages: new Set(state.messages),
+        truncatedAt: record.channel.truncated_at,
+      });
+      this.dirty.delete(channel);
     }
   }
 
@@ -161,18 +180,20 @@ export class OfflineSync implements ChannelSync {
       this.written.delete(s.cid);
       return storage.deleteChannel(s.cid);
     }
+    const sent = s.messages.filter((m) => m.status === 'sent');
+    const newest = sent.at(-1);
     await storage.putChannel({
       channel: s.channel,
       members: Object.values(s.members),
       read: Object.values(s.read),
       seq: s.lastSeq,
+      last_message: newest ? toStored(newest) : null,
     });
-    const sent = s.messages.filter((m) => m.status === 'sent');
     const replace = !before || before.truncatedAt !== s.channel.truncated_at;
     const changed = replace ? sent : sent.filter((m) => !before.messages.has(m));
     this.written.set(s.cid, { messages: new Set(sent), truncatedAt: s.channel.truncated_at, member });
     if (!changed.length && !replace) return;
-    const plain = changed.map(({ status: _status, error: _error, ...message }) => message);
+    const plain = changed.map(toStored);
     await storage.putMessages(s.cid, plain, { replace: replace && !!before });
   }
 

@@ -10,6 +10,12 @@ export interface CachedChannel {
   read: ReadState[];
   /** The seq of the last channel event applied to this record; a resync asks for what came after. */
   seq: number;
+  /**
+   * The channel's newest sent top-level message when the record was written, so a cold start
+   * shows the channel list (with previews) from the records alone, before reading any messages.
+   * Absent in records written by older versions.
+   */
+  last_message?: Message | null;
 }
 
 /**
