@@ -21,7 +21,7 @@ const SHARED = envNumber('BENCH_SHARED_CHANNEL_MEMBERS', QUICK ? 100 : 1_000);
 const STORM = envNumber('BENCH_STORM_USERS', QUICK ? 201 : 10_001);
 const GROUP = envNumber('BENCH_STORM_CHANNEL_SIZE', QUICK ? 21 : 101);
 const STORM_RATE = envNumber('BENCH_STORM_RATE', QUICK ? 20 : 50);
-const STORM_LIMIT_MS = envNumber('BENCH_STORM_LIMIT_S', QUICK ? 60 : 90) * 1000;
+const STORM_LIMIT_MS = envNumber('BENCH_STORM_LIMIT_S', 60) * 1000;
 const CONCURRENCY = envNumber('BENCH_CONNECT_CONCURRENCY', 100); // per load generator process
 const PARTS = (process.env.BENCH_CONNECTIONS_PARTS ?? 'idle,shared,storm').split(',');
 
