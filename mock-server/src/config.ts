@@ -68,7 +68,7 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv = process.env): Realti
   };
   return {
     authTimeoutMs: int('CHAT_WS_AUTH_TIMEOUT_MS', 5_000),
-    setupConcurrency: int('CHAT_WS_SETUP_CONCURRENCY', 16),
+    setupConcurrency: int('CHAT_WS_SETUP_CONCURRENCY', 64),
     heartbeatIntervalMs: int('CHAT_WS_HEARTBEAT_MS', 25_000),
     heartbeatTimeoutMs: int('CHAT_WS_HEARTBEAT_TIMEOUT_MS', 70_000),
     maxConnectionsPerUser: int('CHAT_WS_MAX_CONNECTIONS_PER_USER', 10),

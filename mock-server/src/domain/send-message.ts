@@ -4,7 +4,7 @@ import type { MessageRow } from '../store/schema';
 import type { Actor, Db } from './actor';
 import { insertAttachments } from './attachments';
 import { type ChannelAccess, loadChannel, requireAccess } from './channel-access';
-import { bumpSeq, recordChannelEvent } from './channel-events';
+import { recordChannelEvent } from './channel-events';
 import type { DomainDeps } from './deps';
 import { ChatError, forbidden } from './errors';
 import { requireUsers } from './users';
@@ -69,8 +69,7 @@ async function insertMessage(
   body: SendMessageBody,
 ): Promise<EventOf<'message.new'>> {
   const channelId = access.channel.id;
-  const seq = await bumpSeq(tx, actor.appId, channelId);
-  const now = await stampAfterTruncate(tx, actor.appId, channelId);
+  const { seq, now } = await takeSeqAndStamp(tx, actor.appId, channelId);
   const row = await tx
     .insertInto('messages')
     .values({
@@ -107,7 +106,9 @@ async function insertMessage(
       .execute();
   }
   const viewer = { ...actor, userId: senderId };
-  const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, viewer.userId);
+  const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, viewer.userId, {
+    withAttachments: !!body.attachments?.length,
+  });
   const event = {
     type: 'message.new' as const,
     cid: access.cid,
@@ -120,20 +121,26 @@ async function insertMessage(
 }
 
 /**
- * The created_at of a new message, read under the channel's row lock (taken by `bumpSeq`): now,
- * but always after the channel's `truncated_at`. A message sent in the same millisecond as a
- * truncate (or on a node whose clock lags) comes after it in the channel's sequence, so it must
- * not be hidden with what the truncate hid.
+ * Takes the channel's next seq (locking its row until the transaction ends) and the created_at
+ * of the new message, in one statement: now, but always after the channel's `truncated_at`. A
+ * message sent in the same millisecond as a truncate (or on a node whose clock lags) comes after
+ * it in the channel's sequence, so it must not be hidden with what the truncate hid.
  */
-async function stampAfterTruncate(tx: Db, appId: string, channelId: string): Promise<Date> {
-  const { truncated_at } = await tx
-    .selectFrom('channels')
-    .select('truncated_at')
+async function takeSeqAndStamp(
+  tx: Db,
+  appId: string,
+  channelId: string,
+): Promise<{ seq: number; now: Date }> {
+  const row = await tx
+    .updateTable('channels')
+    .set({ seq: sql`seq + 1` })
     .where('app_id', '=', appId)
     .where('id', '=', channelId)
+    .returning(['seq', 'truncated_at'])
     .executeTakeFirstOrThrow();
   const now = Date.now();
-  return new Date(truncated_at ? Math.max(now, new Date(truncated_at).getTime() + 1) : now);
+  const truncatedAt = row.truncated_at ? new Date(row.truncated_at).getTime() : null;
+  return { seq: Number(row.seq), now: new Date(truncatedAt !== null ? Math.max(now, truncatedAt + 1) : now) };
 }
 
 async function resolveSender(db: Db, actor: Actor, body: SendMessageBody): Promise<string> {

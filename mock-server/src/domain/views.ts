@@ -76,6 +76,12 @@ export async function toMessages(
   rows: MessageRow[],
   cidOf: (channelId: string) => string,
   viewerId: string | null,
+  /**
+   * The rows were inserted just now, in the caller's transaction: they have no reactions yet,
+   * and attachments only if some were given. Skips the queries that could only find nothing
+   * (a send holds its channel's row lock while this runs).
+   */
+  fresh?: { withAttachments: boolean },
 ): Promise<Message[]> {
   if (rows.length === 0) return [];
   const quotedIds = [
@@ -95,23 +101,29 @@ export async function toMessages(
     ...new Set(all.flatMap((r) => [r.app_user_id, r.pinned_by].filter((x): x is string => !!x))),
   ];
 
+  const onlyFresh = fresh !== undefined && quotedRows.length === 0;
+  const none = Promise.resolve([]);
   const [users, attachments, reactionCounts, ownReactions] = await Promise.all([
     db.selectFrom('app_users').selectAll().where('app_id', '=', appId).where('id', 'in', userIds).execute(),
-    db
-      .selectFrom('message_attachments')
-      .selectAll()
-      .where('app_id', '=', appId)
-      .where('message_id', 'in', ids)
-      .orderBy('position')
-      .execute(),
-    db
-      .selectFrom('message_reactions')
-      .select(['message_id', 'type', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('app_id', '=', appId)
-      .where('message_id', 'in', ids)
-      .groupBy(['message_id', 'type'])
-      .execute(),
-    viewerId
+    onlyFresh && !fresh.withAttachments
+      ? none
+      : db
+          .selectFrom('message_attachments')
+          .selectAll()
+          .where('app_id', '=', appId)
+          .where('message_id', 'in', ids)
+          .orderBy('position')
+          .execute(),
+    onlyFresh
+      ? none
+      : db
+          .selectFrom('message_reactions')
+          .select(['message_id', 'type', (eb) => eb.fn.countAll<number>().as('count')])
+          .where('app_id', '=', appId)
+          .where('message_id', 'in', ids)
+          .groupBy(['message_id', 'type'])
+          .execute(),
+    viewerId && !onlyFresh
       ? db
           .selectFrom('message_reactions')
           .select(['message_id', 'type'])
