@@ -45,6 +45,23 @@ const ack = (seq: number, clientMsgId: string) => ({
   message: message(seq, { id: `s${seq}`, client_msg_id: clientMsgId, user_id: 'alice' }),
 });
 
+/** `storage` whose message reads wait until `release()`: a slow IndexedDB. */
+function holdingMessageReads(storage: StorageAdapter) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const slow: StorageAdapter = {
+    ...storage,
+    queue: storage.queue,
+    getMessages: async (cid) => {
+      await held;
+      return storage.getMessages(cid);
+    },
+  };
+  return { slow, release };
+}
+
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
@@ -130,19 +147,7 @@ describe('OfflineSync', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await a.storage.getChannel(CID))?.last_message?.id).toBe('m3');
 
-    // A storage whose message reads wait until released.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const slow: StorageAdapter = {
-      ...a.storage,
-      queue: a.storage.queue,
-      getMessages: async (cid) => {
-        await held;
-        return a.storage.getMessages(cid);
-      },
-    };
+    const { slow, release } = holdingMessageReads(a.storage);
     const b = setup(slow);
     const loading = b.sync.load();
     await vi.advanceTimersByTimeAsync(0);
@@ -159,18 +164,7 @@ describe('OfflineSync', () => {
     const a = setup();
     a.channel.seed(serverState(3, [message(1), message(2), message(3)]));
     await vi.advanceTimersByTimeAsync(1_000);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const slow: StorageAdapter = {
-      ...a.storage,
-      queue: a.storage.queue,
-      getMessages: async (cid) => {
-        await held;
-        return a.storage.getMessages(cid);
-      },
-    };
+    const { slow, release } = holdingMessageReads(a.storage);
     const b = setup(slow, 'connected');
     const loading = b.sync.load();
     await vi.advanceTimersByTimeAsync(0);
