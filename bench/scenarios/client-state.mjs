@@ -12,6 +12,7 @@ import {
   emptyChannelState,
   loadChannelState,
 } from '@chat/core';
+import { channel, member } from '../browser/pages/fixtures.mjs';
 import { messageShape } from '../lib/message-shape.mjs';
 import { writeReport } from '../lib/report.mjs';
 import { deadline, envNumber, log, QUICK } from '../lib/scenario.mjs';
@@ -42,42 +43,6 @@ function message(cid, seq, userId = OTHER) {
     at: new Date(T0 + seq * 1000).toISOString(),
     clientMsgId: `c-${seq}`,
   });
-}
-function channel(cid, seq) {
-  const [type, id] = cid.split(':');
-  const at = new Date(T0).toISOString();
-  return {
-    cid,
-    type,
-    id,
-    name: id,
-    image: null,
-    custom: {},
-    created_by: ME,
-    member_count: 2,
-    frozen: false,
-    seq,
-    last_message_at: new Date(T0 + seq * 1000).toISOString(),
-    created_at: at,
-    updated_at: at,
-    deleted_at: null,
-    truncated_at: null,
-  };
-}
-function member(cid, userId) {
-  const at = new Date(T0).toISOString();
-  return {
-    cid,
-    user_id: userId,
-    user: userRef(userId),
-    role: 'member',
-    muted: false,
-    banned: false,
-    ban_expires_at: null,
-    unread_count: 0,
-    created_at: at,
-    updated_at: at,
-  };
 }
 function serverState(cid, count) {
   return {
