@@ -12,7 +12,7 @@ import {
   emptyChannelState,
   loadChannelState,
 } from '@chat/core';
-import { channel, member } from '../browser/pages/fixtures.mjs';
+import { channel, connectionOk, member } from '../browser/pages/fixtures.mjs';
 import { messageShape } from '../lib/message-shape.mjs';
 import { writeReport } from '../lib/report.mjs';
 import { deadline, envNumber, log, QUICK } from '../lib/scenario.mjs';
@@ -33,7 +33,6 @@ const ME = 'me';
 const OTHER = 'other';
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 
-const userRef = (id) => ({ id, name: id, image: null, online: true });
 function message(cid, seq, userId = OTHER) {
   return messageShape({
     cid,
@@ -155,20 +154,7 @@ class FakeSocket {
     queueMicrotask(() => {
       if (frame.type === 'auth') {
         this.push({ type: 'ack', id: frame.id, result: { connection_id: 'c1' } });
-        this.push({
-          type: 'connection.ok',
-          connection_id: 'c1',
-          user: {
-            ...userRef(ME),
-            role: 'user',
-            custom: {},
-            last_active_at: null,
-            created_at: new Date(T0).toISOString(),
-            updated_at: new Date(T0).toISOString(),
-          },
-          unread: { total_unread_count: 0, channels: [] },
-          created_at: new Date().toISOString(),
-        });
+        this.push(connectionOk());
       } else if (frame.type === 'channel.watch') {
         this.push(
           `{"type":"ack","id":${JSON.stringify(frame.id)},"result":{"recovered":false,"events":[],"state":${FakeSocket.state},"watcher_count":1}}`,
