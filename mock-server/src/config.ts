@@ -11,6 +11,8 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** PostgreSQL schema to use instead of `public` (created if missing), e.g. one per test run. */
   databaseSchema: string | undefined;
+  /** PostgreSQL connections per node (`CHAT_DATABASE_POOL_SIZE`); unset means the store's default. */
+  databasePoolSize: number | undefined;
   /** PGlite data directory, or `memory`. */
   dataDir: string;
   /** Redis connection string; unset means an in-process bus (single node). */
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     production,
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.CHAT_DATABASE_SCHEMA || undefined,
+    databasePoolSize: poolSize(env.CHAT_DATABASE_POOL_SIZE),
     dataDir: env.CHAT_DATA_DIR || '.chat-data',
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.CHAT_REDIS_PREFIX || 'chat:',
@@ -109,4 +112,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     webRoot: env.CHAT_WEB_ROOT || undefined,
     realtime: loadRealtimeConfig(env),
   };
+}
+
+function poolSize(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 1_000)
+    throw new Error(
+      `CHAT_DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got ${JSON.stringify(raw)}`,
+    );
+  return value;
 }

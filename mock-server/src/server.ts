@@ -73,6 +73,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       databaseUrl: options.databaseUrl,
       dataDir: options.dataDir ?? '.chat-data',
       ...(options.databaseSchema !== undefined && { schema: options.databaseSchema }),
+      ...(options.databasePoolSize !== undefined && { poolSize: options.databasePoolSize }),
     }));
 
   const redisPrefix = options.redisPrefix ?? 'chat:';

@@ -1,4 +1,5 @@
 import type { ChannelType } from '@chat/protocol';
+import { sql } from 'kysely';
 import type { ChannelRow, MemberRow } from '../store/schema';
 import type { Actor, Db } from './actor';
 import { ChatError, notFound } from './errors';
@@ -29,14 +30,37 @@ export function loadChannelById(db: Db, actor: Actor, channelId: string): Promis
   return findChannel(db, actor, (q) => q.where('channels.id', '=', channelId));
 }
 
+/** The actor's membership columns, selected beside the channel's under a prefix (one round trip). */
+const MEMBER_COLUMNS = [
+  'id',
+  'app_id',
+  'channel_id',
+  'app_user_id',
+  'role',
+  'read_seq',
+  'is_muted',
+  'is_banned',
+  'ban_expires_at',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof MemberRow)[];
+const MEMBER_PREFIX = 'member__';
+
 function channelQuery(db: Db, actor: Actor) {
-  return db
-    .selectFrom('channels')
-    .leftJoin('app_users as creator', 'creator.id', 'channels.created_by')
-    .selectAll('channels')
-    .select('creator.external_id as created_by_external')
-    .where('channels.app_id', '=', actor.appId)
-    .where('channels.deleted_at', 'is', null);
+  return (
+    db
+      .selectFrom('channels')
+      .leftJoin('app_users as creator', 'creator.id', 'channels.created_by')
+      // A user's own membership comes with the channel: every access check needs it.
+      .leftJoin('channel_members as me', (join) =>
+        join.onRef('me.channel_id', '=', 'channels.id').on('me.app_user_id', '=', actor.userId ?? null),
+      )
+      .selectAll('channels')
+      .select('creator.external_id as created_by_external')
+      .select(MEMBER_COLUMNS.map((c) => sql.ref(`me.${c}`).as(`${MEMBER_PREFIX}${c}`)))
+      .where('channels.app_id', '=', actor.appId)
+      .where('channels.deleted_at', 'is', null)
+  );
 }
 
 async function findChannel(
@@ -44,27 +68,25 @@ async function findChannel(
   actor: Actor,
   narrow: (q: ReturnType<typeof channelQuery>) => ReturnType<typeof channelQuery>,
 ): Promise<ChannelAccess> {
-  const row = await narrow(channelQuery(db, actor)).executeTakeFirst();
+  const row = (await narrow(channelQuery(db, actor)).executeTakeFirst()) as
+    | (ChannelRow & { created_by_external: string | null } & Record<string, unknown>)
+    | undefined;
   if (!row) throw notFound('Channel');
-  const { created_by_external, ...channel } = row;
-  return withMembership(db, actor, channel, created_by_external);
+  const channel = {} as Record<string, unknown>;
+  const member = {} as Record<string, unknown>;
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith(MEMBER_PREFIX)) member[key.slice(MEMBER_PREFIX.length)] = value;
+    else if (key !== 'created_by_external') channel[key] = value;
+  }
+  const membership = actor.userId && member.id != null ? (member as unknown as MemberRow) : null;
+  return toAccess(channel as unknown as ChannelRow, row.created_by_external, membership);
 }
 
-async function withMembership(
-  db: Db,
-  actor: Actor,
+function toAccess(
   channel: ChannelRow,
   createdBy: string | null,
-): Promise<ChannelAccess> {
-  const membership = actor.userId
-    ? ((await db
-        .selectFrom('channel_members')
-        .selectAll()
-        .where('app_id', '=', actor.appId)
-        .where('channel_id', '=', channel.id)
-        .where('app_user_id', '=', actor.userId)
-        .executeTakeFirst()) ?? null)
-    : null;
+  membership: MemberRow | null,
+): ChannelAccess {
   const banned =
     !!membership?.is_banned && (!membership.ban_expires_at || membership.ban_expires_at > new Date());
   return {

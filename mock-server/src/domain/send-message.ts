@@ -29,13 +29,17 @@ export async function sendMessage(
   const sender = actor.server ? { ...actor, userId: senderId, server: false } : actor;
   const senderAccess = actor.server ? await loadChannel(db, sender, type, id) : access;
 
-  const original = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
-  if (original) return { message: await existingView(db, actor, original), created: false };
-
-  if (!actor.server) requireAccess(actor, access, 'send');
-  else if (senderAccess.banned) throw new ChatError('user_banned', 'The sender is banned from this channel');
-  if (access.channel.is_frozen && !actor.server)
-    throw new ChatError('channel_frozen', 'The channel is frozen');
+  try {
+    if (!actor.server) requireAccess(actor, access, 'send');
+    else if (senderAccess.banned) throw new ChatError('user_banned', 'The sender is banned from this channel');
+    if (access.channel.is_frozen && !actor.server)
+      throw new ChatError('channel_frozen', 'The channel is frozen');
+  } catch (error) {
+    // A retry of a send that went through before the sender lost the right gets the message.
+    const original = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+    if (original) return { message: await existingView(db, actor, original), created: false };
+    throw error;
+  }
 
   if (body.parent_id) await requireSameChannel(db, actor.appId, access, body.parent_id, 'parent_id', true);
   if (body.quoted_message_id)
@@ -43,6 +47,8 @@ export async function sendMessage(
   if (body.mentioned_user_ids?.length)
     await requireUsers(db, actor.appId, body.mentioned_user_ids, 'mentioned_user_ids');
 
+  // A repeat (same user and client_msg_id) is not looked up first: sends are rarely repeated,
+  // so the message's unique key finds it, and the repeat returns the message stored first.
   let event: EventOf<'message.new'>;
   try {
     event = await db.transaction().execute((tx) => insertMessage(tx, actor, access, senderId, body));
@@ -69,7 +75,8 @@ async function insertMessage(
   body: SendMessageBody,
 ): Promise<EventOf<'message.new'>> {
   const channelId = access.channel.id;
-  const { seq, now } = await takeSeqAndStamp(tx, actor.appId, channelId);
+  const topLevel = !body.parent_id;
+  const { seq, now } = await takeSeqAndStamp(tx, actor.appId, channelId, topLevel);
   const row = await tx
     .insertInto('messages')
     .values({
@@ -89,20 +96,13 @@ async function insertMessage(
     .returningAll()
     .executeTakeFirstOrThrow();
   if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, body.attachments);
-  if (row.parent_id) {
+  if (!topLevel) {
     // Thread replies count on their root; they do not move the channel (nor unread counts).
     await tx
       .updateTable('messages')
       .set({ reply_count: sql`reply_count + 1` })
       .where('app_id', '=', actor.appId)
-      .where('id', '=', row.parent_id)
-      .execute();
-  } else {
-    await tx
-      .updateTable('channels')
-      .set({ last_message_at: now })
-      .where('app_id', '=', actor.appId)
-      .where('id', '=', channelId)
+      .where('id', '=', row.parent_id!)
       .execute();
   }
   const viewer = { ...actor, userId: senderId };
@@ -122,25 +122,26 @@ async function insertMessage(
 
 /**
  * Takes the channel's next seq (locking its row until the transaction ends) and the created_at
- * of the new message, in one statement: now, but always after the channel's `truncated_at`. A
- * message sent in the same millisecond as a truncate (or on a node whose clock lags) comes after
- * it in the channel's sequence, so it must not be hidden with what the truncate hid.
+ * of the new message, in one statement that also moves the channel's last message time for a
+ * top-level message: now, but always after the channel's `truncated_at`. A message sent in the
+ * same millisecond as a truncate (or on a node whose clock lags) comes after it in the channel's
+ * sequence, so it must not be hidden with what the truncate hid.
  */
 async function takeSeqAndStamp(
   tx: Db,
   appId: string,
   channelId: string,
+  topLevel: boolean,
 ): Promise<{ seq: number; now: Date }> {
+  const stamp = sql<Date>`greatest(${new Date()}::timestamptz, truncated_at + interval '1 millisecond')`;
   const row = await tx
     .updateTable('channels')
-    .set({ seq: sql`seq + 1` })
+    .set({ seq: sql`seq + 1`, ...(topLevel && { last_message_at: stamp }) })
     .where('app_id', '=', appId)
     .where('id', '=', channelId)
-    .returning(['seq', 'truncated_at'])
+    .returning(['seq', stamp.as('stamp')])
     .executeTakeFirstOrThrow();
-  const now = Date.now();
-  const truncatedAt = row.truncated_at ? new Date(row.truncated_at).getTime() : null;
-  return { seq: Number(row.seq), now: new Date(truncatedAt !== null ? Math.max(now, truncatedAt + 1) : now) };
+  return { seq: Number(row.seq), now: new Date(row.stamp) };
 }
 
 async function resolveSender(db: Db, actor: Actor, body: SendMessageBody): Promise<string> {

@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import {
   type ChatEvent,
   CLOSE_CODES,
-  type ClientFrame,
   type ErrorBody,
   LIMITS,
   makeError,
@@ -11,17 +10,14 @@ import {
 } from '@chat/protocol';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { verifyToken } from '../auth';
 import type { Envelope } from '../bus/envelope';
 import type { Db } from '../domain/actor';
 import { findActiveApp } from '../domain/app-lookup';
 import type { Publish } from '../domain/deps';
 import { ChatError } from '../domain/errors';
-import { getUnread } from '../domain/reads';
-import { ensureUser } from '../domain/users';
-import { toUser, toUserRef } from '../domain/views';
 import type { AppRow } from '../store/schema';
 import { AdmissionGate } from './admission-gate';
+import { type AuthenticateContext, authenticateSocket } from './authenticate-socket';
 import { Connection, type ConnectionLimits } from './connection';
 import { type FanOutContext, fanOut } from './fanout';
 import { type FrameContext, handleFrame, type TypingInfo } from './frame-handlers';
@@ -74,6 +70,7 @@ export class Gateway {
   });
   private readonly typing: TypingTracker<TypingInfo>;
   private readonly frameContext: FrameContext;
+  private readonly authContext: AuthenticateContext;
   private readonly fanOutContext: FanOutContext;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Authentications and watches: the database work of (re)connecting, metered. */
@@ -112,6 +109,15 @@ export class Gateway {
       registry: this.registry,
       directory: new MemberDirectory(options.db),
       logger: options.logger,
+    };
+    this.authContext = {
+      deps: { db: options.db, publish: options.publish },
+      presence: options.presence,
+      maxConnectionsPerUser: options.maxConnectionsPerUser,
+      admit: (conn) => {
+        this.pending.delete(conn);
+        this.registry.add(conn);
+      },
     };
     this.frameContext = {
       deps: { db: options.db, publish: options.publish },
@@ -231,8 +237,10 @@ export class Gateway {
       // The client was in time; how long the server then takes (a reconnect storm queues
       // thousands of these at the gate) is not the client's fault.
       clearTimeout(conn.authDeadline);
+      if (conn.actor)
+        return this.reject(conn, frame.id, makeError('validation_failed', 'Already authenticated'));
       return this.setup
-        .run(() => this.authenticate(conn, frame))
+        .run(() => authenticateSocket(this.authContext, conn, frame))
         .catch((error) => {
           // Its deadline is cleared: a socket left unauthenticated now would stay open for good.
           this.options.logger.error({ err: error }, 'authentication failed');
@@ -267,84 +275,6 @@ export class Gateway {
     conn.sendFrame({ type: 'error', ...(id && { id }), error });
     if (!conn.invalidFrames.take('invalid').ok)
       conn.close(CLOSE_CODES.POLICY_VIOLATION, 'too many invalid frames');
-  }
-
-  private async authenticate(conn: Connection, frame: Extract<ClientFrame, { type: 'auth' }>): Promise<void> {
-    if (conn.actor)
-      return this.reject(conn, frame.id, makeError('validation_failed', 'Already authenticated'));
-    if (conn.closed) return;
-    let userId: string;
-    try {
-      const verified = await verifyToken(conn.app.api_secret, frame.token);
-      if (!verified.userId) throw new ChatError('unauthenticated', 'Sockets need a user token');
-      userId = verified.userId;
-    } catch (error) {
-      const body = error instanceof ChatError ? error.body : makeError('unauthenticated', 'Invalid token');
-      conn.sendFrame({ type: 'error', id: frame.id, error: body });
-      const code = body.code === 'token_expired' ? CLOSE_CODES.TOKEN_EXPIRED : CLOSE_CODES.UNAUTHENTICATED;
-      return conn.close(code, body.code);
-    }
-    const user = await ensureUser(this.options.db, conn.app.id, userId);
-    if (conn.closed) return;
-    const open = await this.options.presenceStore.count(conn.app.id, user.id);
-    if (open >= this.options.maxConnectionsPerUser) {
-      conn.sendFrame({
-        type: 'error',
-        id: frame.id,
-        error: makeError(
-          'rate_limited',
-          `At most ${this.options.maxConnectionsPerUser} connections per user`,
-        ),
-      });
-      return conn.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections');
-    }
-    // The socket may have closed while we awaited: registering it now would leave it behind.
-    if (conn.closed) return;
-    conn.actor = {
-      appId: conn.app.id,
-      userId: user.id,
-      externalId: user.external_id,
-      role: user.user_type,
-      server: false,
-    };
-    conn.userRef = toUserRef(user);
-    this.pending.delete(conn);
-    this.registry.add(conn);
-    await this.options.presence.connected(conn.app.id, user.id, conn.id);
-    // Counting and recording are two steps, so sockets racing on several nodes can overshoot the
-    // limit; counting again after recording closes the ones that did.
-    if ((await this.options.presenceStore.count(conn.app.id, user.id)) > this.options.maxConnectionsPerUser) {
-      conn.sendFrame({
-        type: 'error',
-        id: frame.id,
-        error: makeError(
-          'rate_limited',
-          `At most ${this.options.maxConnectionsPerUser} connections per user`,
-        ),
-      });
-      conn.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections');
-    }
-    if (conn.closed) {
-      // Closed while presence was recording it: the close handler's disconnect may have run
-      // first, so record it again now that the connect is done.
-      await this.options.presence.disconnected(conn.app.id, user.id, conn.id);
-      return;
-    }
-    const unread = await getUnread({ db: this.options.db, publish: this.options.publish }, conn.actor);
-    const fresh = await this.options.db
-      .selectFrom('app_users')
-      .selectAll()
-      .where('id', '=', user.id)
-      .executeTakeFirstOrThrow();
-    conn.userRef = toUserRef(fresh);
-    conn.sendFrame({ type: 'ack', id: frame.id, result: { connection_id: conn.id } });
-    conn.sendFrame({
-      type: 'connection.ok',
-      connection_id: conn.id,
-      user: toUser(fresh),
-      unread,
-      created_at: new Date().toISOString(),
-    });
   }
 
   private async onClose(conn: Connection): Promise<void> {

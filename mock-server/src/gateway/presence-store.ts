@@ -4,8 +4,12 @@
  * the users of a crashed node go offline by themselves.
  */
 export interface PresenceStore {
-  /** Records a connection; true when the user had no live connection anywhere before. */
-  connect(appId: string, userId: string, connectionId: string): Promise<boolean>;
+  /**
+   * Records a connection and answers how many live connections the user had before it, anywhere.
+   * Counting and recording are one atomic step, so racing connects on several nodes each see the
+   * ones before them (the per-user limit holds exactly).
+   */
+  connect(appId: string, userId: string, connectionId: string): Promise<number>;
   /** Forgets a connection; true when the user has no live connection left anywhere. */
   disconnect(appId: string, userId: string, connectionId: string): Promise<boolean>;
   count(appId: string, userId: string): Promise<number>;
@@ -27,8 +31,9 @@ export function createMemoryPresence(): PresenceStore {
         set = new Set();
         users.set(k, set);
       }
+      const before = set.size;
       set.add(connectionId);
-      return set.size === 1;
+      return before;
     },
     async disconnect(appId, userId, connectionId) {
       const k = key(appId, userId);

@@ -29,10 +29,16 @@ export class PresenceService {
 
   constructor(private readonly options: PresenceOptions) {}
 
-  async connected(appId: string, userId: string, connectionId: string): Promise<void> {
+  /**
+   * Records a connection and answers how many live connections the user had before it. The user
+   * row is written only when it says offline (`wasOnline` is what the caller read of it): a
+   * reconnect storm then costs no write per socket.
+   */
+  async connected(appId: string, userId: string, connectionId: string, wasOnline: boolean): Promise<number> {
     this.cancelPending(appId, userId);
-    await this.options.store.connect(appId, userId, connectionId);
-    await this.setOnline(appId, userId, true);
+    const before = await this.options.store.connect(appId, userId, connectionId);
+    if (!wasOnline) await this.setOnline(appId, userId, true);
+    return before;
   }
 
   async disconnected(appId: string, userId: string, connectionId: string): Promise<void> {
@@ -41,10 +47,9 @@ export class PresenceService {
     this.cancelPending(appId, userId);
     const timer = setTimeout(() => {
       this.pendingOffline.delete(`${appId}:${userId}`);
-      void this.options.store
-        .count(appId, userId)
-        .then((count) => (count === 0 ? this.setOnline(appId, userId, false) : undefined))
-        .catch((error) => this.options.logger.warn({ err: error }, 'presence offline failed'));
+      void this.goOffline(appId, userId).catch((error) =>
+        this.options.logger.warn({ err: error }, 'presence offline failed'),
+      );
     }, this.options.graceMs);
     timer.unref();
     this.pendingOffline.set(`${appId}:${userId}`, timer);
@@ -53,8 +58,19 @@ export class PresenceService {
   /** Marks offline the users whose connections expired on a node that died. */
   async sweep(): Promise<void> {
     for (const { appId, userId } of await this.options.store.sweep()) {
-      await this.setOnline(appId, userId, false);
+      await this.goOffline(appId, userId);
     }
+  }
+
+  /**
+   * Marks a user offline unless they have a connection. A connect elsewhere may read the row as
+   * online just before this writes it (and so not write it back): counting again after the write
+   * catches that connect and puts the user back online.
+   */
+  private async goOffline(appId: string, userId: string): Promise<void> {
+    if ((await this.options.store.count(appId, userId)) > 0) return;
+    await this.setOnline(appId, userId, false);
+    if ((await this.options.store.count(appId, userId)) > 0) await this.setOnline(appId, userId, true);
   }
 
   close(): void {

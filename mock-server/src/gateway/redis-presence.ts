@@ -37,7 +37,7 @@ export async function createRedisPresence(
         .pexpire(key, ttlMs * 2)
         .zadd(INDEX, 'GT', expiry, `${appId}:${userId}`)
         .exec();
-      return Number(results?.[1]?.[1] ?? 0) === 0;
+      return Number(results?.[1]?.[1] ?? 0);
     },
     async disconnect(appId, userId, connectionId) {
       const key = userKey(appId, userId);

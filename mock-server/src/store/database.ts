@@ -22,7 +22,7 @@ export interface StoreOptions {
   dataDir?: string;
   /** Use this schema (created if missing) instead of `public`, e.g. one per test worker. */
   schema?: string;
-  /** PostgreSQL connections per node (default 10). */
+  /** PostgreSQL connections per node (default 20). */
   poolSize?: number;
 }
 

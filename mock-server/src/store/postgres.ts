@@ -34,6 +34,13 @@ export function redactUrl(url: string): string {
 }
 
 /**
+ * Connections per node. A reconnect storm's authentications and watches (64 at a time per node,
+ * CHAT_WS_SETUP_CONCURRENCY) are a few short queries each: 10 connections left them queueing for
+ * the pool. 20 per node keeps five nodes within PostgreSQL's default 100 connections.
+ */
+export const DEFAULT_POOL_SIZE = 20;
+
+/**
  * A Kysely on a bounded `pg` pool. Fails here, with the server named, when PostgreSQL cannot be
  * reached or used, rather than at the first request.
  */
@@ -42,7 +49,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Kysely<Dat
   if (schema !== undefined) assertSchemaName(schema);
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: options.poolSize ?? 10,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
     // pg waits forever for a connection by default; a wrong host should fail, not hang.
     connectionTimeoutMillis: 10_000,
     types: pgTypes,

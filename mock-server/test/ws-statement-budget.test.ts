@@ -1,0 +1,91 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ChatServer, createChatServer } from '../src/server';
+import { clientId } from './api';
+import { getTestStore } from './harness';
+import { createChannel, send } from './rest-helpers';
+import { appOn, closeSockets } from './ws-fixtures';
+
+/**
+ * How many SQL statements the hot paths run. A reconnect storm is thousands of authentications
+ * and resumed watches at once, and every message is a send: each statement is a round trip
+ * through a pool shared by all of them, so these counts are what bounds the rates (bench/).
+ * Counted, not timed: a regression shows as a number, whatever the machine.
+ */
+class StatementCounter implements KyselyPlugin {
+  statements: string[] = [];
+
+  transformQuery(args: PluginTransformQueryArgs) {
+    this.statements.push(args.node.kind);
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<Record<string, unknown>>> {
+    return args.result;
+  }
+
+  take(): number {
+    const n = this.statements.length;
+    this.statements = [];
+    return n;
+  }
+}
+
+const counter = new StatementCounter();
+let server: ChatServer;
+beforeAll(async () => {
+  const store = await getTestStore();
+  server = await createChatServer({
+    store: { ...store, db: store.db.withPlugin(counter) },
+    port: 0,
+    seedDemo: false,
+    logLevel: 'silent',
+  });
+});
+afterAll(() => server?.close());
+afterEach(closeSockets);
+
+describe('statements per operation', () => {
+  it('an authentication reads the user and the unread counts: 2 statements', async () => {
+    const t = await appOn(server);
+    const [alice] = await t.users('alice', 'bob');
+    await createChannel(alice!, 'budget-auth', ['bob']);
+    const first = await t.connect('alice'); // also finds the app, which is then cached
+    first.close();
+    await first.waitForClose();
+    counter.take();
+    await t.connect('alice');
+    expect(counter.take()).toBe(2);
+  });
+
+  it('a resumed watch (since) checks access twice, replays, and reads the draft and membership: 5 statements', async () => {
+    const t = await appOn(server);
+    const [alice] = await t.users('alice', 'bob');
+    const cid = await createChannel(alice!, 'budget-watch', ['bob']);
+    const a = await t.connect('alice');
+    const { state } = await a.ok({ type: 'channel.watch', cid });
+    await send(alice!, cid, 'missed');
+    counter.take();
+    const result = await a.ok({ type: 'channel.watch', cid, since: state.channel.seq });
+    expect(result.recovered).toBe(true);
+    expect(result.events).toHaveLength(1);
+    expect(counter.take()).toBe(5);
+  });
+
+  it('a send over the socket: access, seq, insert, author, event log: 5 statements', async () => {
+    const t = await appOn(server);
+    const [alice] = await t.users('alice', 'bob');
+    const cid = await createChannel(alice!, 'budget-send', ['bob']);
+    const a = await t.connect('alice');
+    await a.ok({ type: 'channel.watch', cid });
+    // The first send also loads the channel's member list for the node's fan-out (then cached).
+    const sendOne = (text: string) =>
+      a.ok({ type: 'message.send', cid, message: { client_msg_id: clientId(), text } });
+    await sendOne('first');
+    await a.waitFor((e) => e.type === 'message.new' && e.message.text === 'first');
+    counter.take();
+    await sendOne('second');
+    await a.waitFor((e) => e.type === 'message.new' && e.message.text === 'second');
+    expect(counter.take()).toBe(5);
+  });
+});
