@@ -31,7 +31,8 @@ export async function sendMessage(
 
   try {
     if (!actor.server) requireAccess(actor, access, 'send');
-    else if (senderAccess.banned) throw new ChatError('user_banned', 'The sender is banned from this channel');
+    else if (senderAccess.banned)
+      throw new ChatError('user_banned', 'The sender is banned from this channel');
     if (access.channel.is_frozen && !actor.server)
       throw new ChatError('channel_frozen', 'The channel is frozen');
   } catch (error) {
