@@ -8,14 +8,15 @@ import type {
 } from '@chat/protocol';
 import { ChannelAdmin } from './channel-admin';
 import type { ChannelContext } from './channel-context';
+import { ChannelHydration } from './channel-hydration';
+import { ChannelLoader } from './channel-loader';
 import { createChannelStore } from './channel-store';
 import { ChannelWrites } from './channel-writes';
-import { asChatError, type ChatError } from './errors';
+import type { ChatError } from './errors';
 import { pendingWritesOf } from './offline/pending-writes';
 import type { CachedChannel, QueueItem, QueueOperation } from './offline/storage-adapter';
 import {
   addOlderMessages,
-  applyChannelEvents,
   clearTyping,
   emptyChannelState,
   loadChannelState,
@@ -59,13 +60,10 @@ export class Channel {
   readonly pendingWrites: ReadableStore<readonly QueueItem[]>;
   private watching = false;
   private messageLimit = DEFAULT_MESSAGE_LIMIT;
-  /** Events that arrived while a (re)load was in flight; applied after it. */
-  private buffer: ChannelEvent[] | undefined;
-  private resyncing: Promise<void> | undefined;
   private readonly typists: TypingExpiry;
   private readonly typingSender: TypingSender;
-  /** Loaded from the offline cache: the first watch resumes from its seq instead of loading fresh. */
-  private fromCache = false;
+  private readonly hydration: ChannelHydration;
+  private readonly loader: ChannelLoader;
   private retainers = 0;
   private unwatchTimer: ReturnType<ChannelContext['env']['clock']['setTimeout']> | undefined;
   private readonly writes: ChannelWrites;
@@ -79,6 +77,15 @@ export class Channel {
     this.cid = `${type}:${id}`;
     this.store.setState(emptyChannelState(this.cid));
     this.state = this.store;
+    this.hydration = new ChannelHydration(this.store, () => ctx.userId());
+    this.loader = new ChannelLoader(
+      this.cid,
+      ctx,
+      this.store,
+      this.hydration,
+      () => this.messageLimit,
+      (event) => this.handleEvent(event),
+    );
     this.typists = new TypingExpiry(ctx.env.clock, (userId) =>
       this.store.setState((s) => clearTyping(s, userId)),
     );
@@ -151,10 +158,9 @@ export class Channel {
   async watch(options: { messageLimit?: number } = {}): Promise<ChannelSnapshot> {
     if (options.messageLimit !== undefined) this.messageLimit = options.messageLimit;
     // The first watch loads fresh (a state seeded by a query may hold too few messages).
-    const resume = this.watching || this.fromCache;
-    this.fromCache = false;
+    const resume = this.hydration.takeResume() || this.watching;
     this.watching = true;
-    await this.load(resume);
+    await this.loader.load(resume);
     return this.store.getSnapshot();
   }
 
@@ -176,99 +182,38 @@ export class Channel {
   /** Resumes after a reconnect or a detected gap; one at a time. */
   resync(): Promise<void> {
     if (!this.watching) return Promise.resolve();
-    return this.load(true);
-  }
-
-  /** Loads the channel: from the last applied seq (`resume`), or fresh. */
-  private load(resume: boolean): Promise<void> {
-    if (this.resyncing) return this.resyncing;
-    this.buffer = [];
-    this.store.setState((s) => ({ ...s, loading: true }));
-    const since = resume ? this.store.getSnapshot().lastSeq || undefined : undefined;
-    const run = async () => {
-      let loaded = false;
-      try {
-        const result = await this.ctx.connection.request({
-          type: 'channel.watch',
-          cid: this.cid,
-          ...(since !== undefined && { since }),
-          message_limit: this.messageLimit,
-        });
-        let state = this.store.getSnapshot();
-        if (since !== undefined && result.recovered) {
-          const events = result.events.filter(
-            (event): event is ChannelEvent => 'seq' in event && 'cid' in event,
-          );
-          state = applyChannelEvents(state, events, this.ctx.userId()).state;
-        } else {
-          state = loadChannelState(state, result.state, this.ctx.userId(), this.messageLimit);
-        }
-        this.store.setState({ ...state, error: null, watcherCount: result.watcher_count });
-        this.ctx.onUsersSeen?.(Object.values(state.members).map((m) => m.user));
-        loaded = true;
-      } catch (cause) {
-        this.store.setState((s) => ({
-          ...s,
-          error: asChatError(cause, { code: 'network_error', message: String(cause) }),
-        }));
-        throw cause;
-      } finally {
-        // After a failure the buffered events are dropped: the next resume (on reconnect) or
-        // gap fetches them again, rather than retrying in a loop here.
-        const buffered = loaded ? (this.buffer ?? []) : [];
-        this.buffer = undefined;
-        this.resyncing = undefined;
-        this.store.setState((s) => ({ ...s, loading: false }));
-        for (const event of buffered.sort((a, b) => a.seq - b.seq)) this.handleEvent(event);
-      }
-    };
-    this.resyncing = run();
-    return this.resyncing;
+    return this.loader.load(true);
   }
 
   /** Seeds the state from a server load (a query or `create`) when not watching. */
   seed(server: ServerChannelState): void {
     if (this.watching && this.store.getSnapshot().channel) return;
     this.store.setState((s) => loadChannelState(s, server, this.ctx.userId()));
+    this.hydration.replaced();
     this.ctx.onUsersSeen?.(server.members.map((m) => m.user));
   }
 
   /** Fills the state from the offline cache (cold start); the first watch resumes from its seq. */
   hydrate(record: CachedChannel, messages: readonly Message[]): void {
-    if (this.store.getSnapshot().channel) return;
-    this.loadRecord(record, messages);
-    this.fromCache = record.seq > 0;
+    this.hydration.hydrate(record, messages);
   }
 
   /**
-   * The second step of a cold start: the channel's cached messages, after `hydrate` showed the
-   * record with only its newest one. Skipped once the network has loaded or resumed the channel
-   * (its state is then newer than the cache's).
+   * A later step of a cold start: the full record, then with the cached messages, after `hydrate`
+   * showed the list row. Skipped once the network has loaded or resumed the channel (see
+   * `ChannelHydration`).
    */
   hydrateMessages(record: CachedChannel, messages: readonly Message[]): void {
-    if (!this.fromCache || this.store.getSnapshot().lastSeq !== record.seq) return;
-    this.loadRecord(record, messages);
-  }
-
-  private loadRecord(record: CachedChannel, messages: readonly Message[]): void {
-    const userId = this.ctx.userId();
-    const membership = record.members.find((m) => m.user_id === userId) ?? null;
-    const { last_message: _newest, ...rest } = record;
-    const server = { ...rest, messages: [...messages], membership, draft: null };
-    this.store.setState((s) => ({ ...loadChannelState(s, server, userId), lastSeq: record.seq }));
+    this.hydration.hydrateMessages(record, messages);
   }
 
   /** Applies a realtime event for this channel (called by the client). */
   handleEvent(event: ChannelEvent): void {
-    if (this.buffer) {
-      this.buffer.push(event);
-      return;
-    }
+    if (this.loader.hold(event)) return;
     const gap = this.store.applyEvent(event, this.ctx.userId());
     if (gap) {
       if (!this.watching) return;
-      this.buffer = [event];
-      void this.load(true).catch(() => {});
+      void this.loader.load(true).catch(() => {});
       return;
     }
     if (event.type === 'typing.start') this.typists.touch(event.user.id);

@@ -68,6 +68,7 @@ export { HttpClient, type HttpClientOptions, type RequestInput, type RequestOpti
 export { Messages } from './messages';
 export {
   type CachedChannel,
+  type CachedChannelSummary,
   createIndexedDbStorage,
   createMemoryStorage,
   DEFAULT_MESSAGE_LIMIT,
@@ -87,6 +88,7 @@ export {
   SyncQueue,
   type SyncQueueOptions,
   type SyncQueueState,
+  summarizeChannel,
   toQueueItemError,
 } from './offline';
 export type { ChannelListEntry } from './state/channel-list';

@@ -6,6 +6,7 @@ export {
 export { createMemoryStorage, type MemoryStorageOptions } from './memory-storage';
 export {
   type CachedChannel,
+  type CachedChannelSummary,
   DEFAULT_MESSAGE_LIMIT,
   type QueueItem,
   type QueueItemError,
@@ -14,6 +15,7 @@ export {
   type QueueOperationType,
   type QueueStorage,
   type StorageAdapter,
+  summarizeChannel,
 } from './storage-adapter';
 export {
   type FlushReport,

@@ -1,7 +1,8 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { createIndexedDbStorage, indexedDbName } from './indexeddb-storage';
-import { cached, messages } from './test/fixtures';
+import { summarizeChannel } from './storage-adapter';
+import { cached, message, messages } from './test/fixtures';
 
 const A = 'messaging:a';
 
@@ -33,6 +34,58 @@ describe('createIndexedDbStorage', () => {
     for (const storage of [alice, bob, otherApp]) storage.close?.();
   });
 
+  it('upgrades a v1 database: list rows are built once from its records, nothing else changes', async () => {
+    const indexedDB = new IDBFactory();
+    const name = indexedDbName('k', 'alice');
+    const request = (r: IDBRequest) =>
+      new Promise((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    // The v1 schema as released, with what a v1 SDK wrote into it.
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore('channels', { keyPath: 'channel.cid' });
+      db.createObjectStore('messages', { keyPath: ['cid', 'seq'] }).createIndex('by_cid', 'cid');
+      db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true });
+    };
+    const v1 = (await request(open)) as IDBDatabase;
+    const B = 'messaging:b';
+    const records = [{ ...cached(A, 3), last_message: message(A, 3) }, cached(B, 1)];
+    const tx = v1.transaction(['channels', 'messages', 'queue'], 'readwrite');
+    for (const record of records) tx.objectStore('channels').put(record);
+    for (const m of messages(A, 1, 3)) tx.objectStore('messages').put(m);
+    tx.objectStore('queue').add({
+      op: { type: 'read.mark', cid: A },
+      status: 'pending',
+      attempts: 0,
+      created_at: 1,
+    });
+    await new Promise((resolve) => {
+      tx.oncomplete = resolve;
+    });
+    v1.close();
+
+    const storage = createIndexedDbStorage({ apiKey: 'k', userId: 'alice', indexedDB });
+    const rows = (await storage.getChannelList?.())?.sort((x, y) => (x.cid < y.cid ? -1 : 1));
+    expect(rows).toEqual(records.map((record) => summarizeChannel(record, 'alice')));
+    expect(rows?.[0]).toMatchObject({
+      cid: A,
+      seq: 3,
+      last_message: message(A, 3),
+      membership: { user_id: 'alice' },
+    });
+    expect(await indexedDB.databases()).toEqual([{ name, version: 2 }]);
+    expect(await storage.getChannel(A)).toEqual(records[0]);
+    expect(await storage.getMessages(A)).toEqual(messages(A, 1, 3));
+    expect(await storage.queue.list()).toHaveLength(1);
+    // From then on the rows follow the records.
+    await storage.deleteChannel(B);
+    expect((await storage.getChannelList?.())?.map((row) => row.cid)).toEqual([A]);
+    storage.close?.();
+  });
+
   it('escapes the separator, so ids with colons cannot collide', () => {
     expect(indexedDbName('a:b', 'c')).not.toBe(indexedDbName('a', 'b:c'));
   });
@@ -42,7 +95,7 @@ describe('createIndexedDbStorage', () => {
     const storage = createIndexedDbStorage({ apiKey: 'k', userId: 'alice', indexedDB });
     expect(await indexedDB.databases()).toEqual([]);
     await storage.getChannels();
-    expect(await indexedDB.databases()).toEqual([{ name: indexedDbName('k', 'alice'), version: 1 }]);
+    expect(await indexedDB.databases()).toEqual([{ name: indexedDbName('k', 'alice'), version: 2 }]);
     storage.close?.();
   });
 

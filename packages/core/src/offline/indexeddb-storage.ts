@@ -1,10 +1,12 @@
 import type { Message } from '@chat/protocol';
 import {
   type CachedChannel,
+  type CachedChannelSummary,
   DEFAULT_MESSAGE_LIMIT,
   type QueueItem,
   type QueueStorage,
   type StorageAdapter,
+  summarizeChannel,
 } from './storage-adapter';
 
 export interface IndexedDbStorageOptions {
@@ -18,8 +20,10 @@ export interface IndexedDbStorageOptions {
 }
 
 /** The schema version; each version's changes go in `upgrade`, after the previous ones. */
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const CHANNELS = 'channels';
+/** Since v2: the list row of each channel record (`CachedChannelSummary`), keyed by cid. */
+const CHANNEL_LIST = 'channel_list';
 const MESSAGES = 'messages';
 const QUEUE = 'queue';
 /** Index of `messages` on `cid`; its entries come in primary-key order, that is by seq. */
@@ -30,11 +34,21 @@ export function indexedDbName(apiKey: string, userId: string): string {
   return `chat:${encodeURIComponent(apiKey)}:${encodeURIComponent(userId)}`;
 }
 
-function upgrade(db: IDBDatabase, oldVersion: number): void {
+function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number, userId: string): void {
   if (oldVersion < 1) {
     db.createObjectStore(CHANNELS, { keyPath: 'channel.cid' });
     db.createObjectStore(MESSAGES, { keyPath: ['cid', 'seq'] }).createIndex(BY_CID, 'cid');
     db.createObjectStore(QUEUE, { keyPath: 'id', autoIncrement: true });
+  }
+  if (oldVersion < 2) {
+    const list = db.createObjectStore(CHANNEL_LIST, { keyPath: 'cid' });
+    // A v1 database: its list rows are built once from the records, in the upgrade's transaction.
+    if (oldVersion >= 1) {
+      const records = tx.objectStore(CHANNELS).getAll();
+      records.onsuccess = () => {
+        for (const record of records.result as CachedChannel[]) list.put(summarizeChannel(record, userId));
+      };
+    }
   }
 }
 
@@ -55,7 +69,7 @@ function promisify<T>(request: IDBRequest<T>): Promise<T> {
  *
  * @example
  * const storage = createIndexedDbStorage({ apiKey, userId: 'alice' });
- * const cached = await storage.getChannels(); // render these at once on a cold start
+ * const rows = await storage.getChannelList(); // a cold start renders the channel list from these
  */
 export function createIndexedDbStorage(options: IndexedDbStorageOptions): StorageAdapter {
   const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
@@ -70,7 +84,8 @@ export function createIndexedDbStorage(options: IndexedDbStorageOptions): Storag
     if (connection) return connection;
     const opening = new Promise<IDBDatabase>((resolve, reject) => {
       const request = factory!.open(name, DB_VERSION);
-      request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+      request.onupgradeneeded = (event) =>
+        upgrade(request.result, request.transaction!, event.oldVersion, options.userId);
       request.onsuccess = () => {
         const db = request.result;
         const forget = () => {
@@ -148,10 +163,17 @@ export function createIndexedDbStorage(options: IndexedDbStorageOptions): Storag
   return {
     getChannels: () => read(CHANNELS, (store) => store.getAll() as IDBRequest<CachedChannel[]>),
     getChannel: (cid) => read(CHANNELS, (store) => store.get(cid) as IDBRequest<CachedChannel | undefined>),
-    putChannel: (record) => write([CHANNELS], (tx) => tx.objectStore(CHANNELS).put(record)),
+    getChannelList: () => read(CHANNEL_LIST, (store) => store.getAll() as IDBRequest<CachedChannelSummary[]>),
+    // The list row is written in the record's transaction: the two never disagree.
+    putChannel: (record) =>
+      write([CHANNELS, CHANNEL_LIST], (tx) => {
+        tx.objectStore(CHANNELS).put(record);
+        tx.objectStore(CHANNEL_LIST).put(summarizeChannel(record, options.userId));
+      }),
     deleteChannel: (cid) =>
-      write([CHANNELS, MESSAGES], (tx) => {
+      write([CHANNELS, CHANNEL_LIST, MESSAGES], (tx) => {
         tx.objectStore(CHANNELS).delete(cid);
+        tx.objectStore(CHANNEL_LIST).delete(cid);
         const messages = tx.objectStore(MESSAGES);
         messageKeys(messages, cid, (keys) => {
           for (const key of keys) messages.delete(key);
@@ -178,8 +200,8 @@ export function createIndexedDbStorage(options: IndexedDbStorageOptions): Storag
       }),
     queue,
     clear: () =>
-      write([CHANNELS, MESSAGES, QUEUE], (tx) => {
-        for (const store of [CHANNELS, MESSAGES, QUEUE]) tx.objectStore(store).clear();
+      write([CHANNELS, CHANNEL_LIST, MESSAGES, QUEUE], (tx) => {
+        for (const store of [CHANNELS, CHANNEL_LIST, MESSAGES, QUEUE]) tx.objectStore(store).clear();
       }),
     close() {
       const current = connection;

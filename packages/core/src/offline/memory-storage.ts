@@ -1,15 +1,19 @@
 import type { Message } from '@chat/protocol';
 import {
   type CachedChannel,
+  type CachedChannelSummary,
   DEFAULT_MESSAGE_LIMIT,
   type QueueItem,
   type QueueStorage,
   type StorageAdapter,
+  summarizeChannel,
 } from './storage-adapter';
 
 export interface MemoryStorageOptions {
   /** Messages kept per channel, the newest by `seq`. Default 200. */
   messageLimit?: number;
+  /** The user whose cache this is: the list rows (`getChannelList`) then carry their membership. */
+  userId?: string;
 }
 
 /**
@@ -23,6 +27,8 @@ export interface MemoryStorageOptions {
 export function createMemoryStorage(options: MemoryStorageOptions = {}): StorageAdapter {
   const limit = options.messageLimit ?? DEFAULT_MESSAGE_LIMIT;
   const channels = new Map<string, CachedChannel>();
+  /** cid → list row, kept with `channels`. */
+  const summaries = new Map<string, CachedChannelSummary>();
   /** cid → seq → message. */
   const messages = new Map<string, Map<number, Message>>();
   const items = new Map<number, QueueItem>();
@@ -55,15 +61,20 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     async getChannels() {
       return [...channels.values()].map(copyChannel);
     },
+    async getChannelList() {
+      return [...summaries.values()].map((summary) => ({ ...summary }));
+    },
     async getChannel(cid) {
       const record = channels.get(cid);
       return record && copyChannel(record);
     },
     async putChannel(record) {
       channels.set(record.channel.cid, copyChannel(record));
+      summaries.set(record.channel.cid, summarizeChannel(record, options.userId));
     },
     async deleteChannel(cid) {
       channels.delete(cid);
+      summaries.delete(cid);
       messages.delete(cid);
     },
     async getMessages(cid) {
@@ -84,6 +95,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     queue,
     async clear() {
       channels.clear();
+      summaries.clear();
       messages.clear();
       items.clear();
     },

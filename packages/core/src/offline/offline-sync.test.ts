@@ -62,6 +62,23 @@ function holdingMessageReads(storage: StorageAdapter) {
   return { slow, release };
 }
 
+/** `storage` whose full records wait until `release()` (its list rows do not). */
+function holdingRecordReads(storage: StorageAdapter) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const slow: StorageAdapter = {
+    ...storage,
+    queue: storage.queue,
+    getChannels: async () => {
+      await held;
+      return storage.getChannels();
+    },
+  };
+  return { storage: slow, release };
+}
+
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
@@ -160,6 +177,99 @@ describe('OfflineSync', () => {
     expect(b.channel.state.getSnapshot().lastSeq).toBe(3);
   });
 
+  it('cold start: the list shows from the list rows before the records (members) are read', async () => {
+    const a = setup(createMemoryStorage({ userId: 'alice' }));
+    a.channel.seed(serverState(3, [message(1), message(2), message(3)]));
+    a.channel.handleEvent(newMessage(message(4)));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(a.channel.state.getSnapshot().unreadCount).toBe(1);
+    const slow = holdingRecordReads(a.storage);
+    const b = setup(slow.storage);
+    const loading = b.sync.load();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.channels.list.getSnapshot()).toEqual([
+      expect.objectContaining({
+        cid: CID,
+        unreadCount: 1,
+        lastMessage: expect.objectContaining({ id: 'm4' }),
+      }),
+    ]);
+    expect(b.channels.unreadTotal.getSnapshot()).toBe(1);
+    const early = b.channel.state.getSnapshot();
+    expect(early.membership?.user_id).toBe('alice');
+    expect(Object.keys(early.members)).toEqual(['alice']);
+    slow.release();
+    await loading;
+    const done = b.channel.state.getSnapshot();
+    expect(Object.keys(done.members).sort()).toEqual(['alice', 'bob']);
+    expect(done.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect(done.unreadCount).toBe(1);
+    expect(done.lastSeq).toBe(4);
+  });
+
+  it('cold start: members still arrive when a watch resumed before the records were read', async () => {
+    const a = setup(createMemoryStorage({ userId: 'alice' }));
+    a.channel.seed(serverState(3, [message(1), message(2), message(3)]));
+    await vi.advanceTimersByTimeAsync(1_000);
+    const slow = holdingRecordReads(a.storage);
+    const b = setup(slow.storage, 'connected');
+    const loading = b.sync.load();
+    await vi.advanceTimersByTimeAsync(0);
+    // A recovered watch brings events only, never a member list.
+    b.request.mockResolvedValueOnce({
+      recovered: true,
+      events: [newMessage(message(4))],
+      state: serverState(4, []),
+    });
+    await b.channel.watch();
+    expect(b.request).toHaveBeenCalledWith(expect.objectContaining({ type: 'channel.watch', since: 3 }));
+    slow.release();
+    await loading;
+    const state = b.channel.state.getSnapshot();
+    expect(Object.keys(state.members).sort()).toEqual(['alice', 'bob']);
+    expect(state.lastSeq).toBe(4);
+  });
+
+  it('cold start without list rows (an adapter from before them): the records fill the list', async () => {
+    const a = setup();
+    a.channel.seed(serverState(2, [message(1), message(2)]));
+    await vi.advanceTimersByTimeAsync(1_000);
+    const { getChannelList: _rows, ...older } = a.storage;
+    const b = setup({ ...older, queue: a.storage.queue });
+    await b.sync.load();
+    expect(b.channels.list.getSnapshot().map((e) => [e.cid, e.lastMessage?.id])).toEqual([[CID, 'm2']]);
+    expect(b.channel.state.getSnapshot().messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(Object.keys(b.channel.state.getSnapshot().members).sort()).toEqual(['alice', 'bob']);
+  });
+
+  it('keeps the list rows in step with the channel: new messages, reads, deletion', async () => {
+    const { channel, storage, channels } = setup(createMemoryStorage({ userId: 'alice' }));
+    channel.seed(serverState(2, [message(1), message(2)]));
+    const other = channels.byCid('messaging:other');
+    other.seed({
+      ...serverState(1, [message(1, { cid: 'messaging:other' })]),
+      channel: { ...serverState(1, []).channel, cid: 'messaging:other', id: 'other' },
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    channel.handleEvent(newMessage(message(3)));
+    await vi.advanceTimersByTimeAsync(1_000);
+    const row = async (cid = CID) => (await storage.getChannelList?.())?.find((r) => r.cid === cid);
+    expect(await row()).toMatchObject({ seq: 3, unread_count: 1, last_message: { id: 'm3' } });
+    void channel.markRead().catch(() => {});
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await row()).toMatchObject({ seq: 3, unread_count: 0 });
+    channel.handleEvent({
+      type: 'channel.deleted',
+      cid: CID,
+      seq: 4,
+      created_at: message(1).created_at,
+      channel: { ...serverState(4, []).channel, deleted_at: message(1).created_at },
+    } as Parameters<typeof channel.handleEvent>[0]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await row()).toBeUndefined();
+    expect((await storage.getChannelList?.())?.map((r) => r.cid)).toEqual(['messaging:other']);
+  });
+
   it('cold start: cached messages do not overwrite a channel the network loaded meanwhile', async () => {
     const a = setup();
     a.channel.seed(serverState(3, [message(1), message(2), message(3)]));
@@ -181,7 +291,7 @@ describe('OfflineSync', () => {
   });
 
   it('forgets a channel the user was removed from', async () => {
-    const { channel, storage } = setup();
+    const { channel, storage } = setup(createMemoryStorage({ userId: 'alice' }));
     channel.seed(serverState(2, [message(1), message(2)]));
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await storage.getChannel(CID)).toBeDefined();
@@ -194,6 +304,7 @@ describe('OfflineSync', () => {
     } as Parameters<typeof channel.handleEvent>[0]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await storage.getChannel(CID)).toBeUndefined();
+    expect(await storage.getChannelList?.()).toEqual([]);
     expect(await storage.getMessages(CID)).toEqual([]);
   });
 

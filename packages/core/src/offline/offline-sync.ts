@@ -1,4 +1,4 @@
-import type { ErrorBody, Message } from '@chat/protocol';
+import type { Channel as ChannelData, ErrorBody, Message } from '@chat/protocol';
 import type { Channel } from '../channel';
 import type { ConnectionManager } from '../connection/connection-manager';
 import type { RequestFrame } from '../connection/socket';
@@ -6,11 +6,32 @@ import type { Clock, TimerHandle } from '../environment';
 import { ChatError, toChatError } from '../errors';
 import type { ChannelSnapshot, LocalMessage } from '../state/types';
 import type { ReadableStore } from '../store';
-import type { CachedChannel, QueueItem, QueueOperation, StorageAdapter } from './storage-adapter';
+import type {
+  CachedChannel,
+  CachedChannelSummary,
+  QueueItem,
+  QueueOperation,
+  StorageAdapter,
+} from './storage-adapter';
 import { type PerformResult, SyncQueue, type SyncQueueState } from './sync-queue';
 
 /** How long state changes gather before they are written to the storage. */
 const PERSIST_DELAY_MS = 300;
+/** How many channels' cached messages a cold start reads at once. */
+const MESSAGE_READERS = 4;
+
+/** A list row as the record the channel handles load: only the user's own member is known yet. */
+const fromSummary = (row: CachedChannelSummary) => ({
+  record: {
+    channel: row.channel,
+    members: row.membership ? [row.membership] : [],
+    read: [],
+    seq: row.seq,
+    last_message: row.last_message,
+    unread_count: row.unread_count,
+  },
+  messages: row.last_message ? [row.last_message] : [],
+});
 
 /** What a channel handle needs to route its writes through the durable queue. */
 export interface ChannelSync {
@@ -94,26 +115,33 @@ export class OfflineSync implements ChannelSync {
   }
 
   /**
-   * Loads the cache (best effort) and the queue, rebuilding unsent messages from it. The channel
-   * list comes first, from the channel records alone (each carries its newest message): reading
-   * every channel's messages takes far longer (20,000 messages are ~12 MB to clone out of
-   * IndexedDB), and the list does not need them.
+   * Loads the cache (best effort) and the queue, rebuilding unsent messages from it. Each step
+   * shows something sooner than the next: the channel list from the storage's list rows (one
+   * small read: no member lists), then the full records (members, read states), then each
+   * channel's messages (20,000 messages are ~12 MB to clone out of IndexedDB, which the list does
+   * not need), a few channels at a time, each applied as it arrives so no single task is long.
    */
   async load(): Promise<void> {
     const { storage } = this.init;
     try {
+      const rows = storage.getChannelList ? await storage.getChannelList() : undefined;
+      if (this.closed) return;
+      if (rows) {
+        this.init.hydrate(rows.map(fromSummary));
+        this.noteWritten(rows);
+      }
       const records = await storage.getChannels();
       if (this.closed) return;
-      this.init.hydrate(
-        records.map((record) => ({ record, messages: record.last_message ? [record.last_message] : [] })),
-      );
+      const newest = records.map((record) => ({
+        record,
+        messages: record.last_message ? [record.last_message] : [],
+      }));
+      // A record without a list row (an adapter that lost one) still reaches the list.
+      const listed = new Set(rows?.map((row) => row.cid));
+      this.init.hydrateMessages(newest.filter(({ record }) => listed.has(record.channel.cid)));
+      this.init.hydrate(newest.filter(({ record }) => !listed.has(record.channel.cid)));
       this.noteWritten(records);
-      const loaded = await Promise.all(
-        records.map(async (record) => ({ record, messages: await storage.getMessages(record.channel.cid) })),
-      );
-      if (this.closed) return;
-      this.init.hydrateMessages(loaded);
-      this.noteWritten(records);
+      await this.loadMessages(records);
     } catch {
       // The cache is a best effort: the network fills the stores instead.
     }
@@ -131,15 +159,33 @@ export class OfflineSync implements ChannelSync {
     }
   }
 
-  /** What was just loaded is what is stored: nothing to write back. */
-  private noteWritten(records: readonly CachedChannel[]): void {
-    for (const record of records) {
-      const channel = this.init.channel(record.channel.cid);
+  /** Each record's cached messages, `MESSAGE_READERS` channels at a time, each hydrated as it arrives. */
+  private async loadMessages(records: readonly CachedChannel[]): Promise<void> {
+    const waiting = [...records];
+    const reader = async () => {
+      for (let record = waiting.shift(); record && !this.closed; record = waiting.shift()) {
+        const messages = await this.init.storage.getMessages(record.channel.cid);
+        if (this.closed) return;
+        this.init.hydrateMessages([{ record, messages }]);
+        this.noteWritten([record]);
+      }
+    };
+    await Promise.all(Array.from({ length: MESSAGE_READERS }, reader));
+  }
+
+  /**
+   * What was just loaded is what is stored: nothing to write back. A channel the network changed
+   * meanwhile (its seq is no longer the cache's) is left out, so its state is still written.
+   */
+  private noteWritten(cached: readonly { channel: ChannelData; seq: number }[]): void {
+    for (const { channel: data, seq } of cached) {
+      const channel = this.init.channel(data.cid);
       const state = channel.state.getSnapshot();
+      if (state.lastSeq !== seq) continue;
       this.written.set(channel.cid, {
         member: state.membership !== null,
         messages: new Set(state.messages),
-        truncatedAt: record.channel.truncated_at,
+        truncatedAt: data.truncated_at,
       });
       this.dirty.delete(channel);
     }
@@ -188,6 +234,7 @@ export class OfflineSync implements ChannelSync {
       read: Object.values(s.read),
       seq: s.lastSeq,
       last_message: newest ? toStored(newest) : null,
+      unread_count: s.unreadCount,
     });
     const replace = !before || before.truncatedAt !== s.channel.truncated_at;
     const changed = replace ? sent : sent.filter((m) => !before.messages.has(m));

@@ -16,6 +16,42 @@ export interface CachedChannel {
    * Absent in records written by older versions.
    */
   last_message?: Message | null;
+  /** The unread count shown for the channel when the record was written. Absent in older records. */
+  unread_count?: number;
+}
+
+/**
+ * What a channel-list row needs of a cached channel, without its member list and read states.
+ * A storage keeps one beside each record, written and deleted with it (`putChannel`,
+ * `deleteChannel`), so a cold start shows the list from one small read (`getChannelList`).
+ */
+export interface CachedChannelSummary {
+  cid: string;
+  channel: Channel;
+  /** As in the record: the seq of the last event applied. */
+  seq: number;
+  last_message: Message | null;
+  unread_count: number;
+  /** The user's own member record (role, mute, unread), or null when not a member. */
+  membership: Member | null;
+}
+
+/**
+ * The list row of a record. `userId` finds the user's own member record; without it (or when the
+ * user is not among the members) `membership` is null. `unread_count` is the record's, else the
+ * one the server gave in the membership or the user's read state, as a load from the server would.
+ */
+export function summarizeChannel(record: CachedChannel, userId?: string): CachedChannelSummary {
+  const membership = (userId !== undefined && record.members.find((m) => m.user_id === userId)) || null;
+  const ownRead = userId === undefined ? undefined : record.read.find((r) => r.user_id === userId);
+  return {
+    cid: record.channel.cid,
+    channel: record.channel,
+    seq: record.seq,
+    last_message: record.last_message ?? null,
+    unread_count: record.unread_count ?? membership?.unread_count ?? ownRead?.unread_count ?? 0,
+    membership,
+  };
 }
 
 /**
@@ -82,10 +118,16 @@ export interface QueueStorage {
 export interface StorageAdapter {
   /** Every cached channel, in no particular order. */
   getChannels(): Promise<CachedChannel[]>;
+  /**
+   * The list row of every cached channel (`summarizeChannel` of its record), in no particular
+   * order: what a cold start reads first, before the records (whose member lists can be large).
+   * Optional for adapters written before it existed; the SDK then reads the records instead.
+   */
+  getChannelList?(): Promise<CachedChannelSummary[]>;
   getChannel(cid: string): Promise<CachedChannel | undefined>;
-  /** Inserts or replaces the record of `record.channel.cid`. */
+  /** Inserts or replaces the record of `record.channel.cid` (and its list row). */
   putChannel(record: CachedChannel): Promise<void>;
-  /** Forgets a channel and its messages. */
+  /** Forgets a channel, its list row and its messages. */
   deleteChannel(cid: string): Promise<void>;
 
   /** A channel's cached messages, oldest first (ascending `seq`). */

@@ -2,12 +2,12 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIndexedDbStorage } from './indexeddb-storage';
 import { createMemoryStorage } from './memory-storage';
-import type { QueueItem, StorageAdapter } from './storage-adapter';
-import { cached, message, messages } from './test/fixtures';
+import { type QueueItem, type StorageAdapter, summarizeChannel } from './storage-adapter';
+import { cached, member, message, messages } from './test/fixtures';
 
 /** One contract, run against every StorageAdapter the SDK ships. */
 const implementations: [string, (messageLimit?: number) => StorageAdapter][] = [
-  ['memory', (messageLimit) => createMemoryStorage({ messageLimit })],
+  ['memory', (messageLimit) => createMemoryStorage({ messageLimit, userId: 'alice' })],
   [
     'IndexedDB (fake-indexeddb, injected)',
     (messageLimit) =>
@@ -170,7 +170,66 @@ describe.each(implementations)('StorageAdapter contract: %s', (_name, create) =>
     await storage.queue.add(pending());
     await storage.clear();
     expect(await storage.getChannels()).toEqual([]);
+    expect(await storage.getChannelList?.()).toEqual([]);
     expect(await storage.getMessages(A)).toEqual([]);
     expect(await storage.queue.list()).toEqual([]);
+  });
+
+  const byCid = (rows: { cid: string }[] | undefined) =>
+    [...(rows ?? [])].sort((x, y) => (x.cid < y.cid ? -1 : 1));
+
+  it("keeps a list row beside each record: what the list shows, with the user's membership", async () => {
+    const storage = make();
+    expect(await storage.getChannelList?.()).toEqual([]);
+    const newest = message(A, 7);
+    await storage.putChannel({ ...cached(A, 7), last_message: newest, unread_count: 4 });
+    await storage.putChannel(cached(B, 2));
+    expect(byCid(await storage.getChannelList?.())).toEqual([
+      {
+        cid: A,
+        channel: cached(A, 7).channel,
+        seq: 7,
+        last_message: newest,
+        unread_count: 4,
+        membership: member(A),
+      },
+      // Written without a count or a newest message (an older SDK): the membership's count.
+      {
+        cid: B,
+        channel: cached(B, 2).channel,
+        seq: 2,
+        last_message: null,
+        unread_count: 0,
+        membership: member(B),
+      },
+    ]);
+  });
+
+  it('keeps the list rows in step with the records: replaced, deleted, cleared', async () => {
+    const storage = make();
+    await storage.putChannel(cached(A, 1));
+    await storage.putChannel(cached(B, 1));
+    const renamed = { ...cached(A, 5), unread_count: 0 };
+    renamed.channel = { ...renamed.channel, name: 'renamed' };
+    await storage.putChannel(renamed);
+    // A channel the user left: still cached (a deleteChannel is what removes it), not a member.
+    await storage.putChannel({ ...cached(B, 3), members: [] });
+    expect(byCid(await storage.getChannelList?.())).toEqual([
+      summarizeChannel(renamed, 'alice'),
+      summarizeChannel({ ...cached(B, 3), members: [] }, 'alice'),
+    ]);
+    expect((await storage.getChannelList?.())?.find((r) => r.cid === B)?.membership).toBeNull();
+    await storage.deleteChannel(A);
+    expect((await storage.getChannelList?.())?.map((r) => r.cid)).toEqual([B]);
+    await storage.clear();
+    expect(await storage.getChannelList?.()).toEqual([]);
+  });
+
+  it('is not changed by a caller mutating a list row it got', async () => {
+    const storage = make();
+    await storage.putChannel({ ...cached(A, 1), unread_count: 3 });
+    const [row] = (await storage.getChannelList?.()) ?? [];
+    if (row) row.unread_count = 99;
+    expect((await storage.getChannelList?.())?.[0]?.unread_count).toBe(3);
   });
 });
