@@ -216,7 +216,7 @@ writeReport({
         'Host busy (other processes)',
       ],
       rows: scrollRows,
-      note: '"Scrolled" is how far `scrollTop` moved: for `<MessageList>` it includes the virtualizer\'s corrections when rows above the viewport measure shorter than its 72 px estimate (they shift `scrollTop` so the rows in view stay put). "Host busy": all the machine\'s cores over the scroll, and in brackets the part used by processes other than Chromium (other work on this machine): when the host is full, frames wait for the CPU whatever the list costs, and the main thread\'s CPU per frame is the figure to compare.',
+      note: '"Scrolled" is how far `scrollTop` moved: for `<MessageList>` it includes the virtualizer\'s corrections when rows above the viewport measure other than its 50 px estimate (they shift `scrollTop` so the rows in view stay put). "Host busy": all the machine\'s cores over the scroll, and in brackets the part used by processes other than Chromium (other work on this machine): when the host is full, frames wait for the CPU whatever the list costs, and the main thread\'s CPU per frame is the figure to compare.',
     },
     {
       title:

@@ -16,7 +16,10 @@ import { useReadReceipts } from './use-read-receipts';
 export interface MessageListProps {
   /** Messages per page when loading older ones. Default 50. */
   pageSize?: number;
-  /** A row's height before it is measured, in px. Default 72. */
+  /**
+   * A row's height before it is measured, in px. Default 50: about the mean of a conversation's
+   * rows (a message under its author's header is ~67 px, one grouped under the previous ~23 px).
+   */
   estimatedRowHeight?: number;
 }
 
@@ -39,7 +42,7 @@ const selectChannel = (s: ChannelSnapshot) => s.channel;
  *   they were (see `useKeepInView`).
  * - Marks the channel read once its end is on screen and the page is visible.
  */
-function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 72 }: MessageListProps) {
+function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageListProps) {
   const t = useStrings();
   const channel = useActiveChannel('MessageList');
   const { messages, hasMore, loading, loadOlder } = useMessages(channel);
@@ -72,7 +75,7 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 72 }: MessageL
   const getScroller = useCallback(() => scroller.current, []);
   const markReadIfSeen = useMarkRead(channel, isAtEnd, getScroller);
 
-  const noteInView = useKeepInView(scroller, rows[0]?.key);
+  const noteInView = useKeepInView(virtualizer, scroller, rows[0]?.key);
   const loadOlderPage = useCallback(() => {
     if (olderInFlight.current || !hasMore || loading) return;
     olderInFlight.current = true;
@@ -88,13 +91,14 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 72 }: MessageL
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    noteInView();
-    atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD_PX;
+    const { scrollTop, clientHeight } = el;
+    noteInView(scrollTop, clientHeight);
+    atEnd.current = el.scrollHeight - scrollTop - clientHeight <= END_THRESHOLD_PX;
     if (atEnd.current) {
       setUnseen(0);
       markReadIfSeen();
     }
-    if (el.scrollTop < LOAD_OLDER_PX) loadOlderPage();
+    if (scrollTop < LOAD_OLDER_PX) loadOlderPage();
   };
 
   // Scrolls from an effect go through a microtask: the virtualizer re-renders synchronously
@@ -129,11 +133,15 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 72 }: MessageL
   }, [lastKey]);
 
   // A first page shorter than the viewport cannot be scrolled up: fetch more until it fills.
+  // The total changes with every row measured while scrolling: the viewport's height comes from
+  // the virtualizer (it observes the scroller), as reading `clientHeight` here forced a layout.
   const totalSize = virtualizer.getTotalSize();
   useEffect(() => {
     const el = scroller.current;
-    if (el && rows.length > 0 && el.clientHeight > 0 && totalSize < el.clientHeight) loadOlderPage();
-  }, [totalSize, rows.length, loadOlderPage]);
+    if (!el || rows.length === 0) return;
+    const height = virtualizer.scrollRect?.height || el.clientHeight;
+    if (height > 0 && totalSize < height) loadOlderPage();
+  }, [totalSize, rows.length, loadOlderPage, virtualizer]);
 
   const jumpToEnd = () => {
     atEnd.current = true;
