@@ -12,7 +12,7 @@ import {
   emptyChannelState,
   loadChannelState,
 } from '@chat/core';
-import { channel, connectionOk, member } from '../browser/pages/fixtures.mjs';
+import { channel, member, memorySocketClass } from '../browser/pages/fixtures.mjs';
 import { messageShape } from '../lib/message-shape.mjs';
 import { writeReport } from '../lib/report.mjs';
 import { deadline, envNumber, log, QUICK } from '../lib/scenario.mjs';
@@ -132,41 +132,8 @@ if (state.lastSeq !== seq)
 
 // B. The whole path: socket frame (text) → ChatClient → Channel.handleEvent → store → subscriber.
 log('client-state: ChatClient path');
-class FakeSocket {
-  static last = null;
-  static state = null;
-  constructor() {
-    this.readyState = 0;
-    this.onopen = this.onmessage = this.onclose = this.onerror = null;
-    FakeSocket.last = this;
-    FakeSocket.created = performance.now();
-    if (FakeSocket.never) return;
-    setTimeout(() => {
-      this.readyState = 1;
-      this.onopen?.({});
-    });
-  }
-  push(frame) {
-    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
-  }
-  send(text) {
-    const frame = JSON.parse(text);
-    queueMicrotask(() => {
-      if (frame.type === 'auth') {
-        this.push({ type: 'ack', id: frame.id, result: { connection_id: 'c1' } });
-        this.push(connectionOk());
-      } else if (frame.type === 'channel.watch') {
-        this.push(
-          `{"type":"ack","id":${JSON.stringify(frame.id)},"result":{"recovered":false,"events":[],"state":${FakeSocket.state},"watcher_count":1}}`,
-        );
-      } else this.push({ type: 'ack', id: frame.id, result: {} });
-    });
-  }
-  close(code = 1000, reason = '') {
-    this.readyState = 3;
-    queueMicrotask(() => this.onclose?.({ code, reason }));
-  }
-}
+// Answers in a microtask: the client's own work, not the event loop's, is what is timed.
+const FakeSocket = memorySocketClass(queueMicrotask);
 const noFetch = async () =>
   new Response(
     '{"error":{"code":"not_found","message":"no REST in this bench","status":404,"retryable":false}}',

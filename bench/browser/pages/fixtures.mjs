@@ -109,3 +109,51 @@ export const connectionOk = () => ({
   unread: { total_unread_count: 0, channels: [] },
   created_at: new Date().toISOString(),
 });
+
+/**
+ * A WebSocket class for `ChatClient`'s `env.WebSocket` that answers the client in memory: `auth`
+ * with an ack and `connection.ok`, `channel.watch` with the class's `state` (the JSON of a
+ * `serverState()`), anything else with an empty ack. `deliver(fn)` schedules each answer and each
+ * close: the client-state scenario (Node) passes `queueMicrotask`, the browser pages `setTimeout`
+ * (a task, as browsers dispatch socket messages). The socket opens a task after it is made, unless
+ * the class's `never` is set (an offline start). `last` is the newest socket, for pushing events.
+ *
+ * Each call returns a new class, so each user has its own `state`, `last` and `never`.
+ */
+export function memorySocketClass(deliver) {
+  return class MemorySocket {
+    static state = '';
+    static last = null;
+    static never = false;
+    constructor() {
+      this.readyState = 0;
+      this.onopen = this.onmessage = this.onclose = this.onerror = null;
+      MemorySocket.last = this;
+      if (MemorySocket.never) return;
+      setTimeout(() => {
+        this.readyState = 1;
+        this.onopen?.({});
+      });
+    }
+    push(frame) {
+      this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
+    }
+    send(text) {
+      const frame = JSON.parse(text);
+      deliver(() => {
+        if (frame.type === 'auth') {
+          this.push({ type: 'ack', id: frame.id, result: { connection_id: 'c1' } });
+          this.push(connectionOk());
+        } else if (frame.type === 'channel.watch') {
+          this.push(
+            `{"type":"ack","id":${JSON.stringify(frame.id)},"result":{"recovered":false,"events":[],"state":${MemorySocket.state},"watcher_count":1}}`,
+          );
+        } else this.push({ type: 'ack', id: frame.id, result: {} });
+      });
+    }
+    close(code = 1000, reason = '') {
+      this.readyState = 3;
+      deliver(() => this.onclose?.({ code, reason }));
+    }
+  };
+}

@@ -9,46 +9,17 @@ import { Channel, Chat, DateSeparator, Message, MessageList, useActiveChannel } 
 import '@chat/ui-react/styles.css';
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectionOk, ME, serverState } from './fixtures.mjs';
+import { ME, memorySocketClass, serverState } from './fixtures.mjs';
 
 const CID = 'messaging:long';
 const SCROLLER = '[data-testid="chat-message-list"]';
 const ROW = '[data-message-id]';
 
-/** Answers the client's frames in memory: auth, then a watch with every message of the channel. */
-class MemorySocket {
-  static state = '';
-  static last = null;
-  constructor() {
-    MemorySocket.last = this;
-    this.readyState = 0;
-    this.onopen = this.onmessage = this.onclose = this.onerror = null;
-    setTimeout(() => {
-      this.readyState = 1;
-      this.onopen?.({});
-    });
-  }
-  push(frame) {
-    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
-  }
-  send(text) {
-    const frame = JSON.parse(text);
-    setTimeout(() => {
-      if (frame.type === 'auth') {
-        this.push({ type: 'ack', id: frame.id, result: { connection_id: 'c1' } });
-        this.push(connectionOk());
-      } else if (frame.type === 'channel.watch') {
-        this.push(
-          `{"type":"ack","id":${JSON.stringify(frame.id)},"result":{"recovered":false,"events":[],"state":${MemorySocket.state},"watcher_count":1}}`,
-        );
-      } else this.push({ type: 'ack', id: frame.id, result: {} });
-    });
-  }
-  close(code = 1000, reason = '') {
-    this.readyState = 3;
-    setTimeout(() => this.onclose?.({ code, reason }));
-  }
-}
+/**
+ * Answers the client's frames in memory, each a task later as a browser's socket would: auth,
+ * then a watch with the first messages of the channel.
+ */
+const MemorySocket = memorySocketClass((fn) => setTimeout(fn));
 
 const noRest = async () =>
   new Response('{"error":{"code":"not_found","message":"no REST here","status":404,"retryable":false}}', {
