@@ -352,6 +352,10 @@ async function storm(def) {
           failures: {},
         },
       );
+      if (process.env.BENCH_VERBOSE && Math.round((nowMs() - t0) / 250) % 8 === 0)
+        log(
+          `  storm +${fmt((nowMs() - t0) / 1000, 1)} s: ${fmt(status.back)} back, ${fmt(status.attempts)} attempts, closes ${JSON.stringify(status.closes)}`,
+        );
       if (status.back >= ready) break;
     }
     const allBackMs = status.back >= ready ? status.lastReadyAt - t0 : Number.POSITIVE_INFINITY;

@@ -49,6 +49,32 @@ describe('AdmissionGate', () => {
     expect(await gate.run(async () => 'after')).toBe('after');
   });
 
+  it('lets `first` tasks ahead of the others waiting, each line in arrival order', async () => {
+    const gate = new AdmissionGate(1);
+    const started: string[] = [];
+    const release: (() => void)[] = [];
+    const task = (name: string) => async () => {
+      started.push(name);
+      await new Promise<void>((resolve) => release.push(resolve));
+    };
+    const all = [
+      gate.run(task('running')),
+      gate.run(task('auth 1')),
+      gate.run(task('auth 2')),
+      gate.run(task('watch 1'), { first: true }),
+      gate.run(task('watch 2'), { first: true }),
+    ];
+    await tick();
+    expect(gate.queued).toBe(4);
+    while (started.length < 5 || release.length) {
+      release.shift()?.();
+      await tick();
+    }
+    await Promise.all(all);
+    expect(started).toEqual(['running', 'watch 1', 'watch 2', 'auth 1', 'auth 2']);
+    expect(gate.queued).toBe(0);
+  });
+
   it('refuses a limit that is not a positive integer', () => {
     expect(() => new AdmissionGate(0)).toThrow(TypeError);
     expect(() => new AdmissionGate(1.5)).toThrow(TypeError);

@@ -259,7 +259,7 @@ export class Gateway {
       const actor = conn.actor;
       const result =
         frame.type === 'channel.watch'
-          ? await this.setup.run(() => handleFrame(this.frameContext, conn, actor, frame))
+          ? await this.setup.run(() => handleFrame(this.frameContext, conn, actor, frame), { first: true })
           : await handleFrame(this.frameContext, conn, actor, frame);
       conn.sendFrame({ type: 'ack', id: frame.id, result });
     } catch (error) {

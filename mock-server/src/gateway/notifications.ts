@@ -1,7 +1,7 @@
 import type { EventOf } from '@chat/protocol';
 import type { Envelope } from '../bus/envelope';
 import type { Db } from '../domain/actor';
-import { unreadByChannel, unreadCountOf } from '../domain/unread';
+import { unreadCountOf } from '../domain/unread';
 import type { MemberDirectory } from './member-directory';
 import type { Registry } from './registry';
 
@@ -38,31 +38,38 @@ export async function notifyMembersNotWatching(
   }
   if (candidates.length === 0) return;
 
-  const now = new Date();
+  // One read: each candidate's memberships with something unread, and always this channel's
+  // (for the ban and its own count), so the channel's count and the total come from one count.
   const rows = await db
     .selectFrom('channel_members')
+    .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
     .select([
-      'app_user_id',
-      'is_banned',
-      'ban_expires_at',
+      'channel_members.app_user_id',
+      'channel_members.channel_id',
+      'channel_members.is_banned',
+      'channel_members.ban_expires_at',
       unreadCountOf('channel_members').as('unread_count'),
     ])
-    .where('app_id', '=', envelope.appId)
-    .where('channel_id', '=', channelId)
-    .where('app_user_id', 'in', candidates)
+    .where('channel_members.app_id', '=', envelope.appId)
+    .where('channel_members.app_user_id', 'in', candidates)
+    .where('channels.deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('channel_members.channel_id', '=', channelId),
+        eb('channels.seq', '>', eb.ref('channel_members.read_seq')),
+      ]),
+    )
     .execute();
-  const recipients = rows.filter(
-    (m) => !m.is_banned || (m.ban_expires_at !== null && m.ban_expires_at <= now),
-  );
-  if (recipients.length === 0) return;
+  const now = new Date();
   const totals = new Map<string, number>();
-  for (const row of await unreadByChannel(
-    db,
-    envelope.appId,
-    recipients.map((r) => r.app_user_id),
-  )) {
+  const recipients: typeof rows = [];
+  for (const row of rows) {
     totals.set(row.app_user_id, (totals.get(row.app_user_id) ?? 0) + row.unread_count);
+    if (row.channel_id !== channelId) continue;
+    const banned = row.is_banned && (row.ban_expires_at === null || row.ban_expires_at > now);
+    if (!banned) recipients.push(row);
   }
+  if (recipients.length === 0) return;
   for (const member of recipients) {
     const json = JSON.stringify({
       type: 'notification.message_new',
@@ -71,7 +78,7 @@ export async function notifyMembersNotWatching(
       created_at: event.created_at,
       message: event.message,
       unread_count: member.unread_count,
-      total_unread_count: totals.get(member.app_user_id) ?? member.unread_count,
+      total_unread_count: totals.get(member.app_user_id) ?? 0,
     });
     for (const conn of registry.ofUser(member.app_user_id)) {
       // The sender's other devices already know: they hold the ack or will load the channel.
