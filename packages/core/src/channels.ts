@@ -8,16 +8,17 @@ import type {
 import { Channel } from './channel';
 import type { ChannelContext } from './channel-context';
 import { ChannelListQuery } from './channel-list-query';
+import { createChannelListStore } from './channel-list-store';
 import type { CachedChannel } from './offline/storage-adapter';
 import {
   type ChannelListEntry,
   entryFromState,
   mergeEntries,
   onNewMessage,
-  removeEntry,
+  setChannelUnread,
   setEntryUnread,
 } from './state/channel-list';
-import { createStore, type ReadableStore } from './store';
+import type { ReadableStore } from './store';
 
 type QueryInput = EndpointBody<'queryChannels'>;
 type CreateInput = EndpointBody<'createChannel'> & { type: ChannelType };
@@ -32,14 +33,16 @@ type CreateInput = EndpointBody<'createChannel'> & { type: ChannelType };
  */
 export class Channels {
   private readonly handles = new Map<string, Channel>();
-  private readonly listStore = createStore<readonly ChannelListEntry[]>([]);
-  private readonly unreadStore = createStore(0);
+  private readonly listStore = createChannelListStore();
   /** The server gave the unread total: a late cache must not replace it. */
   private unreadFromServer = false;
-  /** The channel list, newest activity first; filled by `query` and kept fresh by events. */
-  readonly list: ReadableStore<readonly ChannelListEntry[]> = this.listStore;
-  /** The user's unread messages across all channels. */
-  readonly unreadTotal: ReadableStore<number> = this.unreadStore;
+  /**
+   * The channel list, newest activity first; filled by `query` and kept fresh by events. Events
+   * that arrive together (one socket read) notify once, in a microtask; own writes at once.
+   */
+  readonly list: ReadableStore<readonly ChannelListEntry[]> = this.listStore.list;
+  /** The user's unread messages across all channels; notified like `list`. */
+  readonly unreadTotal: ReadableStore<number> = this.listStore.unreadTotal;
 
   constructor(
     private readonly ctx: Omit<ChannelContext, 'onUnreadChanged' | 'onMessageSent'> & {
@@ -56,7 +59,8 @@ export class Channels {
       handle = new Channel(type, id, {
         ...this.ctx,
         onUnreadChanged: (changed, count) => this.setUnread(changed, count),
-        onMessageSent: (message) => this.listStore.setState((list) => onNewMessage(list, message)),
+        onMessageSent: (message) =>
+          this.listStore.update((s) => ({ ...s, entries: onNewMessage(s.entries, message) })),
       });
       this.handles.set(cid, handle);
       this.ctx.onHandle?.(handle);
@@ -80,14 +84,15 @@ export class Channels {
       const lastMessage = own.messages.filter((m) => m.status === 'sent').at(-1) ?? null;
       entries.push({ cid: own.cid, channel: record.channel, lastMessage, unreadCount: own.unreadCount });
     }
-    // A slow storage may answer after the network: what the network gave wins.
-    const known = new Set(this.listStore.getSnapshot().map((e) => e.cid));
-    const fresh = entries.filter((e) => !known.has(e.cid));
-    if (!fresh.length) return;
-    this.listStore.setState((list) => mergeEntries(list, fresh));
-    if (!this.unreadFromServer) {
-      this.unreadStore.setState(this.listStore.getSnapshot().reduce((n, e) => n + e.unreadCount, 0));
-    }
+    this.listStore.update((s) => {
+      // A slow storage may answer after the network: what the network gave wins.
+      const known = new Set(s.entries.map((e) => e.cid));
+      const fresh = entries.filter((e) => !known.has(e.cid));
+      if (!fresh.length) return s;
+      const merged = mergeEntries(s.entries, fresh);
+      const total = this.unreadFromServer ? s.unreadTotal : merged.reduce((n, e) => n + e.unreadCount, 0);
+      return { entries: merged, unreadTotal: total };
+    });
   }
 
   /** Cold start, second step: each cached channel's messages (see `Channel.hydrateMessages`). */
@@ -113,7 +118,7 @@ export class Channels {
       const handle = this.handles.get(entry.cid);
       return handle?.isWatching ? { ...entry, unreadCount: handle.state.getSnapshot().unreadCount } : entry;
     });
-    this.listStore.setState((list) => mergeEntries(list, entries, !input.cursor));
+    this.listStore.update((s) => ({ ...s, entries: mergeEntries(s.entries, entries, !input.cursor) }));
     return { channels, nextCursor: result.next_cursor };
   }
 
@@ -128,7 +133,7 @@ export class Channels {
   /** Creates a channel (or gets the existing one: with an id, or the distinct one of these members). */
   async create(input: CreateInput): Promise<Channel> {
     const state = await this.ctx.http.request('createChannel', { body: input });
-    this.listStore.setState((list) => mergeEntries(list, [entryFromState(state)]));
+    this.listStore.update((s) => ({ ...s, entries: mergeEntries(s.entries, [entryFromState(state)]) }));
     return this.fromState(state);
   }
 
@@ -142,8 +147,7 @@ export class Channels {
     for (const handle of this.handles.values()) handle.detach();
     this.handles.clear();
     this.unreadFromServer = false;
-    this.listStore.setState([]);
-    this.unreadStore.setState(0);
+    this.listStore.update(() => ({ entries: [], unreadTotal: 0 }));
   }
 
   /**
@@ -154,10 +158,13 @@ export class Channels {
     await Promise.allSettled(this.watched().map((c) => c.resync()));
     try {
       const unread = await this.ctx.http.request('getUnread', {});
-      this.unreadStore.setState(unread.total_unread_count);
-      for (const { cid, unread_count } of unread.channels) {
-        this.listStore.setState((list) => setEntryUnread(list, cid, unread_count));
-      }
+      this.listStore.update((s) => ({
+        entries: unread.channels.reduce(
+          (list, { cid, unread_count }) => setEntryUnread(list, cid, unread_count),
+          s.entries,
+        ),
+        unreadTotal: unread.total_unread_count,
+      }));
     } catch {
       // Best effort: the next notification corrects the counts.
     }
@@ -175,55 +182,16 @@ export class Channels {
   }
 
   private setUnread(cid: string, count: number): void {
-    const before = this.listStore.getSnapshot().find((e) => e.cid === cid)?.unreadCount;
-    this.listStore.setState((list) => setEntryUnread(list, cid, count));
-    if (before !== undefined) this.unreadStore.setState((total) => Math.max(0, total - before + count));
+    this.listStore.update((s) => setChannelUnread(s, cid, count));
   }
 
   /** Routes a server event: to its channel handle (if any) and to the client-wide stores. */
   handleEvent(event: ChatEvent): void {
-    switch (event.type) {
-      case 'connection.ok':
-        this.unreadFromServer = true;
-        this.unreadStore.setState(event.unread.total_unread_count);
-        return;
-      case 'notification.message_new':
-        this.unreadStore.setState(event.total_unread_count);
-        this.listStore.setState((list) => onNewMessage(list, event.message, event.unread_count));
-        return;
-      case 'notification.added_to_channel':
-        this.listStore.setState((list) =>
-          mergeEntries(list, [
-            {
-              cid: event.cid,
-              channel: event.channel,
-              lastMessage: null,
-              unreadCount: event.member.unread_count,
-            },
-          ]),
-        );
-        return;
+    if (event.type === 'connection.ok') this.unreadFromServer = true;
+    // Notifications are about channels the user does not watch: only the list follows them.
+    else if ('cid' in event && !event.type.startsWith('notification.')) {
+      this.handles.get(event.cid)?.handleEvent(event);
     }
-    if (!('cid' in event)) return;
-    this.handles.get(event.cid)?.handleEvent(event);
-    this.applyToList(event);
-  }
-
-  private applyToList(
-    event: Exclude<ChatEvent, { type: 'connection.ok' | 'health.check' | 'user.presence.changed' }>,
-  ) {
-    const me = this.ctx.userId();
-    if (event.type === 'message.new') {
-      const fromOther = event.message.user_id !== me && event.message.parent_id === null;
-      this.listStore.setState((list) => onNewMessage(list, event.message, undefined, fromOther));
-      if (fromOther) this.unreadStore.setState((n) => n + 1);
-    } else if (event.type === 'message.read' && event.user.id === me) {
-      this.setUnread(event.cid, 0);
-    } else if (
-      event.type === 'channel.deleted' ||
-      (event.type === 'member.removed' && event.user_id === me)
-    ) {
-      this.listStore.setState((list) => removeEntry(list, event.cid));
-    }
+    this.listStore.applyEvent(event, this.ctx.userId());
   }
 }

@@ -1,8 +1,9 @@
-import type { ChannelEvent, Message } from '@chat/protocol';
+import type { ChannelEvent, ChatEvent, Message } from '@chat/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { message as fixture, newMessage, serverState } from '../test/channel-fixtures';
+import { listHistory } from '../test/channel-list-history';
 import { fakeSockets } from '../test/fake-websocket';
-import { deepFreeze } from '../test/random';
+import { deepFreeze, seededRandom } from '../test/random';
 import { ChatClient } from './client';
 import type { ChannelSnapshot } from './state/types';
 
@@ -48,6 +49,24 @@ async function watching() {
     for (const event of events) socket.push(event);
   };
   return { client, channel, socket, read, notifications: () => notifications };
+}
+
+/** A connected client, its socket, and counts of the client-wide stores' notifications. */
+async function connected() {
+  const ws = fakeSockets();
+  const client = new ChatClient({
+    apiKey: 'key',
+    baseUrl: 'https://chat.test',
+    env: { WebSocket: ws.WebSocket },
+  });
+  const connecting = client.connect({ id: 'alice' }, 'alice-token');
+  await flush();
+  ws.last().authenticate();
+  await connecting;
+  const heard = { list: 0, total: 0 };
+  client.channels.list.subscribe(() => heard.list++);
+  client.channels.unreadTotal.subscribe(() => heard.total++);
+  return { client, socket: ws.last(), heard };
 }
 
 const news = (from: number, to: number) =>
@@ -132,5 +151,35 @@ describe('events that arrive together', () => {
     await flush();
     expect(seqs(channel.state.getSnapshot())).toEqual([1, 2, 3, 4, 5, 6]);
     await client.disconnect();
+  });
+
+  it('update the channel list and unread total as one batch: one notification per read, the state of one frame per task', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = seededRandom(seed);
+      const events = listHistory(random, 60);
+      const batched = await connected();
+      const single = await connected();
+      for (let i = 0; i < events.length; ) {
+        const end = Math.min(events.length, i + 1 + random.int(15));
+        const before = { ...batched.heard };
+        for (; i < end; i++) batched.socket.push(events[i] as ChatEvent);
+        await Promise.resolve();
+        expect(batched.heard.list - before.list).toBeLessThanOrEqual(1);
+        expect(batched.heard.total - before.total).toBeLessThanOrEqual(1);
+      }
+      for (const event of events) {
+        single.socket.push(event);
+        await flush();
+      }
+      expect(batched.client.channels.list.getSnapshot(), `seed ${seed}`).toEqual(
+        single.client.channels.list.getSnapshot(),
+      );
+      expect(batched.client.channels.unreadTotal.getSnapshot()).toBe(
+        single.client.channels.unreadTotal.getSnapshot(),
+      );
+      expect(batched.heard.list).toBeLessThan(single.heard.list);
+      await batched.client.disconnect();
+      await single.client.disconnect();
+    }
   });
 });

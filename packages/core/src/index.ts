@@ -91,7 +91,11 @@ export {
   summarizeChannel,
   toQueueItemError,
 } from './offline';
-export type { ChannelListEntry } from './state/channel-list';
+export {
+  applyChannelListEvent,
+  type ChannelListEntry,
+  type ChannelListState,
+} from './state/channel-list';
 export {
   type ApplyResult,
   addOlderMessages,
