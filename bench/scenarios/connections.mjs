@@ -3,12 +3,14 @@
 // costs when the users share one big channel (presence goes to every co-member); (c) a reconnect
 // storm: every client of a node dropped by its restart, while messages keep flowing from another
 // node: time until all are back and resumed (`since`), and whether anything was lost.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { appEnv, newCredentials, restClient, userTokens } from '../lib/chat-app.mjs';
 import { BenchClient, benchText, nowMs } from '../lib/clients.mjs';
 import { quiesce, SENDER_LIMITS_ENV, TARGETS } from '../lib/fanout-run.mjs';
 import { startLoadGen } from '../lib/loadgen.mjs';
 import { freePort, startTarget } from '../lib/proc.mjs';
+import { summarizeProfile } from '../lib/profile.mjs';
 import { writeReport } from '../lib/report.mjs';
 import { deadline, envNumber, log, QUICK } from '../lib/scenario.mjs';
 import { runNamespace, servicesAvailable } from '../lib/services.mjs';
@@ -23,6 +25,8 @@ const GROUP = envNumber('BENCH_STORM_CHANNEL_SIZE', QUICK ? 21 : 101);
 const STORM_RATE = envNumber('BENCH_STORM_RATE', QUICK ? 20 : 50);
 const STORM_LIMIT_MS = envNumber('BENCH_STORM_LIMIT_S', 60) * 1000;
 const CONCURRENCY = envNumber('BENCH_CONNECT_CONCURRENCY', 100); // per load generator process
+// BENCH_PROFILE=1: node A is CPU-profiled while the storm comes back (adds overhead to it).
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const PARTS = (process.env.BENCH_CONNECTIONS_PARTS ?? 'idle,shared,storm').split(',');
 
 const services = await servicesAvailable();
@@ -326,6 +330,7 @@ async function storm(def) {
     const upMs = nowMs() - t0;
     let status;
     const cpuA = { t: nowMs(), cpu: nodeA.stat().cpuMs };
+    if (PROFILE && def.kind === 'chat') await nodeA.profile('start');
     const limit = Date.now() + STORM_LIMIT_MS;
     while (Date.now() < limit) {
       await sleep(250);
@@ -360,6 +365,17 @@ async function storm(def) {
     }
     const allBackMs = status.back >= ready ? status.lastReadyAt - t0 : Number.POSITIVE_INFINITY;
     const nodeAUtil = (nodeA.stat().cpuMs - cpuA.cpu) / (nowMs() - cpuA.t);
+    if (PROFILE && def.kind === 'chat') {
+      const dir = fileURLToPath(new URL('../results/profiles/', import.meta.url));
+      mkdirSync(dir, { recursive: true });
+      const file = `${dir}storm-${def.id}.cpuprofile`;
+      if ((await nodeA.profile('stop', file))?.ok) {
+        const { functions, origins } = summarizeProfile(file);
+        log(`  node A profile while coming back (${file}):`);
+        for (const o of origins.slice(0, 8)) log(`    ${o.origin}: ${fmt(o.share * 100)}%`);
+        for (const f of functions.slice(0, 15)) log(`    ${fmt(f.share * 100, 1)}% ${f.name} ${f.where}`);
+      }
+    }
     await sleep(2_000); // a little more traffic after everyone is back
     clearInterval(sendTimer);
     const total = sent.n;

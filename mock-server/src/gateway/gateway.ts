@@ -156,6 +156,14 @@ export class Gateway {
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     for (const conn of [...this.registry.all, ...this.pending])
       conn.close(CLOSE_CODES.SERVICE_RESTART, 'service restart');
+    // The sockets' close handlers remove their presence and watches from the shared stores (Redis,
+    // closed after this): wait for them, up to the 2 s a closing socket is given before it is cut.
+    const closed = new Promise((resolve) => setTimeout(resolve, 2_500).unref());
+    while (this.registry.all.size + this.pending.size > 0) {
+      const waited = await Promise.race([closed.then(() => 'late'), sleep(20)]);
+      if (waited === 'late') break;
+    }
+    await Promise.race([Promise.allSettled([...this.inFlight]), closed]);
     this.typing.close();
     this.watchers.close();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -349,6 +357,8 @@ export class Gateway {
       .catch((error) => this.options.logger.warn({ err: error }, 'presence refresh failed'));
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function destroyQuietly(this: Duplex): void {
   this.destroy();
