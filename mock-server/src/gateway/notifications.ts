@@ -20,6 +20,8 @@ export async function notifyMembersNotWatching(
 ): Promise<void> {
   const event = envelope.event as EventOf<'message.new'>;
   if (event.message.parent_id) return;
+  // Every user connected here watches the channel (a busy room): nobody to find, no walk.
+  if (registry.userCount === registry.watchingUserCount(channelId)) return;
   const members = await directory.membersOf(envelope.appId, channelId);
   const candidates: string[] = [];
   const consider = (userId: string) => {

@@ -11,6 +11,8 @@ export class Registry {
   readonly all = new Set<Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byChannel = new Map<string, Set<Connection>>();
+  /** Per watched channel, its watching users and how many of their sockets watch it. */
+  private readonly watchingUsers = new Map<string, Map<string, number>>();
   private readonly seqs = new Map<string, number>();
 
   constructor(private readonly listener?: WatchListener) {}
@@ -33,7 +35,9 @@ export class Registry {
     const already = conn.watching.has(channelId);
     conn.watching.set(channelId, { cid, canType });
     addTo(this.byChannel, channelId, conn);
-    if (!already) this.listener?.started(conn, channelId, cid);
+    if (already) return;
+    this.countWatchingUser(channelId, conn.userId!, +1);
+    this.listener?.started(conn, channelId, cid);
   }
 
   /** Remembers the newest seq seen of a watched channel (typing events carry it). */
@@ -49,6 +53,7 @@ export class Registry {
   unwatch(conn: Connection, channelId: string): void {
     if (!conn.watching.delete(channelId)) return;
     removeFrom(this.byChannel, channelId, conn);
+    this.countWatchingUser(channelId, conn.userId!, -1);
     if (!this.byChannel.has(channelId)) this.seqs.delete(channelId);
     this.listener?.stopped(conn, channelId);
   }
@@ -68,6 +73,11 @@ export class Registry {
     return this.byUser.get(userId) ?? EMPTY;
   }
 
+  /** How many users have a socket here watching the channel. */
+  watchingUserCount(channelId: string): number {
+    return this.watchingUsers.get(channelId)?.size ?? 0;
+  }
+
   /** How many users have a socket here. */
   get userCount(): number {
     return this.byUser.size;
@@ -75,6 +85,18 @@ export class Registry {
 
   users(): IterableIterator<string> {
     return this.byUser.keys();
+  }
+
+  private countWatchingUser(channelId: string, userId: string, delta: 1 | -1): void {
+    let users = this.watchingUsers.get(channelId);
+    if (!users) {
+      users = new Map();
+      this.watchingUsers.set(channelId, users);
+    }
+    const sockets = (users.get(userId) ?? 0) + delta;
+    if (sockets > 0) users.set(userId, sockets);
+    else users.delete(userId);
+    if (users.size === 0) this.watchingUsers.delete(channelId);
   }
 }
 
