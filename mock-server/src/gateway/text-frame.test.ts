@@ -38,6 +38,8 @@ describe('encodeTextFrame', () => {
       expect(payload.length).toBe(size);
       const frame = encodeTextFrame(payload);
       expect(frame.length - size).toBe(size < 126 ? 2 : size < 65_536 ? 4 : 10);
+      // The same frame from the string (multi-byte characters included).
+      expect(encodeTextFrame(text).equals(frame)).toBe(true);
 
       const { client, socket } = await connect();
       const received = new Promise<{ text: string; binary: boolean }>((resolve) =>
