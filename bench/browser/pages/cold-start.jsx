@@ -62,6 +62,13 @@ function timed(storage, marks, t0, { newestOnly = false, apiKey } = {}) {
   };
   return {
     ...storage,
+    ...(storage.getChannelList && {
+      async getChannelList() {
+        const result = await storage.getChannelList();
+        marks.listRead = performance.now() - t0;
+        return result;
+      },
+    }),
     async getChannels() {
       const result = await storage.getChannels();
       marks.channelsRead = performance.now() - t0;
