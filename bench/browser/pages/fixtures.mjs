@@ -82,13 +82,17 @@ export function member(cid, userId) {
   };
 }
 
-/** What `channel.watch` answers with: the channel, its members and `count` messages. */
-export function serverState(cid, count, options = {}) {
+/**
+ * What `channel.watch` answers with: the channel, its members and `count` messages (only the
+ * `newest` of them when given: what a channel query answers for a list).
+ */
+export function serverState(cid, count, { newest = count, ...options } = {}) {
   const members = [ME, ...OTHERS].map((id) => member(cid, id));
+  const first = count - Math.min(newest, count) + 1;
   return {
     channel: channel(cid, count),
     members,
-    messages: Array.from({ length: count }, (_, i) => message(cid, i + 1, options)),
+    messages: Array.from({ length: count - first + 1 }, (_, i) => message(cid, first + i, options)),
     read: [],
     membership: members[0],
     draft: null,
@@ -155,5 +159,31 @@ export function memorySocketClass(deliver) {
       this.readyState = 3;
       deliver(() => this.onclose?.({ code, reason }));
     }
+  };
+}
+
+const NOT_FOUND =
+  '{"error":{"code":"not_found","message":"no such endpoint in this bench","status":404,"retryable":false}}';
+
+/**
+ * A `fetch` for `ChatClient`'s `env.fetch` that answers `POST /v1/channels/query` from `states`
+ * (`serverState()`s) as the server does: newest activity first, `limit` channels per page (the
+ * cursor is the offset), each with its newest `message_limit` messages (default 25). Anything else
+ * is a 404. With no `states`: a server with no REST at all.
+ */
+export function memoryFetch(states = []) {
+  const sorted = [...states].sort(
+    (a, b) => Date.parse(b.channel.last_message_at) - Date.parse(a.channel.last_message_at),
+  );
+  return async (url, init = {}) => {
+    if (init.method !== 'POST' || new URL(url).pathname !== '/v1/channels/query')
+      return new Response(NOT_FOUND, { status: 404 });
+    const { limit = 25, cursor, message_limit: messageLimit = 25 } = JSON.parse(init.body ?? '{}');
+    const from = cursor ? Number(cursor) : 0;
+    const channels = sorted
+      .slice(from, from + limit)
+      .map((s) => ({ ...s, messages: messageLimit ? s.messages.slice(-messageLimit) : [] }));
+    const next = from + limit < sorted.length ? String(from + limit) : null;
+    return Response.json({ channels, next_cursor: next });
   };
 }
