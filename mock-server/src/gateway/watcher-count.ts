@@ -17,8 +17,15 @@ export class WatcherCounter {
   /** Sockets per user per channel, on this node. */
   private readonly local = new Map<string, Map<string, number>>();
   private readonly channels = new Map<string, WatchedChannel>();
-  /** Store updates per channel, in order: a count waits for the updates before it. */
-  private readonly updates = new Map<string, Promise<void>>();
+  /**
+   * Store writes per channel, one at a time and in order: the changes that arrive while one is
+   * being written go together in the next (a crowd re-watching a channel after a restart is a
+   * few writes, not one per user). `tail` settles once every change so far is in the store.
+   */
+  private readonly writes = new Map<
+    string,
+    { tail: Promise<void>; next: Map<string, boolean> | undefined }
+  >();
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -39,7 +46,7 @@ export class WatcherCounter {
     }
     const sockets = (users.get(userId) ?? 0) + 1;
     users.set(userId, sockets);
-    if (sockets === 1) this.update(channel.channelId, () => this.store.add(channel.channelId, userId));
+    if (sockets === 1) this.update(channel.channelId, userId, true);
   }
 
   unwatched(channelId: string, userId: string): void {
@@ -52,12 +59,12 @@ export class WatcherCounter {
     }
     users.delete(userId);
     if (users.size === 0) this.local.delete(channelId);
-    this.update(channelId, () => this.store.remove(channelId, userId));
+    this.update(channelId, userId, false);
   }
 
   /** The channel's watchers once this node's updates so far are in the store. */
   async count(channelId: string): Promise<number> {
-    await this.updates.get(channelId);
+    await this.writes.get(channelId)?.tail;
     return this.store.count(channelId);
   }
 
@@ -76,15 +83,31 @@ export class WatcherCounter {
     this.timers.clear();
   }
 
-  private update(channelId: string, write: () => Promise<void>): void {
-    const previous = this.updates.get(channelId) ?? Promise.resolve();
-    const next = previous
-      .then(write)
-      .catch((error) => this.options.logger.warn({ err: error }, 'watcher count update failed'));
-    this.updates.set(channelId, next);
-    void next.then(() => {
-      if (this.updates.get(channelId) === next) this.updates.delete(channelId);
-    });
+  private update(channelId: string, userId: string, watching: boolean): void {
+    let channel = this.writes.get(channelId);
+    if (!channel) {
+      channel = { tail: Promise.resolve(), next: undefined };
+      this.writes.set(channelId, channel);
+    }
+    if (channel.next) {
+      // A write is queued and not started: this change goes with it (a later change of the same
+      // user replaces an earlier one).
+      channel.next.set(userId, watching);
+    } else {
+      const changes = new Map([[userId, watching]]);
+      channel.next = changes;
+      const state = channel;
+      const tail = state.tail
+        .then(() => {
+          if (state.next === changes) state.next = undefined; // started: later changes queue anew
+          return this.store.apply(channelId, changes);
+        })
+        .catch((error) => this.options.logger.warn({ err: error }, 'watcher count update failed'));
+      state.tail = tail;
+      void tail.then(() => {
+        if (this.writes.get(channelId) === state && state.tail === tail) this.writes.delete(channelId);
+      });
+    }
     this.scheduleAnnouncement(channelId);
   }
 

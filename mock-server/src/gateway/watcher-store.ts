@@ -7,8 +7,8 @@ import type { Redis } from 'ioredis';
  * them, so the watchers of a crashed node drop out by themselves.
  */
 export interface WatcherStore {
-  add(channelId: string, userId: string): Promise<void>;
-  remove(channelId: string, userId: string): Promise<void>;
+  /** Records users who started (true) or stopped (false) watching the channel from this node. */
+  apply(channelId: string, changes: ReadonlyMap<string, boolean>): Promise<void>;
   /** Users watching the channel now, on any node. */
   count(channelId: string): Promise<number>;
   /** Keeps this node's watchers alive (called periodically). */
@@ -18,18 +18,14 @@ export interface WatcherStore {
 export function createMemoryWatchers(): WatcherStore {
   const channels = new Map<string, Set<string>>();
   return {
-    async add(channelId, userId) {
-      let users = channels.get(channelId);
-      if (!users) {
-        users = new Set();
-        channels.set(channelId, users);
+    async apply(channelId, changes) {
+      const users = channels.get(channelId) ?? new Set();
+      for (const [userId, watching] of changes) {
+        if (watching) users.add(userId);
+        else users.delete(userId);
       }
-      users.add(userId);
-    },
-    async remove(channelId, userId) {
-      const users = channels.get(channelId);
-      users?.delete(userId);
-      if (users?.size === 0) channels.delete(channelId);
+      if (users.size === 0) channels.delete(channelId);
+      else channels.set(channelId, users);
     },
     async count(channelId) {
       return channels.get(channelId)?.size ?? 0;
@@ -46,16 +42,19 @@ export function createMemoryWatchers(): WatcherStore {
 export function createRedisWatchers(redis: Redis, ttlMs: number, prefix = 'chat:'): WatcherStore {
   const key = (channelId: string) => `${prefix}watchers:${channelId}`;
   return {
-    async add(channelId, userId) {
-      await redis
-        .multi()
-        // GT adds a new user, and never moves an entry's expiry back.
-        .zadd(key(channelId), 'GT', Date.now() + ttlMs, userId)
-        .pexpire(key(channelId), ttlMs * 2)
-        .exec();
-    },
-    async remove(channelId, userId) {
-      await redis.zrem(key(channelId), userId);
+    async apply(channelId, changes) {
+      const expiry = Date.now() + ttlMs;
+      const added: (string | number)[] = [];
+      const removed: string[] = [];
+      for (const [userId, watching] of changes) {
+        if (watching) added.push(expiry, userId);
+        else removed.push(userId);
+      }
+      const tx = redis.multi();
+      // GT adds a new user, and never moves an entry's expiry back.
+      if (added.length) tx.zadd(key(channelId), 'GT', ...added).pexpire(key(channelId), ttlMs * 2);
+      if (removed.length) tx.zrem(key(channelId), ...removed);
+      await tx.exec();
     },
     async count(channelId) {
       const now = Date.now();
