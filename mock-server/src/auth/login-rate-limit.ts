@@ -1,3 +1,7 @@
+import { fullBucket, spendToken, type TakeResult, type TokenBucket } from './token-bucket';
+
+export type { TakeResult };
+
 /**
  * A token bucket per key: up to `limit` attempts at once, refilled evenly so that `limit` more are
  * allowed per `windowMs`. Used for login attempts per (app, username) and per IP address, where a
@@ -13,8 +17,6 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
-export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
-
 export interface RateLimiter {
   /** Spends one attempt of `key`, or says how long to wait before the next one is allowed. */
   take(key: string): TakeResult;
@@ -22,13 +24,6 @@ export interface RateLimiter {
   reset(key: string): void;
   /** Keys currently tracked. */
   readonly size: number;
-}
-
-const EPSILON = 1e-9;
-
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
 }
 
 /**
@@ -42,10 +37,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (!(Number.isInteger(limit) && limit > 0)) throw new TypeError('limit must be a positive integer');
   if (!(windowMs > 0)) throw new TypeError('windowMs must be positive');
   if (!(Number.isInteger(maxKeys) && maxKeys > 0)) throw new TypeError('maxKeys must be a positive integer');
-  const refillPerMs = limit / windowMs;
   // Map order is kept as least-recently-used first (entries are re-inserted on use), so the
   // stale and the evictable keys are always at the front.
-  const buckets = new Map<string, Bucket>();
+  const buckets = new Map<string, TokenBucket>();
 
   function evict(at: number): void {
     // An untouched bucket is full again after one window: forgetting it changes nothing.
@@ -64,21 +58,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     take(key) {
       const at = now();
-      const existing = buckets.get(key);
+      const bucket = buckets.get(key) ?? fullBucket(limit, at);
       buckets.delete(key);
-      let tokens = limit;
-      // A clock that steps backwards must not mint attempts when it catches up again.
-      const updatedAt = existing ? Math.max(at, existing.updatedAt) : at;
-      if (existing)
-        tokens = Math.min(limit, existing.tokens + (updatedAt - existing.updatedAt) * refillPerMs);
-      evict(updatedAt);
-      // The epsilon absorbs floating-point drift, so an attempt is back exactly on schedule.
-      if (tokens >= 1 - EPSILON) {
-        buckets.set(key, { tokens: Math.max(0, tokens - 1), updatedAt });
-        return { ok: true };
-      }
-      buckets.set(key, { tokens, updatedAt });
-      return { ok: false, retryAfterMs: Math.ceil((1 - tokens) / refillPerMs) };
+      const result = spendToken(bucket, limit, windowMs, at);
+      evict(bucket.updatedAt);
+      buckets.set(key, bucket);
+      return result;
     },
     reset(key) {
       buckets.delete(key);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, type UserRef } from '@chat/protocol';
-import type { WebSocket } from 'ws';
-import { createRateLimiter, type RateLimiter } from '../auth';
+import { WebSocket } from 'ws';
+import { fullBucket, spendToken, type TakeResult, type TokenBucket } from '../auth/token-bucket';
 import type { Actor } from '../domain/actor';
 import type { AppRow } from '../store/schema';
 
@@ -19,25 +19,46 @@ export interface ConnectionLimits {
 /** Bytes go out as a text frame, like strings do; one options object for every send. */
 const TEXT_FRAME = { binary: false } as const;
 
-/** One client socket: who it is, what it watches, and its own budgets. */
+/** A watched channel: its cid, and whether this socket may type there (checked at watch time). */
+export interface Watch {
+  cid: string;
+  canType: boolean;
+}
+
+const SETTLED: Promise<unknown> = Promise.resolve();
+
+/**
+ * The `ws` socket class the gateway's server creates: it points back at its `Connection`, so the
+ * event handlers can be the same functions for every socket instead of closures made per socket.
+ */
+export class GatewaySocket extends WebSocket {
+  conn: Connection | undefined = undefined;
+}
+
+/** The Connection of a socket the gateway's server created (its event handlers' `this`). */
+export function connectionOf(ws: WebSocket): Connection | undefined {
+  return (ws as GatewaySocket).conn;
+}
+
+/**
+ * One client socket: who it is, what it watches, and its own budgets. Ten thousand idle sockets
+ * hold ten thousand of these, so what only some sockets need (watches, an exceeded budget, a
+ * queue of frames) is made when first needed and dropped when done.
+ */
 export class Connection {
   readonly id = randomUUID();
   actor: Actor | null = null;
-  /**
-   * The channels this socket watches (internal id → cid), and whether it may type there: both
-   * checked once at watch time, so typing needs no database read (a removal or ban unwatches).
-   */
-  readonly watching = new Map<string, { cid: string; canType: boolean }>();
   /** The user as embedded in events, taken at auth. */
   userRef: UserRef | null = null;
   lastSeen = Date.now();
-  /** The tail of this socket's frame queue: frames are served one after another. */
-  inbox: Promise<unknown> = Promise.resolve();
   closed = false;
-  /** Closes the socket unless its auth frame arrives in time (cleared when it does). */
-  authDeadline: NodeJS.Timeout | undefined;
-  readonly frames: RateLimiter;
-  readonly invalidFrames: RateLimiter;
+  /** The tail of this socket's frame queue while frames are being served (see `enqueue`). */
+  private inbox: Promise<unknown> | undefined = undefined;
+  /** Closes the socket unless its auth frame arrives in time (dropped when it does). */
+  private authDeadline: NodeJS.Timeout | undefined = undefined;
+  private watches: Map<string, Watch> | undefined = undefined;
+  private frameBudget: TokenBucket | undefined = undefined;
+  private invalidFrameBudget: TokenBucket | undefined = undefined;
 
   constructor(
     readonly ws: WebSocket,
@@ -45,17 +66,61 @@ export class Connection {
     private readonly socket: Duplex,
     readonly app: AppRow,
     private readonly limits: ConnectionLimits,
-  ) {
-    this.frames = createRateLimiter({
-      limit: limits.framesPerWindow,
-      windowMs: limits.frameWindowMs,
-      maxKeys: 1,
-    });
-    this.invalidFrames = createRateLimiter({
-      limit: limits.invalidFramesPerWindow,
-      windowMs: limits.frameWindowMs,
-      maxKeys: 1,
-    });
+  ) {}
+
+  /**
+   * The channels this socket watches (internal id → cid), and whether it may type there: both
+   * checked once at watch time, so typing needs no database read (a removal or ban unwatches).
+   * Made on first use: most idle sockets never watch.
+   */
+  get watching(): Map<string, Watch> {
+    this.watches ??= new Map();
+    return this.watches;
+  }
+
+  /** Closes the socket with `close` unless `clearAuthDeadline` is called within `ms`. */
+  startAuthDeadline(ms: number, expire: (conn: Connection) => void): void {
+    this.authDeadline = setTimeout(expire, ms, this);
+    this.authDeadline.unref();
+  }
+
+  clearAuthDeadline(): void {
+    if (this.authDeadline === undefined) return;
+    clearTimeout(this.authDeadline);
+    this.authDeadline = undefined;
+  }
+
+  /**
+   * Runs `task` once this socket's earlier frames are served: one socket's frames are served in
+   * the order they were sent (two sends commit in order). Resolves or rejects as `task` does.
+   */
+  enqueue(task: () => Promise<void>): Promise<void> {
+    const work = (this.inbox ?? SETTLED).then(task);
+    const tail: Promise<void> = work.then(
+      () => this.settled(tail),
+      () => this.settled(tail),
+    );
+    this.inbox = tail;
+    return work;
+  }
+
+  /** An idle socket keeps no promise around. */
+  private settled(tail: Promise<void>): void {
+    if (this.inbox === tail) this.inbox = undefined;
+  }
+
+  /** Spends one of the frames a socket may send per window. */
+  takeFrame(now = Date.now()): TakeResult {
+    const { framesPerWindow: limit, frameWindowMs } = this.limits;
+    this.frameBudget ??= fullBucket(limit, now);
+    return spendToken(this.frameBudget, limit, frameWindowMs, now);
+  }
+
+  /** Spends one of the invalid frames a socket may send per window. */
+  takeInvalidFrame(now = Date.now()): TakeResult {
+    const { invalidFramesPerWindow: limit, frameWindowMs } = this.limits;
+    this.invalidFrameBudget ??= fullBucket(limit, now);
+    return spendToken(this.invalidFrameBudget, limit, frameWindowMs, now);
   }
 
   get userId(): string | null {

@@ -18,7 +18,7 @@ import { ChatError } from '../domain/errors';
 import type { AppRow } from '../store/schema';
 import { AdmissionGate } from './admission-gate';
 import { type AuthenticateContext, authenticateSocket } from './authenticate-socket';
-import { Connection, type ConnectionLimits } from './connection';
+import { Connection, type ConnectionLimits, connectionOf, GatewaySocket } from './connection';
 import { type FanOutContext, fanOut } from './fanout';
 import { type FrameContext, handleFrame, type TypingInfo } from './frame-handlers';
 import { MemberDirectory } from './member-directory';
@@ -63,10 +63,14 @@ export class Gateway {
   private readonly watchers: WatcherCounter;
   private readonly pending = new Set<Connection>();
   // No compression: frames built once are written straight to sockets (Connection.sendFrameBytes).
+  // No client tracking: the registry and `pending` know every socket (a second set and a close
+  // listener per socket would be memory for nothing).
   private readonly wss = new WebSocketServer({
     noServer: true,
     maxPayload: LIMITS.FRAME_BYTES,
     perMessageDeflate: false,
+    clientTracking: false,
+    WebSocket: GatewaySocket,
   });
   private readonly typing: TypingTracker<TypingInfo>;
   private readonly frameContext: FrameContext;
@@ -186,33 +190,51 @@ export class Gateway {
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, app));
   }
 
-  private accept(ws: WebSocket, socket: Duplex, app: AppRow): void {
+  private accept(ws: GatewaySocket, socket: Duplex, app: AppRow): void {
     const conn = new Connection(ws, socket, app, this.options);
+    ws.conn = conn;
     this.pending.add(conn);
-    conn.authDeadline = setTimeout(() => {
-      if (!conn.actor) conn.close(CLOSE_CODES.AUTH_TIMEOUT, 'auth timeout');
-    }, this.options.authTimeoutMs);
-    conn.authDeadline.unref();
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      conn.lastSeen = Date.now();
-      const frame = isBinary ? new Uint8Array(data) : data.toString('utf8');
-      // Frames that arrive before a drain starts are served, even if they wait in the queue.
-      const accepted = !this.draining;
-      // One socket's frames are served in the order they were sent (two sends commit in order).
-      const work = conn.inbox.then(() => this.onMessage(conn, frame, accepted));
-      conn.inbox = work.catch(() => undefined);
-      this.track(work);
-    });
-    ws.on('pong', () => {
-      conn.lastSeen = Date.now();
-    });
-    ws.on('error', (error) => this.options.logger.debug({ err: error }, 'socket error'));
-    ws.on('close', () => {
-      clearTimeout(conn.authDeadline);
-      conn.closed = true;
-      this.pending.delete(conn);
-      this.track(this.onClose(conn));
-    });
+    conn.startAuthDeadline(this.options.authTimeoutMs, authTimedOut);
+    // The same handlers for every socket (`this` is the socket): no closures per socket.
+    ws.on('message', this.socketHandlers.message);
+    ws.on('pong', onPong);
+    ws.on('error', this.socketHandlers.error);
+    ws.on('close', this.socketHandlers.close);
+  }
+
+  /** Event handlers shared by every socket: `this` is the socket, which knows its Connection. */
+  private readonly socketHandlers = Gateway.socketHandlers(this);
+
+  private static socketHandlers(gateway: Gateway) {
+    return {
+      message(this: WebSocket, data: Buffer, isBinary: boolean): void {
+        const conn = connectionOf(this);
+        if (conn) gateway.received(conn, data, isBinary);
+      },
+      error(this: WebSocket, error: Error): void {
+        gateway.options.logger.debug({ err: error }, 'socket error');
+      },
+      close(this: WebSocket): void {
+        const conn = connectionOf(this);
+        if (conn) gateway.socketClosed(conn);
+      },
+    };
+  }
+
+  private received(conn: Connection, data: Buffer, isBinary: boolean): void {
+    conn.lastSeen = Date.now();
+    const frame = isBinary ? new Uint8Array(data) : data.toString('utf8');
+    // Frames that arrive before a drain starts are served, even if they wait in the queue.
+    const accepted = !this.draining;
+    // One socket's frames are served in the order they were sent (two sends commit in order).
+    this.track(conn.enqueue(() => this.onMessage(conn, frame, accepted)));
+  }
+
+  private socketClosed(conn: Connection): void {
+    conn.clearAuthDeadline();
+    conn.closed = true;
+    this.pending.delete(conn);
+    this.track(this.onClose(conn));
   }
 
   private track(work: Promise<unknown>): void {
@@ -223,7 +245,7 @@ export class Gateway {
 
   private async onMessage(conn: Connection, data: string | Uint8Array, accepted: boolean): Promise<void> {
     if (conn.closed) return;
-    const budget = conn.frames.take('frames');
+    const budget = conn.takeFrame();
     if (!budget.ok) {
       // With the request's id (so the client can fail that request) and when to try again.
       return this.reject(
@@ -244,7 +266,7 @@ export class Gateway {
     if (frame.type === 'auth') {
       // The client was in time; how long the server then takes (a reconnect storm queues
       // thousands of these at the gate) is not the client's fault.
-      clearTimeout(conn.authDeadline);
+      conn.clearAuthDeadline();
       if (conn.actor)
         return this.reject(conn, frame.id, makeError('validation_failed', 'Already authenticated'));
       return this.setup
@@ -281,8 +303,7 @@ export class Gateway {
   /** Answers a bad frame; a socket that keeps sending them is closed. */
   private reject(conn: Connection, id: string | undefined, error: ErrorBody): void {
     conn.sendFrame({ type: 'error', ...(id && { id }), error });
-    if (!conn.invalidFrames.take('invalid').ok)
-      conn.close(CLOSE_CODES.POLICY_VIOLATION, 'too many invalid frames');
+    if (!conn.takeInvalidFrame().ok) conn.close(CLOSE_CODES.POLICY_VIOLATION, 'too many invalid frames');
   }
 
   private async onClose(conn: Connection): Promise<void> {
@@ -356,6 +377,15 @@ export class Gateway {
       .then(() => Promise.all([this.options.presence.sweep(), this.watchers.refresh()]))
       .catch((error) => this.options.logger.warn({ err: error }, 'presence refresh failed'));
   }
+}
+
+function onPong(this: WebSocket): void {
+  const conn = connectionOf(this);
+  if (conn) conn.lastSeen = Date.now();
+}
+
+function authTimedOut(conn: Connection): void {
+  if (!conn.actor) conn.close(CLOSE_CODES.AUTH_TIMEOUT, 'auth timeout');
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
