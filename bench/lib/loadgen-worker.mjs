@@ -272,7 +272,9 @@ const commands = {
     let recovered = 0;
     let unrecovered = 0;
     let attempts = 0;
+    const states = {};
     for (const c of clients) {
+      states[c.state] = (states[c.state] ?? 0) + 1;
       if (c.state === 'ready' && c.generation > generation) {
         back++;
         if (c.readyAt > lastReadyAt) lastReadyAt = c.readyAt;
@@ -293,6 +295,7 @@ const commands = {
       replayed: counters.replayed,
       closes: counters.closes,
       failures,
+      states,
     };
   },
 

@@ -345,6 +345,7 @@ async function storm(def) {
           replayed: acc.replayed + p.replayed,
           closes: merge(acc.closes, p.closes),
           failures: merge(acc.failures, p.failures),
+          states: merge(acc.states, p.states),
         }),
         {
           back: 0,
@@ -355,11 +356,12 @@ async function storm(def) {
           replayed: 0,
           closes: {},
           failures: {},
+          states: {},
         },
       );
       if (process.env.BENCH_VERBOSE && Math.round((nowMs() - t0) / 250) % 8 === 0)
         log(
-          `  storm +${fmt((nowMs() - t0) / 1000, 1)} s: ${fmt(status.back)} back, ${fmt(status.attempts)} attempts, closes ${JSON.stringify(status.closes)}`,
+          `  storm +${fmt((nowMs() - t0) / 1000, 1)} s: ${fmt(status.back)} back, ${fmt(status.attempts)} attempts, closes ${JSON.stringify(status.closes)}, client states ${JSON.stringify(status.states)}`,
         );
       if (status.back >= ready) break;
     }

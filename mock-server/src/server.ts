@@ -41,6 +41,7 @@ export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime'
 }
 
 const EVENTS_TOPIC = 'events';
+const LISTEN_BACKLOG = 4096;
 
 /**
  * Starts the whole server in this process: store (PGlite or PostgreSQL, migrated), bus (in
@@ -144,7 +145,14 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
   gateway.attach(app.server);
-  await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
+  await app.listen({
+    port: options.port ?? 8080,
+    host: options.host ?? '127.0.0.1',
+    // Connections the kernel queues until the server accepts them (it caps this at
+    // net.core.somaxconn). Node's 511 overflowed in a reconnect storm of 10,000 clients: the
+    // dropped connection attempts were retried by TCP seconds, up to a minute, later.
+    backlog: LISTEN_BACKLOG,
+  });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   ready = true;
