@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import { fullBucket, spendToken, type TakeResult, type TokenBucket } from '../auth/token-bucket';
 import type { Actor } from '../domain/actor';
 import type { AppRow } from '../store/schema';
+import { encodeTextFrame } from './text-frame';
 
 export interface ConnectionLimits {
   /** Bytes queued for a socket before it counts as a slow consumer and is closed. */
@@ -15,9 +16,6 @@ export interface ConnectionLimits {
   /** Invalid frames tolerated per `frameWindowMs` before the socket is closed. */
   invalidFramesPerWindow: number;
 }
-
-/** Bytes go out as a text frame, like strings do; one options object for every send. */
-const TEXT_FRAME = { binary: false } as const;
 
 /** A watched channel: its cid, and whether this socket may type there (checked at watch time). */
 export interface Watch {
@@ -132,7 +130,9 @@ export class Connection {
    * encoded once serve every socket). A socket that cannot keep up is closed, not buffered forever.
    */
   send(json: string | Buffer): void {
-    if (this.writable()) this.ws.send(json, TEXT_FRAME);
+    // Framed here and written as one buffer: cheaper than `ws.send`'s header-plus-payload writev
+    // (about a third of the server's time in the DM benchmark went to the acks' writes).
+    if (this.writable()) this.socket.write(encodeTextFrame(json));
   }
 
   /**

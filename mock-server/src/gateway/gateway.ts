@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  type ChatEvent,
   CLOSE_CODES,
   type ErrorBody,
   LIMITS,
@@ -27,6 +26,8 @@ import { originAllowed } from './origin';
 import type { PresenceService } from './presence';
 import type { PresenceStore } from './presence-store';
 import { Registry } from './registry';
+import { encodeTextFrame } from './text-frame';
+import { publishTransient, publishTyping } from './transient-events';
 import { TypingTracker } from './typing';
 import { WatcherCounter } from './watcher-count';
 import type { WatcherStore } from './watcher-store';
@@ -75,6 +76,8 @@ export class Gateway {
   private readonly typing: TypingTracker<TypingInfo>;
   private readonly frameContext: FrameContext;
   private readonly authContext: AuthenticateContext;
+  /** What publishing typing and watcher-count events needs (transient-events.ts). */
+  private readonly transientDeps: Parameters<typeof publishTransient>[0];
   private readonly fanOutContext: FanOutContext;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Authentications and watches: the database work of (re)connecting, metered. */
@@ -88,7 +91,7 @@ export class Gateway {
       throttleMs: options.watchersThrottleMs,
       logger: options.logger,
       announce: (channel, count) =>
-        void this.publishTransient(channel.appId, channel.channelId, channel.cid, (base) => ({
+        void publishTransient(this.transientDeps, channel, (base) => ({
           ...base,
           type: 'channel.watchers',
           watcher_count: count,
@@ -103,10 +106,11 @@ export class Gateway {
         if (conn.actor?.userId) this.watchers.unwatched(channelId, conn.actor.userId);
       },
     });
+    this.transientDeps = { db: options.db, publish: options.publish, registry: this.registry };
     this.typing = new TypingTracker<TypingInfo>({
       throttleMs: options.typingThrottleMs,
       timeoutMs: options.typingTimeoutMs,
-      onExpire: (info) => void this.publishTyping(info, 'typing.stop'),
+      onExpire: (info) => void publishTyping(this.transientDeps, info, 'typing.stop'),
     });
     this.fanOutContext = {
       db: options.db,
@@ -128,7 +132,7 @@ export class Gateway {
       registry: this.registry,
       typing: this.typing,
       writes: options.writes,
-      publishTyping: (info, type) => this.publishTyping(info, type),
+      publishTyping: (info, type) => publishTyping(this.transientDeps, info, type),
       watcherCount: (channelId) => this.watchers.count(channelId),
     };
   }
@@ -314,58 +318,24 @@ export class Gateway {
       const stopped = this.typing.stopWhere(
         (info) => info.userId === actor.userId && info.appId === actor.appId,
       );
-      for (const info of stopped) await this.publishTyping(info, 'typing.stop');
+      for (const info of stopped) await publishTyping(this.transientDeps, info, 'typing.stop');
     }
     await this.options.presence.disconnected(actor.appId, actor.userId, conn.id);
-  }
-
-  private publishTyping(info: TypingInfo, type: 'typing.start' | 'typing.stop'): Promise<void> {
-    return this.publishTransient(info.appId, info.channelId, info.cid, (base) => ({
-      ...base,
-      type,
-      user: info.user,
-      parent_id: info.parentId,
-    }));
-  }
-
-  /**
-   * Publishes an event that is never stored (typing, watcher counts): it carries the channel's
-   * current seq without taking one. Watched channels know it from the events this node
-   * delivered; otherwise it is read.
-   */
-  private async publishTransient(
-    appId: string,
-    channelId: string,
-    cid: string,
-    build: (base: { cid: string; seq: number; created_at: string }) => ChatEvent,
-  ): Promise<void> {
-    let seq = this.registry.seqOf(channelId);
-    if (seq === undefined) {
-      const channel = await this.options.db
-        .selectFrom('channels')
-        .select('seq')
-        .where('id', '=', channelId)
-        .executeTakeFirst();
-      if (!channel) return;
-      seq = Number(channel.seq);
-    }
-    this.options.publish({
-      appId,
-      channelId,
-      event: build({ cid, seq, created_at: new Date().toISOString() }),
-    });
   }
 
   /** Drops silent sockets and pings the rest. */
   private beat(): void {
     const now = Date.now();
-    const healthCheck = JSON.stringify({ type: 'health.check', created_at: new Date(now).toISOString() });
+    // One frame for every socket.
+    const healthCheck = encodeTextFrame(
+      JSON.stringify({ type: 'health.check', created_at: new Date(now).toISOString() }),
+    );
     for (const conn of this.registry.all) {
       if (now - conn.lastSeen > this.options.heartbeatTimeoutMs) {
         conn.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
         continue;
       }
-      conn.send(healthCheck);
+      conn.sendFrameBytes(healthCheck);
       conn.ws.ping();
     }
     void this.options.presenceStore
