@@ -45,8 +45,11 @@ const ack = (seq: number, clientMsgId: string) => ({
   message: message(seq, { id: `s${seq}`, client_msg_id: clientMsgId, user_id: 'alice' }),
 });
 
-/** `storage` whose message reads wait until `release()`: a slow IndexedDB. */
-function holdingMessageReads(storage: StorageAdapter) {
+/**
+ * `storage` whose `read` (message reads, or the full channel records; list rows are never held)
+ * waits until `release()`: a slow IndexedDB.
+ */
+function holding(storage: StorageAdapter, read: 'getMessages' | 'getChannels') {
   let release!: () => void;
   const held = new Promise<void>((resolve) => {
     release = resolve;
@@ -54,29 +57,12 @@ function holdingMessageReads(storage: StorageAdapter) {
   const slow: StorageAdapter = {
     ...storage,
     queue: storage.queue,
-    getMessages: async (cid) => {
+    [read]: async (...args: [string]) => {
       await held;
-      return storage.getMessages(cid);
+      return (storage[read] as (...a: [string]) => unknown)(...args);
     },
   };
   return { slow, release };
-}
-
-/** `storage` whose full records wait until `release()` (its list rows do not). */
-function holdingRecordReads(storage: StorageAdapter) {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const slow: StorageAdapter = {
-    ...storage,
-    queue: storage.queue,
-    getChannels: async () => {
-      await held;
-      return storage.getChannels();
-    },
-  };
-  return { storage: slow, release };
 }
 
 beforeEach(() => vi.useFakeTimers());
@@ -164,7 +150,7 @@ describe('OfflineSync', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await a.storage.getChannel(CID))?.last_message?.id).toBe('m3');
 
-    const { slow, release } = holdingMessageReads(a.storage);
+    const { slow, release } = holding(a.storage, 'getMessages');
     const b = setup(slow);
     const loading = b.sync.load();
     await vi.advanceTimersByTimeAsync(0);
@@ -183,8 +169,8 @@ describe('OfflineSync', () => {
     a.channel.handleEvent(newMessage(message(4)));
     await vi.advanceTimersByTimeAsync(1_000);
     expect(a.channel.state.getSnapshot().unreadCount).toBe(1);
-    const slow = holdingRecordReads(a.storage);
-    const b = setup(slow.storage);
+    const slow = holding(a.storage, 'getChannels');
+    const b = setup(slow.slow);
     const loading = b.sync.load();
     await vi.advanceTimersByTimeAsync(0);
     expect(b.channels.list.getSnapshot()).toEqual([
@@ -211,8 +197,8 @@ describe('OfflineSync', () => {
     const a = setup(createMemoryStorage({ userId: 'alice' }));
     a.channel.seed(serverState(3, [message(1), message(2), message(3)]));
     await vi.advanceTimersByTimeAsync(1_000);
-    const slow = holdingRecordReads(a.storage);
-    const b = setup(slow.storage, 'connected');
+    const slow = holding(a.storage, 'getChannels');
+    const b = setup(slow.slow, 'connected');
     const loading = b.sync.load();
     await vi.advanceTimersByTimeAsync(0);
     // A recovered watch brings events only, never a member list.
@@ -274,7 +260,7 @@ describe('OfflineSync', () => {
     const a = setup();
     a.channel.seed(serverState(3, [message(1), message(2), message(3)]));
     await vi.advanceTimersByTimeAsync(1_000);
-    const { slow, release } = holdingMessageReads(a.storage);
+    const { slow, release } = holding(a.storage, 'getMessages');
     const b = setup(slow, 'connected');
     const loading = b.sync.load();
     await vi.advanceTimersByTimeAsync(0);
