@@ -1,12 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  CLOSE_CODES,
-  type ErrorBody,
-  LIMITS,
-  makeError,
-  parseClientFrame,
-} from '@chat/protocol';
+import { CLOSE_CODES, type ErrorBody, LIMITS, makeError, parseClientFrame } from '@chat/protocol';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Envelope } from '../bus/envelope';
