@@ -85,9 +85,16 @@ export async function loadChannelState(
     .where('channel_id', '=', channel.id)
     .where('parent_id', 'is', null);
   if (channel.truncated_at) q = q.where('created_at', '>', channel.truncated_at);
+  const withMembers = options.withMembers !== false;
+  const mine = access.membership?.app_user_id;
   const [rows, page, draft] = await Promise.all([
     messageLimit > 0 ? q.orderBy('seq', 'desc').limit(messageLimit).execute() : Promise.resolve([]),
-    options.withMembers === false ? Promise.resolve([]) : memberPage(db, actor.appId, channel.id, {}),
+    // Without the member list, the caller's own row is read beside the rest, not after it.
+    withMembers
+      ? memberPage(db, actor.appId, channel.id, {})
+      : mine
+        ? memberPage(db, actor.appId, channel.id, { userIds: [mine] })
+        : Promise.resolve([]),
     actor.userId
       ? db
           .selectFrom('message_drafts')
@@ -99,18 +106,18 @@ export async function loadChannelState(
           .executeTakeFirst()
       : Promise.resolve(undefined),
   ]);
+  const members = withMembers ? page : [];
   const messages = await toMessages(db, actor.appId, rows.reverse(), () => access.cid, actor.userId);
-  const mine = access.membership?.app_user_id;
   const membershipRow = mine
     ? (page.find((r) => r.app_user_id === mine) ??
-      (await memberPage(db, actor.appId, channel.id, { userIds: [mine] }))[0])
+      (withMembers ? (await memberPage(db, actor.appId, channel.id, { userIds: [mine] }))[0] : undefined))
     : undefined;
   const membership = membershipRow ? toMember(access.cid, membershipRow, membershipRow) : null;
   return {
     channel: toChannel(channel, access.createdBy),
-    members: page.map((r) => toMember(access.cid, r, r)),
+    members: members.map((r) => toMember(access.cid, r, r)),
     messages,
-    read: page.map(toReadState),
+    read: members.map(toReadState),
     membership,
     draft: draft
       ? {

@@ -70,15 +70,19 @@ export async function handleFrame(
       }
       const currentSeq = Number(fresh.channel.seq);
       ctx.registry.noteSeq(fresh.channel.id, currentSeq);
-      const events =
-        frame.since === undefined
-          ? null
-          : await replaySince(deps.db, actor.appId, fresh.channel.id, frame.since, currentSeq);
-      const messageLimit = events ? 0 : (frame.message_limit ?? LIMITS.PAGE_SIZE_DEFAULT);
-      // A recovered watch's events carry every change since `since` (messages, members, reads):
-      // its state is the channel and the caller's own membership and draft, nothing to re-read.
-      const state = await loadChannelState(deps.db, actor, fresh, messageLimit, { withMembers: !events });
-      const watcherCount = await ctx.watcherCount(fresh.channel.id);
+      // A resuming client (`since`) nearly always recovers: its replay, its state (the channel,
+      // its membership and draft; the replayed events carry what changed) and the watcher count
+      // are read at once. When the gap cannot be replayed, the full state is read after.
+      const resuming = frame.since !== undefined;
+      const [events, recoveredState, watcherCount] = await Promise.all([
+        resuming ? replaySince(deps.db, actor.appId, fresh.channel.id, frame.since!, currentSeq) : null,
+        resuming ? loadChannelState(deps.db, actor, fresh, 0, { withMembers: false }) : null,
+        ctx.watcherCount(fresh.channel.id),
+      ]);
+      const state =
+        events && recoveredState
+          ? recoveredState
+          : await loadChannelState(deps.db, actor, fresh, frame.message_limit ?? LIMITS.PAGE_SIZE_DEFAULT);
       return { recovered: events !== null, events: events ?? [], state, watcher_count: watcherCount };
     }
     case 'channel.unwatch': {
