@@ -81,7 +81,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const bus: Bus = options.redisUrl
     ? await createRedisBus(options.redisUrl, logger, redisPrefix)
     : createMemoryBus();
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  // Rate limits and watcher counts: commands of one event-loop turn go out in one write.
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true })
+    : undefined;
   redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
   const presenceStore: PresenceStore = options.redisUrl
     ? await createRedisPresence(options.redisUrl, realtime.presenceTtlMs, redisPrefix)

@@ -13,7 +13,8 @@ export async function createRedisPresence(
   // Keys carry the deployment's prefix, so deployments sharing one Redis never sweep each other.
   const INDEX = `${prefix}presence:index`;
   const userKey = (appId: string, userId: string) => `${prefix}presence:${appId}:${userId}`;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // Commands of one event-loop turn go out in one write (a reconnect storm's many connects).
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
   // Without a listener ioredis reports a dropped connection (e.g. at shutdown) as unhandled;
   // commands fail on their own and the callers log them.
   redis.on('error', () => {});
