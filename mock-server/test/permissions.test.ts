@@ -285,6 +285,51 @@ describe('permission matrix over HTTP', () => {
     }
   }
 
+  // A ban takes every power in the channel away, whatever the role: a banned moderator cannot
+  // ban or remove others, a banned member cannot rename the channel or add members, and nobody
+  // lifts their own ban or leaves to shed it. Only the app's backend (server token) bans here,
+  // since a channel admin cannot be banned by anyone of the channel.
+  for (const type of TYPES) {
+    for (const kind of ['member', 'moderator', 'admin', 'app-admin'] as const) {
+      it(`${type} × banned ${kind}: every action is refused with user_banned`, async () => {
+        const s = await scene(
+          type,
+          kind === 'app-admin' ? 'member' : kind,
+          kind === 'app-admin' ? 'app-admin' : 'user',
+        );
+        const ban = await s.t.server.post(`${s.path}/bans`, { user_id: 'actor' });
+        expect(ban.status, JSON.stringify(ban.body)).toBe(200);
+        const actual = await run(
+          s,
+          ORDER.filter((a) => a !== 'join'),
+        );
+        actual['lift own ban'] = outcome(await s.actor.delete(`${s.path}/bans/actor`));
+        actual['leave'] = outcome(await s.actor.post(`${s.path}/members/remove`, { user_ids: ['actor'] }));
+        actual['mute'] = outcome(await s.actor.post(`${s.path}/mute`));
+        actual['draft'] = outcome(await s.actor.put(`${s.path}/draft`, { text: 'x' }));
+        expect(actual).toEqual(Object.fromEntries(Object.keys(actual).map((k) => [k, '403 user_banned'])));
+        // Nothing the banned actor tried took effect: the channel, its members and the ban stand.
+        const after = await s.owner.get(s.path);
+        expect(after.status).toBe(200);
+        expect(after.body.channel.name).toBeNull();
+        expect(after.body.channel.frozen).toBe(false);
+        const members = (await s.t.server.get(`${s.path}/members`)).body.members as {
+          user_id: string;
+          role: string;
+          banned: boolean;
+        }[];
+        expect(members.map((m) => m.user_id).sort()).toEqual(
+          ['actor', 'author', 'owner', ...EXTRA_MEMBERS.slice(1)].sort(),
+        );
+        expect(members.find((m) => m.user_id === 'actor')?.banned).toBe(true);
+        expect(members.find((m) => m.user_id === 'role-target')?.role).toBe('member');
+        // The backend lifts it, and the powers come back.
+        expect((await s.t.server.delete(`${s.path}/bans/actor`)).status).toBe(200);
+        expect(outcome((await PERFORM.read(s))[0]![1])).toBe('ok');
+      });
+    }
+  }
+
   for (const type of TYPES) {
     it(`${type}: an app admin who is not a member may do everything`, async () => {
       const s = await scene(type, 'none', 'app-admin');
@@ -475,6 +520,15 @@ describe('typing and requireAccess (unit level)', () => {
           ).toBe(expectedOutcome(type, standing, action));
           expect(errorOf(() => requireAccess(appAdmin, access(type, standing), action))).toBe('ok');
           expect(errorOf(() => requireAccess(server, access(type, standing), action))).toBe('ok');
+          // Banned: no power at all, for users and app admins alike; the server token is never banned.
+          const bannedOutcome = allowedBy(type, standing, 'read') ? '403 user_banned' : '404 not_found';
+          expect(errorOf(() => requireAccess(user, access(type, standing, true), action))).toBe(
+            bannedOutcome,
+          );
+          expect(errorOf(() => requireAccess(appAdmin, access(type, standing, true), action))).toBe(
+            '403 user_banned',
+          );
+          expect(errorOf(() => requireAccess(server, access(type, standing, true), action))).toBe('ok');
         }
       }
     }

@@ -15,9 +15,6 @@ export interface ChannelAccess {
   banned: boolean;
 }
 
-/** Actions a banned member may not take. */
-const BANNED_FROM: ReadonlySet<Action> = new Set(['send', 'react', 'typing', 'pin', 'read', 'mark_read']);
-
 /** Loads a live channel of the actor's app with the actor's standing in it; 404 if absent. */
 export function loadChannel(db: Db, actor: Actor, type: ChannelType, id: string): Promise<ChannelAccess> {
   return findChannel(db, actor, (q) =>
@@ -101,12 +98,14 @@ function toAccess(
 
 /**
  * Throws unless the actor may take `action` in the channel. A channel the actor may not read
- * answers 404, so private conversations are never confirmed to exist.
+ * answers 404, so private conversations are never confirmed to exist. A ban takes away every
+ * power in the channel, whatever the member's role (a banned moderator cannot ban, remove or
+ * lift his own ban) and even an app admin's; only the app's backend (a server token) acts past it.
  */
 export function requireAccess(actor: Actor, access: ChannelAccess, action: Action): void {
   const type = access.channel.type;
   if (!can(actor, type, access.standing, 'read')) throw notFound('Channel');
-  if (access.banned && BANNED_FROM.has(action) && !actor.server) {
+  if (access.banned && !actor.server) {
     throw new ChatError('user_banned', 'You are banned from this channel');
   }
   authorize(actor, type, access.standing, action);

@@ -5,7 +5,7 @@ import { type ChannelAccess, loadChannel, requireAccess } from './channel-access
 import { appendChannelEvent } from './channel-events';
 import { loadMembers } from './channel-state';
 import type { DomainDeps } from './deps';
-import { ChatError, notFound } from './errors';
+import { ChatError, forbidden, notFound } from './errors';
 import { currentSeqOf } from './unread';
 import { requireUsers } from './users';
 import { toChannel } from './views';
@@ -279,6 +279,7 @@ export async function unbanMember(
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'ban');
   const target = await targetUser(deps, actor, userId);
-  if (target.id !== actor.userId) await requireOutranks(deps, actor, access, [target.id]);
+  if (target.id === actor.userId) throw forbidden('Nobody can lift their own ban');
+  await requireOutranks(deps, actor, access, [target.id]);
   return updateMember(deps, actor, access, target.id, { is_banned: false, ban_expires_at: null });
 }
