@@ -5,6 +5,7 @@ export type { PublishedEvent } from './domain/deps';
 export { ChatError } from './domain/errors';
 export { ACTIONS, type Action, can, PERMISSIONS } from './domain/permissions';
 export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS, type DemoCredentials } from './seed';
+export { createLogger, type LoggerOptions } from './logger';
 export { type ChatServer, type ChatServerOptions, createChatServer } from './server';
 export { openStore, type Store } from './store/database';
 export { VERSION } from './version';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Bus } from './bus/bus';
 import { decodeEnvelope, encodeEnvelope } from './bus/envelope';
 import { createMemoryBus } from './bus/memory-bus';
@@ -14,6 +14,7 @@ import { createMemoryPresence, type PresenceStore } from './gateway/presence-sto
 import { createRedisPresence } from './gateway/redis-presence';
 import { createMemoryWatchers, createRedisWatchers } from './gateway/watcher-store';
 import { buildHttpApp } from './http/app';
+import { createLogger } from './logger';
 import { type DemoCredentials, seedDemo } from './seed';
 import { openStore, type Store } from './store/database';
 import { VERSION } from './version';
@@ -49,23 +50,7 @@ const LISTEN_BACKLOG = 4096;
  * WebSocket gateway. `port: 0` picks a free port.
  */
 export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
-  const logger =
-    options.logger ??
-    pino({
-      level: options.logLevel ?? 'info',
-      // Tokens, passwords and message text never reach the logs.
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          '*.password',
-          '*.token',
-          '*.refresh_token',
-          '*.access_token',
-          '*.text',
-        ],
-        censor: '[redacted]',
-      },
-    });
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const realtime = { ...loadRealtimeConfig({}), ...options.realtime };
   const ownsStore = !options.store;
   const store =

@@ -5,6 +5,8 @@ import type { Db } from './actor';
 export const APP_CACHE_MS = 5_000;
 /** Applications remembered per store at most (the oldest go first). */
 const MAX_APPS = 1_000;
+/** What an api key can look like: up to 256 printable ASCII characters, no spaces. */
+const API_KEY = /^[\x21-\x7e]{1,256}$/;
 
 const caches = new WeakMap<Db, Map<string, { app: Promise<AppRow | undefined>; until: number }>>();
 
@@ -15,6 +17,9 @@ const caches = new WeakMap<Db, Map<string, { app: Promise<AppRow | undefined>; u
  * time. Unknown keys are never remembered, so random keys cannot fill the cache.
  */
 export function findActiveApp(db: Db, apiKey: string): Promise<AppRow | undefined> {
+  // Keys are minted by the server (base64url) or chosen by an operator; anything else (a NUL,
+  // a lone surrogate, 10 KB) names no app, and must not reach the database as a parameter.
+  if (!API_KEY.test(apiKey)) return Promise.resolve(undefined);
   let cache = caches.get(db);
   if (!cache) {
     cache = new Map();

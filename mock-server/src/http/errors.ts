@@ -1,5 +1,5 @@
 import { type ErrorBody, makeError } from '@chat/protocol';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ChatError } from '../domain/errors';
 
 /** Maps anything thrown while serving a request to the protocol's one error shape. */
@@ -19,7 +19,18 @@ export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof SyntaxError || (e.statusCode === 400 && /JSON|prototype/i.test(e.message ?? ''))) {
     return makeError('validation_failed', `The body is not acceptable JSON: ${e.message}`);
   }
+  // Anything else the HTTP layer marks as the client's fault (a body cut short, a bad content
+  // length, a malformed URL) is a 4xx: the request could not be read, nothing was done.
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    if (e.statusCode === 413) return makeError('payload_too_large', 'The request is too large');
+    return makeError('validation_failed', 'The request could not be read');
+  }
   return makeError('internal', 'Internal server error');
+}
+
+/** The client hung up before its request was read or answered: nothing to answer, nothing broken. */
+function clientWentAway(request: FastifyRequest): boolean {
+  return request.raw.aborted || request.raw.socket.destroyed;
 }
 
 /**
@@ -29,7 +40,12 @@ export function toErrorBody(error: unknown): ErrorBody {
 export function registerErrorHandling(app: FastifyInstance, options: { spaFallback?: boolean } = {}): void {
   app.setErrorHandler((error, request, reply) => {
     const body = toErrorBody(error);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (clientWentAway(request)) {
+      // Logged without a stack, and not as a server error: the client left mid-request.
+      request.log.info({ code: (error as { code?: unknown }).code }, 'client closed the request');
+    } else if (body.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    }
     if (body.code === 'rate_limited' && body.details?.retry_after_ms !== undefined) {
       reply.header('retry-after', Math.ceil(body.details.retry_after_ms / 1000));
     }
