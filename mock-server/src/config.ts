@@ -24,6 +24,11 @@ export interface ServerConfig {
   seedDemo: boolean;
   /** A built web app served at `/` from the same origin (e.g. the React example). */
   webRoot: string | undefined;
+  /**
+   * Days the channel event log keeps events for replay (`CHAT_EVENT_LOG_DAYS`); a client away
+   * longer resumes with fresh state. Each channel also keeps only its last 1,000 events.
+   */
+  eventLogDays: number;
   realtime: RealtimeConfig;
 }
 
@@ -110,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     seedDemo: env.CHAT_SEED_DEMO ? env.CHAT_SEED_DEMO !== '0' : !production,
     webRoot: env.CHAT_WEB_ROOT || undefined,
+    eventLogDays: positiveNumber(env, 'CHAT_EVENT_LOG_DAYS', 30),
     realtime: loadRealtimeConfig(env),
   };
 }
@@ -121,5 +127,14 @@ function poolSize(raw: string | undefined): number | undefined {
     throw new Error(
       `CHAT_DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got ${JSON.stringify(raw)}`,
     );
+  return value;
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a number greater than 0, got ${JSON.stringify(raw)}`);
   return value;
 }

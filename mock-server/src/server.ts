@@ -6,7 +6,9 @@ import { decodeEnvelope, encodeEnvelope } from './bus/envelope';
 import { createMemoryBus } from './bus/memory-bus';
 import { createRedisBus } from './bus/redis-bus';
 import { loadRealtimeConfig, type RealtimeConfig, type ServerConfig } from './config';
+import { reportDependencies } from './dependency-status';
 import type { Publish, PublishedEvent } from './domain/deps';
+import { pruneEventLog } from './domain/event-log-retention';
 import { Gateway } from './gateway/gateway';
 import { createWriteBudget } from './gateway/message-rate';
 import { PresenceService } from './gateway/presence';
@@ -42,6 +44,9 @@ export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime'
 }
 
 const EVENTS_TOPIC = 'events';
+const DAY_MS = 24 * 3600 * 1000;
+/** How often each node prunes the event log by age (deletes are idempotent across nodes). */
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 const LISTEN_BACKLOG = 4096;
 
 /**
@@ -70,7 +75,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const redis = options.redisUrl
     ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true })
     : undefined;
-  redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  reportDependencies(logger, redis);
   const presenceStore: PresenceStore = options.redisUrl
     ? await createRedisPresence(options.redisUrl, realtime.presenceTtlMs, redisPrefix)
     : createMemoryPresence();
@@ -141,6 +146,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     // dropped connection attempts were retried by TCP seconds, up to a minute, later.
     backlog: LISTEN_BACKLOG,
   });
+  const stopPruning = pruneEventLogPeriodically(store, (options.eventLogDays ?? 30) * DAY_MS, logger);
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   ready = true;
@@ -159,6 +165,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     close() {
       closing ??= (async () => {
         ready = false;
+        stopPruning();
         await gateway.drain();
         await app.close();
         presence.close();
@@ -168,5 +175,31 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       })();
       return closing;
     },
+  };
+}
+
+/** Prunes the channel event log by age now and then; returns a stop function. */
+function pruneEventLogPeriodically(store: Store, maxAgeMs: number, logger: Logger): () => void {
+  let running = false;
+  const prune = () => {
+    if (running) return;
+    running = true;
+    pruneEventLog(store.db, maxAgeMs)
+      .then((deleted) => {
+        if (deleted > 0) logger.info({ deleted }, 'pruned old channel events');
+      })
+      .catch((error) => logger.warn({ err: error }, 'event log pruning failed'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  // Not at once: a node starting in a crowd (a deploy) has better things to do first.
+  const first = setTimeout(prune, 60_000);
+  const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
   };
 }

@@ -19,7 +19,19 @@ export async function appendChannelEvent<E extends ChannelEvent>(
   return event;
 }
 
-/** Stores an event built with a seq taken by `bumpSeq` in the same transaction. */
+/**
+ * The most events a watch with `since` replays; past that the client gets fresh state instead.
+ * So the log keeps at most about this many events per channel: older ones could never be replayed.
+ */
+export const MAX_REPLAY_EVENTS = 1_000;
+/** Every this many events, a channel's log drops what fell out of the replay window. */
+const TRIM_EVERY = 100;
+
+/**
+ * Stores an event built with a seq taken by `bumpSeq` in the same transaction. A message is kept
+ * by its id only: replay reads it as it is now (gateway/recovery.ts), so the log never holds a
+ * second copy of text that an edit replaced or a delete took away.
+ */
 export async function recordChannelEvent(
   tx: Db,
   appId: string,
@@ -33,10 +45,30 @@ export async function recordChannelEvent(
       channel_id: channelId,
       seq: event.seq,
       type: event.type,
-      payload: JSON.stringify(event),
+      payload: JSON.stringify(toLogged(event)),
     })
     .execute();
+  // A bounded delete on write keeps a busy channel's log to the replay window (at most
+  // TRIM_EVERY rows, found by the primary key); age is pruned apart (event-log-retention.ts).
+  if (event.seq % TRIM_EVERY === 0 && event.seq > MAX_REPLAY_EVENTS) {
+    await tx
+      .deleteFrom('channel_events')
+      .where('channel_id', '=', channelId)
+      .where('seq', '<=', event.seq - MAX_REPLAY_EVENTS)
+      .execute();
+  }
 }
+
+/** What the log keeps of an event: everything but a message's content. */
+export function toLogged(event: ChannelEvent): ChannelEvent | LoggedMessageEvent {
+  if (!('message' in event)) return event;
+  return { ...event, message: { id: event.message.id } };
+}
+
+/** A message event as logged: the message by id. */
+export type LoggedMessageEvent = Omit<Extract<ChannelEvent, { message: unknown }>, 'message'> & {
+  message: { id: string };
+};
 
 /** Takes the next seq of a channel (locking its row until the transaction ends). */
 export async function bumpSeq(tx: Db, appId: string, channelId: string): Promise<number> {
