@@ -495,6 +495,11 @@ const badFrames: Record<string, BadFrame> = {
     frame: () => ({ type: 'channel.unwatch', id: 'uw-missing', cid: 'team:nowhere' }),
     code: 'not_found',
   },
+  // The same answer as for one that does not exist: unwatch is no way to learn it exists.
+  'unwatching a channel one may not read': {
+    frame: () => ({ type: 'channel.unwatch', id: 'uw-private', cid: 'messaging:private' }),
+    code: 'not_found',
+  },
   'watching while banned': {
     as: 'bob',
     frame: () => ({ type: 'channel.watch', id: 'w-banned', cid: 'messaging:banned' }),

@@ -91,7 +91,8 @@ export async function createChannel(
     // Lost a race with an identical create: the other one's channel is the answer.
     const state = await findExisting(deps, actor, body.type, externalId);
     if (state) return { state, created: false };
-    throw new ChatError('conflict', 'Channel already exists');
+    // Nothing live holds the id: a deleted channel does, and its id is never handed out again.
+    throw new ChatError('conflict', 'This id belonged to a deleted channel; choose another');
   }
   deps.publish({ appId: actor.appId, channelId: result.channelId, event: result.event });
   const access = await loadChannel(db, actor, body.type, externalId);
@@ -114,18 +115,20 @@ export async function createChannel(
   return { state, created: true };
 }
 
+/**
+ * The state of the channel with this id, if there is one. One the caller may not read answers
+ * as a read would (404, or `user_banned`), never "taken": that would confirm that a private
+ * conversation exists.
+ */
 async function findExisting(deps: DomainDeps, actor: Actor, type: ChannelType, id: string) {
   let access: ChannelAccess;
   try {
     access = await loadChannel(deps.db, actor, type, id);
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof ChatError && error.body.code === 'not_found') return null;
+    throw error;
   }
-  try {
-    requireAccess(actor, access, 'read');
-  } catch {
-    throw new ChatError('conflict', 'A channel with this id already exists');
-  }
+  requireAccess(actor, access, 'read');
   return loadChannelState(deps.db, actor, access);
 }
 

@@ -86,9 +86,15 @@ export async function handleFrame(
       return { recovered: events !== null, events: events ?? [], state, watcher_count: watcherCount };
     }
     case 'channel.unwatch': {
+      const watched = watchedChannel(conn, frame.cid);
+      if (watched) {
+        ctx.registry.unwatch(conn, watched);
+        return {};
+      }
+      // Not watched here: answered as a read would be, so a channel the caller may not see is
+      // "not found" whether it exists or not; one it may see is already unwatched.
       const { type, id } = parseCid(frame.cid);
-      const access = await loadChannel(deps.db, actor, type, id);
-      ctx.registry.unwatch(conn, access.channel.id);
+      requireAccess(actor, await loadChannel(deps.db, actor, type, id), 'read');
       return {};
     }
     case 'message.send': {
@@ -147,6 +153,12 @@ function canType(actor: Actor, access: ChannelAccess): boolean {
   } catch {
     return false;
   }
+}
+
+/** The id of the channel `cid` this socket watches, if it does. */
+function watchedChannel(conn: Connection, cid: string): string | undefined {
+  for (const [channelId, watch] of conn.watching) if (watch.cid === cid) return channelId;
+  return undefined;
 }
 
 /**
