@@ -233,8 +233,6 @@ interface BadFrame {
   /** Who sends it, on a fresh authenticated socket (alice by default). */
   as?: User;
   frame: (f: Fixtures) => string | Buffer | Json | unknown[] | null;
-  /** Send as a binary WebSocket message. */
-  binary?: boolean;
   code: ErrorCode;
   /** For validation errors: one of the issue paths. */
   path?: Path;
@@ -258,21 +256,6 @@ const badFrames: Record<string, BadFrame> = {
   'not JSON': { frame: () => 'hello server', code: 'invalid_frame' },
   'truncated JSON': { frame: () => '{"type":"ping","id":"cut"', code: 'invalid_frame' },
   'empty text frame': { frame: () => '', code: 'invalid_frame' },
-  'binary garbage': {
-    frame: () => Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x13, 0x37]),
-    binary: true,
-    code: 'invalid_frame',
-  },
-  'binary frame of JSON with invalid UTF-8 bytes': {
-    frame: () =>
-      Buffer.concat([
-        Buffer.from('{"type":"ping","id":"'),
-        Buffer.from([0xc3, 0x28, 0xff]),
-        Buffer.from('"}'),
-      ]),
-    binary: true,
-    code: 'invalid_frame',
-  },
   'JSON null': { frame: () => 'null', code: 'validation_failed', path: [] },
   'JSON array': { frame: () => [{ type: 'ping', id: 'in-array' }], code: 'validation_failed', path: [] },
   'JSON string': { frame: () => '"ping"', code: 'validation_failed', path: [] },
@@ -653,7 +636,7 @@ describe('WebSocket bad frames: each answered as documented, nothing stored', ()
     const frame = bad.frame(f);
     const id = knownId(frame);
     const from = client.frames.length;
-    if (Buffer.isBuffer(frame)) client.ws.send(frame, { binary: bad.binary ?? false });
+    if (Buffer.isBuffer(frame)) client.ws.send(frame, { binary: false });
     else client.sendRaw(typeof frame === 'string' ? frame : JSON.stringify(frame));
 
     const reply = await errorAfter(client, from, id);
@@ -679,6 +662,28 @@ describe('WebSocket bad frames: each answered as documented, nothing stored', ()
     expect(Buffer.byteLength(frame)).toBeGreaterThan(LIMITS.FRAME_BYTES);
     client.sendRaw(frame);
     expect(await client.waitForClose()).toBe(CLOSE_CODES.MESSAGE_TOO_BIG);
+    expect(client.frames.filter((fr) => fr.type === 'ack')).toHaveLength(1); // the auth's
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each([
+    ['garbage', Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x13, 0x37])],
+    [
+      'a valid JSON frame',
+      Buffer.from(
+        JSON.stringify({
+          type: 'message.send',
+          id: 'bin',
+          cid: 'messaging:main',
+          message: { client_msg_id: clientId(), text: 'in binary' },
+        }),
+      ),
+    ],
+  ])('a binary frame (%s) closes the socket with 1003 (unsupported data), unserved', async (_name, bytes) => {
+    const client = await t.connect('alice');
+    const before = await snapshot();
+    client.ws.send(bytes, { binary: true });
+    expect(await client.waitForClose()).toBe(CLOSE_CODES.UNSUPPORTED_DATA);
     expect(client.frames.filter((fr) => fr.type === 'ack')).toHaveLength(1); // the auth's
     expect(await snapshot()).toEqual(before);
   });

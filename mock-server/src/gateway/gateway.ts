@@ -84,8 +84,9 @@ export class Gateway {
     this.watchers = new WatcherCounter(options.watcherStore, {
       throttleMs: options.watchersThrottleMs,
       logger: options.logger,
+      // Returned, so a failure (the seq's read with the database down) is logged, not unhandled.
       announce: (channel, count) =>
-        void publishTransient(this.transientDeps, channel, (base) => ({
+        publishTransient(this.transientDeps, channel, (base) => ({
           ...base,
           type: 'channel.watchers',
           watcher_count: count,
@@ -104,7 +105,10 @@ export class Gateway {
     this.typing = new TypingTracker<TypingInfo>({
       throttleMs: options.typingThrottleMs,
       timeoutMs: options.typingTimeoutMs,
-      onExpire: (info) => void publishTyping(this.transientDeps, info, 'typing.stop'),
+      onExpire: (info) =>
+        void publishTyping(this.transientDeps, info, 'typing.stop').catch((error) =>
+          options.logger.warn({ err: error }, 'typing stop failed'),
+        ),
     });
     this.fanOutContext = {
       db: options.db,
@@ -221,7 +225,12 @@ export class Gateway {
 
   private received(conn: Connection, data: Buffer, isBinary: boolean): void {
     conn.lastSeen = Date.now();
-    const frame = isBinary ? new Uint8Array(data) : data.toString('utf8');
+    if (isBinary) {
+      // The protocol is JSON text; a binary frame is a client that speaks something else.
+      conn.close(CLOSE_CODES.UNSUPPORTED_DATA, 'binary frames are not supported; send JSON text');
+      return;
+    }
+    const frame = data.toString('utf8');
     // Frames that arrive before a drain starts are served, even if they wait in the queue.
     const accepted = !this.draining;
     // One socket's frames are served in the order they were sent (two sends commit in order).
@@ -241,7 +250,7 @@ export class Gateway {
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
-  private async onMessage(conn: Connection, data: string | Uint8Array, accepted: boolean): Promise<void> {
+  private async onMessage(conn: Connection, data: string, accepted: boolean): Promise<void> {
     if (conn.closed) return;
     const budget = conn.takeFrame();
     if (!budget.ok) {

@@ -1,8 +1,10 @@
 /**
  * WebSocket close codes the server uses, and what a client should do about each. Codes 4000–4999
- * are the application's own range; 1009 and 1012 are the standard ones.
+ * are the application's own range; 1003, 1009, 1011 and 1012 are the standard ones.
  */
 export const CLOSE_CODES = {
+  /** A binary frame arrived: the protocol is JSON in text frames only. */
+  UNSUPPORTED_DATA: 1003,
   /** The frame was larger than `LIMITS.FRAME_BYTES`. Do not resend it. */
   MESSAGE_TOO_BIG: 1009,
   /** The server failed while setting up the connection (e.g. its database was unreachable): reconnect with backoff. */
@@ -29,6 +31,7 @@ export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 
 /** Close codes after which reconnecting with the same credentials cannot help. */
 export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CLOSE_CODES.UNSUPPORTED_DATA,
   CLOSE_CODES.UNAUTHENTICATED,
   CLOSE_CODES.POLICY_VIOLATION,
   CLOSE_CODES.TOO_MANY_CONNECTIONS,
