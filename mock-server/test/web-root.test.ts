@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +7,15 @@ import { type ChatServer, createChatServer } from '../src/server';
 import { getTestStore } from './harness';
 
 let server: ChatServer;
+/** An inline bootstrap script of the kind some builds (Angular's) put in index.html. */
+const BOOT = '<script>document.title = "booted"</script>';
 const root = mkdtempSync(join(tmpdir(), 'chat-web-root-'));
 
 beforeAll(async () => {
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>chat</title>');
+  writeFileSync(
+    join(root, 'index.html'),
+    `<!doctype html><title>chat</title>${BOOT}<script src="app.js"></script>`,
+  );
   writeFileSync(join(root, 'app.js'), 'console.log(1)');
   server = await createChatServer({
     store: await getTestStore(),
@@ -46,6 +52,13 @@ describe('serving a web app from the same origin (webRoot)', () => {
     expect((await get('/v1/openapi.json')).status).toBe(200);
     // A traversal that looks like a page path gets the app's page, never the file.
     expect(await (await get('/..%2f..%2fetc%2fpasswd')).text()).toContain('<title>chat</title>');
+  });
+
+  it("allows the page's own inline scripts by hash, and no other inline script", async () => {
+    const csp = (await get('/')).headers.get('content-security-policy') ?? '';
+    const hash = createHash('sha256').update('document.title = "booted"').digest('base64');
+    expect(csp).toContain(`script-src 'self' 'sha256-${hash}'`);
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
   });
 
   it('refuses to start on a web root without index.html', async () => {

@@ -8,7 +8,8 @@ import { registerErrorHandling } from './errors';
 import { createHandlers } from './handlers';
 import { buildOpenApiDocument } from './openapi';
 import { registerRoutes } from './routes';
-import { registerWebRoot } from './web-root';
+import { inlineScriptsOf, registerSecurityHeaders } from './security-headers';
+import { readIndexHtml, registerWebRoot } from './web-root';
 
 export interface HttpAppOptions {
   db: Db;
@@ -30,6 +31,9 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     trustProxy: false,
+  });
+  registerSecurityHeaders(app, {
+    inlineScripts: options.webRoot !== undefined ? inlineScriptsOf(readIndexHtml(options.webRoot)) : [],
   });
   registerErrorHandling(app, { spaFallback: options.webRoot !== undefined });
   if (options.webRoot !== undefined) registerWebRoot(app, options.webRoot);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -10,8 +10,14 @@ import type { FastifyInstance } from 'fastify';
  */
 export function registerWebRoot(app: FastifyInstance, root: string): void {
   const dir = resolve(root);
-  if (!existsSync(join(dir, 'index.html'))) {
-    throw new Error(`The web root ${dir} has no index.html: build the web app first`);
-  }
+  readIndexHtml(dir);
   void app.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'], wildcard: false });
+}
+
+/** The web app's `index.html` (its inline scripts go into the content security policy). */
+export function readIndexHtml(root: string): string {
+  const file = join(resolve(root), 'index.html');
+  if (!existsSync(file))
+    throw new Error(`The web root ${resolve(root)} has no index.html: build the web app first`);
+  return readFileSync(file, 'utf8');
 }
