@@ -172,8 +172,13 @@ describe('POST /v1/channels (create)', () => {
       await alice.post('/v1/channels', { type: 'messaging', id: 'c1', frozen: true }),
       'frozen',
     );
-    // Server-side calls must say who creates the channel.
+    // Server-side calls must say who creates the channel; a user may not name someone else.
     expectInvalid(await t.server.post('/v1/channels', { type: 'messaging', id: 'c1' }), ['created_by_id']);
+    expectError(
+      await alice.post('/v1/channels', { type: 'messaging', id: 'c1', created_by_id: 'bob' }),
+      403,
+      'forbidden',
+    );
 
     expectError(await alice.get('/v1/channels/messaging/c1'), 404, 'not_found');
     expect((await alice.post('/v1/channels/query', {})).body.channels).toEqual([]);
@@ -194,6 +199,10 @@ describe('POST /v1/channels (create)', () => {
     expect(created.body.membership).toBeNull();
     const mine = await alice.get('/v1/channels/team/eng');
     expect(mine.body.membership).toMatchObject({ role: 'admin' });
+    // A user naming themselves is what would happen anyway.
+    const own = await alice.post('/v1/channels', { type: 'team', id: 'own', created_by_id: 'alice' });
+    expect(own.status).toBe(201);
+    expect(own.body.channel.created_by).toBe('alice');
   });
 });
 

@@ -30,6 +30,12 @@ export async function createChannel(
   body: CreateChannelBody,
 ): Promise<{ state: ChannelState; created: boolean }> {
   const { db } = deps;
+  // Like `user_id` on a send: a user creates as themselves; naming another is refused, not ignored.
+  if (!actor.server && body.created_by_id !== undefined && body.created_by_id !== actor.externalId) {
+    throw new ChatError('forbidden', 'Only server-side calls may create a channel for another user', {
+      issues: [{ path: ['created_by_id'], message: 'Only server-side calls may set another creator' }],
+    });
+  }
   const creatorExternal = actor.server ? body.created_by_id : actor.externalId;
   if (!creatorExternal) {
     throw new ChatError('validation_failed', 'Server-side calls must give created_by_id', {
