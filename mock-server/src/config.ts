@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from './auth';
+
 /**
  * Environment → typed configuration. Every value has a default that runs locally with no outside
  * services: embedded PostgreSQL in `.chat-data/`, an in-process bus, files on disk.
@@ -29,6 +31,11 @@ export interface ServerConfig {
    * longer resumes with fresh state. Each channel also keeps only its last 1,000 events.
    */
   eventLogDays: number;
+  /**
+   * The longest lifetime (`exp - iat`) a token may claim, in seconds (`CHAT_MAX_TOKEN_LIFETIME_S`,
+   * default one day): tokens minted for longer are refused, so a leaked one cannot live forever.
+   */
+  maxTokenLifetimeSeconds: number;
   realtime: RealtimeConfig;
 }
 
@@ -116,6 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     seedDemo: env.CHAT_SEED_DEMO ? env.CHAT_SEED_DEMO !== '0' : !production,
     webRoot: env.CHAT_WEB_ROOT || undefined,
     eventLogDays: positiveNumber(env, 'CHAT_EVENT_LOG_DAYS', 30),
+    maxTokenLifetimeSeconds: positiveNumber(
+      env,
+      'CHAT_MAX_TOKEN_LIFETIME_S',
+      DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+    ),
     realtime: loadRealtimeConfig(env),
   };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from './auth';
 import type { Bus } from './bus/bus';
 import { decodeEnvelope, encodeEnvelope } from './bus/envelope';
 import { createMemoryBus } from './bus/memory-bus';
@@ -57,6 +58,7 @@ const LISTEN_BACKLOG = 4096;
 export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const realtime = { ...loadRealtimeConfig({}), ...options.realtime };
+  const tokens = { maxLifetimeSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS };
   const ownsStore = !options.store;
   const store =
     options.store ??
@@ -107,6 +109,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       : createMemoryWatchers(),
     writes: createWriteBudget({ ...realtime.writes, redis, prefix: redisPrefix }),
     production: options.production ?? false,
+    tokens,
   });
 
   const listeners = new Set<(event: PublishedEvent) => void>();
@@ -135,6 +138,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     version: VERSION,
     isReady: () => ready,
     webRoot: options.webRoot,
+    tokens,
   });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
   gateway.attach(app.server);

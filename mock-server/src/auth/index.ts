@@ -18,7 +18,9 @@ export {
   CLOCK_TOLERANCE_SECONDS,
   createServerToken,
   createUserToken,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   type TokenOptions,
   type VerifiedToken,
+  type VerifyOptions,
   verifyToken,
 } from './tokens';

@@ -213,3 +213,34 @@ describe('rejected tokens', () => {
     await expectRejected({} as unknown as string);
   });
 });
+
+describe('token lifetime cap', () => {
+  it('refuses a token minted to live longer than a day, and takes one that lives exactly a day', async () => {
+    const day = 24 * 3600;
+    await expect(
+      verifyToken(SECRET, await createUserToken(SECRET, 'alice', { expiresIn: day })),
+    ).resolves.toEqual({
+      userId: 'alice',
+      server: false,
+    });
+    for (const token of [
+      await createUserToken(SECRET, 'alice', { expiresIn: day + 1 }),
+      await createServerToken(SECRET, { expiresIn: '30d' }),
+      await signRaw({ user_id: 'alice', iat: now(), exp: now() + 100 * 365 * day }),
+    ]) {
+      const error = await expectRejected(token);
+      expect(error.message).toMatch(/lifetime/);
+    }
+  });
+
+  it('takes the cap from the caller: shorter or longer', async () => {
+    const hour = await createUserToken(SECRET, 'alice', { expiresIn: '1h' });
+    await expect(rejection(verifyToken(SECRET, hour, { maxLifetimeSeconds: 600 }))).resolves.toMatchObject({
+      body: { code: 'unauthenticated' },
+    });
+    const week = await createUserToken(SECRET, 'alice', { expiresIn: '7d' });
+    await expect(verifyToken(SECRET, week, { maxLifetimeSeconds: 7 * 24 * 3600 })).resolves.toMatchObject({
+      userId: 'alice',
+    });
+  });
+});

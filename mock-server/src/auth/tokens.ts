@@ -7,6 +7,16 @@ const ALGORITHM = 'HS256';
 /** Seconds of clock difference tolerated between the customer's backend and this server. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
 const DEFAULT_EXPIRES_IN_SECONDS = 3600;
+/**
+ * The longest lifetime (`exp - iat`) a token may claim, unless configured otherwise
+ * (`CHAT_MAX_TOKEN_LIFETIME_S`): a leaked token stops working within a day, however it was minted.
+ */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+export interface VerifyOptions {
+  /** Refuse tokens whose lifetime (`exp - iat`) is longer than this many seconds. */
+  maxLifetimeSeconds?: number;
+}
 
 export interface TokenOptions {
   /** Lifetime in seconds, or a duration such as `'1h'` or `'15m'`. Defaults to one hour. */
@@ -72,7 +82,11 @@ async function sign(secret: string, claims: Record<string, unknown>, options: To
  * `token_expired` for an authentic but expired token (the client may refresh), and `unauthenticated`
  * for anything else that fails. Messages never repeat the token.
  */
-export async function verifyToken(secret: string, token: string): Promise<VerifiedToken> {
+export async function verifyToken(
+  secret: string,
+  token: string,
+  options: VerifyOptions = {},
+): Promise<VerifiedToken> {
   const key = secretKey(secret);
   if (typeof token !== 'string' || token.length === 0) throw unauthenticated('Token is missing');
   // Bound the work an anonymous caller can cause before any parsing or hashing.
@@ -96,6 +110,10 @@ export async function verifyToken(secret: string, token: string): Promise<Verifi
   const now = Math.floor(Date.now() / 1000);
   if (typeof payload.iat !== 'number' || payload.iat > now + CLOCK_TOLERANCE_SECONDS) {
     throw unauthenticated('Token is not valid yet (iat is in the future)');
+  }
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (typeof payload.exp !== 'number' || payload.exp - payload.iat > maxLifetime) {
+    throw unauthenticated(`Token lifetime (exp - iat) is longer than the allowed ${maxLifetime} seconds`);
   }
 
   const server = payload.server;

@@ -1,5 +1,5 @@
 import { CLOSE_CODES, type ClientFrame, makeError } from '@chat/protocol';
-import { verifyToken } from '../auth';
+import { type VerifyOptions, verifyToken } from '../auth';
 import type { DomainDeps } from '../domain/deps';
 import { ChatError } from '../domain/errors';
 import { getUnread } from '../domain/reads';
@@ -12,6 +12,8 @@ export interface AuthenticateContext {
   deps: DomainDeps;
   presence: PresenceService;
   maxConnectionsPerUser: number;
+  /** How tokens are verified (the longest lifetime accepted). */
+  tokens: VerifyOptions;
   /** The socket is now a user's: it joins the registry (and leaves the unauthenticated set). */
   admit(conn: Connection): void;
 }
@@ -33,7 +35,7 @@ export async function authenticateSocket(
   if (conn.closed) return;
   let externalId: string;
   try {
-    const verified = await verifyToken(conn.app.api_secret, frame.token);
+    const verified = await verifyToken(conn.app.api_secret, frame.token, ctx.tokens);
     if (!verified.userId) throw new ChatError('unauthenticated', 'Sockets need a user token');
     externalId = verified.userId;
   } catch (error) {

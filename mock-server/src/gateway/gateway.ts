@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, type ErrorBody, LIMITS, makeError, parseClientFrame } from '@chat/protocol';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { VerifyOptions } from '../auth';
 import type { Envelope } from '../bus/envelope';
 import type { Db } from '../domain/actor';
 import { findActiveApp } from '../domain/app-lookup';
@@ -44,6 +45,8 @@ export interface GatewayOptions extends ConnectionLimits {
   typingTimeoutMs: number;
   typingThrottleMs: number;
   watcherStore: WatcherStore;
+  /** How socket tokens are verified (the longest lifetime accepted). */
+  tokens: VerifyOptions;
   /** Watcher count changes of a channel are announced at most once per this long. */
   watchersThrottleMs: number;
 }
@@ -120,6 +123,7 @@ export class Gateway {
       deps: { db: options.db, publish: options.publish },
       presence: options.presence,
       maxConnectionsPerUser: options.maxConnectionsPerUser,
+      tokens: options.tokens,
       admit: (conn) => {
         this.pending.delete(conn);
         this.registry.add(conn);

@@ -1,6 +1,7 @@
 import { LIMITS } from '@chat/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { VerifyOptions } from '../auth';
 import { Accounts } from '../domain/accounts';
 import type { Db } from '../domain/actor';
 import type { Publish } from '../domain/deps';
@@ -20,6 +21,8 @@ export interface HttpAppOptions {
   isReady: () => boolean;
   /** A built web app to serve at `/` (same origin as the API). */
   webRoot?: string | undefined;
+  /** How tokens are verified (the longest lifetime accepted). */
+  tokens?: VerifyOptions;
 }
 
 /** The REST half of the server: routes from the protocol table, health probes, OpenAPI. */
@@ -52,6 +55,6 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     publish: options.publish,
     accounts: new Accounts(options.db),
   });
-  registerRoutes(app, options.db, handlers);
+  registerRoutes(app, options.db, handlers, options.tokens ?? {});
   return app;
 }

@@ -1,6 +1,6 @@
 import type { EndpointAuth } from '@chat/protocol';
 import type { FastifyRequest } from 'fastify';
-import { verifyToken } from '../auth';
+import { type VerifyOptions, verifyToken } from '../auth';
 import type { Actor, Db } from '../domain/actor';
 import { findActiveApp } from '../domain/app-lookup';
 import { ChatError } from '../domain/errors';
@@ -25,12 +25,13 @@ export async function authenticate(
   app: AppRow,
   request: FastifyRequest,
   level: EndpointAuth,
+  tokens: VerifyOptions,
 ): Promise<Actor | null> {
   if (level === 'public') return null;
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header) : null;
   if (!match) throw new ChatError('unauthenticated', 'Missing token: send Authorization: Bearer <token>');
-  const verified = await verifyToken(app.api_secret, match[1]!);
+  const verified = await verifyToken(app.api_secret, match[1]!, tokens);
   if (verified.server) {
     return { appId: app.id, userId: null, externalId: null, role: 'admin', server: true };
   }

@@ -1,5 +1,6 @@
 import { type Endpoint, type EndpointName, endpoints, validateInput } from '@chat/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { VerifyOptions } from '../auth';
 import type { Db } from '../domain/actor';
 import { ChatError } from '../domain/errors';
 import { authenticate, resolveApp } from './authenticate';
@@ -54,7 +55,12 @@ function rejectUnknownQueryKeys(query: Record<string, unknown>, known: ReadonlyS
  * Registers every endpoint of the protocol's table: api key → token → params, query and body
  * validated with the endpoint's schemas → handler. Nothing reaches a handler unchecked.
  */
-export function registerRoutes(app: FastifyInstance, db: Db, handlers: Handlers): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  db: Db,
+  handlers: Handlers,
+  tokens: VerifyOptions,
+): void {
   for (const [name, endpoint] of Object.entries(endpoints) as [EndpointName, Endpoint][]) {
     const handler = handlers[name] as (ctx: unknown) => Promise<unknown>;
     const queryKeys = knownQueryKeys(endpoint.query);
@@ -63,7 +69,7 @@ export function registerRoutes(app: FastifyInstance, db: Db, handlers: Handlers)
       url: toFastifyPath(endpoint.path),
       handler: async (request, reply) => {
         const application = await resolveApp(db, request);
-        const actor = await authenticate(db, application, request, endpoint.auth);
+        const actor = await authenticate(db, application, request, endpoint.auth, tokens);
         const params = validated(endpoint.params, request.params, 'params');
         const rawQuery = queryOf(request);
         rejectUnknownQueryKeys(rawQuery, queryKeys);
