@@ -304,9 +304,9 @@ describe('permission matrix over HTTP', () => {
           ORDER.filter((a) => a !== 'join'),
         );
         actual['lift own ban'] = outcome(await s.actor.delete(`${s.path}/bans/actor`));
-        actual['leave'] = outcome(await s.actor.post(`${s.path}/members/remove`, { user_ids: ['actor'] }));
-        actual['mute'] = outcome(await s.actor.post(`${s.path}/mute`));
-        actual['draft'] = outcome(await s.actor.put(`${s.path}/draft`, { text: 'x' }));
+        actual.leave = outcome(await s.actor.post(`${s.path}/members/remove`, { user_ids: ['actor'] }));
+        actual.mute = outcome(await s.actor.post(`${s.path}/mute`));
+        actual.draft = outcome(await s.actor.put(`${s.path}/draft`, { text: 'x' }));
         expect(actual).toEqual(Object.fromEntries(Object.keys(actual).map((k) => [k, '403 user_banned'])));
         // Nothing the banned actor tried took effect: the channel, its members and the ban stand.
         const after = await s.owner.get(s.path);
