@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Every server test runs twice when DATABASE_URL is set: on embedded PGlite and on PostgreSQL,
@@ -19,6 +19,8 @@ if (!databaseUrl) {
 process.env.CHAT_TEST_RUN ??= randomBytes(4).toString('hex');
 
 const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+// Runs once, on services of its own, with its own config (vitest.fault.config.ts).
+const exclude = [...configDefaults.exclude, 'test/fault/**'];
 
 export default defineConfig({
   test: {
@@ -30,9 +32,9 @@ export default defineConfig({
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
     projects: [
-      { extends: true, test: { name: 'pglite', include, env: { CHAT_TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'pglite', include, exclude, env: { CHAT_TEST_DB: 'pglite' } } },
       ...(databaseUrl
-        ? [{ extends: true, test: { name: 'postgres', include, env: { CHAT_TEST_DB: 'postgres' } } }]
+        ? [{ extends: true, test: { name: 'postgres', include, exclude, env: { CHAT_TEST_DB: 'postgres' } } }]
         : []),
     ],
   },

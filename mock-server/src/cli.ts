@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createServerToken, createUserToken } from './auth';
+import { createAppOperation, mintTokenOperation } from './admin/admin-operations';
+import { describeAdminError, runAdminOperation } from './admin/run-admin-operation';
 import { loadConfig } from './config';
 import { createChatServer } from './server';
-import { openStore } from './store/database';
 import { VERSION } from './version';
 
 const HELP = `chat-server ${VERSION}
@@ -17,8 +16,9 @@ Usage:
   chat-server token --api-key KEY (--user ID | --server) [--expires-in 1h]
                                             Print a token signed with the application's secret
 
-With embedded PGlite (no DATABASE_URL) only one process may open the data directory:
-run create-app and token while the server is stopped.
+With embedded PGlite (no DATABASE_URL) only one process may open the data directory. While a
+server runs on it, create-app and token ask that server (through the admin token it keeps in
+the data directory); a second server, or anything else, is refused with the holder's pid.
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -29,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
     dataDir: config.dataDir,
     ...(config.databaseSchema !== undefined && { schema: config.databaseSchema }),
   };
+  const adminSettings = { maxTokenLifetimeSeconds: config.maxTokenLifetimeSeconds };
   if (command === 'start') return start(rest);
   if (command === 'create-app') return createApp(rest);
   if (command === 'token') return token(rest);
@@ -74,23 +75,17 @@ async function main(argv: string[]): Promise<void> {
       },
     });
     if (!values.name) throw new Error('create-app needs --name');
-    const store = await openStore(storeOptions);
-    try {
-      const app = await store.db
-        .insertInto('applications')
-        .values({
-          name: values.name,
-          api_key: randomBytes(12).toString('base64url'),
-          api_secret: randomBytes(32).toString('base64url'),
-          allow_registration: values['allow-registration'],
-          allowed_origins: values.origin,
-        })
-        .returning(['id', 'name', 'api_key', 'api_secret'])
-        .executeTakeFirstOrThrow();
-      process.stdout.write(`${JSON.stringify(app, null, 2)}\nKeep api_secret on your backend only.\n`);
-    } finally {
-      await store.close();
-    }
+    const app = await runAdminOperation(
+      storeOptions,
+      createAppOperation,
+      {
+        name: values.name,
+        allow_registration: values['allow-registration'],
+        allowed_origins: values.origin,
+      },
+      adminSettings,
+    );
+    process.stdout.write(`${JSON.stringify(app, null, 2)}\nKeep api_secret on your backend only.\n`);
   }
 
   async function token(args: string[]) {
@@ -105,26 +100,21 @@ async function main(argv: string[]): Promise<void> {
     });
     if (!values['api-key'] || (!values.user && !values.server))
       throw new Error('token needs --api-key and --user or --server');
-    const store = await openStore(storeOptions);
-    try {
-      const app = await store.db
-        .selectFrom('applications')
-        .select('api_secret')
-        .where('api_key', '=', values['api-key'])
-        .executeTakeFirst();
-      if (!app) throw new Error('No application has this api key');
-      const expiresIn = values['expires-in'];
-      const jwt = values.server
-        ? await createServerToken(app.api_secret, { expiresIn })
-        : await createUserToken(app.api_secret, values.user!, { expiresIn });
-      process.stdout.write(`${jwt}\n`);
-    } finally {
-      await store.close();
-    }
+    const { token } = await runAdminOperation(
+      storeOptions,
+      mintTokenOperation,
+      {
+        api_key: values['api-key'],
+        ...(values.server ? { server: true as const } : { user_id: values.user }),
+        expires_in: values['expires-in'],
+      },
+      adminSettings,
+    );
+    process.stdout.write(`${token}\n`);
   }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`chat-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`chat-server: ${describeAdminError(error)}\n`);
   process.exit(1);
 });

@@ -36,7 +36,52 @@ export interface ServerConfig {
    * default one day): tokens minted for longer are refused, so a leaked one cannot live forever.
    */
   maxTokenLifetimeSeconds: number;
+  http: HttpConfig;
   realtime: RealtimeConfig;
+}
+
+/** The REST side's protections; each has an environment override. */
+export interface HttpConfig {
+  /**
+   * Which proxies to believe about the client's address (`X-Forwarded-For`), for per-IP limits
+   * behind a load balancer (`CHAT_TRUST_PROXY`): `false` (default: the socket's address), `true`
+   * (every hop: only behind a proxy that overwrites the header), a number of hops, or a
+   * comma-separated list of proxy addresses or CIDR ranges.
+   */
+  trustProxy: boolean | number | string;
+  /** The headers of a request must arrive within this long (`CHAT_HTTP_HEADERS_TIMEOUT_MS`). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, within this long (`CHAT_HTTP_REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long (`CHAT_HTTP_KEEP_ALIVE_TIMEOUT_MS`). */
+  keepAliveTimeoutMs: number;
+  /** Sign-ups (each a 32 MiB password hash) per client address per hour (`CHAT_REGISTRATIONS_PER_IP_HOUR`). */
+  registrationsPerIpPerHour: number;
+  /** Sign-ups per application per hour, whatever the addresses (`CHAT_REGISTRATIONS_PER_APP_HOUR`). */
+  registrationsPerAppPerHour: number;
+}
+
+export function loadHttpConfig(env: NodeJS.ProcessEnv = process.env): HttpConfig {
+  return {
+    trustProxy: trustProxy(env.CHAT_TRUST_PROXY),
+    headersTimeoutMs: positiveNumber(env, 'CHAT_HTTP_HEADERS_TIMEOUT_MS', 10_000),
+    requestTimeoutMs: positiveNumber(env, 'CHAT_HTTP_REQUEST_TIMEOUT_MS', 30_000),
+    keepAliveTimeoutMs: positiveNumber(env, 'CHAT_HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000),
+    registrationsPerIpPerHour: positiveNumber(env, 'CHAT_REGISTRATIONS_PER_IP_HOUR', 10),
+    registrationsPerAppPerHour: positiveNumber(env, 'CHAT_REGISTRATIONS_PER_APP_HOUR', 300),
+  };
+}
+
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  // Addresses or CIDR ranges (IPv4 or IPv6): anything else is a typo that would trust nothing.
+  if (entries.every((entry) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) return entries.join(',');
+  throw new Error(
+    `CHAT_TRUST_PROXY must be true, false, a number of hops or proxy addresses/CIDRs, got ${JSON.stringify(raw)}`,
+  );
 }
 
 /** WebSocket gateway budgets and timings; each has an environment override. */
@@ -128,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       'CHAT_MAX_TOKEN_LIFETIME_S',
       DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ),
+    http: loadHttpConfig(env),
     realtime: loadRealtimeConfig(env),
   };
 }

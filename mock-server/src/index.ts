@@ -7,5 +7,6 @@ export { ACTIONS, type Action, can, PERMISSIONS } from './domain/permissions';
 export { createLogger, type LoggerOptions } from './logger';
 export { DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERS, type DemoCredentials } from './seed';
 export { type ChatServer, type ChatServerOptions, createChatServer } from './server';
+export { DataDirInUseError } from './store/data-dir-lock';
 export { openStore, type Store } from './store/database';
 export { VERSION } from './version';

@@ -1,22 +1,29 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { registerAdmin } from './admin/admin-routes';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from './auth';
 import type { Bus } from './bus/bus';
 import { decodeEnvelope, encodeEnvelope } from './bus/envelope';
 import { createMemoryBus } from './bus/memory-bus';
 import { createRedisBus } from './bus/redis-bus';
-import { loadRealtimeConfig, type RealtimeConfig, type ServerConfig } from './config';
+import {
+  type HttpConfig,
+  loadHttpConfig,
+  loadRealtimeConfig,
+  type RealtimeConfig,
+  type ServerConfig,
+} from './config';
 import { reportDependencies } from './dependency-status';
 import type { Publish, PublishedEvent } from './domain/deps';
 import { pruneEventLog } from './domain/event-log-retention';
 import { Gateway } from './gateway/gateway';
-import { createWriteBudget } from './gateway/message-rate';
 import { PresenceService } from './gateway/presence';
 import { createMemoryPresence, type PresenceStore } from './gateway/presence-store';
 import { createRedisPresence } from './gateway/redis-presence';
 import { createMemoryWatchers, createRedisWatchers } from './gateway/watcher-store';
 import { buildHttpApp } from './http/app';
+import { createWriteBudget } from './limits/write-budget';
 import { createLogger } from './logger';
 import { type DemoCredentials, seedDemo } from './seed';
 import { openStore, type Store } from './store/database';
@@ -37,8 +44,9 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime'>> {
+export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime' | 'http'>> {
   realtime?: Partial<RealtimeConfig>;
+  http?: Partial<HttpConfig>;
   /** Use this store instead of opening one (tests share one database per worker). */
   store?: Store;
   logger?: Logger;
@@ -58,7 +66,10 @@ const LISTEN_BACKLOG = 4096;
 export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const realtime = { ...loadRealtimeConfig({}), ...options.realtime };
-  const tokens = { maxLifetimeSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS };
+  const http = { ...loadHttpConfig({}), ...options.http };
+  const tokens = {
+    maxLifetimeSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  };
   const ownsStore = !options.store;
   const store =
     options.store ??
@@ -78,6 +89,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true })
     : undefined;
   reportDependencies(logger, redis);
+  // One write budget per user, for the socket and REST alike.
+  const writes = createWriteBudget({ ...realtime.writes, redis, prefix: redisPrefix });
   const presenceStore: PresenceStore = options.redisUrl
     ? await createRedisPresence(options.redisUrl, realtime.presenceTtlMs, redisPrefix)
     : createMemoryPresence();
@@ -107,7 +120,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     watcherStore: redis
       ? createRedisWatchers(redis, realtime.presenceTtlMs, redisPrefix)
       : createMemoryWatchers(),
-    writes: createWriteBudget({ ...realtime.writes, redis, prefix: redisPrefix }),
+    writes,
     production: options.production ?? false,
     tokens,
   });
@@ -139,7 +152,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     isReady: () => ready,
     webRoot: options.webRoot,
     tokens,
+    writes,
+    http,
   });
+  registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
   gateway.attach(app.server);
   await app.listen({

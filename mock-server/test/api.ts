@@ -8,7 +8,16 @@ import { createTestApp, getTestStore } from './harness';
 let serverPromise: Promise<ChatServer> | undefined;
 export function getTestServer(): Promise<ChatServer> {
   serverPromise ??= getTestStore().then((store) =>
-    createChatServer({ store, port: 0, host: '127.0.0.1', seedDemo: false, logLevel: 'silent' }),
+    createChatServer({
+      store,
+      port: 0,
+      host: '127.0.0.1',
+      seedDemo: false,
+      logLevel: 'silent',
+      // Tests write fast (a thousand messages for pagination); the budget has tests of its own
+      // (abuse-limits, ws-limits).
+      realtime: { writes: { points: 100_000, durationSeconds: 10 } },
+    }),
   );
   return serverPromise;
 }

@@ -77,8 +77,9 @@ describe('write budget and connections per user', () => {
 
   it('the 4th write of a user is refused rate_limited with retry_after_ms, and nothing is stored', async () => {
     const t = await appOn(server);
-    const [alice] = await t.users('alice', 'bob');
-    const cid = await createChannel(alice!, 'budget', ['bob']);
+    await t.users('alice', 'bob');
+    // Created by the app's backend: a user's own REST writes spend the same budget.
+    const cid = await createChannel(t.server, 'budget', ['bob'], { created_by_id: 'alice' });
     const a = await t.connect('alice');
     const sent = [];
     for (let i = 0; i < 3; i++)

@@ -126,13 +126,15 @@ describe('recovery privacy', () => {
     ]);
   });
 
-  it('the event log at rest keeps no message text or custom data', async () => {
+  it('the event log at rest keeps no text or custom data that a delete or an edit took away', async () => {
     const t = await appOn(server);
     await scene(t);
     const { rows } = await sql<{ payload: unknown }>`
       select payload from channel_events where app_id = ${t.app.id}`.execute(server.store.db);
     expect(rows.length).toBeGreaterThan(5);
     const text = JSON.stringify(rows);
-    for (const secret of [...GONE, 'text-after-edit', 'still here']) expect(text).not.toContain(secret);
+    for (const secret of GONE) expect(text).not.toContain(secret);
+    // What is still there, as it is now, may be (replay then reads nothing more).
+    expect(text).toContain('still here');
   });
 });

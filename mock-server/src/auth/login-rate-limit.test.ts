@@ -113,3 +113,24 @@ describe('createRateLimiter', () => {
     expect(() => createRateLimiter({ limit: 1, windowMs: 1000, maxKeys: 0 })).toThrow(TypeError);
   });
 });
+
+describe('refund', () => {
+  it('gives one attempt back, never more than the limit', () => {
+    const clock = fakeClock();
+    const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, now: clock.now });
+    limiter.take('k');
+    limiter.take('k');
+    expect(limiter.take('k').ok).toBe(false);
+    limiter.refund('k');
+    expect(limiter.take('k')).toEqual({ ok: true });
+    expect(limiter.take('k').ok).toBe(false);
+    limiter.refund('k');
+    limiter.refund('k');
+    limiter.refund('k');
+    limiter.refund('unknown');
+    expect(limiter.take('k')).toEqual({ ok: true });
+    expect(limiter.take('k')).toEqual({ ok: true });
+    expect(limiter.take('k').ok).toBe(false);
+    expect(limiter.size).toBe(1);
+  });
+});

@@ -20,6 +20,8 @@ export interface RateLimiterOptions {
 export interface RateLimiter {
   /** Spends one attempt of `key`, or says how long to wait before the next one is allowed. */
   take(key: string): TakeResult;
+  /** Gives back one attempt of `key` (up to the limit): an attempt that should not count. */
+  refund(key: string): void;
   /** Forgets `key`, e.g. after a successful login. */
   reset(key: string): void;
   /** Keys currently tracked. */
@@ -64,6 +66,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       evict(bucket.updatedAt);
       buckets.set(key, bucket);
       return result;
+    },
+    refund(key) {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.tokens = Math.min(limit, bucket.tokens + 1);
     },
     reset(key) {
       buckets.delete(key);

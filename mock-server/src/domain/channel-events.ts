@@ -27,11 +27,7 @@ export const MAX_REPLAY_EVENTS = 1_000;
 /** Every this many events, a channel's log drops what fell out of the replay window. */
 const TRIM_EVERY = 100;
 
-/**
- * Stores an event built with a seq taken by `bumpSeq` in the same transaction. A message is kept
- * by its id only: replay reads it as it is now (gateway/recovery.ts), so the log never holds a
- * second copy of text that an edit replaced or a delete took away.
- */
+/** Stores an event built with a seq taken by `bumpSeq` in the same transaction. */
 export async function recordChannelEvent(
   tx: Db,
   appId: string,
@@ -45,7 +41,7 @@ export async function recordChannelEvent(
       channel_id: channelId,
       seq: event.seq,
       type: event.type,
-      payload: JSON.stringify(toLogged(event)),
+      payload: JSON.stringify(event),
     })
     .execute();
   // A bounded delete on write keeps a busy channel's log to the replay window (at most
@@ -59,13 +55,24 @@ export async function recordChannelEvent(
   }
 }
 
-/** What the log keeps of an event: everything but a message's content. */
-export function toLogged(event: ChannelEvent): ChannelEvent | LoggedMessageEvent {
-  if (!('message' in event)) return event;
-  return { ...event, message: { id: event.message.id } };
+/**
+ * Forgets what the log holds of a message that is about to change (an edit, a delete, a pin):
+ * the events carrying it, or quoting it, keep it by id only, and replay reads it as it is then
+ * (gateway/recovery.ts). So the log never keeps text an edit replaced or a delete took away, and
+ * replay costs nothing extra for the messages that never changed. Runs in the change's
+ * transaction, over the channel's log only (its primary key), at most the replay window.
+ */
+export async function forgetMessageContent(tx: Db, appId: string, channelId: string, messageId: string) {
+  await sql`
+    update channel_events
+       set payload = jsonb_set(payload, '{message}', jsonb_build_object('id', payload->'message'->'id'))
+     where channel_id = ${channelId}
+       and app_id = ${appId}
+       and (payload->'message'->>'id' = ${messageId}
+            or payload->'message'->'quoted_message'->>'id' = ${messageId})`.execute(tx);
 }
 
-/** A message event as logged: the message by id. */
+/** A message event whose message the log keeps by id only (it changed since). */
 export type LoggedMessageEvent = Omit<Extract<ChannelEvent, { message: unknown }>, 'message'> & {
   message: { id: string };
 };

@@ -10,7 +10,7 @@ import {
 import type { Actor, Db } from './actor';
 import { insertAttachments } from './attachments';
 import { type ChannelAccess, loadChannel, requireAccess } from './channel-access';
-import { bumpSeq, recordChannelEvent } from './channel-events';
+import { bumpSeq, forgetMessageContent, recordChannelEvent } from './channel-events';
 import type { DomainDeps } from './deps';
 import { ChatError, forbidden } from './errors';
 import { loadMessage, messageView } from './message-access';
@@ -106,6 +106,7 @@ async function changeMessage(
 ): Promise<Message> {
   const result = await deps.db.transaction().execute(async (tx) => {
     const seq = await bumpSeq(tx, actor.appId, access.channel.id);
+    await forgetMessageContent(tx, actor.appId, access.channel.id, messageId);
     const row = await tx
       .updateTable('messages')
       .set({ ...set, updated_at: new Date() })

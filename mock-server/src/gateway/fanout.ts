@@ -1,6 +1,7 @@
 import type { EventOf } from '@chat/protocol';
 import type { Logger } from 'pino';
 import type { Envelope } from '../bus/envelope';
+import { failureLevel } from '../dependency-status';
 import type { Db } from '../domain/actor';
 import type { Connection } from './connection';
 import { deliverToMembers } from './member-audience';
@@ -31,7 +32,7 @@ export function fanOut({ db, registry, directory, logger }: FanOutContext, envel
   }
   if (envelope.membersOf) {
     deliverToMembers(registry, directory, envelope).catch((error) =>
-      logger.warn({ err: error }, 'member fan-out failed'),
+      logger[failureLevel('warn')]({ err: error }, 'member fan-out failed'),
     );
   }
   const channelId = envelope.channelId;
@@ -73,7 +74,7 @@ export function fanOut({ db, registry, directory, logger }: FanOutContext, envel
       break;
     case 'message.new':
       notifyMembersNotWatching(db, registry, directory, envelope, channelId).catch((error) =>
-        logger.warn({ err: error }, 'notification fan-out failed'),
+        logger[failureLevel('warn')]({ err: error }, 'notification fan-out failed'),
       );
       break;
   }

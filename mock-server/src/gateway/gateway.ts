@@ -5,10 +5,12 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { VerifyOptions } from '../auth';
 import type { Envelope } from '../bus/envelope';
+import { failureLevel } from '../dependency-status';
 import type { Db } from '../domain/actor';
 import { findActiveApp } from '../domain/app-lookup';
 import type { Publish } from '../domain/deps';
 import { ChatError } from '../domain/errors';
+import type { WriteBudget } from '../limits/write-budget';
 import type { AppRow } from '../store/schema';
 import { AdmissionGate } from './admission-gate';
 import { type AuthenticateContext, authenticateSocket } from './authenticate-socket';
@@ -16,7 +18,6 @@ import { Connection, type ConnectionLimits, connectionOf, GatewaySocket } from '
 import { type FanOutContext, fanOut } from './fanout';
 import { type FrameContext, handleFrame, type TypingInfo } from './frame-handlers';
 import { MemberDirectory } from './member-directory';
-import type { WriteBudget } from './message-rate';
 import { originAllowed } from './origin';
 import type { PresenceService } from './presence';
 import type { PresenceStore } from './presence-store';
@@ -110,7 +111,7 @@ export class Gateway {
       timeoutMs: options.typingTimeoutMs,
       onExpire: (info) =>
         void publishTyping(this.transientDeps, info, 'typing.stop').catch((error) =>
-          options.logger.warn({ err: error }, 'typing stop failed'),
+          options.logger[failureLevel('warn')]({ err: error }, 'typing stop failed'),
         ),
     });
     this.fanOutContext = {
@@ -142,7 +143,7 @@ export class Gateway {
   attach(server: Server): void {
     server.on('upgrade', (request, socket, head) => {
       this.upgrade(request, socket, head).catch((error) => {
-        this.options.logger.warn({ err: error }, 'upgrade failed');
+        this.options.logger[failureLevel('warn')]({ err: error }, 'upgrade failed');
         reject(socket, 500, 'Internal Server Error');
       });
     });
@@ -249,7 +250,9 @@ export class Gateway {
   }
 
   private track(work: Promise<unknown>): void {
-    const tracked = work.catch((error) => this.options.logger.error({ err: error }, 'socket handler failed'));
+    const tracked = work.catch((error) =>
+      this.options.logger[failureLevel('error')]({ err: error }, 'socket handler failed'),
+    );
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
@@ -284,7 +287,7 @@ export class Gateway {
         .run(() => authenticateSocket(this.authContext, conn, frame))
         .catch((error) => {
           // Its deadline is cleared: a socket left unauthenticated now would stay open for good.
-          this.options.logger.error({ err: error }, 'authentication failed');
+          this.options.logger[failureLevel('error')]({ err: error }, 'authentication failed');
           conn.sendFrame({
             type: 'error',
             id: frame.id,
@@ -306,7 +309,7 @@ export class Gateway {
     } catch (error) {
       const body = error instanceof ChatError ? error.body : makeError('internal', 'Internal server error');
       if (!(error instanceof ChatError))
-        this.options.logger.error({ err: error, frame: frame.type }, 'frame failed');
+        this.options.logger[failureLevel('error')]({ err: error, frame: frame.type }, 'frame failed');
       conn.sendFrame({ type: 'error', id: frame.id, error: body });
     }
   }
@@ -352,7 +355,7 @@ export class Gateway {
           .map((c) => ({ appId: c.actor!.appId, userId: c.actor!.userId!, connectionId: c.id })),
       )
       .then(() => Promise.all([this.options.presence.sweep(), this.watchers.refresh()]))
-      .catch((error) => this.options.logger.warn({ err: error }, 'presence refresh failed'));
+      .catch((error) => this.options.logger[failureLevel('warn')]({ err: error }, 'presence refresh failed'));
   }
 }
 

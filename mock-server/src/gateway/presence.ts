@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { failureLevel } from '../dependency-status';
 import type { Db } from '../domain/actor';
 import type { Publish } from '../domain/deps';
 import { toUserRef } from '../domain/views';
@@ -48,7 +49,7 @@ export class PresenceService {
     const timer = setTimeout(() => {
       this.pendingOffline.delete(`${appId}:${userId}`);
       void this.goOffline(appId, userId).catch((error) =>
-        this.options.logger.warn({ err: error }, 'presence offline failed'),
+        this.options.logger[failureLevel('warn')]({ err: error }, 'presence offline failed'),
       );
     }, this.options.graceMs);
     timer.unref();

@@ -1,4 +1,4 @@
-import type { ChannelEvent } from '@chat/protocol';
+import type { ChannelEvent, Message } from '@chat/protocol';
 import type { Db } from '../domain/actor';
 import type { ChannelAccess } from '../domain/channel-access';
 import { type LoggedMessageEvent, MAX_REPLAY_EVENTS } from '../domain/channel-events';
@@ -6,14 +6,16 @@ import { toMessages } from '../domain/views';
 
 export { MAX_REPLAY_EVENTS };
 
+type Logged = ChannelEvent | LoggedMessageEvent;
+
 /**
- * The events of a channel after `since`, in seq order, showing what a fresh read shows now: the
- * messages they carry are read as they are today (a deleted one as deleted, an edited one with
- * its current text), never as they were when the event happened. Null when the client should
- * reload instead: the gap is too large or no longer kept (the log is pruned), `since` is ahead
- * of the channel (the client saw another channel's history), or a truncate happened in the gap
- * (what it hid must not come back through the events before it; fresh state shows exactly what
- * is left).
+ * The events of a channel after `since`, in seq order, showing what a fresh read shows now:
+ * a message that changed since its event (the log then keeps it by id, see
+ * `forgetMessageContent`) is read as it is today (a deleted one as deleted, an edited one with its
+ * current text), never as it was. Null when the client should reload instead: the gap is too
+ * large or no longer kept (the log is pruned), `since` is ahead of the channel (the client saw
+ * another channel's history), or a truncate is in the gap, or an event carries a message the
+ * truncate hid (what it hid must not come back; fresh state shows exactly what is left).
  */
 export async function replaySince(
   db: Db,
@@ -36,24 +38,35 @@ export async function replaySince(
     .execute();
   // A hole would mean lost history: never hand the client a silent gap.
   if (rows.length !== currentSeq - since) return null;
-  const logged = rows.map((r) => r.payload as unknown as ChannelEvent | LoggedMessageEvent);
+  const logged = rows.map((r) => r.payload as unknown as Logged);
   if (logged.some((e) => e.type === 'channel.truncated')) return null;
 
-  const ids = [...new Set(logged.flatMap((e) => ('message' in e ? [e.message.id] : [])))];
-  if (ids.length === 0) return logged as ChannelEvent[];
-  const messageRows = await db
+  const changed = [...new Set(logged.flatMap((e) => (isForgotten(e) ? [e.message.id] : [])))];
+  const current = changed.length ? await currentMessages(db, appId, access, changed) : new Map();
+  if (current === null) return null;
+  const events = logged.map((e) => (isForgotten(e) ? { ...e, message: current.get(e.message.id)! } : e));
+  const truncatedAt = channel.truncated_at ? new Date(channel.truncated_at).getTime() : null;
+  const hidden = (message: Message) =>
+    truncatedAt !== null && new Date(message.created_at).getTime() <= truncatedAt;
+  if (events.some((e) => 'message' in e && hidden(e.message))) return null;
+  return events as ChannelEvent[];
+}
+
+function isForgotten(event: Logged): event is LoggedMessageEvent {
+  return 'message' in event && !('created_at' in event.message);
+}
+
+/** The messages as they are now, by id; null if one is gone (the client should reload). */
+async function currentMessages(db: Db, appId: string, access: ChannelAccess, ids: string[]) {
+  const rows = await db
     .selectFrom('messages')
     .selectAll()
     .where('app_id', '=', appId)
-    .where('channel_id', '=', channel.id)
+    .where('channel_id', '=', access.channel.id)
     .where('id', 'in', ids)
     .execute();
-  const truncatedAt = channel.truncated_at ? new Date(channel.truncated_at).getTime() : null;
-  const hidden = (created: Date | string) =>
-    truncatedAt !== null && new Date(created).getTime() <= truncatedAt;
-  if (messageRows.length !== ids.length || messageRows.some((m) => hidden(m.created_at))) return null;
+  if (rows.length !== ids.length) return null;
   // Like live events, replayed ones carry no viewer's own reactions.
-  const messages = await toMessages(db, appId, messageRows, () => access.cid, null);
-  const byId = new Map(messages.map((m) => [m.id, m]));
-  return logged.map((e) => ('message' in e ? { ...e, message: byId.get(e.message.id)! } : e) as ChannelEvent);
+  const messages = await toMessages(db, appId, rows, () => access.cid, null);
+  return new Map(messages.map((m) => [m.id, m]));
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { watchRedis } from '../dependency-status';
 import type { PresenceStore } from './presence-store';
 
 /**
@@ -15,9 +16,8 @@ export async function createRedisPresence(
   const userKey = (appId: string, userId: string) => `${prefix}presence:${appId}:${userId}`;
   // Commands of one event-loop turn go out in one write (a reconnect storm's many connects).
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
-  // Without a listener ioredis reports a dropped connection (e.g. at shutdown) as unhandled;
-  // commands fail on their own and the callers log them.
-  redis.on('error', () => {});
+  // Commands fail on their own and the callers see it; the connection's state is said once per outage.
+  watchRedis(redis);
   await redis.connect();
 
   const live = async (key: string, now: number) => {

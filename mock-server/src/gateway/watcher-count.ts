@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { failureLevel } from '../dependency-status';
 import type { WatcherStore } from './watcher-store';
 
 export interface WatchedChannel {
@@ -32,7 +33,7 @@ export class WatcherCounter {
     private readonly store: WatcherStore,
     private readonly options: {
       throttleMs: number;
-      announce(channel: WatchedChannel, count: number): void;
+      announce(channel: WatchedChannel, count: number): Promise<void> | void;
       logger: Logger;
     },
   ) {}
@@ -102,7 +103,9 @@ export class WatcherCounter {
           if (state.next === changes) state.next = undefined; // started: later changes queue anew
           return this.store.apply(channelId, changes);
         })
-        .catch((error) => this.options.logger.warn({ err: error }, 'watcher count update failed'));
+        .catch((error) =>
+          this.options.logger[failureLevel('warn')]({ err: error }, 'watcher count update failed'),
+        );
       state.tail = tail;
       void tail.then(() => {
         if (this.writes.get(channelId) === state && state.tail === tail) this.writes.delete(channelId);
@@ -120,7 +123,7 @@ export class WatcherCounter {
       if (!channel) return;
       this.count(channelId)
         .then((count) => this.options.announce(channel, count))
-        .catch((error) => this.options.logger.warn({ err: error }, 'watcher count failed'));
+        .catch((error) => this.options.logger[failureLevel('warn')]({ err: error }, 'watcher count failed'));
     }, this.options.throttleMs);
     timer.unref();
     this.timers.set(channelId, timer);

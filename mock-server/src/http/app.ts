@@ -2,9 +2,11 @@ import { LIMITS } from '@chat/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { VerifyOptions } from '../auth';
+import type { HttpConfig } from '../config';
 import { Accounts } from '../domain/accounts';
 import type { Db } from '../domain/actor';
 import type { Publish } from '../domain/deps';
+import type { WriteBudget } from '../limits/write-budget';
 import { registerErrorHandling } from './errors';
 import { createHandlers } from './handlers';
 import { buildOpenApiDocument } from './openapi';
@@ -22,7 +24,10 @@ export interface HttpAppOptions {
   /** A built web app to serve at `/` (same origin as the API). */
   webRoot?: string | undefined;
   /** How tokens are verified (the longest lifetime accepted). */
-  tokens?: VerifyOptions;
+  tokens: VerifyOptions;
+  /** The users' write budget, shared with the socket. */
+  writes: WriteBudget;
+  http: HttpConfig;
 }
 
 /** The REST half of the server: routes from the protocol table, health probes, OpenAPI. */
@@ -33,7 +38,15 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // Rejects bodies that would reach an object's prototype instead of silently dropping keys.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    trustProxy: false,
+    trustProxy: proxyTrust(options.http.trustProxy),
+    // A client must send its request in time: half-sent requests no longer hold sockets open.
+    requestTimeout: options.http.requestTimeoutMs,
+    keepAliveTimeout: options.http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: options.http.headersTimeoutMs,
+      // Node checks those timeouts every 30 s by default, which would double them.
+      connectionsCheckingInterval: 1_000,
+    },
   });
   registerSecurityHeaders(app, {
     inlineScripts: options.webRoot !== undefined ? inlineScriptsOf(readIndexHtml(options.webRoot)) : [],
@@ -53,8 +66,19 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const handlers = createHandlers({
     db: options.db,
     publish: options.publish,
-    accounts: new Accounts(options.db),
+    accounts: new Accounts(options.db, {
+      registrationsPerIpPerHour: options.http.registrationsPerIpPerHour,
+      registrationsPerAppPerHour: options.http.registrationsPerAppPerHour,
+    }),
   });
-  registerRoutes(app, options.db, handlers, options.tokens ?? {});
+  registerRoutes(app, { db: options.db, handlers, tokens: options.tokens, writes: options.writes });
   return app;
+}
+
+/** Fastify's form of the setting: a hop count becomes "trust the first N hops". */
+function proxyTrust(
+  setting: HttpConfig['trustProxy'],
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
 }

@@ -44,7 +44,7 @@ export type Handlers = {
 export function createHandlers(s: HandlerServices): Handlers {
   const { db } = s;
   return {
-    register: ({ app, body }) => s.accounts.register(app, body),
+    register: ({ app, body, ip }) => s.accounts.register(app, body, ip),
     login: ({ app, body, ip }) => s.accounts.login(app, body, ip),
     refresh: ({ app, body }) => s.accounts.refresh(app, body.refresh_token),
     logout: async ({ app, body }) => {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { VerifyOptions } from '../auth';
 import type { Db } from '../domain/actor';
 import { ChatError } from '../domain/errors';
+import type { WriteBudget } from '../limits/write-budget';
 import { authenticate, resolveApp } from './authenticate';
 import type { Handlers } from './handlers';
 
@@ -51,17 +52,51 @@ function rejectUnknownQueryKeys(query: Record<string, unknown>, known: ReadonlyS
   );
 }
 
+export interface RouteOptions {
+  db: Db;
+  handlers: Handlers;
+  tokens: VerifyOptions;
+  writes: WriteBudget;
+}
+
+/**
+ * The endpoints that spend a write of the user's budget: everything a user changes, except
+ * marking read (frequent, idempotent and cheap, as on the socket) and queries that only read.
+ */
+const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>([
+  'updateMe',
+  'createChannel',
+  'updateChannel',
+  'deleteChannel',
+  'freezeChannel',
+  'unfreezeChannel',
+  'truncateChannel',
+  'addMembers',
+  'removeMembers',
+  'setMemberRole',
+  'muteChannel',
+  'unmuteChannel',
+  'banMember',
+  'unbanMember',
+  'sendMessage',
+  'updateMessage',
+  'deleteMessage',
+  'pinMessage',
+  'unpinMessage',
+  'addReaction',
+  'removeReaction',
+  'saveDraft',
+  'deleteDraft',
+]);
+
 /**
  * Registers every endpoint of the protocol's table: api key → token → params, query and body
  * validated with the endpoint's schemas → handler. Nothing reaches a handler unchecked.
  */
-export function registerRoutes(
-  app: FastifyInstance,
-  db: Db,
-  handlers: Handlers,
-  tokens: VerifyOptions,
-): void {
+export function registerRoutes(app: FastifyInstance, options: RouteOptions): void {
+  const { db, handlers, tokens, writes } = options;
   for (const [name, endpoint] of Object.entries(endpoints) as [EndpointName, Endpoint][]) {
+    const spends = WRITES.has(name);
     const handler = handlers[name] as (ctx: unknown) => Promise<unknown>;
     const queryKeys = knownQueryKeys(endpoint.query);
     app.route({
@@ -75,6 +110,9 @@ export function registerRoutes(
         rejectUnknownQueryKeys(rawQuery, queryKeys);
         const query = validated(endpoint.query, rawQuery, 'query');
         const body = endpoint.body ? validated(endpoint.body, request.body, 'body') : undefined;
+        // The user's one write budget, shared with the socket: REST is no way around it. The
+        // app's backend (a server token) is not a user and is not metered.
+        if (spends && actor?.userId && !actor.server) await writes.spend(actor.appId, actor.userId);
         const result = await handler({ app: application, actor, params, query, body, ip: request.ip });
         reply.status(endpoint.status ?? 200);
         return result;

@@ -3,8 +3,9 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { ChatError } from '../domain/errors';
 
 /**
- * Per-user budget for writes over sockets (sends, edits, deletes, reactions). In Redis when the
- * server runs on several nodes, so a user cannot multiply it by connecting to each.
+ * Per-user budget for writes (sends, edits, deletes, reactions, and the REST routes that change
+ * things), one budget whether they come over the socket or REST. In Redis when the server runs
+ * on several nodes, so a user cannot multiply it by connecting to each, or by switching transport.
  */
 export interface WriteBudget {
   /** Spends one write; throws `rate_limited` with `retry_after_ms` when the budget is gone. */
@@ -37,7 +38,7 @@ export function createWriteBudget(options: {
         await limiter.consume(`${appId}:${userId}`);
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
-        throw new ChatError('rate_limited', 'Too many messages; slow down', {
+        throw new ChatError('rate_limited', 'Too many writes; slow down', {
           retry_after_ms: error.msBeforeNext,
         });
       }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import { type DataDirLock, lockDataDir } from './data-dir-lock';
 import { migrate } from './migrate';
 import { createPGlite, pgliteKysely } from './pglite';
 import { assertSchemaName, openPostgres } from './postgres';
@@ -11,6 +12,8 @@ import { getSnapshot, readCachedSnapshot } from './snapshot';
 export interface Store {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
+  /** Held while a PGlite data directory on disk is open (in memory or on PostgreSQL: none). */
+  dataDirLock?: DataDirLock;
   /** Closes the pool or the PGlite (flushing it to disk). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -26,28 +29,40 @@ export interface StoreOptions {
   poolSize?: number;
 }
 
-/** Opens the store and brings its schema up to date (cheap when it already is). */
+/**
+ * Opens the store and brings its schema up to date (cheap when it already is). A PGlite data
+ * directory on disk is locked first: while it is open, another opener gets `DataDirInUseError`.
+ */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const kind = options.databaseUrl ? 'postgres' : 'pglite';
-  const db = options.databaseUrl
-    ? await openPostgres({
+  const dataDir = options.dataDir ?? '.chat-data';
+  const dataDirLock = kind === 'pglite' && dataDir !== 'memory' ? await lockDataDir(dataDir) : undefined;
+  const db = await (options.databaseUrl
+    ? openPostgres({
         databaseUrl: options.databaseUrl,
         ...(options.schema !== undefined && { schema: options.schema }),
         ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       })
-    : await openPGlite(options.dataDir ?? '.chat-data', options.schema);
+    : openPGlite(dataDir, options.schema)
+  ).catch(async (error: unknown) => {
+    await dataDirLock?.release();
+    throw error;
+  });
   try {
     await migrate(db);
   } catch (error) {
     await db.destroy();
+    await dataDirLock?.release();
     throw error;
   }
   let closing: Promise<void> | undefined;
   return {
     db,
     kind,
+    ...(dataDirLock && { dataDirLock }),
     close() {
-      closing ??= db.destroy();
+      // Released only once PGlite has closed its files.
+      closing ??= db.destroy().finally(() => dataDirLock?.release());
       return closing;
     },
   };

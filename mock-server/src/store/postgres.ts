@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { databaseStatus } from '../dependency-status';
 import { pgTypes } from './parsers';
 import type { Database } from './schema';
 
@@ -56,9 +57,18 @@ export async function openPostgres(options: PostgresOptions): Promise<Kysely<Dat
     // Sent at connection start, so every pooled connection is in the schema before its first query.
     ...(schema !== undefined && { options: `-c search_path=${schema}` }),
   });
+  const status = databaseStatus(databaseTarget(databaseUrl));
   // An idle connection that breaks (server restart) is dropped by the pool and reported here;
   // without a listener that event would crash the process. The next query opens a new one.
-  pool.on('error', () => {});
+  pool.on('error', (error) => status.connectionLost(pool, error));
+  pool.on('connect', (client) => {
+    // pg-pool listens to a connection's errors only while it is idle: one that breaks while
+    // checked out (a query in flight when PostgreSQL stops) emitted an unhandled 'error' and
+    // took the process down. Its query fails on its own, and the pool drops it on release.
+    client.on('error', (error) => status.connectionLost(pool, error));
+    // Only a new connection proves the database is back: after an outage every connection is new.
+    status.connectionRestored(pool);
+  });
   try {
     if (schema !== undefined) await createSchema(pool, schema);
     else await pool.query('select 1');
@@ -68,7 +78,33 @@ export async function openPostgres(options: PostgresOptions): Promise<Kysely<Dat
       cause: error,
     });
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const watched = {
+    // Every query starts here, so a database that stopped answering shows here first.
+    connect: () =>
+      pool.connect().catch((error: Error) => {
+        // Waiting this long for one of the pool's busy connections is load, not an outage.
+        if (error.message !== POOL_WAIT_TIMEOUT) status.connectionLost(pool, error);
+        throw error;
+      }),
+    end: () => {
+      status.connectionClosed(pool);
+      return pool.end();
+    },
+  };
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: watched }) });
+}
+
+/** pg-pool's error when no connection of a full pool came free within connectionTimeoutMillis. */
+const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect';
+
+/** host:port/database of a connection string, for log lines (never its credentials). */
+function databaseTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host || 'localhost'}${parsed.pathname}`;
+  } catch {
+    return '(DATABASE_URL)';
+  }
 }
 
 async function createSchema(pool: pg.Pool, schema: string): Promise<void> {

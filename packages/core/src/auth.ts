@@ -1,4 +1,5 @@
 import type { User } from '@chat/protocol';
+import type { KeyValueStore } from './environment';
 import type { HttpClient } from './http-client';
 import type { TokenProvider } from './token-manager';
 
@@ -16,16 +17,24 @@ export class Auth {
     private readonly http: HttpClient,
     private readonly connect: (user: User, provider: TokenProvider) => Promise<User>,
     private readonly signOut: () => Promise<void>,
+    /** Keeps each username's device token, under keys scoped by the app. */
+    private readonly deviceTokens: { store: KeyValueStore; prefix: string },
   ) {}
 
-  /** Logs in and connects; resolves with the connected user. */
+  /**
+   * Logs in and connects; resolves with the connected user. This device's token from its last
+   * login as this user goes along, so the server knows it: someone guessing the password
+   * elsewhere then cannot lock the user out here.
+   */
   async login(credentials: { username: string; password: string }): Promise<User> {
-    return this.start(await this.http.request('login', { body: credentials }));
+    const deviceToken = this.deviceTokens.store.get(this.deviceKey(credentials.username));
+    const body = deviceToken ? { ...credentials, device_token: deviceToken } : credentials;
+    return this.start(credentials.username, await this.http.request('login', { body }));
   }
 
   /** Creates an account (when the app allows it) and connects. */
   async register(input: { username: string; password: string; name?: string }): Promise<User> {
-    return this.start(await this.http.request('register', { body: input }));
+    return this.start(input.username, await this.http.request('register', { body: input }));
   }
 
   /**
@@ -42,7 +51,15 @@ export class Auth {
     }
   }
 
-  private start(tokens: { access_token: string; refresh_token: string; user: User }): Promise<User> {
+  private deviceKey(username: string): string {
+    return `${this.deviceTokens.prefix}${username}`;
+  }
+
+  private start(
+    username: string,
+    tokens: { access_token: string; refresh_token: string; user: User; device_token?: string | undefined },
+  ): Promise<User> {
+    if (tokens.device_token) this.deviceTokens.store.set(this.deviceKey(username), tokens.device_token);
     this.refreshToken = tokens.refresh_token;
     let first: string | undefined = tokens.access_token;
     const provider: TokenProvider = async () => {

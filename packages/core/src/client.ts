@@ -111,6 +111,7 @@ export class ChatClient {
       this.http,
       (user, provider) => this.connect(user, provider),
       () => this.disconnect({ clear: true }),
+      { store: env.keyValue, prefix: `chat-device:${options.apiKey}:` },
     );
     this.users = new Users(this.http);
     this.messages = new Messages(this.http);

@@ -44,6 +44,16 @@ export interface SignalSource {
   subscribe(listener: (value: boolean) => void): () => void;
 }
 
+/**
+ * A few small strings kept across app restarts, before any user is known: the device token of
+ * each login, which lets a known device log in while someone elsewhere guesses the password.
+ * React Native apps adapt AsyncStorage-backed caches or MMKV to this (synchronous reads).
+ */
+export interface KeyValueStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+}
+
 /** What the host may provide; anything left out comes from `globalThis` when needed. */
 export interface ChatEnvironment {
   fetch?: FetchLike;
@@ -57,6 +67,8 @@ export interface ChatEnvironment {
   online?: SignalSource;
   /** Whether the app is in the foreground. Default: `document.visibilityState`. */
   visible?: SignalSource;
+  /** Small strings kept across restarts. Default: `localStorage` where there is one, else memory. */
+  keyValue?: KeyValueStore;
 }
 
 /** The environment with every member present; what the SDK's internals use. */
@@ -68,6 +80,7 @@ export interface Environment {
   randomUUID(): string;
   online: SignalSource;
   visible: SignalSource;
+  keyValue: KeyValueStore;
 }
 
 // Hosts differ in which of these exist, so every global is read as optional.
@@ -83,6 +96,7 @@ type Host = {
   };
   addEventListener?(type: string, listener: () => void): void;
   removeEventListener?(type: string, listener: () => void): void;
+  localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 };
 const host = () => globalThis as unknown as Host;
 
@@ -126,6 +140,38 @@ const defaultVisible: SignalSource = {
 };
 
 /**
+ * `localStorage` when the host has a usable one (a private window or a sandboxed frame may throw
+ * on access), else memory for this page's life.
+ */
+function defaultKeyValue(): KeyValueStore {
+  const memory = new Map<string, string>();
+  const storage = () => {
+    try {
+      return host().localStorage;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    get(key) {
+      try {
+        return storage()?.getItem(key) ?? memory.get(key) ?? null;
+      } catch {
+        return memory.get(key) ?? null;
+      }
+    },
+    set(key, value) {
+      memory.set(key, value);
+      try {
+        storage()?.setItem(key, value);
+      } catch {
+        // Full or refused: memory still holds it for this session.
+      }
+    },
+  };
+}
+
+/**
  * Fills in what the host did not provide. Cheap, and reads no global until a member is used.
  *
  * @example
@@ -144,5 +190,6 @@ export function resolveEnvironment(env: ChatEnvironment = {}): Environment {
       (() => (host().crypto?.randomUUID ?? missing('crypto.randomUUID')).call(host().crypto)),
     online: env.online ?? defaultOnline,
     visible: env.visible ?? defaultVisible,
+    keyValue: env.keyValue ?? defaultKeyValue(),
   };
 }

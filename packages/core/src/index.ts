@@ -35,6 +35,7 @@ export {
   type Clock,
   type Environment,
   type FetchLike,
+  type KeyValueStore,
   resolveEnvironment,
   type SignalSource,
   type TimerHandle,

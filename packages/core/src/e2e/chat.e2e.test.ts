@@ -149,6 +149,45 @@ describe('two clients chat through the reference server', () => {
     second.disconnect();
   });
 
+  it("remembers this device's login, so a password guesser elsewhere cannot lock the user out", async () => {
+    const memory = (kept = new Map<string, string>()) => ({
+      kept,
+      get: (key: string) => kept.get(key) ?? null,
+      set: (key: string, value: string) => void kept.set(key, value),
+    });
+    const keyValue = memory();
+    const kept = keyValue.kept;
+    const onThisDevice = () => new ChatClient({ apiKey: h.apiKey, baseUrl: h.server.url, env: { keyValue } });
+    const first = onThisDevice();
+    await first.auth.register({ username: 'dora', password: 'correct horse battery' });
+    await first.auth.logout();
+    expect([...kept.keys()]).toEqual([`chat-device:${h.apiKey}:dora`]);
+    // Someone guesses until the server refuses unknown devices for this account.
+    let status = 0;
+    for (let i = 0; i < 15 && status !== 429; i++) {
+      const reply = await fetch(`${h.server.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': h.apiKey },
+        body: JSON.stringify({ username: 'dora', password: `guess ${i}` }),
+      });
+      status = reply.status;
+    }
+    expect(status).toBe(429);
+    const elsewhere = new ChatClient({
+      apiKey: h.apiKey,
+      baseUrl: h.server.url,
+      env: { keyValue: memory() },
+    });
+    await expect(
+      elsewhere.auth.login({ username: 'dora', password: 'correct horse battery' }),
+    ).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
+    const again = onThisDevice();
+    expect((await again.auth.login({ username: 'dora', password: 'correct horse battery' })).id).toBe('dora');
+    await again.auth.logout();
+  }, 60_000); // a dozen password hashes
+
   it('keeps the channel list sorted by the newest message', async () => {
     const other = await alice.client.channels.create({
       type: 'messaging',
