@@ -1,5 +1,6 @@
 import { type ErrorBody, makeError } from '@chat/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { failureLevel } from '../dependency-status';
 import { ChatError } from '../domain/errors';
 
 /** Maps anything thrown while serving a request to the protocol's one error shape. */
@@ -44,7 +45,8 @@ export function registerErrorHandling(app: FastifyInstance, options: { spaFallba
       // Logged without a stack, and not as a server error: the client left mid-request.
       request.log.info({ code: (error as { code?: unknown }).code }, 'client closed the request');
     } else if (body.status >= 500) {
-      request.log.error({ err: error }, 'request failed');
+      // During an announced outage ("waiting for Redis"), one line per failed request would bury it.
+      request.log[failureLevel('error')]({ err: error }, 'request failed');
     }
     if (body.code === 'rate_limited' && body.details?.retry_after_ms !== undefined) {
       reply.header('retry-after', Math.ceil(body.details.retry_after_ms / 1000));
