@@ -6,6 +6,7 @@ import {
   type CreateChannelBody,
   LIMITS,
   type QueryChannelsBody,
+  timestamp,
   type UpdateChannelBody,
 } from '@chat/protocol';
 import { sql } from 'kysely';
@@ -167,7 +168,8 @@ export async function getChannel(
  * precision, and its id. A JS Date would round the key to milliseconds, and the next page would
  * then skip or repeat channels whose keys fall in the same millisecond.
  */
-const channelCursor = z.strictObject({ k: z.iso.datetime(), id: z.uuid() });
+// The time is range-checked: one PostgreSQL cannot take (year 0 or 10000) would be a 500.
+const channelCursor = z.strictObject({ k: timestamp, id: z.uuid() });
 
 /**
  * Lists channels the user is a member of (server-side calls: all of the app's), filtered and

@@ -1,5 +1,7 @@
-import { LIMITS } from '@chat/protocol';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { LIMITS, makeError } from '@chat/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { VerifyOptions } from '../auth';
 import type { HttpConfig } from '../config';
@@ -42,6 +44,21 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // A client must send its request in time: half-sent requests no longer hold sockets open.
     requestTimeout: options.http.requestTimeoutMs,
     keepAliveTimeout: options.http.keepAliveTimeoutMs,
+    // Long path parameters reach the schema, which names the field; the URL is bounded anyway
+    // (Node refuses request heads over 16 KiB).
+    maxParamLength: 16 * 1024,
+    // What Fastify and Node refuse before any route runs answers in the one error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const code = (error as { code?: string }).code;
+      const body =
+        code === 'FST_ERR_BAD_URL'
+          ? makeError('validation_failed', 'The URL is not valid (bad percent-encoding)')
+          : code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? makeError('validation_failed', 'A path segment is too long')
+            : makeError('validation_failed', 'The request could not be read');
+      void (reply as FastifyReply).status(body.status).send({ error: body });
+    },
+    clientErrorHandler: answerClientError,
     http: {
       headersTimeout: options.http.headersTimeoutMs,
       // Node checks those timeouts every 30 s by default, which would double them.
@@ -81,4 +98,23 @@ function proxyTrust(
 ): boolean | string | ((address: string, hop: number) => boolean) {
   if (typeof setting !== 'number') return setting;
   return (_address, hop) => hop < setting;
+}
+
+/**
+ * Node's parser refused the request before Fastify saw it (a malformed request line or header,
+ * headers over 16 KiB, too slow to arrive): answered in the one error shape, then closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const body =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? makeError('request_timeout', 'The request did not arrive in time')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? makeError('payload_too_large', 'The request headers are too large')
+        : makeError('validation_failed', 'The request could not be read');
+  const json = JSON.stringify({ error: body });
+  socket.end(
+    `HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+  );
 }

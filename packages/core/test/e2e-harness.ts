@@ -32,6 +32,10 @@ export function listen(options: { store?: Store; port?: number } = {}): Promise<
     dataDir: 'memory',
     seedDemo: false,
     logLevel: 'silent',
+    // Every test user registers from this one address, and tests write fast: the limits have
+    // their own server tests.
+    http: { registrationsPerIpPerHour: 100_000, registrationsPerAppPerHour: 100_000 },
+    realtime: { writes: { points: 100_000, durationSeconds: 10 } },
     ...(options.store && { store: options.store }),
   });
 }

@@ -45,6 +45,11 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The request conflicts with the current state (e.g. a taken id).',
   },
+  request_timeout: {
+    status: 408,
+    retryable: true,
+    description: 'The request did not arrive in time (headers or body too slow); send it again.',
+  },
   payload_too_large: {
     status: 413,
     retryable: false,

@@ -2,15 +2,20 @@ import { z } from 'zod';
 import { reactionType } from './entities/message';
 import { errorBody } from './errors';
 import { LIMITS } from './limits';
-import { cid, messageId, sequence } from './primitives';
+import { cid, messageId, safeString, sequence } from './primitives';
 import { sendMessageBody, updateMessageBody } from './rest/messages';
 
 /** Every request frame carries an id; the server answers with an `ack` or `error` of that id. */
-const requestId = z.string().min(1).max(64);
+const requestId = safeString(64).min(1);
+/**
+ * The id an answer carries. Looser than `requestId`: an error answering a frame that was refused
+ * for its id still carries that id, so that its sender can match the two.
+ */
+const answerId = z.string().min(1).max(64);
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), id: requestId, ...shape });
 
-export const authFrame = frame('auth', { token: z.string().min(1).max(LIMITS.TOKEN_LENGTH) });
+export const authFrame = frame('auth', { token: safeString(LIMITS.TOKEN_LENGTH).min(1) });
 export const watchFrame = frame('channel.watch', {
   cid,
   /** The last seq the client saw; the server replays what came after it. */
@@ -50,9 +55,9 @@ export type ClientFrame = z.infer<typeof clientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 
 /** The answer to a request frame. `result` depends on the request (see `AckResults`). */
-export const ackFrame = z.object({ type: z.literal('ack'), id: requestId, result: z.unknown() });
+export const ackFrame = z.object({ type: z.literal('ack'), id: answerId, result: z.unknown() });
 export type AckFrame = z.infer<typeof ackFrame>;
 
 /** A failed request (with its id), or a connection-level error (without). */
-export const errorFrame = z.object({ type: z.literal('error'), id: requestId.optional(), error: errorBody });
+export const errorFrame = z.object({ type: z.literal('error'), id: answerId.optional(), error: errorBody });
 export type ErrorFrame = z.infer<typeof errorFrame>;

@@ -488,6 +488,7 @@ describe('errors', () => {
       registration_closed: [403, false],
       not_found: [404, false],
       conflict: [409, false],
+      request_timeout: [408, true],
       payload_too_large: [413, false],
       rate_limited: [429, true],
       internal: [500, true],

@@ -33,6 +33,10 @@ export function chatServerSetup(name: string, options: Partial<ChatServerOptions
       seedDemo: false,
       logLevel: 'silent',
       ...options,
+      // One address registers every test user of a run, and tests write fast: the sign-up
+      // limits and the write budget are the server suite's to test, not these tests'.
+      http: { registrationsPerIpPerHour: 100_000, registrationsPerAppPerHour: 100_000, ...options.http },
+      realtime: { writes: { points: 100_000, durationSeconds: 10 }, ...options.realtime },
     });
     const apiKey = randomBytes(12).toString('base64url');
     await server.store.db

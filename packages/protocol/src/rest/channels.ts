@@ -9,6 +9,7 @@ import {
   httpUrl,
   name,
   pageLimit,
+  safeString,
   timestamp,
   userId,
 } from '../primitives';
@@ -56,7 +57,7 @@ export const queryChannelsBody = z.strictObject({
   limit: pageLimit.optional(),
   /** Messages included per channel (0 for none). */
   message_limit: z.number().int().min(0).max(LIMITS.PAGE_SIZE_MAX).optional(),
-  cursor: z.string().max(512).optional(),
+  cursor: safeString(512).optional(),
 });
 export type QueryChannelsBody = z.infer<typeof queryChannelsBody>;
 

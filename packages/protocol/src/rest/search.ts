@@ -9,7 +9,7 @@ export const searchQuery = z.strictObject({
   cid: cid.optional(),
   limit: limitParam,
   /** Opaque cursor from the previous page's `next_cursor`. */
-  cursor: z.string().max(512).optional(),
+  cursor: safeString(512).optional(),
 });
 export type SearchQuery = z.infer<typeof searchQuery>;
 

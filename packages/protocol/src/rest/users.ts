@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { user, userRole } from '../entities/user';
 import { LIMITS } from '../limits';
-import { customData, httpUrl, name, userId } from '../primitives';
+import { customData, httpUrl, name, safeString, userId } from '../primitives';
 import { limitParam, listParam } from './query-params';
 
 export const userInput = z.strictObject({
@@ -31,7 +31,7 @@ export type UpdateSelfBody = z.infer<typeof updateSelfBody>;
 export const queryUsersQuery = z.strictObject({
   ids: listParam(userId, LIMITS.IDS_PER_REQUEST).optional(),
   /** A prefix of the user's id or name. */
-  q: z.string().min(1).max(LIMITS.NAME_LENGTH).optional(),
+  q: safeString(LIMITS.NAME_LENGTH).min(1).optional(),
   limit: limitParam,
 });
 export type QueryUsersQuery = z.infer<typeof queryUsersQuery>;

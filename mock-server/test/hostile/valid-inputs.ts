@@ -1,0 +1,271 @@
+import type { ClientFrameType, EndpointName } from '@chat/protocol';
+import type { Actor, World } from './world';
+
+/**
+ * One valid input per endpoint and per client frame type: the starting point every hostile input
+ * is a mutation of. Each uses every field its schema declares that the caller may send, so that
+ * mutations reach every field. The records are total: a new endpoint or frame type in the
+ * protocol does not compile until it has one here.
+ */
+
+export interface RestInput {
+  actor: Actor;
+  params: Record<string, string>;
+  query: Record<string, string | string[]>;
+  /** The JSON body; absent for endpoints that take none. */
+  body?: unknown;
+}
+
+const image = 'https://cdn.example.com/pic.png';
+
+export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } = {
+  register: (w) => ({
+    actor: 'anonymous',
+    params: {},
+    query: {},
+    body: { username: `reg-${w.next()}`, password: w.account.password, name: 'Reg' },
+  }),
+  login: (w) => ({
+    actor: 'anonymous',
+    params: {},
+    query: {},
+    body: { username: w.account.username, password: w.account.password },
+  }),
+  refresh: (w) => ({
+    actor: 'anonymous',
+    params: {},
+    query: {},
+    body: { refresh_token: w.account.refreshToken },
+  }),
+  logout: (w) => ({
+    actor: 'anonymous',
+    params: {},
+    query: {},
+    body: { refresh_token: w.account.logoutToken },
+  }),
+
+  getMe: () => ({ actor: 'alice', params: {}, query: {} }),
+  updateMe: () => ({
+    actor: 'alice',
+    params: {},
+    query: {},
+    body: { name: 'Alice', image, custom: { mood: 'fine', nested: { list: [1, 'two', null] } } },
+  }),
+  queryUsers: () => ({ actor: 'alice', params: {}, query: { ids: 'bob,carol', q: 'b', limit: '10' } }),
+  getUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),
+  upsertUsers: (w) => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    body: { users: [{ id: `up-${w.next()}`, name: 'Up', image, role: 'user', custom: { plan: 'pro' } }] },
+  }),
+
+  createChannel: (w) => ({
+    actor: 'alice',
+    params: {},
+    query: {},
+    body: {
+      type: 'messaging',
+      id: `new-${w.next()}`,
+      name: 'New',
+      image,
+      members: ['bob'],
+      custom: { topic: 'fuzz' },
+    },
+  }),
+  queryChannels: () => ({
+    actor: 'alice',
+    params: {},
+    query: {},
+    body: {
+      filter: {
+        type: ['messaging'],
+        members: ['alice'],
+        last_message_at: { gt: '2020-01-01T00:00:00Z', lt: '2100-01-01T00:00:00.000+02:00' },
+        frozen: false,
+      },
+      sort: { last_message_at: -1 },
+      limit: 5,
+      message_limit: 1,
+    },
+  }),
+  getChannel: (w) => onChannel(w, 'getChannel'),
+  updateChannel: (w) => ({
+    ...onChannel(w, 'updateChannel'),
+    body: { name: 'Renamed', image, custom: { topic: 'renamed' } },
+  }),
+  deleteChannel: (w) => onChannel(w, 'deleteChannel'),
+  freezeChannel: (w) => onChannel(w, 'freezeChannel'),
+  unfreezeChannel: (w) => onChannel(w, 'unfreezeChannel'),
+  truncateChannel: (w) => onChannel(w, 'truncateChannel'),
+
+  listMembers: (w) => onChannel(w, 'listMembers'),
+  addMembers: (w) => ({ ...onChannel(w, 'addMembers'), body: { user_ids: ['carol'] } }),
+  removeMembers: (w) => ({ ...onChannel(w, 'removeMembers'), body: { user_ids: ['erin'] } }),
+  setMemberRole: (w) => {
+    const input = onChannel(w, 'setMemberRole');
+    return { ...input, params: { ...input.params, userId: 'bob' }, body: { role: 'moderator' } };
+  },
+  muteChannel: (w) => onChannel(w, 'muteChannel'),
+  unmuteChannel: (w) => onChannel(w, 'unmuteChannel'),
+  banMember: (w) => ({
+    ...onChannel(w, 'banMember'),
+    body: { user_id: 'erin', timeout: 60, reason: 'spam' },
+  }),
+  unbanMember: (w) => {
+    const input = onChannel(w, 'unbanMember');
+    return { ...input, params: { ...input.params, userId: 'erin' } };
+  },
+
+  sendMessage: (w) => {
+    const channel = w.channelOf('sendMessage');
+    return {
+      ...onChannel(w, 'sendMessage'),
+      body: {
+        client_msg_id: `msg-${w.next()}`,
+        text: 'hello @bob',
+        attachments: [
+          {
+            type: 'image',
+            url: image,
+            name: 'pic.png',
+            mime_type: 'image/png',
+            file_size: 1234,
+            width: 10,
+            height: 20,
+            thumb_url: image,
+          },
+        ],
+        parent_id: channel.aliceMessage,
+        quoted_message_id: channel.bobMessage,
+        mentioned_user_ids: ['bob'],
+        custom: { source: 'fuzz', meta: { draft: false } },
+      },
+    };
+  },
+  listMessages: (w) => ({
+    ...onChannel(w, 'listMessages'),
+    query: { before: w.channelOf('listMessages').reply, limit: '10' },
+  }),
+  getMessage: (w) => onMessage(w, 'getMessage'),
+  updateMessage: (w) => ({
+    ...onMessage(w, 'updateMessage'),
+    body: {
+      text: 'edited',
+      attachments: [{ type: 'file', url: image, name: 'a.pdf', mime_type: 'application/pdf' }],
+      mentioned_user_ids: ['bob'],
+      custom: { edited: true },
+    },
+  }),
+  deleteMessage: (w) => onMessage(w, 'deleteMessage'),
+  pinMessage: (w) => onMessage(w, 'pinMessage'),
+  unpinMessage: (w) => onMessage(w, 'unpinMessage'),
+  listReplies: (w) => ({ ...onMessage(w, 'listReplies'), query: { limit: '10' } }),
+  addReaction: (w) => ({ ...onMessage(w, 'addReaction'), body: { type: '👍' } }),
+  removeReaction: (w) => {
+    const input = onMessage(w, 'removeReaction');
+    return { ...input, params: { ...input.params, reaction: '👍' } };
+  },
+
+  markRead: (w) => ({
+    ...onChannel(w, 'markRead'),
+    body: { message_id: w.channelOf('markRead').bobMessage },
+  }),
+  getReadState: (w) => onChannel(w, 'getReadState'),
+  getUnread: () => ({ actor: 'alice', params: {}, query: {} }),
+
+  saveDraft: (w) => ({
+    ...onChannel(w, 'saveDraft'),
+    body: { text: 'a draft', parent_id: w.channelOf('saveDraft').aliceMessage },
+  }),
+  getDraft: (w) => ({
+    ...onChannel(w, 'getDraft'),
+    query: { parent_id: w.channelOf('getDraft').aliceMessage },
+  }),
+  deleteDraft: (w) => ({
+    ...onChannel(w, 'deleteDraft'),
+    query: { parent_id: w.channelOf('deleteDraft').aliceMessage },
+  }),
+
+  search: (w) => ({
+    actor: 'alice',
+    params: {},
+    query: { query: 'hello', cid: w.channelOf('search').cid, limit: '10' },
+  }),
+};
+
+function onChannel(w: World, owner: EndpointName): RestInput {
+  const { type, id } = w.channelOf(owner);
+  return { actor: 'alice', params: { type, id }, query: {} };
+}
+
+function onMessage(w: World, owner: EndpointName): RestInput {
+  return { actor: 'alice', params: { id: w.channelOf(owner).aliceMessage }, query: {} };
+}
+
+export type Frame = Record<string, unknown>;
+
+export const validFrames: { [T in ClientFrameType]: (w: World, id: string) => Frame } = {
+  auth: (w, id) => ({ type: 'auth', id, token: w.tokens.alice }),
+  'channel.watch': (w, id) => ({
+    type: 'channel.watch',
+    id,
+    cid: w.channelOf('channel.watch').cid,
+    since: 1,
+    message_limit: 5,
+  }),
+  'channel.unwatch': (w, id) => ({ type: 'channel.unwatch', id, cid: w.channelOf('channel.unwatch').cid }),
+  'message.send': (w, id) => {
+    const channel = w.channelOf('message.send');
+    return {
+      type: 'message.send',
+      id,
+      cid: channel.cid,
+      message: {
+        client_msg_id: `ws-${w.next()}`,
+        text: 'hello over the socket',
+        attachments: [{ type: 'video', url: image, thumb_url: image, width: 640, height: 480 }],
+        parent_id: channel.aliceMessage,
+        quoted_message_id: channel.bobMessage,
+        mentioned_user_ids: ['bob'],
+        custom: { via: 'socket' },
+      },
+    };
+  },
+  'message.update': (w, id) => ({
+    type: 'message.update',
+    id,
+    message_id: w.channelOf('message.update').aliceMessage,
+    message: { text: 'edited over the socket', mentioned_user_ids: ['erin'], custom: { v: 2 } },
+  }),
+  'message.delete': (w, id) => ({
+    type: 'message.delete',
+    id,
+    message_id: w.channelOf('message.delete').aliceMessage,
+  }),
+  'reaction.add': (w, id) => ({
+    type: 'reaction.add',
+    id,
+    message_id: w.channelOf('reaction.add').bobMessage,
+    reaction_type: '🎉',
+  }),
+  'reaction.remove': (w, id) => ({
+    type: 'reaction.remove',
+    id,
+    message_id: w.channelOf('reaction.remove').bobMessage,
+    reaction_type: '🎉',
+  }),
+  'typing.start': (w, id) => {
+    const channel = w.channelOf('typing.start');
+    return { type: 'typing.start', id, cid: channel.cid, parent_id: channel.aliceMessage };
+  },
+  'typing.stop': (w, id) => {
+    const channel = w.channelOf('typing.stop');
+    return { type: 'typing.stop', id, cid: channel.cid, parent_id: channel.aliceMessage };
+  },
+  'read.mark': (w, id) => {
+    const channel = w.channelOf('read.mark');
+    return { type: 'read.mark', id, cid: channel.cid, message_id: channel.bobMessage };
+  },
+  ping: (_w, id) => ({ type: 'ping', id }),
+};
