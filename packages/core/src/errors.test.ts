@@ -17,7 +17,14 @@ import {
 const classForStatus = (status: number) =>
   ({ 400: ValidationError, 401: AuthError, 403: PermissionError, 404: NotFoundError, 409: ConflictError })[
     status
-  ] ?? (status === 413 ? ValidationError : status === 429 ? RateLimitError : ServerError);
+  ] ??
+  (status === 408
+    ? NetworkError
+    : status === 413
+      ? ValidationError
+      : status === 429
+        ? RateLimitError
+        : ServerError);
 
 describe('toChatError', () => {
   it.each(Object.keys(ERROR_CODES) as ErrorCode[])('maps %s to the class of its HTTP family', (code) => {

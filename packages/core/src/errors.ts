@@ -127,6 +127,8 @@ function classOfStatus(status: number): ErrorClass {
   if (status === 401) return AuthError;
   if (status === 403) return PermissionError;
   if (status === 404) return NotFoundError;
+  // The request did not arrive in time: like a network failure, sending it again can work.
+  if (status === 408) return NetworkError;
   if (status === 409) return ConflictError;
   if (status === 429) return RateLimitError;
   if (status >= 500) return ServerError;
