@@ -46,7 +46,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     keepAliveTimeout: options.http.keepAliveTimeoutMs,
     // Long path parameters reach the schema, which names the field; the URL is bounded anyway
     // (Node refuses request heads over 16 KiB).
-    maxParamLength: 16 * 1024,
+    routerOptions: { maxParamLength: 16 * 1024 },
     // What Fastify and Node refuse before any route runs answers in the one error shape too.
     frameworkErrors: (error, _request, reply) => {
       const code = (error as { code?: string }).code;

@@ -54,7 +54,9 @@ describe.skipIf(!runs)('a server killed mid-stream keeps every message it acknow
       setup: async () => {
         const dir = mkdtempSync(join(tmpdir(), 'chat-fault-pglite-'));
         dataDirs.push(dir);
-        return { app: await appIn(await openStore({ dataDir: dir })), env: { CHAT_DATA_DIR: dir } };
+        // Not the DATABASE_URL or REDIS_URL this run may have (CI sets them): PGlite alone.
+        const env = { CHAT_DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '' };
+        return { app: await appIn(await openStore({ dataDir: dir })), env };
       },
     },
     {
