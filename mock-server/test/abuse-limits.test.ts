@@ -1,8 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server';
-import { Api, clientId, type Reply, testAppOn } from './api';
-import { getTestStore } from './harness';
+import type { ChatServer, ChatServerOptions } from '../src/server';
+import { Api, clientId, type Reply, startTestServer, testAppOn } from './api';
 import { channelPath, createChannel } from './rest-helpers';
 import { appOn, closeSockets, sleep } from './ws-fixtures';
 
@@ -15,13 +14,7 @@ import { appOn, closeSockets, sleep } from './ws-fixtures';
 
 const servers: ChatServer[] = [];
 async function serverWith(options: ChatServerOptions): Promise<ChatServer> {
-  const server = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-    ...options,
-  });
+  const server = await startTestServer(options);
   servers.push(server);
   return server;
 }

@@ -1,24 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { createServerToken, createUserToken } from '../src/auth';
-import { type ChatServer, createChatServer } from '../src/server';
+import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server';
 import type { AppRow } from '../src/store/schema';
 import { createTestApp, getTestStore } from './harness';
+
+/** An in-process server on the worker's shared database, on a free port, with `options`. */
+export async function startTestServer(options: ChatServerOptions = {}): Promise<ChatServer> {
+  return createChatServer({
+    store: await getTestStore(),
+    port: 0,
+    host: '127.0.0.1',
+    seedDemo: false,
+    logLevel: 'silent',
+    ...options,
+  });
+}
 
 /** One in-process server per test file, on the worker's shared database, on a free port. */
 let serverPromise: Promise<ChatServer> | undefined;
 export function getTestServer(): Promise<ChatServer> {
-  serverPromise ??= getTestStore().then((store) =>
-    createChatServer({
-      store,
-      port: 0,
-      host: '127.0.0.1',
-      seedDemo: false,
-      logLevel: 'silent',
-      // Tests write fast (a thousand messages for pagination); the budget has tests of its own
-      // (abuse-limits, ws-limits).
-      realtime: { writes: { points: 100_000, durationSeconds: 10 } },
-    }),
-  );
+  // Tests write fast (a thousand messages for pagination); the budget has tests of its own
+  // (abuse-limits, ws-limits).
+  serverPromise ??= startTestServer({ realtime: { writes: { points: 100_000, durationSeconds: 10 } } });
   return serverPromise;
 }
 

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REPLAY_EVENTS, recordChannelEvent } from '../src/domain/channel-events';
 import { pruneEventLog } from '../src/domain/event-log-retention';
-import { type ChatServer, createChatServer } from '../src/server';
-import { getTestStore } from './harness';
+import type { ChatServer } from '../src/server';
+import { getTestServer } from './api';
 import { channelPath, createChannel, send } from './rest-helpers';
 import { appOn, closeSockets } from './ws-fixtures';
 
@@ -15,14 +15,8 @@ import { appOn, closeSockets } from './ws-fixtures';
 
 let server: ChatServer;
 beforeAll(async () => {
-  server = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-  });
+  server = await getTestServer();
 });
-afterAll(() => server?.close());
 afterEach(closeSockets);
 
 const DAY = 24 * 3600 * 1000;

@@ -3,9 +3,8 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
-import { type ChatServer, createChatServer } from '../src/server';
-import { clientId, type TestApp, testAppOn } from './api';
-import { getTestStore } from './harness';
+import type { ChatServer } from '../src/server';
+import { clientId, startTestServer, type TestApp, testAppOn } from './api';
 import { sleep } from './ws-fixtures';
 
 /**
@@ -37,13 +36,7 @@ let t: TestApp;
 
 beforeAll(async () => {
   log = new LogCapture();
-  server = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    host: '127.0.0.1',
-    seedDemo: false,
-    logger: createLogger({ level: 'debug', destination: log }),
-  });
+  server = await startTestServer({ logger: createLogger({ level: 'debug', destination: log }) });
   t = await testAppOn(server);
 });
 

@@ -1,22 +1,15 @@
 import { CLOSE_CODES } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserToken } from '../src/auth';
-import { type ChatServer, createChatServer } from '../src/server';
-import { getTestServer, newTestApp, testAppOn } from './api';
-import { getTestStore } from './harness';
+import type { ChatServer } from '../src/server';
+import { getTestServer, newTestApp, startTestServer, testAppOn } from './api';
 import { WsClient } from './ws-client';
 
 /** App-minted tokens have a longest lifetime, by default a day and configurable per server. */
 
 let short: ChatServer;
 beforeAll(async () => {
-  short = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-    maxTokenLifetimeSeconds: 600,
-  });
+  short = await startTestServer({ maxTokenLifetimeSeconds: 600 });
 });
 afterAll(() => short?.close());
 

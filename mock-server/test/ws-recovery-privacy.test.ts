@@ -1,9 +1,9 @@
 import type { ChannelEvent, Message } from '@chat/protocol';
 import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/server';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatServer } from '../src/server';
 import type { Api } from './api';
-import { getTestStore } from './harness';
+import { getTestServer } from './api';
 import { channelPath, createChannel, send } from './rest-helpers';
 import { appOn, closeSockets, type WsTestApp } from './ws-fixtures';
 
@@ -15,14 +15,8 @@ import { appOn, closeSockets, type WsTestApp } from './ws-fixtures';
 
 let server: ChatServer;
 beforeAll(async () => {
-  server = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-  });
+  server = await getTestServer();
 });
-afterAll(() => server?.close());
 afterEach(closeSockets);
 
 const GONE = ['deleted-secret', 'deleted-custom-secret', 'text-before-edit', 'custom-before-edit'];
