@@ -26,8 +26,25 @@ export class DependencyStatus {
   /** Connections that lost the service and have not got it back. */
   private readonly lost = new Set<object>();
   private downSince = 0;
+  private readonly listeners = new Set<(down: boolean) => void>();
 
-  constructor(private readonly lines: { down: string; back: string }) {}
+  constructor(readonly lines: { down: string; back: string }) {}
+
+  /** Calls `listener` when the service goes away (true) and when it is back (false). */
+  onChange(listener: (down: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(down: boolean): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(down);
+      } catch (error) {
+        sink?.error({ err: error }, 'dependency listener failed');
+      }
+    }
+  }
 
   get down(): boolean {
     return this.lost.size > 0;
@@ -40,6 +57,7 @@ export class DependencyStatus {
     if (this.lost.size > 1) return;
     this.downSince = Date.now();
     sink?.warn({ err: error }, this.lines.down);
+    this.tell(true);
   }
 
   /** `connection` has the service again; the outage is over once every lost one has. */
@@ -47,6 +65,7 @@ export class DependencyStatus {
     if (!this.lost.delete(connection) || this.lost.size > 0) return;
     // At the level of the line that opened the outage, so a log read at that level shows its end too.
     sink?.warn({ down_ms: Date.now() - this.downSince }, this.lines.back);
+    this.tell(false);
   }
 
   /** `connection` is closed for good (shutdown): it no longer holds an outage open, nor ends one. */
@@ -78,8 +97,7 @@ export function redisStatus(target: string): DependencyStatus {
  * is usable again (subscriptions restored).
  */
 export function watchRedis(client: Redis): void {
-  const { host, port, path } = client.options;
-  const status = redisStatus(path ?? `${host}:${port}`);
+  const status = redisStatusOf(client);
   let lastError: unknown;
   // Also what keeps ioredis from printing each failed attempt as an unhandled error.
   client.on('error', (error) => {
@@ -90,12 +108,23 @@ export function watchRedis(client: Redis): void {
   client.on('end', () => status.connectionClosed(client));
 }
 
+/** The status of the Redis `client` connects to. */
+export function redisStatusOf(client: Redis): DependencyStatus {
+  const { host, port, path } = client.options;
+  return redisStatus(path ?? `${host}:${port}`);
+}
+
 /** The status of the PostgreSQL database at `target` (host:port/name). */
 export function databaseStatus(target: string): DependencyStatus {
   return statusOf(`database ${target}`, {
     down: `database unavailable at ${target}: waiting for it`,
     back: `database is back at ${target}`,
   });
+}
+
+/** What this process is waiting for now ("waiting for Redis at …"), for /readyz. */
+export function outages(): string[] {
+  return [...statuses.values()].filter((status) => status.down).map((status) => status.lines.down);
 }
 
 /** True while a dependency of this process is down. */

@@ -1,11 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { registerAdmin } from './admin/admin-routes';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from './auth';
 import type { Bus } from './bus/bus';
-import { decodeEnvelope, encodeEnvelope } from './bus/envelope';
-import { createMemoryBus } from './bus/memory-bus';
+import { EventRelay } from './bus/event-relay';
 import { createRedisBus } from './bus/redis-bus';
 import {
   type HttpConfig,
@@ -14,7 +14,7 @@ import {
   type RealtimeConfig,
   type ServerConfig,
 } from './config';
-import { reportDependencies } from './dependency-status';
+import { redisStatusOf, reportDependencies } from './dependency-status';
 import type { Publish, PublishedEvent } from './domain/deps';
 import { pruneEventLog } from './domain/event-log-retention';
 import { Gateway } from './gateway/gateway';
@@ -25,6 +25,7 @@ import { createMemoryWatchers, createRedisWatchers } from './gateway/watcher-sto
 import { buildHttpApp } from './http/app';
 import { createWriteBudget } from './limits/write-budget';
 import { createLogger } from './logger';
+import { openRedis } from './redis-connection';
 import { type DemoCredentials, seedDemo } from './seed';
 import { openStore, type Store } from './store/database';
 import { VERSION } from './version';
@@ -81,26 +82,43 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     }));
 
   const redisPrefix = options.redisPrefix ?? 'chat:';
-  const bus: Bus = options.redisUrl
-    ? await createRedisBus(options.redisUrl, logger, redisPrefix)
-    : createMemoryBus();
+  const bus: Bus | null = options.redisUrl ? await createRedisBus(options.redisUrl, redisPrefix) : null;
   // Rate limits and watcher counts: commands of one event-loop turn go out in one write.
-  const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true })
-    : undefined;
-  reportDependencies(logger, redis);
+  const redis = options.redisUrl ? openRedis(options.redisUrl) : undefined;
+  await redis?.connect();
+  reportDependencies(logger);
   // One write budget per user, for the socket and REST alike.
   const writes = createWriteBudget({ ...realtime.writes, redis, prefix: redisPrefix });
   const presenceStore: PresenceStore = options.redisUrl
     ? await createRedisPresence(options.redisUrl, realtime.presenceTtlMs, redisPrefix)
     : createMemoryPresence();
 
-  // Domain code publishes after commit; the bus carries each event, serialized once, to every node.
-  const publish: Publish = (event) => {
-    bus
-      .publish(EVENTS_TOPIC, encodeEnvelope(event))
-      .catch((error) => logger.error({ err: error }, 'publish failed'));
-  };
+  // Domain code publishes after commit: this node's sockets get the event at once, the other
+  // nodes through the bus (held while it is down, bus/event-relay.ts).
+  let gateway: Gateway | undefined;
+  const listeners = new Set<(event: PublishedEvent) => void>();
+  const relay = new EventRelay({
+    nodeId: randomUUID(),
+    bus,
+    topic: EVENTS_TOPIC,
+    logger,
+    deliver: (envelope) => {
+      gateway?.deliver(envelope);
+      for (const listener of listeners) {
+        try {
+          listener({
+            appId: envelope.appId,
+            channelId: envelope.channelId,
+            ...(envelope.userIds && { userIds: envelope.userIds }),
+            event: envelope.event,
+          });
+        } catch (error) {
+          logger.error({ err: error }, 'event listener failed');
+        }
+      }
+    },
+  });
+  const publish: Publish = (event) => relay.publish(event);
 
   const presence = new PresenceService({
     db: store.db,
@@ -110,7 +128,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     graceMs: realtime.presenceGraceMs,
     maxChannelMembers: realtime.presenceMaxChannelMembers,
   });
-  const gateway = new Gateway({
+  gateway = new Gateway({
     ...realtime,
     db: store.db,
     publish,
@@ -125,23 +143,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     tokens,
   });
 
-  const listeners = new Set<(event: PublishedEvent) => void>();
-  const unsubscribe = await bus.subscribe(EVENTS_TOPIC, (payload) => {
-    const envelope = decodeEnvelope(payload);
-    gateway.deliver(envelope);
-    for (const listener of listeners) {
-      try {
-        listener({
-          appId: envelope.appId,
-          channelId: envelope.channelId,
-          ...(envelope.userIds && { userIds: envelope.userIds }),
-          event: envelope.event,
-        });
-      } catch (error) {
-        logger.error({ err: error }, 'event listener failed');
-      }
-    }
-  });
+  const unsubscribe = await relay.start();
+  const stopRepairing = redis ? repairAfterRedisOutages(redis, bus!, gateway, logger) : () => undefined;
 
   let ready = false;
   const app = buildHttpApp({
@@ -186,15 +189,55 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       closing ??= (async () => {
         ready = false;
         stopPruning();
-        await gateway.drain();
+        stopRepairing();
+        await gateway!.drain();
         await app.close();
         presence.close();
         unsubscribe();
-        await Promise.allSettled([bus.close(), presenceStore.close(), redis?.quit()]);
+        relay.close();
+        await Promise.allSettled([bus?.close(), presenceStore.close(), redis?.quit()]);
         if (ownsStore) await store.close();
       })();
       return closing;
     },
+  };
+}
+
+/** How long after Redis returns a node repairs presence: the other nodes are reconnecting meanwhile. */
+const REPAIR_SETTLE_MS = 1_000;
+
+/**
+ * What a node does about a Redis outage: presence changes made during it are announced again,
+ * and once Redis is back (perhaps empty, after a restart) the node puts its connections and
+ * watchers back and announces presence and watcher counts again; once its bus subscription is
+ * back it delivers the channel events its sockets missed. Returns a stop function.
+ */
+function repairAfterRedisOutages(redis: Redis, bus: Bus, gateway: Gateway, logger: Logger): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = redisStatusOf(redis).onChange((down) => {
+    clearTimeout(timer);
+    if (down) return gateway.presenceDegraded();
+    timer = setTimeout(() => {
+      gateway
+        .repairPresence()
+        .then(() => logger.info('presence and watcher counts repaired after the Redis outage'))
+        .catch((error) => logger.warn({ err: error }, 'presence repair failed'));
+    }, REPAIR_SETTLE_MS);
+    timer.unref();
+  });
+  bus.onReconnected((side) => {
+    if (side !== 'subscriber') return;
+    gateway
+      .catchUp()
+      .then((delivered) => {
+        if (delivered > 0)
+          logger.info({ delivered }, 'delivered the channel events missed while Redis was away');
+      })
+      .catch((error) => logger.warn({ err: error }, 'catching up after the Redis outage failed'));
+  });
+  return () => {
+    clearTimeout(timer);
+    stop();
   };
 }
 

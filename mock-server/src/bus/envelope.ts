@@ -6,6 +6,8 @@ import type { PublishedEvent } from '../domain/deps';
  * sockets as it is. (JSON text never contains a raw newline, so the first one splits safely.)
  */
 export interface Envelope {
+  /** The node that published it (it delivers its own events without the bus). */
+  origin: string | undefined;
   appId: string;
   channelId: string | null;
   userIds?: string[];
@@ -25,9 +27,10 @@ export interface Envelope {
   readonly bytes: Buffer;
 }
 
-export function encodeEnvelope(published: PublishedEvent): string {
+export function encodeEnvelope(published: PublishedEvent, origin?: string): string {
   const seq = 'seq' in published.event ? published.event.seq : undefined;
   const header = {
+    o: origin,
     a: published.appId,
     c: published.channelId,
     u: published.userIds,
@@ -41,6 +44,7 @@ export function encodeEnvelope(published: PublishedEvent): string {
 export function decodeEnvelope(payload: string): Envelope {
   const split = payload.indexOf('\n');
   const header = JSON.parse(payload.slice(0, split)) as {
+    o?: string;
     a: string;
     c: string | null;
     u?: string[];
@@ -52,6 +56,7 @@ export function decodeEnvelope(payload: string): Envelope {
   let parsed: PublishedEvent['event'] | undefined;
   let bytes: Buffer | undefined;
   return {
+    origin: header.o,
     appId: header.a,
     channelId: header.c,
     ...(header.u && { userIds: header.u }),

@@ -1,25 +1,35 @@
-import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import { watchRedis } from '../dependency-status';
+import { onReconnected, openRedis } from '../redis-connection';
 import type { Bus } from './bus';
 
 /**
  * Redis pub/sub between server nodes. Subscribing needs a connection of its own, so the bus
- * holds two. Topics are prefixed so several deployments can share one Redis. (`_logger` is no
- * longer used: the connections' state goes to dependency-status.ts.)
+ * holds two. Topics are prefixed so several deployments can share one Redis.
  */
-export async function createRedisBus(url: string, _logger: Logger, prefix = 'chat:'): Promise<Bus> {
-  const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
-  const pub = new Redis(url, options);
-  const sub = new Redis(url, { ...options, enableAutoPipelining: false });
-  // A lost connection is said once per outage (dependency-status.ts), not at every retry.
-  for (const client of [pub, sub]) watchRedis(client);
+export async function createRedisBus(url: string, prefix = 'chat:'): Promise<Bus> {
+  const pub = openRedis(url);
+  const sub = openRedis(url, { autoPipelining: false });
   await Promise.all([pub.connect(), sub.connect()]);
 
   const handlers = new Map<string, Set<(payload: string) => void>>();
   sub.on('message', (channel: string, payload: string) => {
     const set = handlers.get(channel.slice(prefix.length));
     if (set) for (const handler of set) handler(payload);
+  });
+
+  const listeners = new Set<(side: 'publisher' | 'subscriber') => void>();
+  const tell = (side: 'publisher' | 'subscriber') => {
+    for (const listener of listeners) listener(side);
+  };
+  onReconnected(pub, () => tell('publisher'));
+  onReconnected(sub, () => {
+    // ioredis subscribes again on its own, without waiting for the answer; subscribing once
+    // more (idempotent) and waiting for it is what says the subscriptions are active.
+    const topics = [...handlers.keys()].map((topic) => prefix + topic);
+    (topics.length ? sub.subscribe(...topics) : Promise.resolve(0)).then(
+      () => tell('subscriber'),
+      // Lost again at once: the next reconnect tells.
+      () => undefined,
+    );
   });
 
   return {
@@ -36,8 +46,12 @@ export async function createRedisBus(url: string, _logger: Logger, prefix = 'cha
       set.add(handler);
       return () => set.delete(handler);
     },
+    onReconnected(listener) {
+      listeners.add(listener);
+    },
     async close() {
       handlers.clear();
+      listeners.clear();
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },
   };

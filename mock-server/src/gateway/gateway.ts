@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { VerifyOptions } from '../auth';
 import type { Envelope } from '../bus/envelope';
+import { failureBody, logFailure } from '../dependency-failure';
 import { failureLevel } from '../dependency-status';
 import type { Db } from '../domain/actor';
 import { findActiveApp } from '../domain/app-lookup';
@@ -14,6 +15,7 @@ import type { WriteBudget } from '../limits/write-budget';
 import type { AppRow } from '../store/schema';
 import { AdmissionGate } from './admission-gate';
 import { type AuthenticateContext, authenticateSocket } from './authenticate-socket';
+import { catchUpWatchedChannels } from './catch-up';
 import { Connection, type ConnectionLimits, connectionOf, GatewaySocket } from './connection';
 import { type FanOutContext, fanOut } from './fanout';
 import { type FrameContext, handleFrame, type TypingInfo } from './frame-handlers';
@@ -157,6 +159,34 @@ export class Gateway {
   }
 
   /**
+   * The bus subscription is back after an outage: delivers what this node's watchers missed
+   * meanwhile (gateway/catch-up.ts).
+   */
+  async catchUp(): Promise<number> {
+    return catchUpWatchedChannels(this.options.db, this.registry, (envelope) => this.deliver(envelope));
+  }
+
+  /** Redis is unreachable: presence changes from now on are announced again by `repairPresence`. */
+  presenceDegraded(): void {
+    this.options.presence.degrade();
+  }
+
+  /**
+   * Redis is back (perhaps empty): puts this node's connections and watchers back in it, finishes
+   * the presence changes that failed, and announces presence and watcher counts again.
+   */
+  async repairPresence(): Promise<void> {
+    await this.options.presenceStore.refresh(this.liveConnections());
+    await Promise.all([this.options.presence.repair(), this.watchers.repair()]);
+  }
+
+  private liveConnections() {
+    return [...this.registry.all]
+      .filter((c) => c.actor?.userId)
+      .map((c) => ({ appId: c.actor!.appId, userId: c.actor!.userId!, connectionId: c.id }));
+  }
+
+  /**
    * Graceful shutdown: refuse new sockets, let in-flight requests finish (so their acks go out),
    * then close every socket with "service restart" so clients reconnect to another node.
    */
@@ -250,9 +280,7 @@ export class Gateway {
   }
 
   private track(work: Promise<unknown>): void {
-    const tracked = work.catch((error) =>
-      this.options.logger[failureLevel('error')]({ err: error }, 'socket handler failed'),
-    );
+    const tracked = work.catch((error) => logFailure(this.options.logger, error, 'socket handler failed'));
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
@@ -287,13 +315,14 @@ export class Gateway {
         .run(() => authenticateSocket(this.authContext, conn, frame))
         .catch((error) => {
           // Its deadline is cleared: a socket left unauthenticated now would stay open for good.
-          this.options.logger[failureLevel('error')]({ err: error }, 'authentication failed');
-          conn.sendFrame({
-            type: 'error',
-            id: frame.id,
-            error: makeError('internal', 'Internal server error'),
-          });
-          conn.close(CLOSE_CODES.INTERNAL_ERROR, 'internal error');
+          logFailure(this.options.logger, error, 'authentication failed');
+          const body = failureBody(error);
+          conn.sendFrame({ type: 'error', id: frame.id, error: body });
+          // "Try again later" (the client reconnects with backoff) for an outage; a bug is internal.
+          conn.close(
+            body.code === 'unavailable' ? CLOSE_CODES.TRY_AGAIN_LATER : CLOSE_CODES.INTERNAL_ERROR,
+            body.code,
+          );
         });
     }
     if (!conn.actor) {
@@ -307,9 +336,9 @@ export class Gateway {
           : await handleFrame(this.frameContext, conn, actor, frame);
       conn.sendFrame({ type: 'ack', id: frame.id, result });
     } catch (error) {
-      const body = error instanceof ChatError ? error.body : makeError('internal', 'Internal server error');
+      const body = error instanceof ChatError ? error.body : failureBody(error);
       if (!(error instanceof ChatError))
-        this.options.logger[failureLevel('error')]({ err: error, frame: frame.type }, 'frame failed');
+        logFailure(this.options.logger, error, 'frame failed', { frame: frame.type });
       conn.sendFrame({ type: 'error', id: frame.id, error: body });
     }
   }
@@ -349,11 +378,7 @@ export class Gateway {
       conn.ws.ping();
     }
     void this.options.presenceStore
-      .refresh(
-        [...this.registry.all]
-          .filter((c) => c.actor?.userId)
-          .map((c) => ({ appId: c.actor!.appId, userId: c.actor!.userId!, connectionId: c.id })),
-      )
+      .refresh(this.liveConnections())
       .then(() => Promise.all([this.options.presence.sweep(), this.watchers.refresh()]))
       .catch((error) => this.options.logger[failureLevel('warn')]({ err: error }, 'presence refresh failed'));
   }

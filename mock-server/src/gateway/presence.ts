@@ -18,6 +18,8 @@ export interface PresenceOptions {
 
 /** A user in more channels announces presence in the most recently active of them. */
 const MAX_CHANNELS_ANNOUNCED = 1_000;
+/** A failed offline transition (database or Redis down) is tried again after this long. */
+const OFFLINE_RETRY_MS = 2_000;
 
 /**
  * Online while a user has a connection on any node. Going offline waits out a grace period.
@@ -27,6 +29,14 @@ const MAX_CHANNELS_ANNOUNCED = 1_000;
  */
 export class PresenceService {
   private readonly pendingOffline = new Map<string, NodeJS.Timeout>();
+  /** Disconnects the store could not record, by connection id. */
+  private readonly disconnects = new Map<string, { appId: string; userId: string }>();
+  /** Offline transitions that failed, retried at each sweep. */
+  private readonly offlineRetries = new Map<string, { appId: string; userId: string }>();
+  /** Users whose presence changed while the store was down. */
+  private readonly touched = new Map<string, { appId: string; userId: string }>();
+  private degraded = false;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PresenceOptions) {}
 
@@ -34,26 +44,62 @@ export class PresenceService {
    * Records a connection and answers how many live connections the user had before it. The user
    * row is written only when it says offline (`wasOnline` is what the caller read of it): a
    * reconnect storm then costs no write per socket.
+   *
+   * With the presence store (Redis) down, the socket is let in all the same: the answer is 0 (the
+   * per-user connection limit is not enforced meanwhile) and the connection is recorded by the
+   * node's refresh once the store is back (`repair`).
    */
   async connected(appId: string, userId: string, connectionId: string, wasOnline: boolean): Promise<number> {
     this.cancelPending(appId, userId);
-    const before = await this.options.store.connect(appId, userId, connectionId);
+    const before = await this.options.store.connect(appId, userId, connectionId).catch((error) => {
+      this.storeFailed(error);
+      return 0;
+    });
+    if (this.degraded) this.touched.set(`${appId}:${userId}`, { appId, userId });
     if (!wasOnline) await this.setOnline(appId, userId, true);
     return before;
   }
 
   async disconnected(appId: string, userId: string, connectionId: string): Promise<void> {
-    const none = await this.options.store.disconnect(appId, userId, connectionId);
+    let none: boolean;
+    try {
+      none = await this.options.store.disconnect(appId, userId, connectionId);
+    } catch (error) {
+      // Retried when the store is back: until then nobody can say whether another node still
+      // holds a connection of theirs.
+      this.storeFailed(error);
+      this.disconnects.set(connectionId, { appId, userId });
+      return;
+    }
     if (!none) return;
     this.cancelPending(appId, userId);
     const timer = setTimeout(() => {
       this.pendingOffline.delete(`${appId}:${userId}`);
-      void this.goOffline(appId, userId).catch((error) =>
-        this.options.logger[failureLevel('warn')]({ err: error }, 'presence offline failed'),
-      );
+      void this.goOffline(appId, userId);
     }, this.options.graceMs);
     timer.unref();
     this.pendingOffline.set(`${appId}:${userId}`, timer);
+  }
+
+  /** The presence store is unreachable: the changes from now on are announced again by `repair`. */
+  degrade(): void {
+    this.degraded = true;
+  }
+
+  /**
+   * The presence store is back (and this node's connections are in it again): finishes the
+   * disconnects that failed, and announces once more the presence of the users whose changes
+   * were announced while the bus was down (another node may have missed them).
+   */
+  async repair(): Promise<void> {
+    this.degraded = false;
+    const disconnects = [...this.disconnects];
+    this.disconnects.clear();
+    for (const [connectionId, { appId, userId }] of disconnects)
+      await this.disconnected(appId, userId, connectionId);
+    const touched = [...this.touched.values()];
+    this.touched.clear();
+    for (const { appId, userId } of touched) await this.announce(appId, userId);
   }
 
   /** Marks offline the users whose connections expired on a node that died. */
@@ -66,15 +112,35 @@ export class PresenceService {
   /**
    * Marks a user offline unless they have a connection. A connect elsewhere may read the row as
    * online just before this writes it (and so not write it back): counting again after the write
-   * catches that connect and puts the user back online.
+   * catches that connect and puts the user back online. A failure (the database or Redis down)
+   * is retried at the next sweep, so nobody stays shown online after leaving.
    */
   private async goOffline(appId: string, userId: string): Promise<void> {
-    if ((await this.options.store.count(appId, userId)) > 0) return;
-    await this.setOnline(appId, userId, false);
-    if ((await this.options.store.count(appId, userId)) > 0) await this.setOnline(appId, userId, true);
+    try {
+      if ((await this.options.store.count(appId, userId)) > 0) return;
+      await this.setOnline(appId, userId, false);
+      if ((await this.options.store.count(appId, userId)) > 0) await this.setOnline(appId, userId, true);
+    } catch (error) {
+      this.offlineRetries.set(`${appId}:${userId}`, { appId, userId });
+      this.options.logger[failureLevel('warn')]({ err: error }, 'presence offline failed; retrying');
+      this.retryTimer ??= setTimeout(() => this.retryOffline(), OFFLINE_RETRY_MS);
+      this.retryTimer.unref();
+    }
+  }
+
+  private async retryOffline(): Promise<void> {
+    this.retryTimer = undefined;
+    const retries = [...this.offlineRetries.values()];
+    this.offlineRetries.clear();
+    for (const { appId, userId } of retries) await this.goOffline(appId, userId);
+  }
+
+  private storeFailed(error: unknown): void {
+    this.options.logger[failureLevel('warn')]({ err: error }, 'presence store unavailable');
   }
 
   close(): void {
+    clearTimeout(this.retryTimer);
     for (const timer of this.pendingOffline.values()) clearTimeout(timer);
     this.pendingOffline.clear();
   }
@@ -87,18 +153,36 @@ export class PresenceService {
   }
 
   private async setOnline(appId: string, userId: string, online: boolean): Promise<void> {
-    const { db } = this.options;
-    const now = new Date();
-    const row = await db
+    const row = await this.options.db
       .updateTable('app_users')
-      .set({ is_online: online, last_active_at: now })
+      .set({ is_online: online, last_active_at: new Date() })
       .where('app_id', '=', appId)
       .where('id', '=', userId)
       .where('is_online', '=', !online)
       .returning(['external_id', 'display_name', 'image', 'is_online'])
       .executeTakeFirst();
     if (!row) return; // already in that state: nothing to announce
-    const channels = await db
+    if (this.degraded) this.touched.set(`${appId}:${userId}`, { appId, userId });
+    await this.publishPresence(appId, userId, row);
+  }
+
+  /** Announces the user's presence as the database has it now. */
+  private async announce(appId: string, userId: string): Promise<void> {
+    const row = await this.options.db
+      .selectFrom('app_users')
+      .select(['external_id', 'display_name', 'image', 'is_online'])
+      .where('app_id', '=', appId)
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (row) await this.publishPresence(appId, userId, row);
+  }
+
+  private async publishPresence(
+    appId: string,
+    userId: string,
+    row: Parameters<typeof toUserRef>[0],
+  ): Promise<void> {
+    const channels = await this.options.db
       .selectFrom('channel_members')
       .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
       .select('channels.id')
@@ -115,7 +199,7 @@ export class PresenceService {
       appId,
       channelId: null,
       membersOf: { channelIds: channels.map((c) => c.id), except: userId },
-      event: { type: 'user.presence.changed', user: toUserRef(row), created_at: now.toISOString() },
+      event: { type: 'user.presence.changed', user: toUserRef(row), created_at: new Date().toISOString() },
     });
   }
 }

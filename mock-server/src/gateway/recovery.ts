@@ -20,7 +20,7 @@ type Logged = ChannelEvent | LoggedMessageEvent;
 export async function replaySince(
   db: Db,
   appId: string,
-  access: ChannelAccess,
+  access: Pick<ChannelAccess, 'channel' | 'cid'>,
   since: number,
   currentSeq: number,
 ): Promise<ChannelEvent[] | null> {
@@ -57,7 +57,12 @@ function isForgotten(event: Logged): event is LoggedMessageEvent {
 }
 
 /** The messages as they are now, by id; null if one is gone (the client should reload). */
-async function currentMessages(db: Db, appId: string, access: ChannelAccess, ids: string[]) {
+async function currentMessages(
+  db: Db,
+  appId: string,
+  access: Pick<ChannelAccess, 'channel' | 'cid'>,
+  ids: string[],
+) {
   const rows = await db
     .selectFrom('messages')
     .selectAll()

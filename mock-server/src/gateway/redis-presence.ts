@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { watchRedis } from '../dependency-status';
+import { openRedis } from '../redis-connection';
 import type { PresenceStore } from './presence-store';
 
 /**
@@ -14,10 +13,8 @@ export async function createRedisPresence(
   // Keys carry the deployment's prefix, so deployments sharing one Redis never sweep each other.
   const INDEX = `${prefix}presence:index`;
   const userKey = (appId: string, userId: string) => `${prefix}presence:${appId}:${userId}`;
-  // Commands of one event-loop turn go out in one write (a reconnect storm's many connects).
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
-  // Commands fail on their own and the callers see it; the connection's state is said once per outage.
-  watchRedis(redis);
+  // Commands fail at once while Redis is away: presence degrades and is repaired on its return.
+  const redis = openRedis(url);
   await redis.connect();
 
   const live = async (key: string, now: number) => {

@@ -65,6 +65,11 @@ export class Registry {
     }
   }
 
+  /** The channels watched by a socket here. */
+  watchedChannels(): IterableIterator<string> {
+    return this.byChannel.keys();
+  }
+
   watchers(channelId: string): ReadonlySet<Connection> {
     return this.byChannel.get(channelId) ?? EMPTY;
   }

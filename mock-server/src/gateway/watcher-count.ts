@@ -28,6 +28,8 @@ export class WatcherCounter {
     { tail: Promise<void>; next: Map<string, boolean> | undefined }
   >();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Changes the store refused (Redis down), per channel, written again by `repair`. */
+  private readonly unsynced = new Map<string, Map<string, boolean>>();
 
   constructor(
     private readonly store: WatcherStore,
@@ -63,10 +65,31 @@ export class WatcherCounter {
     this.update(channelId, userId, false);
   }
 
-  /** The channel's watchers once this node's updates so far are in the store. */
+  /**
+   * The channel's watchers once this node's updates so far are in the store; with the store
+   * down, this node's own (the best it knows until `repair`).
+   */
   async count(channelId: string): Promise<number> {
     await this.writes.get(channelId)?.tail;
-    return this.store.count(channelId);
+    return this.store.count(channelId).catch(() => this.local.get(channelId)?.size ?? 0);
+  }
+
+  /**
+   * The store is back (it may have lost everything): writes the changes that failed, puts this
+   * node's watchers back, and announces every channel watched here again, so counts that went
+   * wrong during the outage are set right.
+   */
+  async repair(): Promise<void> {
+    const unsynced = [...this.unsynced];
+    this.unsynced.clear();
+    // What is true now, not what failed: a later change of the same user may have gone through.
+    for (const [channelId, changes] of unsynced) {
+      for (const userId of changes.keys())
+        this.update(channelId, userId, this.local.get(channelId)?.has(userId) ?? false);
+    }
+    await Promise.all([...this.writes.values()].map((write) => write.tail));
+    await this.refresh();
+    for (const channelId of this.local.keys()) this.scheduleAnnouncement(channelId);
   }
 
   /** This node's watchers, for the periodic refresh. */
@@ -103,9 +126,12 @@ export class WatcherCounter {
           if (state.next === changes) state.next = undefined; // started: later changes queue anew
           return this.store.apply(channelId, changes);
         })
-        .catch((error) =>
-          this.options.logger[failureLevel('warn')]({ err: error }, 'watcher count update failed'),
-        );
+        .catch((error) => {
+          const failed = this.unsynced.get(channelId) ?? new Map<string, boolean>();
+          this.unsynced.set(channelId, failed);
+          for (const [userId, watching] of changes) failed.set(userId, watching);
+          this.options.logger[failureLevel('warn')]({ err: error }, 'watcher count update failed');
+        });
       state.tail = tail;
       void tail.then(() => {
         if (this.writes.get(channelId) === state && state.tail === tail) this.writes.delete(channelId);

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Logger } from 'pino';
 import type { VerifyOptions } from '../auth';
 import type { HttpConfig } from '../config';
+import { outages } from '../dependency-status';
 import { Accounts } from '../domain/accounts';
 import type { Db } from '../domain/actor';
 import type { Publish } from '../domain/deps';
@@ -30,6 +31,28 @@ export interface HttpAppOptions {
   /** The users' write budget, shared with the socket. */
   writes: WriteBudget;
   http: HttpConfig;
+}
+
+/** Whether one query answers within 2 s. */
+async function databaseAnswers(db: Db): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), 2_000);
+  });
+  const query = db
+    .selectFrom('applications')
+    .select('id')
+    .limit(1)
+    .execute()
+    .then(
+      () => true as const,
+      () => false as const,
+    );
+  try {
+    return await Promise.race([query, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The REST half of the server: routes from the protocol table, health probes, OpenAPI. */
@@ -74,9 +97,14 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const openApi = buildOpenApiDocument(options.version);
   app.get('/v1/openapi.json', async () => openApi);
   app.get('/healthz', async () => ({ ok: true }));
+  // Liveness (/healthz) stays up through an outage: the process is fine and recovers by itself.
+  // Readiness says 503 with the reasons while it is starting, stopping, or degraded (a
+  // dependency away): a load balancer and an operator see why.
   app.get('/readyz', async (_request, reply) => {
-    if (!options.isReady()) return reply.status(503).send({ ok: false });
-    await options.db.selectFrom('applications').select('id').limit(1).execute();
+    if (!options.isReady()) return reply.status(503).send({ ok: false, reasons: ['starting or stopping'] });
+    const reasons = outages();
+    if (!(await databaseAnswers(options.db))) reasons.push('the database does not answer');
+    if (reasons.length > 0) return reply.status(503).send({ ok: false, reasons });
     return { ok: true };
   });
 

@@ -1,6 +1,6 @@
 import { type ErrorBody, makeError } from '@chat/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { failureLevel } from '../dependency-status';
+import { failureBody, logFailure } from '../dependency-failure';
 import { ChatError } from '../domain/errors';
 
 /** Maps anything thrown while serving a request to the protocol's one error shape. */
@@ -26,7 +26,8 @@ export function toErrorBody(error: unknown): ErrorBody {
     if (e.statusCode === 413) return makeError('payload_too_large', 'The request is too large');
     return makeError('validation_failed', 'The request could not be read');
   }
-  return makeError('internal', 'Internal server error');
+  // The database or Redis unreachable or saturated is `unavailable`, retried; a bug is `internal`.
+  return failureBody(error);
 }
 
 /** The client hung up before its request was read or answered: nothing to answer, nothing broken. */
@@ -45,10 +46,10 @@ export function registerErrorHandling(app: FastifyInstance, options: { spaFallba
       // Logged without a stack, and not as a server error: the client left mid-request.
       request.log.info({ code: (error as { code?: unknown }).code }, 'client closed the request');
     } else if (body.status >= 500) {
-      // During an announced outage ("waiting for Redis"), one line per failed request would bury it.
-      request.log[failureLevel('error')]({ err: error }, 'request failed');
+      // During an outage or overload, one line per failed request would bury what matters.
+      logFailure(request.log, error, 'request failed');
     }
-    if (body.code === 'rate_limited' && body.details?.retry_after_ms !== undefined) {
+    if (body.details?.retry_after_ms !== undefined) {
       reply.header('retry-after', Math.ceil(body.details.retry_after_ms / 1000));
     }
     reply.status(body.status).send({ error: body });

@@ -5,7 +5,8 @@ import { ChatError } from '../domain/errors';
 /**
  * Per-user budget for writes (sends, edits, deletes, reactions, and the REST routes that change
  * things), one budget whether they come over the socket or REST. In Redis when the server runs
- * on several nodes, so a user cannot multiply it by connecting to each, or by switching transport.
+ * on several nodes, so a user cannot multiply it by connecting to each, or by switching transport;
+ * in the node's memory while Redis is unreachable (a send never waits on Redis).
  */
 export interface WriteBudget {
   /** Spends one write; throws `rate_limited` with `retry_after_ms` when the budget is gone. */
@@ -20,18 +21,21 @@ export function createWriteBudget(options: {
   prefix?: string;
 }): WriteBudget {
   const keyPrefix = `${options.prefix ?? 'chat:'}writes`;
+  const local = new RateLimiterMemory({
+    keyPrefix,
+    points: options.points,
+    duration: options.durationSeconds,
+  });
   const limiter = options.redis
     ? new RateLimiterRedis({
         storeClient: options.redis,
         keyPrefix,
         points: options.points,
         duration: options.durationSeconds,
+        // With Redis away, this node's own budget stands in: sends go on, still limited (per node).
+        insuranceLimiter: local,
       })
-    : new RateLimiterMemory({
-        keyPrefix,
-        points: options.points,
-        duration: options.durationSeconds,
-      });
+    : local;
   return {
     async spend(appId, userId) {
       try {

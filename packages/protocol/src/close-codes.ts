@@ -1,6 +1,6 @@
 /**
  * WebSocket close codes the server uses, and what a client should do about each. Codes 4000–4999
- * are the application's own range; 1003, 1009, 1011 and 1012 are the standard ones.
+ * are the application's own range; 1003, 1009, 1011, 1012 and 1013 are the standard ones.
  */
 export const CLOSE_CODES = {
   /** A binary frame arrived: the protocol is JSON in text frames only. */
@@ -11,6 +11,8 @@ export const CLOSE_CODES = {
   INTERNAL_ERROR: 1011,
   /** The server is restarting or draining: reconnect (another node will take it) and resume. */
   SERVICE_RESTART: 1012,
+  /** A dependency of the server (its database) is unavailable or saturated: reconnect with backoff. */
+  TRY_AGAIN_LATER: 1013,
   /** The token was missing, invalid or not for this app: do not reconnect with it. */
   UNAUTHENTICATED: 4001,
   /** The token expired: get a fresh one, then reconnect. */
