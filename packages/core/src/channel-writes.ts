@@ -110,15 +110,19 @@ export class ChannelWrites {
     }
   }
 
+  /** Sends a failed message again; one waiting in the queue to retry is tried at once. */
   retry(id: string): Promise<LocalMessage> {
     const message = this.find(id);
-    const clientMsgId = message?.status === 'failed' ? message.client_msg_id : null;
+    const clientMsgId = message && message.status !== 'sent' ? message.client_msg_id : null;
     const retried = clientMsgId ? this.host.ctx.sync?.()?.retry(clientMsgId) : undefined;
-    if (!clientMsgId || (!retried && !this.outbox.has(clientMsgId)))
+    // Without a queue only a failed send is resent: a `sending` one is still in flight.
+    const resend = message?.status === 'failed' && !!clientMsgId && this.outbox.has(clientMsgId);
+    if (!clientMsgId || (!retried && !resend))
       return Promise.reject(new ChatError({ code: 'validation_failed', message: `No failed message ${id}` }));
-    this.store.setState((s) =>
-      patchAnyMessage(s, id, (m) => ({ ...m, status: 'sending', error: undefined })),
-    );
+    if (message?.status === 'failed')
+      this.store.setState((s) =>
+        patchAnyMessage(s, id, (m) => ({ ...m, status: 'sending', error: undefined })),
+      );
     return retried ? this.queued(retried, clientMsgId) : this.deliver(clientMsgId);
   }
 

@@ -260,14 +260,19 @@ export class Channel {
 
   /**
    * Sends a message. It shows at once with status `sending`; the server's copy replaces it
-   * (matched by `client_msg_id`) with status `sent`. On failure it stays, `failed`, and the
-   * promise rejects: `retryMessage(id)` or `discardMessage(id)`.
+   * (matched by `client_msg_id`) with status `sent`. While the server cannot be reached (or asks
+   * to wait) it stays `sending` and is retried on a timer; refused for good (or still failing
+   * after the retry horizon, 24 h) it becomes `failed` and the promise rejects: `retryMessage(id)`
+   * or `discardMessage(id)`.
    */
   sendMessage(input: SendMessageInput): Promise<LocalMessage> {
     return this.writes.send(input);
   }
 
-  /** Sends a `failed` message again, with the same `client_msg_id` (so it cannot be stored twice). */
+  /**
+   * Sends a `failed` message again, or a waiting one at once, with the same `client_msg_id` (so
+   * it cannot be stored twice).
+   */
   retryMessage(id: string): Promise<LocalMessage> {
     return this.writes.retry(id);
   }

@@ -13,6 +13,7 @@ import { Messages } from './messages';
 import { createMemoryStorage } from './offline/memory-storage';
 import { OfflineSync } from './offline/offline-sync';
 import type { StorageAdapter } from './offline/storage-adapter';
+import type { SyncRetryOptions } from './offline/sync-retry';
 import { createStore, type ReadableStore } from './store';
 import { TokenManager, type TokenSource } from './token-manager';
 import { socketUrl } from './urls';
@@ -35,6 +36,12 @@ export interface ChatClientOptions {
    * the life of this client. Pass `createIndexedDbStorage` to survive reloads in a browser.
    */
   storage?: StorageAdapter | ((ctx: { apiKey: string; userId: string }) => StorageAdapter);
+  /**
+   * How the sync queue retries writes that failed with a retryable error: `baseMs` (1 s) and
+   * `maxMs` (5 s) shape the jittered backoff, `horizonMs` (24 h) is how long a write keeps
+   * being retried before it is marked failed.
+   */
+  offline?: { retry?: Partial<SyncRetryOptions> };
 }
 
 /**
@@ -68,6 +75,7 @@ export class ChatClient {
   private readonly env: ReturnType<typeof resolveEnvironment>;
   private currentUserId: string | undefined;
   private readonly storageOption: ChatClientOptions['storage'];
+  private readonly retryOption: Partial<SyncRetryOptions> | undefined;
   private readonly memoryStorages = new Map<string, StorageAdapter>();
   private readonly apiKey: string;
   private offline: { sync: OfflineSync; storage: StorageAdapter; ready: Promise<void> } | undefined;
@@ -77,6 +85,7 @@ export class ChatClient {
     this.env = env;
     this.apiKey = options.apiKey;
     this.storageOption = options.storage;
+    this.retryOption = options.offline?.retry;
     this.http = new HttpClient({
       ...options.http,
       baseUrl: options.baseUrl,
@@ -194,12 +203,26 @@ export class ChatClient {
       storage,
       connection: this.manager,
       clock: this.env.clock,
+      random: this.env.random,
+      retry: this.retryOption,
       channel: (cid) => this.channels.byCid(cid),
       hydrate: (cached) => this.channels.hydrate(cached),
       hydrateMessages: (cached) => this.channels.hydrateMessages(cached),
     });
     this.offline = { sync, storage, ready: Promise.resolve() };
     this.offline.ready = sync.load().catch(() => {});
+  }
+
+  /**
+   * Tries the queued writes that wait to retry (after a timeout, an outage, a rate limit) at
+   * once, for a "Retry now" button; they are retried on a timer anyway. Resolves once they are
+   * started; each message's status shows the outcome.
+   *
+   * @example
+   * retryButton.onclick = () => client.retryPending();
+   */
+  async retryPending(): Promise<void> {
+    await this.offline?.sync.retryPending();
   }
 
   /**

@@ -73,6 +73,7 @@ export {
   createIndexedDbStorage,
   createMemoryStorage,
   DEFAULT_MESSAGE_LIMIT,
+  DEFAULT_SYNC_RETRY,
   type FlushReport,
   type IndexedDbStorageOptions,
   indexedDbName,
@@ -89,6 +90,7 @@ export {
   SyncQueue,
   type SyncQueueOptions,
   type SyncQueueState,
+  type SyncRetryOptions,
   summarizeChannel,
   toQueueItemError,
 } from './offline';

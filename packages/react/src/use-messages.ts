@@ -17,7 +17,7 @@ export interface MessagesResult {
   send(input: SendMessageInput): Promise<LocalMessage>;
   edit(id: string, text: string): Promise<Message>;
   remove(id: string): Promise<Message>;
-  /** Sends a `failed` message again (same `client_msg_id`, so never stored twice). */
+  /** Sends a `failed` message again, or a waiting one at once (same `client_msg_id`, so never stored twice). */
   retry(id: string): Promise<LocalMessage>;
   /** Drops a `failed` message without sending it. */
   discard(id: string): void;

@@ -10,7 +10,7 @@ export interface RetryOptions {
   baseMs: number;
   /** Backoff cap. Default 5 s. */
   maxMs: number;
-  /** A 429 asking to wait longer than this fails at once instead of waiting. Default 30 s. */
+  /** A 429 or 503 asking to wait longer than this fails at once instead of waiting. Default 30 s. */
   maxRetryAfterMs: number;
 }
 
@@ -45,8 +45,19 @@ export function isRetrySafe(name: EndpointName, method: string, body: unknown, o
 }
 
 /**
+ * How long the server asked to wait before trying again, if it said: the `retry_after_ms` of a
+ * 429 (`RateLimitError.retryAfterMs`, which also takes a `Retry-After` header) or of a 503
+ * `unavailable` (an outage or an overload).
+ */
+export function serverRetryAfter(error: unknown): number | undefined {
+  if (error instanceof RateLimitError && error.retryAfterMs !== undefined) return error.retryAfterMs;
+  const asked = (error as Partial<ChatError> | null | undefined)?.details?.retry_after_ms;
+  return typeof asked === 'number' && asked >= 0 ? asked : undefined;
+}
+
+/**
  * The wait before retry number `attempt` (1-based), or `undefined` when the server asks for a
- * longer wait than `maxRetryAfterMs`. A 429's `retry_after_ms` is honoured as given.
+ * longer wait than `maxRetryAfterMs`. A `retry_after_ms` (429 or 503) is honoured as given.
  */
 export function retryDelay(
   attempt: number,
@@ -54,9 +65,8 @@ export function retryDelay(
   options: RetryOptions,
   random: () => number,
 ): number | undefined {
-  if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
-    return error.retryAfterMs <= options.maxRetryAfterMs ? error.retryAfterMs : undefined;
-  }
+  const asked = serverRetryAfter(error);
+  if (asked !== undefined) return asked <= options.maxRetryAfterMs ? asked : undefined;
   return backoffDelay(attempt, options, random);
 }
 

@@ -26,3 +26,4 @@ export {
   type SyncQueueState,
   toQueueItemError,
 } from './sync-queue';
+export { DEFAULT_SYNC_RETRY, type SyncRetryOptions } from './sync-retry';

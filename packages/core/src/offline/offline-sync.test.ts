@@ -89,16 +89,18 @@ describe('OfflineSync', () => {
   });
 
   it('keeps an item on a retryable error; a permanent one marks the message failed (retry, discard)', async () => {
-    const { channel, request, connect, storage } = setup(undefined, 'connected');
+    const { channel, request, storage } = setup(undefined, 'connected');
     request.mockRejectedValueOnce(new NetworkError({ code: 'timeout', message: 'slow' }));
     const sending = channel.sendMessage({ text: 'one' });
     await vi.advanceTimersByTimeAsync(0);
     expect(channel.state.getSnapshot().messages[0]?.status).toBe('sending');
     expect(await storage.queue.list()).toHaveLength(1);
 
+    // Its retry timer tries it again (the first backoff is under 1 s).
     request.mockRejectedValueOnce(new PermissionError({ code: 'forbidden', message: 'no', status: 403 }));
-    connect();
-    await expect(sending).rejects.toBeInstanceOf(PermissionError);
+    const refused = expect(sending).rejects.toBeInstanceOf(PermissionError);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await refused;
     expect(channel.state.getSnapshot().messages[0]).toMatchObject({ status: 'failed', id: 'uuid-1' });
 
     request.mockResolvedValueOnce(ack(1, 'uuid-1'));

@@ -3,7 +3,7 @@ import type { Channel } from '../channel';
 import type { ConnectionManager } from '../connection/connection-manager';
 import type { RequestFrame } from '../connection/socket';
 import type { Clock, TimerHandle } from '../environment';
-import { ChatError, toChatError } from '../errors';
+import { ChatError, NetworkError, toChatError } from '../errors';
 import type { ChannelSnapshot, LocalMessage } from '../state/types';
 import type { ReadableStore } from '../store';
 import type {
@@ -14,6 +14,7 @@ import type {
   StorageAdapter,
 } from './storage-adapter';
 import { type PerformResult, SyncQueue, type SyncQueueState } from './sync-queue';
+import type { SyncRetryOptions } from './sync-retry';
 
 /** How long state changes gather before they are written to the storage. */
 const PERSIST_DELAY_MS = 300;
@@ -37,7 +38,10 @@ const fromSummary = (row: CachedChannelSummary) => ({
 export interface ChannelSync {
   /** Queues a write; resolves with its ack once performed, rejects when it fails for good or is discarded. */
   submit(op: QueueOperation): Promise<unknown>;
-  /** Queues the failed send of `clientMsgId` again; `undefined` when there is none. */
+  /**
+   * Queues the failed send of `clientMsgId` again, or tries it at once when it waits to retry
+   * (with whatever waits before it); `undefined` when it is not queued.
+   */
   retry(clientMsgId: string): Promise<unknown> | undefined;
   /** Drops the queued send of `clientMsgId` (a late ack is then ignored). */
   discard(clientMsgId: string): void;
@@ -64,7 +68,9 @@ const fromStored = (error: QueueItem['error']): ChatError =>
 /** A message as storages keep it: without the delivery status the state layer adds. */
 const toStored = ({ status: _status, error: _error, ...message }: LocalMessage): Message => message;
 
+/** The outcome of one queued write, shared by everyone waiting for it (the send, a retry). */
 interface Waiter {
+  promise: Promise<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -73,6 +79,10 @@ export interface OfflineSyncInit {
   storage: StorageAdapter;
   connection: ConnectionManager;
   clock: Clock;
+  /** A number in [0, 1), for the retry jitter. Default `Math.random`. */
+  random?: () => number;
+  /** How queued writes are retried; see `SyncRetryOptions`. */
+  retry?: Partial<SyncRetryOptions>;
   /** The handle of a cid (created when missing). */
   channel(cid: string): Channel;
   /** Puts cached channels into the handles and the channel list. */
@@ -84,7 +94,10 @@ export interface OfflineSyncInit {
 /**
  * The offline wiring of one connected user: loads the cache into the stores at connect, writes
  * channel state back as it changes (batched, best effort), and performs the user's writes from
- * the durable `SyncQueue` in order whenever connected.
+ * the durable `SyncQueue` in order whenever connected. A write that failed with a retryable
+ * error is retried by a timer at its retry time, so the queue drains by itself once the server
+ * recovers; a new write leaves the waiting ones alone, while a reconnect (a real sign the server
+ * may be back) or `retryPending()` tries them at once.
  */
 export class OfflineSync implements ChannelSync {
   readonly queue: SyncQueue;
@@ -97,6 +110,9 @@ export class OfflineSync implements ChannelSync {
   >();
   private readonly stops: (() => void)[] = [];
   private timer: TimerHandle | undefined;
+  /** Flushes the queue when its next waiting write is due. */
+  private retryTimer: TimerHandle | undefined;
+  private connected = false;
   /** Failed items already reported, so each failure is reported once. */
   private readonly reported = new Set<number>();
   /** The last error of each item in this session, as thrown (its class intact). */
@@ -105,10 +121,18 @@ export class OfflineSync implements ChannelSync {
   private closed = false;
 
   constructor(private readonly init: OfflineSyncInit) {
-    this.queue = new SyncQueue(init.storage, { now: () => init.clock.now() });
+    this.queue = new SyncQueue(init.storage, {
+      now: () => init.clock.now(),
+      random: init.random,
+      retry: init.retry,
+    });
+    const isConnected = () => init.connection.state.getSnapshot().status === 'connected';
+    this.connected = isConnected();
     this.stops.push(
       init.connection.state.subscribe(() => {
-        if (init.connection.state.getSnapshot().status === 'connected') this.flush();
+        const wasConnected = this.connected;
+        this.connected = isConnected();
+        if (this.connected && !wasConnected) this.retryPending().catch(() => {});
       }),
       this.queue.subscribe(() => this.reconcile()),
     );
@@ -254,10 +278,20 @@ export class OfflineSync implements ChannelSync {
 
   retry(clientMsgId: string): Promise<unknown> | undefined {
     const item = this.sendOf(clientMsgId);
-    if (item?.status !== 'failed') return undefined;
+    if (!item) return undefined;
     const done = this.wait(item.id);
-    void this.queue.retry(item.id).then(() => this.flush());
+    if (item.status === 'failed') void this.queue.retry(item.id).then(() => this.flush());
+    else this.retryPending().catch(() => {});
     return done;
+  }
+
+  /**
+   * Tries the writes waiting for their retry time at once (the user's "retry now", or a
+   * reconnect). Their backoff is kept: failing again, they wait longer.
+   */
+  async retryPending(): Promise<void> {
+    await this.queue.retryNow();
+    this.flush();
   }
 
   discard(clientMsgId: string): void {
@@ -265,19 +299,49 @@ export class OfflineSync implements ChannelSync {
     if (!item) return;
     this.waiters.get(item.id)?.reject(new ChatError({ code: 'aborted', message: 'Discarded' }));
     this.waiters.delete(item.id);
-    void this.queue.discard(item.id).catch(() => {});
+    // The channel's next write may have waited only for this one.
+    void this.queue.discard(item.id).then(
+      () => this.flush(),
+      () => {},
+    );
   }
 
-  /** Performs the queue now if connected (single-flight; a no-op while offline). */
+  /**
+   * Performs what is due now if connected (single-flight; a no-op while offline), then sets the
+   * timer for what waits.
+   */
   flush(): void {
     if (this.closed || this.init.connection.state.getSnapshot().status !== 'connected') return;
-    void this.queue.flush((item) => this.perform(item)).catch(() => {});
+    void this.queue
+      .flush((item) => this.perform(item))
+      .then(
+        () => this.scheduleRetry(),
+        () => {},
+      );
+  }
+
+  private scheduleRetry(): void {
+    const { clock } = this.init;
+    if (this.retryTimer !== undefined) clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const at = this.queue.nextAttemptAt();
+    if (this.closed || at === undefined) return;
+    this.retryTimer = clock.setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.flush();
+      },
+      Math.max(0, at - clock.now()),
+    );
   }
 
   private async perform(item: QueueItem): Promise<PerformResult> {
-    // A drop between two items: the next connection flushes again.
+    // A drop between two items: it waits, and the next connection tries it at once.
     if (this.closed || this.init.connection.state.getSnapshot().status !== 'connected') {
-      return { status: 'retry' };
+      return {
+        status: 'retry',
+        error: new NetworkError({ code: 'not_connected', message: 'Not connected' }),
+      };
     }
     const result = await this.init.connection.request(frameOf(item.op)).catch((error: unknown) => {
       this.errors.set(item.id, error);
@@ -324,7 +388,16 @@ export class OfflineSync implements ChannelSync {
   }
 
   private wait(id: number): Promise<unknown> {
-    return new Promise((resolve, reject) => this.waiters.set(id, { resolve, reject }));
+    const waiting = this.waiters.get(id);
+    if (waiting) return waiting.promise;
+    let resolve!: Waiter['resolve'];
+    let reject!: Waiter['reject'];
+    const promise = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.waiters.set(id, { promise, resolve, reject });
+    return promise;
   }
 
   private sendOf(clientMsgId: string): QueueItem | undefined {
@@ -340,6 +413,7 @@ export class OfflineSync implements ChannelSync {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.retryTimer !== undefined) this.init.clock.clearTimeout(this.retryTimer);
     for (const stop of this.stops) stop();
     const error = new ChatError({ code: 'not_connected', message: 'Disconnected' });
     for (const waiter of this.waiters.values()) waiter.reject(error);

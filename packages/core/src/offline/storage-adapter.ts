@@ -78,8 +78,10 @@ export interface QueueItemError {
 }
 
 /**
- * `pending`: waits for the next flush. `sending`: being performed now (never stored: after a
- * reload it is `pending` again). `failed`: rejected for good; kept until retried or discarded.
+ * `pending`: waits for the next flush (with `retry_at`: for its retry time, after a retryable
+ * failure). `sending`: being performed now (never stored: after a reload it is `pending` again).
+ * `failed`: rejected for good, or still failing after the retry horizon; kept until retried or
+ * discarded.
  */
 export type QueueItemStatus = 'pending' | 'sending' | 'failed';
 
@@ -88,12 +90,18 @@ export interface QueueItem {
   id: number;
   op: QueueOperation;
   status: QueueItemStatus;
-  /** How many times performing it failed with a retryable error (or failed for good). */
+  /** How many times performing it failed with a retryable error (or failed for good); the backoff grows with it. */
   attempts: number;
   /** When it was queued, in ms since the epoch. */
   created_at: number;
   /** The last failure, if any. */
   error?: QueueItemError;
+  /**
+   * When a `pending` item that failed with a retryable error is tried again, in ms since the
+   * epoch: it waits until then, and so do the later writes of its channel. Absent when it has
+   * not failed, or once a reconnect or a "retry now" made it due at once.
+   */
+  retry_at?: number;
 }
 
 /** The durable part of the sync queue. Items come back in `id` order. */

@@ -118,8 +118,11 @@ describe('SyncQueue', () => {
     expect(await storage.queue.list()).toEqual([]);
   });
 
-  it('stops at a retryable error, counts the attempt and resumes from that item next time', async () => {
-    const { queue, storage } = await queueWith(3);
+  it('keeps an item on a retryable error, counts the attempt and resumes from it at its retry time', async () => {
+    let now = 1000;
+    const storage = createMemoryStorage();
+    const queue = new SyncQueue(storage, { now: () => now, random: () => 0.5 });
+    for (let n = 1; n <= 3; n++) await queue.add(send(n));
     const offline = performer({
       'c-2': { status: 'retry', error: new NetworkError({ code: 'timeout', message: 'slow' }) },
     });
@@ -127,15 +130,21 @@ describe('SyncQueue', () => {
     expect(offline.calls).toEqual(['c-1', 'c-2']);
     expect(statuses(queue)).toEqual(['c-2:pending', 'c-3:pending']);
     const [second] = await storage.queue.list();
+    // Half of the first backoff ceiling (1 s).
     expect(second).toMatchObject({
       attempts: 1,
       status: 'pending',
+      retry_at: 1500,
       error: { code: 'timeout', message: 'slow' },
     });
+    expect(queue.nextAttemptAt()).toBe(1500);
 
     const online = performer();
+    expect(await queue.flush(online.perform)).toEqual({ sent: 0, failed: 0, stopped: false });
+    now = 1500;
     expect(await queue.flush(online.perform)).toEqual({ sent: 2, failed: 0, stopped: false });
     expect(online.calls).toEqual(['c-2', 'c-3']);
+    expect(queue.nextAttemptAt()).toBeUndefined();
   });
 
   it('marks an item failed on a permanent error, keeps it with the error, and goes on', async () => {
@@ -158,7 +167,7 @@ describe('SyncQueue', () => {
     expect(again.calls).toEqual([]);
   });
 
-  it('classifies thrown errors: retryable ones stop the flush, others fail the item', async () => {
+  it('classifies thrown errors: retryable ones hold back their channel, others fail the item', async () => {
     const { queue } = await queueWith(3);
     const network = new NetworkError({ code: 'network_error', message: 'down', retryable: true });
     const { calls, perform } = performer({ 'c-1': new TypeError('bug'), 'c-2': network });
@@ -167,13 +176,14 @@ describe('SyncQueue', () => {
     expect(statuses(queue)).toEqual(['c-1:failed', 'c-2:pending', 'c-3:pending']);
   });
 
-  it('marks an item failed after maxAttempts retryable failures', async () => {
+  it('still honours the deprecated maxAttempts when it is given', async () => {
     const storage = createMemoryStorage();
     const queue = new SyncQueue(storage, { maxAttempts: 2 });
     await queue.add(send(1));
     await queue.add(send(2));
     const { perform } = performer({ 'c-1': { status: 'retry' } });
     expect(await queue.flush(perform)).toEqual({ sent: 0, failed: 0, stopped: true });
+    await queue.retryNow();
     expect(await queue.flush(perform)).toEqual({ sent: 1, failed: 1, stopped: false });
     expect(queue.getSnapshot().items).toEqual([expect.objectContaining({ status: 'failed', attempts: 2 })]);
   });

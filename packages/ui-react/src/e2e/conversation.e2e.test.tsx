@@ -1,6 +1,6 @@
-import type { Channel, ChatClient } from '@chat/core';
+import { type Channel, ChatClient, type WebSocketLike } from '@chat/core';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectUser, newChannel, postMessage, renderChat, until, userId } from '../../test/harness';
 
 let alice: ChatClient;
@@ -29,6 +29,37 @@ const rowOf = (id: string) =>
   });
 
 const loaded = (channel: Channel) => until(channel.state, (s) => !s.loading && s.channel !== null);
+
+/**
+ * A client whose sends meet a server outage while `outage.on`: each `message.send` frame is
+ * answered, without reaching the server, by the `unavailable` error a server whose database is
+ * down sends, asking to retry in a minute.
+ */
+async function clientWithOutage(name: string) {
+  const outage = { on: false };
+  const Base = globalThis.WebSocket as unknown as new (url: string) => WebSocketLike;
+  class OutageSocket extends Base {
+    override send(data: string): void {
+      const frame = JSON.parse(data) as { type: string; id: string };
+      if (!outage.on || frame.type !== 'message.send') {
+        super.send(data);
+        return;
+      }
+      const error = {
+        code: 'unavailable',
+        message: 'The database is unavailable',
+        status: 503,
+        retryable: true,
+        details: { retry_after_ms: 60_000 },
+      };
+      setTimeout(() => this.onmessage?.({ data: JSON.stringify({ type: 'error', id: frame.id, error }) }));
+    }
+  }
+  const { url, apiKey } = inject('chatServer');
+  const client = new ChatClient({ apiKey, baseUrl: url, env: { WebSocket: OutageSocket } });
+  await client.auth.register({ username: userId(name), password: 'correct horse battery', name });
+  return { client, outage };
+}
 
 describe('a conversation', () => {
   it('opens a thread from the reply count and replies in it', async () => {
@@ -107,6 +138,43 @@ describe('a conversation', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Discard' }));
     await waitFor(() => expect(document.querySelectorAll('[data-message-id]')).toHaveLength(0));
     expect(channel.state.getSnapshot().messages).toHaveLength(0);
+  });
+
+  it('shows a send caught in an outage as waiting, with Retry now; it is sent once the server is back', async () => {
+    const { client: carol, outage } = await clientWithOutage('carol');
+    try {
+      const channel = await newChannel(carol, 'Outage', ['carol']);
+      renderChat(carol, { cid: channel.cid });
+      await loaded(channel);
+      outage.on = true;
+      const input = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' });
+      fireEvent.input(input, { target: { value: 'Still there?', selectionStart: 12, selectionEnd: 12 } });
+      fireEvent.keyDown(input, { key: 'Enter' });
+
+      const status = await waitFor(() => {
+        const found = document.querySelector<HTMLElement>(
+          '[data-testid="chat-message-status"][data-status="waiting"]',
+        );
+        expect(found).not.toBeNull();
+        return found!;
+      });
+      expect(within(status).getByRole('status').textContent).toBe('Waiting to send…');
+      // Not failed: no alert, nothing to discard.
+      expect(screen.queryByRole('alert')).toBeNull();
+
+      outage.on = false;
+      fireEvent.click(within(status).getByRole('button', { name: 'Retry now' }));
+      await until(channel.state, (s) =>
+        s.messages.some((m) => m.text === 'Still there?' && m.status === 'sent'),
+      );
+      await waitFor(() =>
+        expect(
+          document.querySelector('[data-testid="chat-message-status"]')?.getAttribute('data-status'),
+        ).toBe('sent'),
+      );
+    } finally {
+      await carol.disconnect();
+    }
   });
 
   it('deletes an own message: it stays in place, marked deleted', async () => {

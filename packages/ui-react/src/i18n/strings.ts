@@ -42,6 +42,8 @@ export const defaultStrings = {
   'message.failed': 'Not sent.',
   'message.retry': 'Retry',
   'message.discard': 'Discard',
+  'message.waiting': 'Waiting to send…',
+  'message.retryNow': 'Retry now',
   'message.replies.one': '{count} reply',
   'message.replies.other': '{count} replies',
   'message.seenBy': 'Seen by {names}',
