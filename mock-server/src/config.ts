@@ -138,10 +138,10 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv = process.env): Realti
     presenceMaxChannelMembers: int('CHAT_PRESENCE_MAX_CHANNEL_MEMBERS', 100),
     presenceTtlMs: int('CHAT_PRESENCE_TTL_MS', 60_000),
     writes: {
-      points: int('CHAT_WS_WRITES_PER_WINDOW', 60),
+      points: int('CHAT_WS_WRITES_PER_WINDOW', 300),
       durationSeconds: int('CHAT_WS_WRITES_WINDOW_S', 10),
     },
-    framesPerWindow: int('CHAT_WS_FRAMES_PER_WINDOW', 200),
+    framesPerWindow: int('CHAT_WS_FRAMES_PER_WINDOW', 600),
     invalidFramesPerWindow: int('CHAT_WS_INVALID_FRAMES_PER_WINDOW', 20),
     frameWindowMs: int('CHAT_WS_FRAME_WINDOW_MS', 10_000),
     maxBufferedBytes: int('CHAT_WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024),

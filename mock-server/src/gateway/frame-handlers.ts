@@ -48,6 +48,7 @@ export async function handleFrame(
   frame: RequestFrame,
 ): Promise<AckResult<RequestFrame['type']>> {
   const { deps } = ctx;
+  const metered = <T>(write: () => Promise<T>) => ctx.writes.metered(actor.appId, actor.userId!, write);
   switch (frame.type) {
     case 'ping':
       return {};
@@ -98,27 +99,19 @@ export async function handleFrame(
       return {};
     }
     case 'message.send': {
-      await ctx.writes.spend(actor.appId, actor.userId!);
       const { type, id } = parseCid(frame.cid);
-      const { message } = await sendMessage(deps, actor, type, id, frame.message);
+      const { message } = await metered(() => sendMessage(deps, actor, type, id, frame.message));
       return { message };
     }
     case 'message.update':
-      await ctx.writes.spend(actor.appId, actor.userId!);
-      return { message: await updateMessage(deps, actor, frame.message_id, frame.message) };
+      return { message: await metered(() => updateMessage(deps, actor, frame.message_id, frame.message)) };
     case 'message.delete':
-      await ctx.writes.spend(actor.appId, actor.userId!);
-      return { message: await deleteMessage(deps, actor, frame.message_id) };
+      return { message: await metered(() => deleteMessage(deps, actor, frame.message_id)) };
     case 'reaction.add':
     case 'reaction.remove':
-      await ctx.writes.spend(actor.appId, actor.userId!);
       return {
-        message: await setReaction(
-          deps,
-          actor,
-          frame.message_id,
-          frame.reaction_type,
-          frame.type === 'reaction.add',
+        message: await metered(() =>
+          setReaction(deps, actor, frame.message_id, frame.reaction_type, frame.type === 'reaction.add'),
         ),
       };
     case 'read.mark': {

@@ -30,7 +30,7 @@ const OFFLINE_RETRY_MS = 2_000;
 export class PresenceService {
   private readonly pendingOffline = new Map<string, NodeJS.Timeout>();
   /** Disconnects the store could not record, by connection id. */
-  private readonly disconnects = new Map<string, { appId: string; userId: string }>();
+  private readonly disconnects = new Map<string, { appId: string; userId: string; at: number }>();
   /** Offline transitions that failed, retried at each sweep. */
   private readonly offlineRetries = new Map<string, { appId: string; userId: string }>();
   /** Users whose presence changed while the store was down. */
@@ -60,7 +60,8 @@ export class PresenceService {
     return before;
   }
 
-  async disconnected(appId: string, userId: string, connectionId: string): Promise<void> {
+  /** `at`: when the socket closed (earlier than now when a failed disconnect is finished late). */
+  async disconnected(appId: string, userId: string, connectionId: string, at = Date.now()): Promise<void> {
     let none: boolean;
     try {
       none = await this.options.store.disconnect(appId, userId, connectionId);
@@ -68,15 +69,19 @@ export class PresenceService {
       // Retried when the store is back: until then nobody can say whether another node still
       // holds a connection of theirs.
       this.storeFailed(error);
-      this.disconnects.set(connectionId, { appId, userId });
+      this.disconnects.set(connectionId, { appId, userId, at });
       return;
     }
     if (!none) return;
     this.cancelPending(appId, userId);
-    const timer = setTimeout(() => {
-      this.pendingOffline.delete(`${appId}:${userId}`);
-      void this.goOffline(appId, userId);
-    }, this.options.graceMs);
+    const timer = setTimeout(
+      () => {
+        this.pendingOffline.delete(`${appId}:${userId}`);
+        void this.goOffline(appId, userId);
+        // The grace counts from the close: a user who left during an outage is not kept online longer.
+      },
+      Math.max(0, at + this.options.graceMs - Date.now()),
+    );
     timer.unref();
     this.pendingOffline.set(`${appId}:${userId}`, timer);
   }
@@ -95,8 +100,8 @@ export class PresenceService {
     this.degraded = false;
     const disconnects = [...this.disconnects];
     this.disconnects.clear();
-    for (const [connectionId, { appId, userId }] of disconnects)
-      await this.disconnected(appId, userId, connectionId);
+    for (const [connectionId, { appId, userId, at }] of disconnects)
+      await this.disconnected(appId, userId, connectionId, at);
     const touched = [...this.touched.values()];
     this.touched.clear();
     for (const { appId, userId } of touched) await this.announce(appId, userId);

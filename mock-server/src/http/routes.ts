@@ -112,8 +112,11 @@ export function registerRoutes(app: FastifyInstance, options: RouteOptions): voi
         const body = endpoint.body ? validated(endpoint.body, request.body, 'body') : undefined;
         // The user's one write budget, shared with the socket: REST is no way around it. The
         // app's backend (a server token) is not a user and is not metered.
-        if (spends && actor?.userId && !actor.server) await writes.spend(actor.appId, actor.userId);
-        const result = await handler({ app: application, actor, params, query, body, ip: request.ip });
+        const run = () => handler({ app: application, actor, params, query, body, ip: request.ip });
+        const result =
+          spends && actor?.userId && !actor.server
+            ? await writes.metered(actor.appId, actor.userId, run)
+            : await run();
         reply.status(endpoint.status ?? 200);
         return result;
       },

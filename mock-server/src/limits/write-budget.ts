@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { isDependencyFailure } from '../dependency-failure';
 import { ChatError } from '../domain/errors';
 
 /**
@@ -9,8 +10,12 @@ import { ChatError } from '../domain/errors';
  * in the node's memory while Redis is unreachable (a send never waits on Redis).
  */
 export interface WriteBudget {
-  /** Spends one write; throws `rate_limited` with `retry_after_ms` when the budget is gone. */
-  spend(appId: string, userId: string): Promise<void>;
+  /**
+   * Runs `write` on one write of the user's budget; throws `rate_limited` with `retry_after_ms`
+   * when the budget is gone. A write that fails because the database is away or saturated is
+   * given back: the client retries it, and an outage must not use up the budget it needs after.
+   */
+  metered<T>(appId: string, userId: string, write: () => Promise<T>): Promise<T>;
 }
 
 export function createWriteBudget(options: {
@@ -37,14 +42,21 @@ export function createWriteBudget(options: {
       })
     : local;
   return {
-    async spend(appId, userId) {
+    async metered(appId, userId, write) {
+      const key = `${appId}:${userId}`;
       try {
-        await limiter.consume(`${appId}:${userId}`);
+        await limiter.consume(key);
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
         throw new ChatError('rate_limited', 'Too many writes; slow down', {
           retry_after_ms: error.msBeforeNext,
         });
+      }
+      try {
+        return await write();
+      } catch (error) {
+        if (isDependencyFailure(error)) await limiter.reward(key, 1).catch(() => undefined);
+        throw error;
       }
     },
   };
