@@ -1,108 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type ServerNode, startNode as startNodeOf } from '@chat/fault-kit';
 
 /**
- * Real `chat-server` processes (the built CLI, `dist/cli.js`) for the multi-node tests: each is
- * a separate Node process, so the only things they share are PostgreSQL and Redis, as behind a
- * load balancer.
+ * Real `chat-server` processes of this package's built CLI (`dist/cli.js`) for the multi-node
+ * tests; the process handling itself lives in `@chat/fault-kit`, shared with the SDK's fault suite.
  */
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+export { crash, type ServerNode, stopNodes } from '@chat/fault-kit';
 
-export interface ServerNode {
-  name: string;
-  url: string;
-  wsUrl: string;
-  child: ChildProcess;
-  /** Everything the process printed, for failure reports. */
-  output(): string;
-  /** Resolves with the exit code (or signal) once the process is gone. */
-  exited: Promise<string>;
-  /** True once the process exited, however. */
-  dead: boolean;
-}
-
-const running = new Set<ChildProcess>();
-
-// A worker that dies (or a run that is interrupted) must not leave servers behind.
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+/** This server's CLI: what the nodes run. */
+export const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /** Starts one node on a free port and resolves once it printed where it listens. */
 export function startNode(
   name: string,
   env: Record<string, string>,
-  timeoutMs = 40_000,
+  timeoutMs?: number,
 ): Promise<ServerNode> {
-  if (!existsSync(cli)) {
-    throw new Error(`${cli} is missing: build the server first (npx tsup in mock-server)`);
-  }
-  const child = spawn(process.execPath, [cli, 'start'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const node: ServerNode = {
-    name,
-    url: '',
-    wsUrl: '',
-    child,
-    output: () => out,
-    dead: false,
-    exited: new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        running.delete(child);
-        node.dead = true;
-        resolve(signal ?? String(code));
-      }),
-    ),
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${out}`));
-    }, timeoutMs);
-    const onData = () => {
-      const match = /listening on (http:\/\/[^\s]+:\d+)/.exec(out);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      node.url = match[1]!;
-      node.wsUrl = `${node.url.replace('http', 'ws')}/v1/ws`;
-      resolve(node);
-    };
-    child.stdout!.on('data', onData);
-    void node.exited.then((how) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${how}) before listening:\n${out}`));
-    });
-  });
-}
-
-/** Kills a node without a chance to clean up (no drain, no disconnects): a crash. */
-export async function crash(node: ServerNode): Promise<void> {
-  node.child.kill('SIGKILL');
-  await node.exited;
-}
-
-/** Stops nodes gracefully (SIGTERM: drain), killing those that do not exit within `graceMs`. */
-export async function stopNodes(nodes: readonly ServerNode[], graceMs = 5_000): Promise<void> {
-  await Promise.all(
-    nodes.map(async (node) => {
-      if (node.dead) return;
-      node.child.kill('SIGTERM');
-      const timer = setTimeout(() => node.child.kill('SIGKILL'), graceMs);
-      await node.exited;
-      clearTimeout(timer);
-    }),
-  );
+  return startNodeOf(cli, name, env, timeoutMs);
 }

@@ -1,12 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  crash,
+  faultSuiteRuns,
+  type OwnPostgres,
+  type ServerNode,
+  startPostgres,
+  stopNodes,
+  tail,
+} from '@chat/fault-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/database';
 import { createTestApp } from '../harness';
-import { crash, type ServerNode, stopNodes } from '../multi-node-cluster';
-import { type OwnPostgres, startPostgres } from './services';
-import { faultSuiteRuns, startNodes, tail } from './suite';
+import { startNodes } from './suite';
 import { roomOf, Sender } from './traffic';
 
 /**

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServerNode } from '@chat/fault-kit';
 import type { EventOf } from '@chat/protocol';
 import type { Kysely } from 'kysely';
 import { createServerToken, createUserToken } from '../../src/auth';
@@ -6,7 +7,6 @@ import type { AppRow, Database } from '../../src/store/schema';
 import { Api } from '../api';
 import { ChannelFeed } from '../channel-feed';
 import { createTestApp } from '../harness';
-import type { ServerNode } from '../multi-node-cluster';
 import { channelPath } from '../rest-helpers';
 import { WsClient } from '../ws-client';
 
