@@ -3,6 +3,7 @@ import { createServerToken, createUserToken } from '../src/auth';
 import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server';
 import type { AppRow } from '../src/store/schema';
 import { createTestApp, getTestStore } from './harness';
+import { assertDocumentedResponse } from './openapi-contract';
 
 /** An in-process server on the worker's shared database, on a free port, with `options`. */
 export async function startTestServer(options: ChatServerOptions = {}): Promise<ChatServer> {
@@ -60,7 +61,14 @@ export class Api {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+    const reply = {
+      status: response.status,
+      body: text ? JSON.parse(text) : null,
+      headers: response.headers,
+    };
+    // Every answer a test sees is held to the OpenAPI document (openapi-contract.ts).
+    assertDocumentedResponse(method, path, reply.status, reply.body);
+    return reply;
   }
 
   get<T = any>(path: string) {

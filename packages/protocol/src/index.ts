@@ -53,6 +53,7 @@ export {
   customData,
   httpUrl,
   idString,
+  jsonValue,
   messageId,
   parseCid,
   safeString,

@@ -112,8 +112,10 @@ export const pageLimit = z.number().int().min(1).max(LIMITS.PAGE_SIZE_MAX);
  * and parsing unbounded nesting recursively overflows the stack, so depth is bounded first.
  */
 const utf8 = new TextEncoder();
+/** Any JSON value (recursive): the values of custom data. Named in the API documents. */
+export const jsonValue = z.json();
 const customDataRecord = z
-  .record(z.string().max(64), z.json())
+  .record(z.string().max(64), jsonValue)
   .refine((value) => utf8.encode(JSON.stringify(value)).byteLength <= LIMITS.CUSTOM_DATA_BYTES, {
     message: `Must be at most ${LIMITS.CUSTOM_DATA_BYTES} bytes of JSON`,
   });
