@@ -10,6 +10,7 @@ import { Accounts } from '../domain/accounts';
 import type { Db } from '../domain/actor';
 import type { Publish } from '../domain/deps';
 import type { WriteBudget } from '../limits/write-budget';
+import { asyncApiRoute } from './asyncapi';
 import { registerErrorHandling } from './errors';
 import { createHandlers } from './handlers';
 import { buildOpenApiDocument } from './openapi';
@@ -96,6 +97,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
 
   const openApi = buildOpenApiDocument(options.version);
   app.get('/v1/openapi.json', async () => openApi);
+  app.get('/v1/asyncapi.json', asyncApiRoute(options.version));
   app.get('/healthz', async () => ({ ok: true }));
   // Liveness (/healthz) stays up through an outage: the process is fine and recovers by itself.
   // Readiness says 503 with the reasons while it is starting, stopping, or degraded (a

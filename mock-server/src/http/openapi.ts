@@ -325,6 +325,17 @@ const OPERATIONS_PATHS: Record<string, Record<string, unknown>> = {
       },
     },
   },
+  '/v1/asyncapi.json': {
+    get: {
+      operationId: 'asyncapi',
+      summary: 'The AsyncAPI 3 document of the WebSocket protocol',
+      tags: ['Operations'],
+      security: [],
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
+    },
+  },
   '/v1/openapi.json': {
     get: {
       operationId: 'openapi',
