@@ -69,8 +69,11 @@ export class WsClient {
     return client;
   }
 
-  /** Sends raw text (for malformed-frame tests). */
-  sendRaw(data: string | Buffer): void {
+  /**
+   * Sends raw data (for malformed-frame tests). A frame that parses with a string type and id is
+   * remembered, so its ack is checked against that type's ack (a hostile id may reuse one).
+   */
+  sendRaw(data: string | Buffer, options: { binary?: boolean } = {}): void {
     try {
       const frame = JSON.parse(data.toString()) as { type?: unknown; id?: unknown };
       if (typeof frame?.type === 'string' && typeof frame.id === 'string')
@@ -78,7 +81,7 @@ export class WsClient {
     } catch {
       // Not JSON: nothing it could be acked as.
     }
-    this.ws.send(data);
+    this.ws.send(data, { binary: options.binary ?? false });
   }
 
   /** Sends a request frame and resolves with its `ack` or `error` frame. */

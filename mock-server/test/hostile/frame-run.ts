@@ -133,8 +133,8 @@ async function send(ctx: RunContext, pool: SocketPool, c: FrameCase, wire: Wire)
     c.type === 'auth' ? await WsClient.open(ctx.w.server.wsUrl, ctx.w.a.api_key) : await pool.authenticated();
   const from = client.frames.length;
   const fence = `fence-${++fences}`;
-  client.ws.send(wire.data, { binary: wire.binary });
-  client.ws.send(JSON.stringify({ type: 'ping', id: fence }), () => undefined);
+  client.sendRaw(wire.data, { binary: wire.binary });
+  client.sendRaw(JSON.stringify({ type: 'ping', id: fence }));
   await waitFor(client, (f) => 'id' in f && f.id === fence);
   const frames = client.frames.slice(from);
   const reply = frames.find(
