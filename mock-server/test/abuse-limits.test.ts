@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatServer, ChatServerOptions } from '../src/server';
+import type { ChatServer, ChatServerOptions } from '../src/startup/server';
 import { Api, clientId, type Reply, startTestServer, testAppOn } from './api';
 import { channelPath, createChannel } from './rest-helpers';
 import { appOn, closeSockets, sleep } from './ws-fixtures';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServerToken, createUserToken } from '../src/auth';
-import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/server';
+import { createServerToken, createUserToken } from '../src/domain/auth/index';
+import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/startup/server';
 import type { AppRow } from '../src/store/schema';
 import { createTestApp, getTestStore } from './harness';
 import { assertDocumentedResponse } from './openapi-contract';

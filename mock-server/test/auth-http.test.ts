@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode, errorResponse } from '@chat/protocol';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createUserToken } from '../src/auth';
+import { createUserToken } from '../src/domain/auth/index';
 import { getTestServer, newTestApp, type Reply } from './api';
 
 /** Asserts the one error shape: `{ error: { code, message, status, retryable } }`, status = HTTP status. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUserToken, verifyToken } from '../src/auth';
+import { createUserToken, verifyToken } from '../src/domain/auth/index';
 import { lockDataDir } from '../src/store/data-dir-lock';
 import { openStore } from '../src/store/database';
 import { Api, clientId } from './api';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REPLAY_EVENTS, recordChannelEvent } from '../src/domain/channel-events';
-import { pruneEventLog } from '../src/domain/event-log-retention';
-import type { ChatServer } from '../src/server';
+import { MAX_REPLAY_EVENTS, recordChannelEvent } from '../src/events/channel-events';
+import { pruneEventLog } from '../src/jobs/event-log-retention';
+import type { ChatServer } from '../src/startup/server';
 import { getTestServer } from './api';
 import { channelPath, createChannel, send } from './rest-helpers';
 import { appOn, closeSockets } from './ws-fixtures';

@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger';
-import type { ChatServer } from '../src/server';
+import { createLogger } from '../src/kernel/logger';
+import type { ChatServer } from '../src/startup/server';
 import { clientId, startTestServer, type TestApp, testAppOn } from './api';
 import { sleep } from './ws-fixtures';
 

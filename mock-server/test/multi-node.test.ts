@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatEvent, EventOf } from '@chat/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServerToken, createUserToken } from '../src/auth';
+import { createServerToken, createUserToken } from '../src/domain/auth/index';
 import { openStore, type Store } from '../src/store/database';
 import type { AppRow } from '../src/store/schema';
 import { Api } from './api';

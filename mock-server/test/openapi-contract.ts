@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { buildOpenApiDocument } from '../src/http/openapi';
-import { VERSION } from '../src/version';
+import { VERSION } from '../src/kernel/version';
 
 /**
  * Holds the server to its OpenAPI document: every response a test gets through `Api` must be

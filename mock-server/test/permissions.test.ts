@@ -1,8 +1,6 @@
 import type { ChannelType } from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../src/domain/actor';
-import { type ChannelAccess, requireAccess } from '../src/domain/channel-access';
-import { ChatError } from '../src/domain/errors';
+import { type ChannelAccess, requireAccess } from '../src/domain/channels/channel-access';
 import {
   ACTIONS,
   type Action,
@@ -10,7 +8,9 @@ import {
   type ChannelStanding,
   can,
   PERMISSIONS,
-} from '../src/domain/permissions';
+} from '../src/domain/channels/permissions';
+import type { Actor } from '../src/kernel/actor';
+import { ChatError } from '../src/kernel/errors';
 import type { ChannelRow } from '../src/store/schema';
 import { type Api, clientId, newTestApp, type Reply, type TestApp } from './api';
 

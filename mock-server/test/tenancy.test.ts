@@ -1,6 +1,6 @@
 import { type EndpointBody, type EndpointName, endpoints } from '@chat/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createServerToken, createUserToken } from '../src/auth';
+import { createServerToken, createUserToken } from '../src/domain/auth/index';
 import { type Api, clientId, newTestApp, type Reply, type TestApp } from './api';
 
 /**

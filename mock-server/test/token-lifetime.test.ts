@@ -1,7 +1,7 @@
 import { CLOSE_CODES } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserToken } from '../src/auth';
-import type { ChatServer } from '../src/server';
+import { createUserToken } from '../src/domain/auth/index';
+import type { ChatServer } from '../src/startup/server';
 import { getTestServer, newTestApp, startTestServer, testAppOn } from './api';
 import { WsClient } from './ws-client';
 

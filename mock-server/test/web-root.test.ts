@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/server';
+import { type ChatServer, createChatServer } from '../src/startup/server';
 import { getTestStore } from './harness';
 
 let server: ChatServer;

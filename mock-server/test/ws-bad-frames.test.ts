@@ -3,8 +3,8 @@ import { CLOSE_CODES, type ErrorCode, LIMITS, type ServerFrame } from '@chat/pro
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createServerToken, createUserToken } from '../src/auth';
-import { type ChatServer, createChatServer } from '../src/server';
+import { createServerToken, createUserToken } from '../src/domain/auth/index';
+import { type ChatServer, createChatServer } from '../src/startup/server';
 import { clientId } from './api';
 import { createTestApp, getTestStore } from './harness';
 import { createChannel, send } from './rest-helpers';

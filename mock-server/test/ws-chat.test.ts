@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/server';
+import { type ChatServer, createChatServer } from '../src/startup/server';
 import { clientId } from './api';
 import { getTestStore } from './harness';
 import { channelPath, createChannel, send } from './rest-helpers';

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import { buildAsyncApiDocument } from '../src/http/asyncapi';
-import { VERSION } from '../src/version';
+import { VERSION } from '../src/kernel/version';
 
 type Outgoing = ClientFrame extends infer F ? (F extends { id: string } ? Omit<F, 'id'> : never) : never;
 

@@ -1,6 +1,6 @@
 import type { ChatEvent, ChatEventType, EventOf } from '@chat/protocol';
-import { createUserToken } from '../src/auth';
-import type { ChatServer } from '../src/server';
+import { createUserToken } from '../src/domain/auth/index';
+import type { ChatServer } from '../src/startup/server';
 import { type TestApp, testAppOn } from './api';
 import { WsClient } from './ws-client';
 

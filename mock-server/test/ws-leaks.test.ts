@@ -1,6 +1,6 @@
 import type { ChatEvent } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/server';
+import { type ChatServer, createChatServer } from '../src/startup/server';
 import { clientId } from './api';
 import { getTestStore } from './harness';
 import { channelPath, createChannel, send } from './rest-helpers';

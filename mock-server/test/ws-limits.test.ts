@@ -1,10 +1,10 @@
 import { CLOSE_CODES, LIMITS } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createUserToken } from '../src/auth';
-import type { RealtimeConfig } from '../src/config';
-import { Connection } from '../src/gateway/connection';
-import { type ChatServer, createChatServer } from '../src/server';
+import { createUserToken } from '../src/domain/auth/index';
+import { Connection } from '../src/realtime/connection';
+import type { RealtimeConfig } from '../src/startup/config';
+import { type ChatServer, createChatServer } from '../src/startup/server';
 import { clientId } from './api';
 import { getTestStore } from './harness';
 import { channelPath, createChannel } from './rest-helpers';

@@ -1,7 +1,7 @@
 import type { ChannelEvent, Message } from '@chat/protocol';
 import { sql } from 'kysely';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatServer } from '../src/server';
+import type { ChatServer } from '../src/startup/server';
 import type { Api } from './api';
 import { getTestServer } from './api';
 import { channelPath, createChannel, send } from './rest-helpers';

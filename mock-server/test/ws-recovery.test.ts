@@ -1,8 +1,8 @@
 import type { ChannelEvent, ChatEvent } from '@chat/protocol';
 import { isChannelEvent } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REPLAY_EVENTS } from '../src/gateway/recovery';
-import { type ChatServer, createChatServer } from '../src/server';
+import { MAX_REPLAY_EVENTS } from '../src/realtime/recovery';
+import { type ChatServer, createChatServer } from '../src/startup/server';
 import { clientId } from './api';
 import { getTestStore } from './harness';
 import { channelPath, createChannel, send } from './rest-helpers';

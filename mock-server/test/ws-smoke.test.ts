@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUserToken } from '../src/auth';
+import { createUserToken } from '../src/domain/auth/index';
 import { clientId, getTestServer, newTestApp } from './api';
 import { WsClient } from './ws-client';
 

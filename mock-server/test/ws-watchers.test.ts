@@ -1,6 +1,6 @@
 import type { ChatEvent } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/server';
+import { type ChatServer, createChatServer } from '../src/startup/server';
 import { getTestStore } from './harness';
 import { createChannel } from './rest-helpers';
 import { appOn, closeSockets, sleep } from './ws-fixtures';

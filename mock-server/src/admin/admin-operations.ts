@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { toErrorIssues, userId } from '@chat/protocol';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
-import { createServerToken, createUserToken } from '../auth';
-import type { Db } from '../domain/actor';
-import { ChatError } from '../domain/errors';
+import { createServerToken, createUserToken } from '../domain/auth/index';
+import { ChatError } from '../kernel/errors';
+import type { Db } from '../store/schema';
 
 /**
  * What an operator does to a server from its command line. Each operation runs the same code

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ChatError } from '../domain/errors';
+import { ChatError } from '../kernel/errors';
 import type { Store } from '../store/database';
 import { removeAdminFile, writeAdminFile } from './admin-file';
 import { ADMIN_OPERATIONS, type AdminContext, parseAdminInput } from './admin-operations';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { ErrorBody } from '@chat/protocol';
 import type { z } from 'zod';
-import { ChatError } from '../domain/errors';
+import { ChatError } from '../kernel/errors';
 import { DATA_DIR_IN_USE_ADVICE, DataDirInUseError } from '../store/data-dir-lock';
 import { openStore, type Store, type StoreOptions } from '../store/database';
 import { readAdminFile } from './admin-file';

@@ -1,4 +1,4 @@
-import type { PublishedEvent } from '../domain/deps';
+import type { PublishedEvent } from '../events/published-event';
 
 /**
  * The bus wire format of an event: a small JSON header, a newline, then the event's JSON.

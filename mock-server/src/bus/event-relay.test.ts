@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PublishedEvent } from '../domain/deps';
+import type { PublishedEvent } from '../events/published-event';
 import type { Bus } from './bus';
 import type { Envelope } from './envelope';
 import { encodeEnvelope } from './envelope';

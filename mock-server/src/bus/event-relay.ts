@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PublishedEvent } from '../domain/deps';
+import type { PublishedEvent } from '../events/published-event';
 import type { Bus } from './bus';
 import { decodeEnvelope, type Envelope, encodeEnvelope } from './envelope';
 
@@ -34,7 +34,7 @@ const BATCH = 500;
  * published when it is back (after `settleMs`), so a Redis outage delays them instead of losing
  * them. A node that crashes meanwhile loses what it held: channel events are in the channel's log
  * and the other nodes read what they missed from it when their subscription returns
- * (gateway/catch-up.ts); the rest (presence, typing) is repaired or short-lived.
+ * (realtime/catch-up.ts); the rest (presence, typing) is repaired or short-lived.
  */
 export class EventRelay {
   private held: string[] = [];

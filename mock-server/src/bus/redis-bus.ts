@@ -1,5 +1,5 @@
-import { onReconnected, openRedis } from '../redis-connection';
 import type { Bus } from './bus';
+import { onReconnected, openRedis } from './redis-connection';
 
 /**
  * Redis pub/sub between server nodes. Subscribing needs a connection of its own, so the bus

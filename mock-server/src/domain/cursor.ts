@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ChatError } from './errors';
+import { ChatError } from '../kernel/errors';
 
 /** Opaque pagination cursors: base64url JSON, validated on the way back in. */
 export function encodeCursor(value: Record<string, unknown>): string {

@@ -1,6 +1,6 @@
 import type { Channel, Member, Message, User, UserRef } from '@chat/protocol';
+import type { AppDb } from '../store/app-scope';
 import type { AppUserRow, ChannelRow, MemberRow, MessageRow } from '../store/schema';
-import type { Db } from './actor';
 
 /** Row → wire entity conversions. The wire never shows internal uuids of users or channels. */
 
@@ -71,7 +71,7 @@ export function toMember(cid: string, row: MemberRow & { unread_count: number },
  * quoted messages in a few batched queries.
  */
 export async function toMessages(
-  db: Db,
+  db: AppDb,
   appId: string,
   rows: MessageRow[],
   cidOf: (channelId: string) => string,

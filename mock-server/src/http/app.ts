@@ -3,14 +3,15 @@ import type { Duplex } from 'node:stream';
 import { LIMITS, makeError } from '@chat/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import type { VerifyOptions } from '../auth';
-import type { HttpConfig } from '../config';
-import { outages } from '../dependency-status';
-import { Accounts } from '../domain/accounts';
-import type { Db } from '../domain/actor';
-import type { Publish } from '../domain/deps';
+import type { VerifyOptions } from '../domain/auth/index';
+import { Accounts } from '../domain/users/accounts';
+import type { Publish } from '../events/published-event';
+import { outages } from '../kernel/dependency-status';
 import type { WriteBudget } from '../limits/write-budget';
+import type { HttpConfig } from '../startup/config';
+import { type DataAccess, type PlatformDb, perApp } from '../store/data-access';
 import { asyncApiRoute } from './asyncapi';
+import { registerDocsPages } from './docs-pages';
 import { registerErrorHandling } from './errors';
 import { createHandlers } from './handlers';
 import { buildOpenApiDocument } from './openapi';
@@ -19,7 +20,7 @@ import { inlineScriptsOf, registerSecurityHeaders } from './security-headers';
 import { readIndexHtml, registerWebRoot } from './web-root';
 
 export interface HttpAppOptions {
-  db: Db;
+  data: DataAccess;
   publish: Publish;
   logger: Logger;
   version: string;
@@ -35,7 +36,7 @@ export interface HttpAppOptions {
 }
 
 /** Whether one query answers within 2 s. */
-async function databaseAnswers(db: Db): Promise<boolean> {
+async function databaseAnswers(db: PlatformDb): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), 2_000);
@@ -98,6 +99,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const openApi = buildOpenApiDocument(options.version);
   app.get('/v1/openapi.json', async () => openApi);
   app.get('/v1/asyncapi.json', asyncApiRoute(options.version));
+  registerDocsPages(app);
   app.get('/healthz', async () => ({ ok: true }));
   // Liveness (/healthz) stays up through an outage: the process is fine and recovers by itself.
   // Readiness says 503 with the reasons while it is starting, stopping, or degraded (a
@@ -105,20 +107,20 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   app.get('/readyz', async (_request, reply) => {
     if (!options.isReady()) return reply.status(503).send({ ok: false, reasons: ['starting or stopping'] });
     const reasons = outages();
-    if (!(await databaseAnswers(options.db))) reasons.push('the database does not answer');
+    if (!(await databaseAnswers(options.data.platform))) reasons.push('the database does not answer');
     if (reasons.length > 0) return reply.status(503).send({ ok: false, reasons });
     return { ok: true };
   });
 
-  const handlers = createHandlers({
-    db: options.db,
-    publish: options.publish,
-    accounts: new Accounts(options.db, {
-      registrationsPerIpPerHour: options.http.registrationsPerIpPerHour,
-      registrationsPerAppPerHour: options.http.registrationsPerAppPerHour,
-    }),
+  const accounts = new Accounts(options.data, {
+    registrationsPerIpPerHour: options.http.registrationsPerIpPerHour,
+    registrationsPerAppPerHour: options.http.registrationsPerAppPerHour,
   });
-  registerRoutes(app, { db: options.db, handlers, tokens: options.tokens, writes: options.writes });
+  // Each application's handlers see only its data: the domain below never gets a wider builder.
+  const handlersFor = perApp((appId) =>
+    createHandlers({ db: options.data.forApp(appId), publish: options.publish, accounts }),
+  );
+  registerRoutes(app, { data: options.data, handlersFor, tokens: options.tokens, writes: options.writes });
   return app;
 }
 

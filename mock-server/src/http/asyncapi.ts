@@ -14,8 +14,8 @@ import {
   TERMINAL_CLOSE_CODES,
 } from '@chat/protocol';
 import { z } from 'zod';
-import { loadRealtimeConfig } from '../config';
-import { MAX_REPLAY_EVENTS } from '../domain/channel-events';
+import { MAX_REPLAY_EVENTS } from '../events/channel-events';
+import { loadRealtimeConfig } from '../startup/config';
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';

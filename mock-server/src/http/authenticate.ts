@@ -1,14 +1,16 @@
 import type { EndpointAuth } from '@chat/protocol';
 import type { FastifyRequest } from 'fastify';
-import { type VerifyOptions, verifyToken } from '../auth';
-import type { Actor, Db } from '../domain/actor';
-import { findActiveApp } from '../domain/app-lookup';
-import { ChatError } from '../domain/errors';
-import { ensureUser } from '../domain/users';
+import { type VerifyOptions, verifyToken } from '../domain/auth/index';
+import { findActiveApp } from '../domain/users/app-lookup';
+import { ensureUser } from '../domain/users/users';
+import type { Actor } from '../kernel/actor';
+import { ChatError } from '../kernel/errors';
+import type { AppDb } from '../store/app-scope';
+import type { PlatformDb } from '../store/data-access';
 import type { AppRow } from '../store/schema';
 
 /** The application named by the request's api key (`X-Api-Key` header or `api_key` query). */
-export async function resolveApp(db: Db, request: FastifyRequest): Promise<AppRow> {
+export async function resolveApp(db: PlatformDb, request: FastifyRequest): Promise<AppRow> {
   const header = request.headers['x-api-key'];
   const query = (request.query as Record<string, unknown> | undefined)?.api_key;
   const apiKey = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
@@ -21,7 +23,7 @@ export async function resolveApp(db: Db, request: FastifyRequest): Promise<AppRo
 
 /** Turns the bearer token into an actor of `app`, as the endpoint's `auth` level demands. */
 export async function authenticate(
-  db: Db,
+  db: AppDb,
   app: AppRow,
   request: FastifyRequest,
   level: EndpointAuth,

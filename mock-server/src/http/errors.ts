@@ -1,7 +1,7 @@
 import { type ErrorBody, makeError } from '@chat/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { failureBody, logFailure } from '../dependency-failure';
-import { ChatError } from '../domain/errors';
+import { failureBody, logFailure } from '../kernel/dependency-failure';
+import { ChatError } from '../kernel/errors';
 
 /** Maps anything thrown while serving a request to the protocol's one error shape. */
 export function toErrorBody(error: unknown): ErrorBody {

@@ -1,17 +1,17 @@
 import type { EndpointName, EndpointResponse, endpoints } from '@chat/protocol';
 import type { z } from 'zod';
-import type { Accounts } from '../domain/accounts';
-import type { Actor } from '../domain/actor';
-import * as channels from '../domain/channels';
+import * as channels from '../domain/channels/channels';
+import * as members from '../domain/channels/members';
 import type { DomainDeps } from '../domain/deps';
-import * as drafts from '../domain/drafts';
-import * as members from '../domain/members';
-import * as messages from '../domain/messages';
-import * as reactions from '../domain/reactions';
-import * as reads from '../domain/reads';
-import { searchMessages } from '../domain/search';
-import { sendMessage } from '../domain/send-message';
-import * as users from '../domain/users';
+import * as drafts from '../domain/messages/drafts';
+import * as messages from '../domain/messages/messages';
+import * as reactions from '../domain/messages/reactions';
+import { searchMessages } from '../domain/messages/search';
+import { sendMessage } from '../domain/messages/send-message';
+import * as reads from '../domain/reads/reads';
+import type { Accounts } from '../domain/users/accounts';
+import * as users from '../domain/users/users';
+import type { Actor } from '../kernel/actor';
 import type { AppRow } from '../store/schema';
 
 type Def<N extends EndpointName> = (typeof endpoints)[N];

@@ -58,7 +58,8 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         'REST API v1 of the chat reference server. Every request names its application with the api key; ' +
         'users call with a user token, the application backend with a server token (both HS256 JWTs signed ' +
         'with the app secret). Errors always have the one shape `{ "error": ErrorBody }`, with a stable `code`. ' +
-        'The WebSocket protocol is described by `/v1/asyncapi.json`.',
+        'The WebSocket protocol is described by `/v1/asyncapi.json`. Both documents are readable in a ' +
+        'browser: this one at [/v1/docs](/v1/docs), the WebSocket protocol at [/v1/docs/socket](/v1/docs/socket).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/', description: 'The server that serves this document.' }],
@@ -291,7 +292,7 @@ function errorResponses(e: Endpoint): Record<string, { $ref: string }> {
 }
 
 const ok = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };
-/** The routes outside the protocol table: probes and the documents. */
+/** The routes outside the protocol table: probes, the documents and their pages. */
 const OPERATIONS_PATHS: Record<string, Record<string, unknown>> = {
   '/healthz': {
     get: {
@@ -345,6 +346,24 @@ const OPERATIONS_PATHS: Record<string, Record<string, unknown>> = {
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
       },
+    },
+  },
+  '/v1/docs': {
+    get: {
+      operationId: 'docsPage',
+      summary: 'This document as a web page (Redoc)',
+      tags: ['Operations'],
+      security: [],
+      responses: { 200: { description: 'OK', content: { 'text/html': { schema: { type: 'string' } } } } },
+    },
+  },
+  '/v1/docs/socket': {
+    get: {
+      operationId: 'socketDocsPage',
+      summary: 'The AsyncAPI document of the WebSocket protocol as a web page',
+      tags: ['Operations'],
+      security: [],
+      responses: { 200: { description: 'OK', content: { 'text/html': { schema: { type: 'string' } } } } },
     },
   },
 };

@@ -1,9 +1,9 @@
 import { type Endpoint, type EndpointName, endpoints, validateInput } from '@chat/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { VerifyOptions } from '../auth';
-import type { Db } from '../domain/actor';
-import { ChatError } from '../domain/errors';
+import type { VerifyOptions } from '../domain/auth/index';
+import { ChatError } from '../kernel/errors';
 import type { WriteBudget } from '../limits/write-budget';
+import type { DataAccess } from '../store/data-access';
 import { authenticate, resolveApp } from './authenticate';
 import type { Handlers } from './handlers';
 
@@ -53,8 +53,9 @@ function rejectUnknownQueryKeys(query: Record<string, unknown>, known: ReadonlyS
 }
 
 export interface RouteOptions {
-  db: Db;
-  handlers: Handlers;
+  data: DataAccess;
+  /** The handlers over one application's data. */
+  handlersFor: (appId: string) => Handlers;
   tokens: VerifyOptions;
   writes: WriteBudget;
 }
@@ -94,17 +95,22 @@ const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>([
  * validated with the endpoint's schemas → handler. Nothing reaches a handler unchecked.
  */
 export function registerRoutes(app: FastifyInstance, options: RouteOptions): void {
-  const { db, handlers, tokens, writes } = options;
+  const { data, handlersFor, tokens, writes } = options;
   for (const [name, endpoint] of Object.entries(endpoints) as [EndpointName, Endpoint][]) {
     const spends = WRITES.has(name);
-    const handler = handlers[name] as (ctx: unknown) => Promise<unknown>;
     const queryKeys = knownQueryKeys(endpoint.query);
     app.route({
       method: endpoint.method,
       url: toFastifyPath(endpoint.path),
       handler: async (request, reply) => {
-        const application = await resolveApp(db, request);
-        const actor = await authenticate(db, application, request, endpoint.auth, tokens);
+        const application = await resolveApp(data.platform, request);
+        const actor = await authenticate(
+          data.forApp(application.id),
+          application,
+          request,
+          endpoint.auth,
+          tokens,
+        );
         const params = validated(endpoint.params, request.params, 'params');
         const rawQuery = queryOf(request);
         rejectUnknownQueryKeys(rawQuery, queryKeys);
@@ -112,6 +118,7 @@ export function registerRoutes(app: FastifyInstance, options: RouteOptions): voi
         const body = endpoint.body ? validated(endpoint.body, request.body, 'body') : undefined;
         // The user's one write budget, shared with the socket: REST is no way around it. The
         // app's backend (a server token) is not a user and is not metered.
+        const handler = handlersFor(application.id)[name] as (ctx: unknown) => Promise<unknown>;
         const run = () => handler({ app: application, actor, params, query, body, ip: request.ip });
         const result =
           spends && actor?.userId && !actor.server

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { isDependencyFailure } from '../dependency-failure';
-import { ChatError } from '../domain/errors';
+import { isDependencyFailure } from '../kernel/dependency-failure';
+import { ChatError } from '../kernel/errors';
 
 /**
  * Per-user budget for writes (sends, edits, deletes, reactions, and the REST routes that change

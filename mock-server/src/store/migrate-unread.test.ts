@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, newTestSchema, testDatabase, testDatabaseUrl } from '../../test/harness';
-import { unreadByChannel } from '../domain/unread';
+import { unreadByChannel } from '../domain/reads/unread';
 import { openStore, type Store } from './database';
 import { migrate, migrationsDir } from './migrate';
 

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { databaseStatus } from '../dependency-status';
+import { databaseStatus } from '../kernel/dependency-status';
 import { pgTypes } from './parsers';
 import type { Database } from './schema';
 

@@ -1,5 +1,5 @@
 import type { CustomData } from '@chat/protocol';
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 /** Kysely's view of the tables in `migrations/`. Keep the two in step. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -110,7 +110,7 @@ export interface ChannelMembersTable {
   channel_id: string;
   app_user_id: string;
   role: Generated<'member' | 'moderator' | 'admin'>;
-  /** The seq of the last message the member read (unread counts derive from it: domain/unread.ts). */
+  /** The seq of the last message the member read (unread counts derive from it: domain/reads/unread.ts). */
   read_seq: BigInt;
   is_muted: Generated<boolean>;
   is_banned: Generated<boolean>;
@@ -274,3 +274,6 @@ export type MemberRow = Selectable<ChannelMembersTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessage = Insertable<MessagesTable>;
 export type ChannelUpdate = Updateable<ChannelsTable>;
+
+/** The query builder over the whole database. */
+export type Db = Kysely<Database>;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerNode } from '@chat/fault-kit';
 import type { EventOf } from '@chat/protocol';
 import type { Kysely } from 'kysely';
-import { createServerToken, createUserToken } from '../../src/auth';
+import { createServerToken, createUserToken } from '../../src/domain/auth/index';
 import type { AppRow, Database } from '../../src/store/schema';
 import { Api } from '../api';
 import { ChannelFeed } from '../channel-feed';

@@ -1,0 +1,383 @@
+import {
+  type Channel,
+  type ChannelListResponse,
+  type ChannelState,
+  type ChannelType,
+  type CreateChannelBody,
+  LIMITS,
+  type QueryChannelsBody,
+  timestamp,
+  type UpdateChannelBody,
+} from '@chat/protocol';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { appendChannelEvent, bumpSeq, recordChannelEvent } from '../../events/channel-events';
+import type { Actor } from '../../kernel/actor';
+import { ChatError } from '../../kernel/errors';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { DomainDeps } from '../deps';
+import { requireUsers } from '../users/users';
+import { toChannel } from '../views';
+import { type ChannelAccess, loadChannel, requireAccess } from './channel-access';
+import { loadChannelState } from './channel-state';
+
+/**
+ * Creates a channel, or returns the existing one: a channel with the same id, or the distinct
+ * channel of the same member list. The creator becomes its admin.
+ */
+export async function createChannel(
+  deps: DomainDeps,
+  actor: Actor,
+  body: CreateChannelBody,
+): Promise<{ state: ChannelState; created: boolean }> {
+  const { db } = deps;
+  // Like `user_id` on a send: a user creates as themselves; naming another is refused, not ignored.
+  if (!actor.server && body.created_by_id !== undefined && body.created_by_id !== actor.externalId) {
+    throw new ChatError('forbidden', 'Only server-side calls may create a channel for another user', {
+      issues: [{ path: ['created_by_id'], message: 'Only server-side calls may set another creator' }],
+    });
+  }
+  const creatorExternal = actor.server ? body.created_by_id : actor.externalId;
+  if (!creatorExternal) {
+    throw new ChatError('validation_failed', 'Server-side calls must give created_by_id', {
+      issues: [{ path: ['created_by_id'], message: 'Required for server-side calls' }],
+    });
+  }
+  const memberIds = [...new Set([creatorExternal, ...(body.members ?? [])])];
+  if (memberIds.length > LIMITS.MEMBERS_PER_CHANNEL) {
+    throw new ChatError('validation_failed', `A channel holds at most ${LIMITS.MEMBERS_PER_CHANNEL} members`);
+  }
+  const users = await requireUsers(db, actor.appId, memberIds, 'members');
+  const creator = users.find((u) => u.external_id === creatorExternal)!;
+  const distinctKey = body.id ? null : [...memberIds].sort().join(',');
+  const externalId = body.id ?? `!members-${hashKey(distinctKey!)}`;
+
+  const existing = await findExisting(deps, actor, body.type, externalId);
+  if (existing) return { state: existing, created: false };
+
+  const result = await db.transaction().execute(async (tx) => {
+    const inserted = await tx
+      .insertInto('channels')
+      .values({
+        app_id: actor.appId,
+        type: body.type,
+        external_id: externalId,
+        name: body.name ?? null,
+        image: body.image ?? null,
+        custom: JSON.stringify(body.custom ?? {}),
+        created_by: creator.id,
+        distinct_key: distinctKey,
+        member_count: users.length,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!inserted) return null;
+    await tx
+      .insertInto('channel_members')
+      .values(
+        users.map((u) => ({
+          app_id: actor.appId,
+          channel_id: inserted.id,
+          app_user_id: u.id,
+          role: u.id === creator.id ? ('admin' as const) : ('member' as const),
+          read_seq: inserted.seq,
+        })),
+      )
+      .execute();
+    const event = await appendChannelEvent(tx, actor.appId, inserted.id, (seq, now) => ({
+      type: 'channel.created' as const,
+      cid: `${inserted.type}:${inserted.external_id}`,
+      seq,
+      created_at: now,
+      channel: toChannel({ ...inserted, seq }, creator.external_id),
+    }));
+    return { channelId: inserted.id, event };
+  });
+  if (!result) {
+    // Lost a race with an identical create: the other one's channel is the answer.
+    const state = await findExisting(deps, actor, body.type, externalId);
+    if (state) return { state, created: false };
+    // Nothing live holds the id: a deleted channel does, and its id is never handed out again.
+    throw new ChatError('conflict', 'This id belonged to a deleted channel; choose another');
+  }
+  deps.publish({ appId: actor.appId, channelId: result.channelId, event: result.event });
+  const access = await loadChannel(db, actor, body.type, externalId);
+  const state = await loadChannelState(db, actor, access);
+  for (const member of state.members) {
+    deps.publish({
+      appId: actor.appId,
+      channelId: null,
+      userIds: users.filter((u) => u.external_id === member.user_id).map((u) => u.id),
+      event: {
+        type: 'notification.added_to_channel',
+        cid: access.cid,
+        seq: state.channel.seq,
+        created_at: result.event.created_at,
+        channel: state.channel,
+        member,
+      },
+    });
+  }
+  return { state, created: true };
+}
+
+/**
+ * The state of the channel with this id, if there is one. One the caller may not read answers
+ * as a read would (404, or `user_banned`), never "taken": that would confirm that a private
+ * conversation exists.
+ */
+async function findExisting(deps: DomainDeps, actor: Actor, type: ChannelType, id: string) {
+  let access: ChannelAccess;
+  try {
+    access = await loadChannel(deps.db, actor, type, id);
+  } catch (error) {
+    if (error instanceof ChatError && error.body.code === 'not_found') return null;
+    throw error;
+  }
+  requireAccess(actor, access, 'read');
+  return loadChannelState(deps.db, actor, access);
+}
+
+/** A short, stable id for a distinct channel's member list. */
+function hashKey(key: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x811c9dc5) >>> 0;
+  }
+  return h1.toString(36) + h2.toString(36);
+}
+
+export async function getChannel(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+  messageLimit?: number,
+): Promise<ChannelState> {
+  const access = await loadChannel(deps.db, actor, type, id);
+  requireAccess(actor, access, 'read');
+  return loadChannelState(deps.db, actor, access, messageLimit);
+}
+
+/**
+ * Where a page of channels ended: its last sort key, at the database's full (microsecond)
+ * precision, and its id. A JS Date would round the key to milliseconds, and the next page would
+ * then skip or repeat channels whose keys fall in the same millisecond.
+ */
+// The time is range-checked: one PostgreSQL cannot take (year 0 or 10000) would be a 500.
+const channelCursor = z.strictObject({ k: timestamp, id: z.uuid() });
+
+/**
+ * Lists channels the user is a member of (server-side calls: all of the app's), filtered and
+ * sorted, with keyset pagination so pages never skip or repeat while channels change.
+ */
+export async function queryChannels(
+  deps: DomainDeps,
+  actor: Actor,
+  body: QueryChannelsBody,
+): Promise<ChannelListResponse> {
+  const { db } = deps;
+  const limit = body.limit ?? LIMITS.PAGE_SIZE_DEFAULT;
+  const sortField = body.sort?.created_at !== undefined ? 'created_at' : 'last_message_at';
+  const direction = (body.sort?.[sortField] ?? -1) === -1 ? 'desc' : 'asc';
+  // Channels without messages sort by their creation time, so new conversations show up.
+  const key =
+    sortField === 'created_at'
+      ? sql<Date>`channels.created_at`
+      : sql<Date>`coalesce(channels.last_message_at, channels.created_at)`;
+
+  let q = db
+    .selectFrom('channels')
+    .select([
+      'channels.id',
+      'channels.type',
+      'channels.external_id',
+      sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('sort_key'),
+    ])
+    .where('channels.app_id', '=', actor.appId)
+    .where('channels.deleted_at', 'is', null);
+  if (!actor.server) {
+    const userId = actor.userId!;
+    // A banned member may not read the channel (requireAccess), so it is not listed either.
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('channel_members as me')
+          .select('me.id')
+          .whereRef('me.channel_id', '=', 'channels.id')
+          .where('me.app_user_id', '=', userId)
+          .where((b) => b.or([b('me.is_banned', '=', false), b('me.ban_expires_at', '<=', new Date())])),
+      ),
+    );
+  }
+  const f = body.filter ?? {};
+  if (f.type) q = q.where('channels.type', 'in', Array.isArray(f.type) ? f.type : [f.type]);
+  if (f.frozen !== undefined) q = q.where('channels.is_frozen', '=', f.frozen);
+  if (f.last_message_at?.gt) q = q.where('channels.last_message_at', '>', new Date(f.last_message_at.gt));
+  if (f.last_message_at?.lt) q = q.where('channels.last_message_at', '<', new Date(f.last_message_at.lt));
+  if (f.members) {
+    const members = await db
+      .selectFrom('app_users')
+      .select('id')
+      .where('app_id', '=', actor.appId)
+      .where('external_id', 'in', f.members)
+      .execute();
+    if (members.length !== new Set(f.members).size) return { channels: [], next_cursor: null };
+    for (const m of members) {
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('channel_members as fm')
+            .select('fm.id')
+            .whereRef('fm.channel_id', '=', 'channels.id')
+            .where('fm.app_user_id', '=', m.id),
+        ),
+      );
+    }
+  }
+  if (body.cursor) {
+    const cursor = decodeCursor(body.cursor, channelCursor);
+    const cmp = direction === 'desc' ? sql`<` : sql`>`;
+    q = q.where(sql<boolean>`(${key}, channels.id) ${cmp} (${cursor.k}::timestamptz, ${cursor.id}::uuid)`);
+  }
+  const rows = await q
+    .orderBy(key, direction)
+    .orderBy('channels.id', direction)
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const channels = await Promise.all(
+    page.map(async (row) => {
+      const access = await loadChannel(db, actor, row.type, row.external_id);
+      return loadChannelState(db, actor, access, body.message_limit ?? LIMITS.PAGE_SIZE_DEFAULT);
+    }),
+  );
+  const last = page[page.length - 1];
+  return {
+    channels,
+    next_cursor: rows.length > limit && last ? encodeCursor({ k: last.sort_key, id: last.id }) : null,
+  };
+}
+
+/** Runs a change to a channel row and records the event it produces. */
+async function changeChannel(
+  deps: DomainDeps,
+  actor: Actor,
+  access: ChannelAccess,
+  set: Record<string, unknown>,
+  type: 'channel.updated' | 'channel.deleted',
+): Promise<Channel> {
+  const { event, channel } = await deps.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable('channels')
+      .set({ ...set, updated_at: new Date() })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', access.channel.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const event = await appendChannelEvent(tx, actor.appId, row.id, (seq, now) => ({
+      type,
+      cid: access.cid,
+      seq,
+      created_at: now,
+      channel: toChannel({ ...row, seq }, access.createdBy),
+    }));
+    return { event, channel: event.channel };
+  });
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  return channel;
+}
+
+export async function updateChannel(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+  body: UpdateChannelBody,
+): Promise<Channel> {
+  const access = await loadChannel(deps.db, actor, type, id);
+  requireAccess(actor, access, 'update_channel');
+  return changeChannel(
+    deps,
+    actor,
+    access,
+    {
+      ...(body.name !== undefined && { name: body.name }),
+      ...(body.image !== undefined && { image: body.image }),
+      ...(body.custom !== undefined && { custom: JSON.stringify(body.custom) }),
+    },
+    'channel.updated',
+  );
+}
+
+export async function deleteChannel(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+): Promise<Channel> {
+  const access = await loadChannel(deps.db, actor, type, id);
+  requireAccess(actor, access, 'delete_channel');
+  return changeChannel(deps, actor, access, { deleted_at: new Date() }, 'channel.deleted');
+}
+
+export async function setFrozen(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+  frozen: boolean,
+): Promise<Channel> {
+  const access = await loadChannel(deps.db, actor, type, id);
+  requireAccess(actor, access, 'freeze');
+  return changeChannel(deps, actor, access, { is_frozen: frozen }, 'channel.updated');
+}
+
+/**
+ * Hides every message sent so far and resets unread counts. The cut is made under the channel's
+ * row lock, taken first: every message ordered before the truncate in the channel's sequence has
+ * committed with an earlier (or equal) created_at, and every later one waits and is stamped after
+ * `truncated_at` (see `insertMessage`), so hiding by time hides exactly what the event log says.
+ */
+export async function truncateChannel(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+): Promise<Channel> {
+  const access = await loadChannel(deps.db, actor, type, id);
+  requireAccess(actor, access, 'truncate');
+  const channelId = access.channel.id;
+  const event = await deps.db.transaction().execute(async (tx) => {
+    const seq = await bumpSeq(tx, actor.appId, channelId);
+    const now = new Date();
+    await tx
+      .updateTable('channel_members')
+      .set({ read_seq: seq })
+      .where('app_id', '=', actor.appId)
+      .where('channel_id', '=', channelId)
+      .execute();
+    const row = await tx
+      .updateTable('channels')
+      .set({ truncated_at: now, last_message_at: null, updated_at: now })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', channelId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const event = {
+      type: 'channel.truncated' as const,
+      cid: access.cid,
+      seq,
+      created_at: now.toISOString(),
+      channel: toChannel({ ...row, seq }, access.createdBy),
+    };
+    await recordChannelEvent(tx, actor.appId, channelId, event);
+    return event;
+  });
+  deps.publish({ appId: actor.appId, channelId, event });
+  return event.channel;
+}

@@ -1,0 +1,41 @@
+import type { Message } from '@chat/protocol';
+import type { Actor } from '../../kernel/actor';
+import { notFound } from '../../kernel/errors';
+import type { AppDb } from '../../store/app-scope';
+import type { MessageRow } from '../../store/schema';
+import { type ChannelAccess, loadChannelById, requireAccess } from '../channels/channel-access';
+import type { Action } from '../channels/permissions';
+import { toMessages } from '../views';
+
+/** Loads a message of the actor's app with its channel, checking the actor may `action` there. */
+export async function loadMessage(
+  db: AppDb,
+  actor: Actor,
+  messageId: string,
+  action: Action,
+): Promise<{ row: MessageRow; access: ChannelAccess }> {
+  const row = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('app_id', '=', actor.appId)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Message');
+  const access = await loadChannelById(db, actor, row.channel_id).catch(() => {
+    throw notFound('Message');
+  });
+  // Messages hidden by a truncate are gone for everyone.
+  if (access.channel.truncated_at && row.created_at <= access.channel.truncated_at) throw notFound('Message');
+  requireAccess(actor, access, action);
+  return { row, access };
+}
+
+export async function messageView(
+  db: AppDb,
+  actor: Actor,
+  access: ChannelAccess,
+  row: MessageRow,
+): Promise<Message> {
+  const [message] = await toMessages(db, actor.appId, [row], () => access.cid, actor.userId);
+  return message!;
+}

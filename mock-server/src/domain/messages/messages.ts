@@ -1,0 +1,223 @@
+import {
+  type ChannelType,
+  LIMITS,
+  type ListMessagesQuery,
+  type Message,
+  type MessagesResponse,
+  type SendMessageBody,
+  type UpdateMessageBody,
+} from '@chat/protocol';
+import { bumpSeq, forgetMessageContent, recordChannelEvent } from '../../events/channel-events';
+import type { Actor } from '../../kernel/actor';
+import { ChatError, forbidden } from '../../kernel/errors';
+import type { AppDb } from '../../store/app-scope';
+import { type ChannelAccess, loadChannel, requireAccess } from '../channels/channel-access';
+import type { DomainDeps } from '../deps';
+import { requireUsers } from '../users/users';
+import { toMessages } from '../views';
+import { insertAttachments } from './attachments';
+import { loadMessage, messageView } from './message-access';
+
+export async function getMessage(deps: DomainDeps, actor: Actor, messageId: string): Promise<Message> {
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  return messageView(deps.db, actor, access, row);
+}
+
+/**
+ * A page of a channel's top-level messages (or of one thread), oldest first. Cursors are message
+ * ids; pages are cut by seq, so messages arriving meanwhile never shift a page.
+ */
+async function pageMessages(
+  db: AppDb,
+  actor: Actor,
+  access: ChannelAccess,
+  query: ListMessagesQuery,
+  parentId: string | null,
+): Promise<MessagesResponse> {
+  const limit = query.limit ?? LIMITS.PAGE_SIZE_DEFAULT;
+  let q = db
+    .selectFrom('messages')
+    .selectAll()
+    .where('app_id', '=', actor.appId)
+    .where('channel_id', '=', access.channel.id);
+  q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
+  if (access.channel.truncated_at) q = q.where('created_at', '>', access.channel.truncated_at);
+  const cursorId = query.before ?? query.after;
+  if (cursorId) {
+    const cursor = await db
+      .selectFrom('messages')
+      .select('seq')
+      .where('app_id', '=', actor.appId)
+      .where('channel_id', '=', access.channel.id)
+      .where('id', '=', cursorId)
+      .executeTakeFirst();
+    if (!cursor) {
+      const field = query.before ? 'before' : 'after';
+      throw new ChatError('validation_failed', 'Cursor message not found in this channel', {
+        issues: [{ path: [field], message: 'No such message in this channel' }],
+      });
+    }
+    q = q.where('seq', query.before ? '<' : '>', Number(cursor.seq));
+  }
+  const newestFirst = !query.after;
+  const rows = await q
+    .orderBy('seq', newestFirst ? 'desc' : 'asc')
+    .limit(limit + 1)
+    .execute();
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (newestFirst) page.reverse();
+  return {
+    messages: await toMessages(db, actor.appId, page, () => access.cid, actor.userId),
+    has_more: hasMore,
+  };
+}
+
+export async function listMessages(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+  query: ListMessagesQuery,
+): Promise<MessagesResponse> {
+  const access = await loadChannel(deps.db, actor, type, id);
+  requireAccess(actor, access, 'read');
+  return pageMessages(deps.db, actor, access, query, null);
+}
+
+export async function listReplies(
+  deps: DomainDeps,
+  actor: Actor,
+  parentId: string,
+  query: ListMessagesQuery,
+): Promise<MessagesResponse> {
+  const { access } = await loadMessage(deps.db, actor, parentId, 'read');
+  return pageMessages(deps.db, actor, access, query, parentId);
+}
+
+/** Applies a change to a message and records the event it produces, in one transaction. */
+async function changeMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  access: ChannelAccess,
+  messageId: string,
+  set: Record<string, unknown>,
+  type: 'message.updated' | 'message.deleted',
+  attachments?: SendMessageBody['attachments'],
+): Promise<Message> {
+  const result = await deps.db.transaction().execute(async (tx) => {
+    const seq = await bumpSeq(tx, actor.appId, access.channel.id);
+    await forgetMessageContent(tx, actor.appId, access.channel.id, messageId);
+    const row = await tx
+      .updateTable('messages')
+      .set({ ...set, updated_at: new Date() })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', messageId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (attachments) {
+      await tx
+        .deleteFrom('message_attachments')
+        .where('app_id', '=', actor.appId)
+        .where('message_id', '=', messageId)
+        .execute();
+      if (attachments.length) await insertAttachments(tx, actor.appId, messageId, attachments);
+    }
+    // Everyone gets the same event, so it carries no viewer's own reactions; the caller's reply does.
+    const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, null);
+    const [mine] = await toMessages(tx, actor.appId, [row], () => access.cid, actor.userId);
+    const event = { type, cid: access.cid, seq, created_at: new Date().toISOString(), message: message! };
+    await recordChannelEvent(tx, actor.appId, access.channel.id, event);
+    return { event, mine: mine! };
+  });
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event: result.event });
+  return result.mine;
+}
+
+/** Edits a message: its author only (or a server-side call). */
+export async function updateMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  messageId: string,
+  body: UpdateMessageBody,
+): Promise<Message> {
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  if (!actor.server) {
+    if (row.app_user_id !== actor.userId) throw forbidden('Only the author may edit a message');
+    if (access.banned) throw new ChatError('user_banned', 'You are banned from this channel');
+  }
+  if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot be edited');
+  const text = body.text ?? row.text;
+  const hasAttachments = body.attachments
+    ? body.attachments.length > 0
+    : await hasAnyAttachment(deps.db, actor.appId, row.id);
+  if (text.trim().length === 0 && !hasAttachments) {
+    throw new ChatError('validation_failed', 'A message needs text or at least one attachment', {
+      issues: [{ path: ['text'], message: 'A message needs text or at least one attachment' }],
+    });
+  }
+  if (body.mentioned_user_ids?.length)
+    await requireUsers(deps.db, actor.appId, body.mentioned_user_ids, 'mentioned_user_ids');
+  return changeMessage(
+    deps,
+    actor,
+    access,
+    row.id,
+    {
+      ...(body.text !== undefined && { text: body.text }),
+      ...(body.mentioned_user_ids !== undefined && {
+        mentioned_user_ids: [...new Set(body.mentioned_user_ids)],
+      }),
+      ...(body.custom !== undefined && { custom: JSON.stringify(body.custom) }),
+      edited_at: new Date(),
+    },
+    'message.updated',
+    body.attachments,
+  );
+}
+
+async function hasAnyAttachment(db: AppDb, appId: string, messageId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('message_attachments')
+    .select('id')
+    .where('app_id', '=', appId)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Soft-deletes a message: its author, or a moderator of the channel. Deleting twice is a no-op. */
+export async function deleteMessage(deps: DomainDeps, actor: Actor, messageId: string): Promise<Message> {
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  if (row.app_user_id !== actor.userId) requireAccess(actor, access, 'delete_any_message');
+  if (row.is_deleted) return messageView(deps.db, actor, access, row);
+  return changeMessage(
+    deps,
+    actor,
+    access,
+    row.id,
+    { is_deleted: true, deleted_at: new Date() },
+    'message.deleted',
+  );
+}
+
+export async function setPinned(
+  deps: DomainDeps,
+  actor: Actor,
+  messageId: string,
+  pinned: boolean,
+): Promise<Message> {
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'pin');
+  if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot be pinned');
+  if (row.is_pinned === pinned) return messageView(deps.db, actor, access, row);
+  return changeMessage(
+    deps,
+    actor,
+    access,
+    row.id,
+    pinned
+      ? { is_pinned: true, pinned_at: new Date(), pinned_by: actor.userId }
+      : { is_pinned: false, pinned_at: null, pinned_by: null },
+    'message.updated',
+  );
+}

@@ -1,0 +1,216 @@
+import type { ChannelType, EventOf, Message, SendMessageBody } from '@chat/protocol';
+import { sql } from 'kysely';
+import { recordChannelEvent } from '../../events/channel-events';
+import type { Actor } from '../../kernel/actor';
+import { ChatError, forbidden } from '../../kernel/errors';
+import type { AppDb } from '../../store/app-scope';
+import type { MessageRow } from '../../store/schema';
+import { type ChannelAccess, loadChannel, requireAccess } from '../channels/channel-access';
+import type { DomainDeps } from '../deps';
+import { requireUsers } from '../users/users';
+import { toMessages } from '../views';
+import { insertAttachments } from './attachments';
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Sends a message. Idempotent by (user, client_msg_id): a repeat, even a concurrent one, returns
+ * the message stored first and produces no second event.
+ */
+export async function sendMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  type: ChannelType,
+  id: string,
+  body: SendMessageBody,
+): Promise<{ message: Message; created: boolean }> {
+  const { db } = deps;
+  const access = await loadChannel(db, actor, type, id);
+  const senderId = await resolveSender(db, actor, body);
+  const sender = actor.server ? { ...actor, userId: senderId, server: false } : actor;
+  const senderAccess = actor.server ? await loadChannel(db, sender, type, id) : access;
+
+  try {
+    if (!actor.server) requireAccess(actor, access, 'send');
+    else if (senderAccess.banned)
+      throw new ChatError('user_banned', 'The sender is banned from this channel');
+    if (access.channel.is_frozen && !actor.server)
+      throw new ChatError('channel_frozen', 'The channel is frozen');
+  } catch (error) {
+    // A retry of a send that went through before the sender lost the right gets the message.
+    const original = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+    if (original) return { message: await existingView(db, actor, original), created: false };
+    throw error;
+  }
+
+  if (body.parent_id) await requireSameChannel(db, actor.appId, access, body.parent_id, 'parent_id', true);
+  if (body.quoted_message_id)
+    await requireSameChannel(db, actor.appId, access, body.quoted_message_id, 'quoted_message_id', false);
+  if (body.mentioned_user_ids?.length)
+    await requireUsers(db, actor.appId, body.mentioned_user_ids, 'mentioned_user_ids');
+
+  // A repeat (same user and client_msg_id) is not looked up first: sends are rarely repeated,
+  // so the message's unique key finds it, and the repeat returns the message stored first.
+  let event: EventOf<'message.new'>;
+  try {
+    event = await db.transaction().execute((tx) => insertMessage(tx, actor, access, senderId, body));
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    const winner = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+    if (!winner) throw error;
+    return { message: await existingView(db, actor, winner), created: false };
+  }
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  return { message: event.message, created: true };
+}
+
+/**
+ * One transaction: take the channel's next seq, store the message and its attachments, bump
+ * the channel's last message time or the thread's reply count, log the event. Its cost does not
+ * depend on the channel's size: unread counts are derived when read (domain/reads/unread.ts).
+ */
+async function insertMessage(
+  tx: AppDb,
+  actor: Actor,
+  access: ChannelAccess,
+  senderId: string,
+  body: SendMessageBody,
+): Promise<EventOf<'message.new'>> {
+  const channelId = access.channel.id;
+  const topLevel = !body.parent_id;
+  const { seq, now } = await takeSeqAndStamp(tx, actor.appId, channelId, topLevel);
+  const row = await tx
+    .insertInto('messages')
+    .values({
+      app_id: actor.appId,
+      channel_id: channelId,
+      app_user_id: senderId,
+      seq,
+      client_msg_id: body.client_msg_id,
+      text: body.text ?? '',
+      mentioned_user_ids: [...new Set(body.mentioned_user_ids ?? [])],
+      parent_id: body.parent_id ?? null,
+      quoted_message_id: body.quoted_message_id ?? null,
+      custom: JSON.stringify(body.custom ?? {}),
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, body.attachments);
+  if (!topLevel) {
+    // Thread replies count on their root; they do not move the channel (nor unread counts).
+    await tx
+      .updateTable('messages')
+      .set({ reply_count: sql`reply_count + 1` })
+      .where('app_id', '=', actor.appId)
+      .where('id', '=', row.parent_id!)
+      .execute();
+  }
+  const viewer = { ...actor, userId: senderId };
+  const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, viewer.userId, {
+    withAttachments: !!body.attachments?.length,
+  });
+  const event = {
+    type: 'message.new' as const,
+    cid: access.cid,
+    seq,
+    created_at: now.toISOString(),
+    message: message!,
+  };
+  await recordChannelEvent(tx, actor.appId, channelId, event);
+  return event;
+}
+
+/**
+ * Takes the channel's next seq (locking its row until the transaction ends) and the created_at
+ * of the new message, in one statement that also moves the channel's last message time for a
+ * top-level message: now, but always after the channel's `truncated_at`. A message sent in the
+ * same millisecond as a truncate (or on a node whose clock lags) comes after it in the channel's
+ * sequence, so it must not be hidden with what the truncate hid.
+ */
+async function takeSeqAndStamp(
+  tx: AppDb,
+  appId: string,
+  channelId: string,
+  topLevel: boolean,
+): Promise<{ seq: number; now: Date }> {
+  const stamp = sql<Date>`greatest(${new Date()}::timestamptz, truncated_at + interval '1 millisecond')`;
+  const row = await tx
+    .updateTable('channels')
+    .set({ seq: sql`seq + 1`, ...(topLevel && { last_message_at: stamp }) })
+    .where('app_id', '=', appId)
+    .where('id', '=', channelId)
+    .returning(['seq', stamp.as('stamp')])
+    .executeTakeFirstOrThrow();
+  return { seq: Number(row.seq), now: new Date(row.stamp) };
+}
+
+async function resolveSender(db: AppDb, actor: Actor, body: SendMessageBody): Promise<string> {
+  if (!actor.server) {
+    if (body.user_id !== undefined && body.user_id !== actor.externalId) {
+      throw forbidden('Only server-side calls may send as another user');
+    }
+    return actor.userId!;
+  }
+  if (!body.user_id) {
+    throw new ChatError('validation_failed', 'Server-side sends must give user_id', {
+      issues: [{ path: ['user_id'], message: 'Required for server-side calls' }],
+    });
+  }
+  const [user] = await requireUsers(db, actor.appId, [body.user_id], 'user_id');
+  return user!.id;
+}
+
+async function findByClientId(db: AppDb, appId: string, userId: string, clientMsgId: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('app_id', '=', appId)
+    .where('app_user_id', '=', userId)
+    .where('client_msg_id', '=', clientMsgId)
+    .executeTakeFirst();
+}
+
+async function existingView(db: AppDb, actor: Actor, row: MessageRow): Promise<Message> {
+  const channel = await db
+    .selectFrom('channels')
+    .select(['type', 'external_id'])
+    .where('app_id', '=', actor.appId)
+    .where('id', '=', row.channel_id)
+    .executeTakeFirstOrThrow();
+  const [message] = await toMessages(
+    db,
+    actor.appId,
+    [row],
+    () => `${channel.type}:${channel.external_id}`,
+    actor.userId,
+  );
+  return message!;
+}
+
+async function requireSameChannel(
+  db: AppDb,
+  appId: string,
+  access: ChannelAccess,
+  messageId: string,
+  field: string,
+  mustBeTopLevel: boolean,
+): Promise<void> {
+  const row = await db
+    .selectFrom('messages')
+    .select(['id', 'parent_id', 'is_deleted'])
+    .where('app_id', '=', appId)
+    .where('channel_id', '=', access.channel.id)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  const problem = !row
+    ? 'No such message in this channel'
+    : mustBeTopLevel && row.parent_id
+      ? 'Replies cannot have replies: use the thread root'
+      : row.is_deleted && mustBeTopLevel
+        ? 'Cannot reply to a deleted message'
+        : null;
+  if (problem)
+    throw new ChatError('validation_failed', problem, { issues: [{ path: [field], message: problem }] });
+}

@@ -1,0 +1,17 @@
+import type { ChatEvent } from '@chat/protocol';
+
+/**
+ * An event a committed write caused, on its way to the bus (live delivery on every node).
+ * `channelId` is the internal channel uuid, null for events not about a channel; `userIds`
+ * (internal uuids) addresses notification events to particular users.
+ */
+export interface PublishedEvent {
+  appId: string;
+  channelId: string | null;
+  userIds?: string[];
+  /** Also for the connected members of these channels, each once, except the user `except`. */
+  membersOf?: { channelIds: string[]; except: string };
+  event: ChatEvent;
+}
+
+export type Publish = (published: PublishedEvent) => void;

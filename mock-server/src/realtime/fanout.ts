@@ -1,0 +1,81 @@
+import type { EventOf } from '@chat/protocol';
+import type { Logger } from 'pino';
+import type { Envelope } from '../bus/envelope';
+import { failureLevel } from '../kernel/dependency-status';
+import type { DataAccess } from '../store/data-access';
+import type { Connection } from './connection';
+import { deliverToMembers } from './member-audience';
+import type { MemberDirectory } from './member-directory';
+import { notifyMembersNotWatching } from './notifications';
+import type { Registry } from './registry';
+import { encodeTextFrame } from './text-frame';
+
+export interface FanOutContext {
+  data: DataAccess;
+  registry: Registry;
+  directory: MemberDirectory;
+  logger: Logger;
+}
+
+/**
+ * Delivers one event from the bus to this node's sockets (seed §8): channel events to the sockets
+ * watching the channel (authorized when they started watching), user-addressed events to those
+ * users' sockets, and `notification.message_new` to members who are connected but not watching.
+ * Watches that lose their right to read (removed, banned, channel deleted) stop here.
+ */
+export function fanOut({ data, registry, directory, logger }: FanOutContext, envelope: Envelope): void {
+  if (envelope.userIds) {
+    for (const userId of envelope.userIds) {
+      for (const conn of registry.ofUser(userId))
+        if (conn.actor?.appId === envelope.appId) conn.send(envelope.bytes);
+    }
+  }
+  if (envelope.membersOf) {
+    deliverToMembers(registry, directory, envelope).catch((error) =>
+      logger[failureLevel('warn')]({ err: error }, 'member fan-out failed'),
+    );
+  }
+  const channelId = envelope.channelId;
+  if (!channelId) return;
+
+  const typing = envelope.type === 'typing.start' || envelope.type === 'typing.stop';
+  const transient = typing || envelope.type === 'channel.watchers';
+  if (!transient && envelope.seq !== undefined) registry.noteSeq(channelId, envelope.seq);
+  const typist = typing ? (envelope.event as EventOf<'typing.start'>).user.id : null;
+  const watchers = registry.watchers(channelId);
+  // Framed once, written as it is to every watcher: per socket, one write and nothing else.
+  const frame = watchers.size > 0 ? encodeTextFrame(envelope.bytes) : null;
+  for (const conn of watchers) {
+    if (conn.actor?.appId !== envelope.appId) continue;
+    // Typing goes to everyone but the typist.
+    if (typist && conn.actor.externalId === typist) continue;
+    conn.sendFrameBytes(frame!);
+  }
+
+  const isUser = (externalId: string) => (conn: Connection) =>
+    conn.actor?.appId === envelope.appId && conn.actor.externalId === externalId;
+  switch (envelope.type) {
+    case 'member.added':
+      directory.invalidate(channelId);
+      break;
+    case 'member.removed':
+      directory.invalidate(channelId);
+      registry.unwatchChannel(channelId, isUser((envelope.event as EventOf<'member.removed'>).user_id));
+      break;
+    case 'member.updated': {
+      directory.invalidate(channelId);
+      const { member } = envelope.event as EventOf<'member.updated'>;
+      if (member.banned) registry.unwatchChannel(channelId, isUser(member.user_id));
+      break;
+    }
+    case 'channel.deleted':
+      directory.invalidate(channelId);
+      registry.unwatchChannel(channelId);
+      break;
+    case 'message.new':
+      notifyMembersNotWatching(data.forApp(envelope.appId), registry, directory, envelope, channelId).catch(
+        (error) => logger[failureLevel('warn')]({ err: error }, 'notification fan-out failed'),
+      );
+      break;
+  }
+}

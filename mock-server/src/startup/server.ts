@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { registerAdmin } from '../admin/admin-routes';
+import type { Bus } from '../bus/bus';
+import { EventRelay } from '../bus/event-relay';
+import { createRedisBus } from '../bus/redis-bus';
+import { openRedis } from '../bus/redis-connection';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../domain/auth/index';
+import type { Publish, PublishedEvent } from '../events/published-event';
+import { buildHttpApp } from '../http/app';
+import { pruneEventLog } from '../jobs/event-log-retention';
+import { redisStatusOf, reportDependencies } from '../kernel/dependency-status';
+import { createLogger } from '../kernel/logger';
+import { VERSION } from '../kernel/version';
+import { createWriteBudget } from '../limits/write-budget';
+import { Gateway } from '../realtime/gateway';
+import { PresenceService } from '../realtime/presence';
+import { createMemoryPresence, type PresenceStore } from '../realtime/presence-store';
+import { createRedisPresence } from '../realtime/redis-presence';
+import { createMemoryWatchers, createRedisWatchers } from '../realtime/watcher-store';
+import { createDataAccess } from '../store/data-access';
+import { openStore, type Store } from '../store/database';
+import {
+  type HttpConfig,
+  loadHttpConfig,
+  loadRealtimeConfig,
+  type RealtimeConfig,
+  type ServerConfig,
+} from './config';
+import { type DemoCredentials, seedDemo } from './seed';
+
+export interface ChatServer {
+  /** Base URL it listens on, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** The WebSocket URL (add `?api_key=…`). */
+  wsUrl: string;
+  store: Store;
+  logger: Logger;
+  /** What `seedDemo` created, when it ran. */
+  demo: DemoCredentials | null;
+  /** Registers a listener for every event this node receives from the bus. */
+  onEvent(listener: (event: PublishedEvent) => void): () => void;
+  /** Stops accepting, drains sockets with "service restart", and closes everything it opened. */
+  close(): Promise<void>;
+}
+
+export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime' | 'http'>> {
+  realtime?: Partial<RealtimeConfig>;
+  http?: Partial<HttpConfig>;
+  /** Use this store instead of opening one (tests share one database per worker). */
+  store?: Store;
+  logger?: Logger;
+}
+
+const EVENTS_TOPIC = 'events';
+const DAY_MS = 24 * 3600 * 1000;
+/** How often each node prunes the event log by age (deletes are idempotent across nodes). */
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+const LISTEN_BACKLOG = 4096;
+
+/**
+ * Starts the whole server in this process: store (PGlite or PostgreSQL, migrated), bus (in
+ * memory, or Redis for several nodes), demo seed outside production, REST routes and the
+ * WebSocket gateway. `port: 0` picks a free port.
+ */
+export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
+  const realtime = { ...loadRealtimeConfig({}), ...options.realtime };
+  const http = { ...loadHttpConfig({}), ...options.http };
+  const tokens = {
+    maxLifetimeSeconds: options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  };
+  const ownsStore = !options.store;
+  const store =
+    options.store ??
+    (await openStore({
+      databaseUrl: options.databaseUrl,
+      dataDir: options.dataDir ?? '.chat-data',
+      ...(options.databaseSchema !== undefined && { schema: options.databaseSchema }),
+      ...(options.databasePoolSize !== undefined && { poolSize: options.databasePoolSize }),
+    }));
+
+  const redisPrefix = options.redisPrefix ?? 'chat:';
+  const bus: Bus | null = options.redisUrl ? await createRedisBus(options.redisUrl, redisPrefix) : null;
+  // Rate limits and watcher counts: commands of one event-loop turn go out in one write.
+  const redis = options.redisUrl ? openRedis(options.redisUrl) : undefined;
+  await redis?.connect();
+  reportDependencies(logger);
+  // One write budget per user, for the socket and REST alike.
+  const writes = createWriteBudget({ ...realtime.writes, redis, prefix: redisPrefix });
+  const presenceStore: PresenceStore = options.redisUrl
+    ? await createRedisPresence(options.redisUrl, realtime.presenceTtlMs, redisPrefix)
+    : createMemoryPresence();
+
+  // Domain code publishes after commit: this node's sockets get the event at once, the other
+  // nodes through the bus (held while it is down, bus/event-relay.ts).
+  let gateway: Gateway | undefined;
+  const listeners = new Set<(event: PublishedEvent) => void>();
+  const relay = new EventRelay({
+    nodeId: randomUUID(),
+    bus,
+    topic: EVENTS_TOPIC,
+    logger,
+    deliver: (envelope) => {
+      gateway?.deliver(envelope);
+      for (const listener of listeners) {
+        try {
+          listener({
+            appId: envelope.appId,
+            channelId: envelope.channelId,
+            ...(envelope.userIds && { userIds: envelope.userIds }),
+            event: envelope.event,
+          });
+        } catch (error) {
+          logger.error({ err: error }, 'event listener failed');
+        }
+      }
+    },
+  });
+  const publish: Publish = (event) => relay.publish(event);
+
+  const data = createDataAccess(store.db);
+  const presence = new PresenceService({
+    data,
+    store: presenceStore,
+    publish,
+    logger,
+    graceMs: realtime.presenceGraceMs,
+    maxChannelMembers: realtime.presenceMaxChannelMembers,
+  });
+  gateway = new Gateway({
+    ...realtime,
+    data,
+    publish,
+    logger,
+    presence,
+    presenceStore,
+    watcherStore: redis
+      ? createRedisWatchers(redis, realtime.presenceTtlMs, redisPrefix)
+      : createMemoryWatchers(),
+    writes,
+    production: options.production ?? false,
+    tokens,
+  });
+
+  const unsubscribe = await relay.start();
+  const stopRepairing = redis ? repairAfterRedisOutages(redis, bus!, gateway, logger) : () => undefined;
+
+  let ready = false;
+  const app = buildHttpApp({
+    data,
+    publish,
+    logger,
+    version: VERSION,
+    isReady: () => ready,
+    webRoot: options.webRoot,
+    tokens,
+    writes,
+    http,
+  });
+  registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
+  const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
+  gateway.attach(app.server);
+  await app.listen({
+    port: options.port ?? 8080,
+    host: options.host ?? '127.0.0.1',
+    // Connections the kernel queues until the server accepts them (it caps this at
+    // net.core.somaxconn). Node's 511 overflowed in a reconnect storm of 10,000 clients: the
+    // dropped connection attempts were retried by TCP seconds, up to a minute, later.
+    backlog: LISTEN_BACKLOG,
+  });
+  const stopPruning = pruneEventLogPeriodically(store, (options.eventLogDays ?? 30) * DAY_MS, logger);
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  ready = true;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    wsUrl: `ws://${host}:${address.port}/v1/ws`,
+    store,
+    logger,
+    demo,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        stopPruning();
+        stopRepairing();
+        await gateway!.drain();
+        await app.close();
+        presence.close();
+        unsubscribe();
+        relay.close();
+        await Promise.allSettled([bus?.close(), presenceStore.close(), redis?.quit()]);
+        if (ownsStore) await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** How long after Redis returns a node repairs presence: the other nodes are reconnecting meanwhile. */
+const REPAIR_SETTLE_MS = 1_000;
+
+/**
+ * What a node does about a Redis outage: presence changes made during it are announced again,
+ * and once Redis is back (perhaps empty, after a restart) the node puts its connections and
+ * watchers back and announces presence and watcher counts again; once its bus subscription is
+ * back it delivers the channel events its sockets missed. Returns a stop function.
+ */
+function repairAfterRedisOutages(redis: Redis, bus: Bus, gateway: Gateway, logger: Logger): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = redisStatusOf(redis).onChange((down) => {
+    clearTimeout(timer);
+    if (down) return gateway.presenceDegraded();
+    timer = setTimeout(() => {
+      gateway
+        .repairPresence()
+        .then(() => logger.info('presence and watcher counts repaired after the Redis outage'))
+        .catch((error) => logger.warn({ err: error }, 'presence repair failed'));
+    }, REPAIR_SETTLE_MS);
+    timer.unref();
+  });
+  bus.onReconnected((side) => {
+    if (side !== 'subscriber') return;
+    gateway
+      .catchUp()
+      .then((delivered) => {
+        if (delivered > 0)
+          logger.info({ delivered }, 'delivered the channel events missed while Redis was away');
+      })
+      .catch((error) => logger.warn({ err: error }, 'catching up after the Redis outage failed'));
+  });
+  return () => {
+    clearTimeout(timer);
+    stop();
+  };
+}
+
+/** Prunes the channel event log by age now and then; returns a stop function. */
+function pruneEventLogPeriodically(store: Store, maxAgeMs: number, logger: Logger): () => void {
+  let running = false;
+  const prune = () => {
+    if (running) return;
+    running = true;
+    pruneEventLog(store.db, maxAgeMs)
+      .then((deleted) => {
+        if (deleted > 0) logger.info({ deleted }, 'pruned old channel events');
+      })
+      .catch((error) => logger.warn({ err: error }, 'event log pruning failed'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  // Not at once: a node starting in a crowd (a deploy) has better things to do first.
+  const first = setTimeout(prune, 60_000);
+  const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
