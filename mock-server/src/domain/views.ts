@@ -72,7 +72,6 @@ export function toMember(cid: string, row: MemberRow & { unread_count: number },
  */
 export async function toMessages(
   db: AppDb,
-  appId: string,
   rows: MessageRow[],
   cidOf: (channelId: string) => string,
   viewerId: string | null,
@@ -88,12 +87,7 @@ export async function toMessages(
     ...new Set(rows.map((r) => r.quoted_message_id).filter((id): id is string => id !== null)),
   ];
   const quotedRows = quotedIds.length
-    ? await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('id', 'in', quotedIds)
-        .execute()
+    ? await db.selectFrom('messages').selectAll().where('id', 'in', quotedIds).execute()
     : [];
   const all = [...rows, ...quotedRows];
   const ids = [...new Set(all.map((r) => r.id))];
@@ -104,13 +98,12 @@ export async function toMessages(
   const onlyFresh = fresh !== undefined && quotedRows.length === 0;
   const none = Promise.resolve([]);
   const [users, attachments, reactionCounts, ownReactions] = await Promise.all([
-    db.selectFrom('app_users').selectAll().where('app_id', '=', appId).where('id', 'in', userIds).execute(),
+    db.selectFrom('app_users').selectAll().where('id', 'in', userIds).execute(),
     onlyFresh && !fresh.withAttachments
       ? none
       : db
           .selectFrom('message_attachments')
           .selectAll()
-          .where('app_id', '=', appId)
           .where('message_id', 'in', ids)
           .orderBy('position')
           .execute(),
@@ -119,7 +112,6 @@ export async function toMessages(
       : db
           .selectFrom('message_reactions')
           .select(['message_id', 'type', (eb) => eb.fn.countAll<number>().as('count')])
-          .where('app_id', '=', appId)
           .where('message_id', 'in', ids)
           .groupBy(['message_id', 'type'])
           .execute(),
@@ -127,7 +119,6 @@ export async function toMessages(
       ? db
           .selectFrom('message_reactions')
           .select(['message_id', 'type'])
-          .where('app_id', '=', appId)
           .where('message_id', 'in', ids)
           .where('app_user_id', '=', viewerId)
           .orderBy('created_at')

@@ -13,7 +13,7 @@ export async function appendChannelEvent<E extends ChannelEvent>(
   channelId: string,
   build: (seq: number, now: string) => E,
 ): Promise<E> {
-  const seq = await bumpSeq(tx, appId, channelId);
+  const seq = await bumpSeq(tx, channelId);
   const event = build(seq, new Date().toISOString());
   await recordChannelEvent(tx, appId, channelId, event);
   return event;
@@ -62,14 +62,13 @@ export async function recordChannelEvent(
  * replay costs nothing extra for the messages that never changed. Runs in the change's
  * transaction, over the channel's log only (its primary key), at most the replay window.
  */
-export async function forgetMessageContent(tx: AppDb, appId: string, channelId: string, messageId: string) {
+export async function forgetMessageContent(tx: AppDb, channelId: string, messageId: string) {
   await tx
     .updateTable('channel_events')
     .set({
       payload: sql`jsonb_set(payload, '{message}', jsonb_build_object('id', payload->'message'->'id'))`,
     })
     .where('channel_id', '=', channelId)
-    .where('app_id', '=', appId)
     .where(
       sql<boolean>`(payload->'message'->>'id' = ${messageId}
                     or payload->'message'->'quoted_message'->>'id' = ${messageId})`,
@@ -83,11 +82,10 @@ export type LoggedMessageEvent = Omit<Extract<ChannelEvent, { message: unknown }
 };
 
 /** Takes the next seq of a channel (locking its row until the transaction ends). */
-export async function bumpSeq(tx: AppDb, appId: string, channelId: string): Promise<number> {
+export async function bumpSeq(tx: AppDb, channelId: string): Promise<number> {
   const row = await tx
     .updateTable('channels')
     .set({ seq: sql`seq + 1` })
-    .where('app_id', '=', appId)
     .where('id', '=', channelId)
     .returning('seq')
     .executeTakeFirstOrThrow();

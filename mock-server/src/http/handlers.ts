@@ -54,8 +54,8 @@ export function createHandlers(s: HandlerServices): Handlers {
 
     getMe: async ({ actor }) => ({ user: await users.getSelf(db, actor) }),
     updateMe: async ({ actor, body }) => ({ user: await users.updateSelf(db, actor, body) }),
-    queryUsers: async ({ actor, query }) => ({ users: await users.queryUsers(db, actor, query) }),
-    getUser: async ({ actor, params }) => ({ user: await users.getUser(db, actor, params.userId) }),
+    queryUsers: async ({ query }) => ({ users: await users.queryUsers(db, query) }),
+    getUser: async ({ params }) => ({ user: await users.getUser(db, params.userId) }),
     upsertUsers: async ({ actor, body }) => ({ users: await users.upsertUsers(db, actor, body.users) }),
 
     createChannel: async ({ actor, body }) => (await channels.createChannel(s, actor, body)).state,

@@ -58,13 +58,7 @@ async function catchUpApp(
     for (const channel of rows) {
       const known = noted.get(channel.id)!;
       if (channel.app_id !== known.appId || Number(channel.seq) <= known.seq) continue;
-      const events = await replaySince(
-        db,
-        known.appId,
-        { channel, cid: known.cid },
-        known.seq,
-        Number(channel.seq),
-      );
+      const events = await replaySince(db, { channel, cid: known.cid }, known.seq, Number(channel.seq));
       for (const event of events ?? []) {
         deliver(decodeEnvelope(encodeEnvelope({ appId: known.appId, channelId: channel.id, event })));
         delivered++;

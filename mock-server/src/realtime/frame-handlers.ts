@@ -77,7 +77,7 @@ export async function handleFrame(
       // are read at once. When the gap cannot be replayed, the full state is read after.
       const resuming = frame.since !== undefined;
       const [events, recoveredState, watcherCount] = await Promise.all([
-        resuming ? replaySince(deps.db, actor.appId, fresh, frame.since!, currentSeq) : null,
+        resuming ? replaySince(deps.db, fresh, frame.since!, currentSeq) : null,
         resuming ? loadChannelState(deps.db, actor, fresh, 0, { withMembers: false }) : null,
         ctx.watcherCount(fresh.channel.id),
       ]);

@@ -49,7 +49,6 @@ export class MemberDirectory {
       .forApp(appId)
       .selectFrom('channel_members')
       .select('app_user_id')
-      .where('app_id', '=', appId)
       .where('channel_id', '=', channelId)
       .execute();
     return new Set(rows.map((r) => r.app_user_id));

@@ -52,7 +52,6 @@ export async function notifyMembersNotWatching(
       'channel_members.ban_expires_at',
     ])
     .select((eb) => unreadCountOf(eb).as('unread_count'))
-    .where('channel_members.app_id', '=', envelope.appId)
     .where('channel_members.app_user_id', 'in', candidates)
     .where('channels.deleted_at', 'is', null)
     .where((eb) =>

@@ -162,7 +162,6 @@ export class PresenceService {
       .forApp(appId)
       .updateTable('app_users')
       .set({ is_online: online, last_active_at: new Date() })
-      .where('app_id', '=', appId)
       .where('id', '=', userId)
       .where('is_online', '=', !online)
       .returning(['external_id', 'display_name', 'image', 'is_online'])
@@ -178,7 +177,6 @@ export class PresenceService {
       .forApp(appId)
       .selectFrom('app_users')
       .select(['external_id', 'display_name', 'image', 'is_online'])
-      .where('app_id', '=', appId)
       .where('id', '=', userId)
       .executeTakeFirst();
     if (row) await this.publishPresence(appId, userId, row);
@@ -194,7 +192,6 @@ export class PresenceService {
       .selectFrom('channel_members')
       .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
       .select('channels.id')
-      .where('channel_members.app_id', '=', appId)
       .where('channel_members.app_user_id', '=', userId)
       .where('channels.deleted_at', 'is', null)
       .where('channels.member_count', '>', 1)

@@ -19,7 +19,6 @@ type Logged = ChannelEvent | LoggedMessageEvent;
  */
 export async function replaySince(
   db: AppDb,
-  appId: string,
   access: Pick<ChannelAccess, 'channel' | 'cid'>,
   since: number,
   currentSeq: number,
@@ -30,7 +29,6 @@ export async function replaySince(
   const rows = await db
     .selectFrom('channel_events')
     .select(['seq', 'payload'])
-    .where('app_id', '=', appId)
     .where('channel_id', '=', channel.id)
     .where('seq', '>', since)
     .where('seq', '<=', currentSeq)
@@ -42,7 +40,7 @@ export async function replaySince(
   if (logged.some((e) => e.type === 'channel.truncated')) return null;
 
   const changed = [...new Set(logged.flatMap((e) => (isForgotten(e) ? [e.message.id] : [])))];
-  const current = changed.length ? await currentMessages(db, appId, access, changed) : new Map();
+  const current = changed.length ? await currentMessages(db, access, changed) : new Map();
   if (current === null) return null;
   const events = logged.map((e) => (isForgotten(e) ? { ...e, message: current.get(e.message.id)! } : e));
   const truncatedAt = channel.truncated_at ? new Date(channel.truncated_at).getTime() : null;
@@ -57,21 +55,15 @@ function isForgotten(event: Logged): event is LoggedMessageEvent {
 }
 
 /** The messages as they are now, by id; null if one is gone (the client should reload). */
-async function currentMessages(
-  db: AppDb,
-  appId: string,
-  access: Pick<ChannelAccess, 'channel' | 'cid'>,
-  ids: string[],
-) {
+async function currentMessages(db: AppDb, access: Pick<ChannelAccess, 'channel' | 'cid'>, ids: string[]) {
   const rows = await db
     .selectFrom('messages')
     .selectAll()
-    .where('app_id', '=', appId)
     .where('channel_id', '=', access.channel.id)
     .where('id', 'in', ids)
     .execute();
   if (rows.length !== ids.length) return null;
   // Like live events, replayed ones carry no viewer's own reactions.
-  const messages = await toMessages(db, appId, rows, () => access.cid, null);
+  const messages = await toMessages(db, rows, () => access.cid, null);
   return new Map(messages.map((m) => [m.id, m]));
 }

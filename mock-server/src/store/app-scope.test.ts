@@ -63,6 +63,13 @@ describe('the app scope', () => {
     );
   });
 
+  it('scopes refresh tokens, whose portal rows have no app_id, so an app never sees them', () => {
+    const q = compiled(db.selectFrom('refresh_tokens').select('id').where('token', '=', 't').forUpdate());
+    expect(q.sql).toBe(
+      'select "id" from "refresh_tokens" where ("token" = $1) and "refresh_tokens"."app_id" = $2 for update',
+    );
+  });
+
   it('leaves tables that belong to no application alone', () => {
     const q = compiled(db.selectFrom('applications').select('id').where('api_key', '=', 'k'));
     expect(q.sql).toBe('select "id" from "applications" where "api_key" = $1');

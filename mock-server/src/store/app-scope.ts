@@ -30,15 +30,20 @@ import {
 } from 'kysely';
 import type { Database } from './schema';
 
-/** The tables whose every row belongs to one application (a non-null `app_id`). */
+/**
+ * The tables with an `app_id`. In all but one every row belongs to an application; in
+ * `refresh_tokens` the rows of portal accounts (customer users) have none, and an application's
+ * scope never sees them.
+ */
 export type AppTable = {
-  [K in keyof Database]: Database[K] extends { app_id: string } ? K : never;
+  [K in keyof Database]: 'app_id' extends keyof Database[K] ? K : never;
 }[keyof Database];
 
 /** Listed at run time; the type below fails to compile when a table is added without it. */
 export const APP_TABLES = [
   'teams',
   'app_users',
+  'refresh_tokens',
   'app_user_devices',
   'channels',
   'channel_members',

@@ -90,7 +90,7 @@ describe(`002_unread_from_read_seq on ${testDatabase}`, () => {
 
     expect(await migrate(db, { dir })).toEqual(['002_unread_from_read_seq']);
 
-    const derived = await unreadByChannel(db, app.id, Object.values(id));
+    const derived = await unreadByChannel(db, Object.values(id));
     const byUser = Object.fromEntries(
       users.map((u) => [u.external_id, derived.find((d) => d.app_user_id === u.id)?.unread_count ?? 0]),
     );

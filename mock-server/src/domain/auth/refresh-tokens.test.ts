@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, getTestStore } from '../../../test/harness';
 import { ChatError } from '../../kernel/errors';
+import { scopeToApp } from '../../store/app-scope';
 import type { Database } from '../../store/schema';
 import { issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from './refresh-tokens';
 
@@ -15,6 +16,9 @@ beforeAll(async () => {
   appA = await createTestApp(db);
   appB = await createTestApp(db);
 });
+
+/** What the domain gets in the server: the database scoped to one application. */
+const scoped = (appId: string) => scopeToApp(db, appId);
 
 let userCounter = 0;
 async function createUser(appId: string): Promise<string> {
@@ -42,7 +46,7 @@ describe('refresh tokens', () => {
   it('stores only a hash of the token, with a 30-day expiry by default', async () => {
     const appUserId = await createUser(appA.id);
     const before = Date.now();
-    const { token, expiresAt } = await issueRefreshToken(db, { appId: appA.id, appUserId });
+    const { token, expiresAt } = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const days = (expiresAt.getTime() - before) / 86_400_000;
     expect(days).toBeGreaterThan(29.99);
@@ -60,8 +64,8 @@ describe('refresh tokens', () => {
 
   it('starts a new family per login', async () => {
     const appUserId = await createUser(appA.id);
-    await issueRefreshToken(db, { appId: appA.id, appUserId });
-    await issueRefreshToken(db, { appId: appA.id, appUserId });
+    await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
+    await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
     const families = await db
       .selectFrom('refresh_tokens')
       .select('family_id')
@@ -72,26 +76,26 @@ describe('refresh tokens', () => {
 
   it('rotation gives a new working token and the old one stops working', async () => {
     const appUserId = await createUser(appA.id);
-    const first = await issueRefreshToken(db, { appId: appA.id, appUserId });
-    const second = await rotateRefreshToken(db, { appId: appA.id, token: first.token });
+    const first = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
+    const second = await rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: first.token });
     expect(second.token).not.toBe(first.token);
     expect(second.appUserId).toBe(appUserId);
     expect(second.expiresAt.getTime()).toBeGreaterThan(Date.now());
 
-    const third = await rotateRefreshToken(db, { appId: appA.id, token: second.token });
+    const third = await rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: second.token });
     expect(third.appUserId).toBe(appUserId);
     // The first token was rotated away: presenting it again is reuse.
-    expect(await codeOf(rotateRefreshToken(db, { appId: appA.id, token: first.token }))).toBe(
+    expect(await codeOf(rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: first.token }))).toBe(
       'refresh_token_reused',
     );
   });
 
   it('reuse of a rotated token revokes the whole family, including the newest token', async () => {
     const appUserId = await createUser(appA.id);
-    const stolen = await issueRefreshToken(db, { appId: appA.id, appUserId });
-    const legit = await rotateRefreshToken(db, { appId: appA.id, token: stolen.token });
+    const stolen = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
+    const legit = await rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: stolen.token });
 
-    expect(await codeOf(rotateRefreshToken(db, { appId: appA.id, token: stolen.token }))).toBe(
+    expect(await codeOf(rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: stolen.token }))).toBe(
       'refresh_token_reused',
     );
     // The revocation survived the error (it was not rolled back with it).
@@ -102,78 +106,80 @@ describe('refresh tokens', () => {
       .where('revoked_at', 'is', null)
       .execute();
     expect(live).toHaveLength(0);
-    await expect(rotateRefreshToken(db, { appId: appA.id, token: legit.token })).rejects.toBeInstanceOf(
-      ChatError,
-    );
+    await expect(
+      rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: legit.token }),
+    ).rejects.toBeInstanceOf(ChatError);
   });
 
   it('reuse revokes only its own family, not other sessions of the user', async () => {
     const appUserId = await createUser(appA.id);
-    const phone = await issueRefreshToken(db, { appId: appA.id, appUserId });
-    const laptop = await issueRefreshToken(db, { appId: appA.id, appUserId });
-    await rotateRefreshToken(db, { appId: appA.id, token: phone.token });
-    await codeOf(rotateRefreshToken(db, { appId: appA.id, token: phone.token }));
-    const next = await rotateRefreshToken(db, { appId: appA.id, token: laptop.token });
+    const phone = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
+    const laptop = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
+    await rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: phone.token });
+    await codeOf(rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: phone.token }));
+    const next = await rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: laptop.token });
     expect(next.appUserId).toBe(appUserId);
   });
 
   it("refuses app A's token presented for app B, and leaves it working for app A", async () => {
     const appUserId = await createUser(appA.id);
-    const issued = await issueRefreshToken(db, { appId: appA.id, appUserId });
-    expect(await codeOf(rotateRefreshToken(db, { appId: appB.id, token: issued.token }))).toBe(
+    const issued = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
+    expect(await codeOf(rotateRefreshToken(scoped(appB.id), { appId: appB.id, token: issued.token }))).toBe(
       'unauthenticated',
     );
     // Logout through the wrong app is a silent no-op, too.
-    await revokeRefreshToken(db, { appId: appB.id, token: issued.token });
-    const rotated = await rotateRefreshToken(db, { appId: appA.id, token: issued.token });
+    await revokeRefreshToken(scoped(appB.id), { appId: appB.id, token: issued.token });
+    const rotated = await rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: issued.token });
     expect(rotated.appUserId).toBe(appUserId);
   });
 
   it('refuses an expired token', async () => {
     const appUserId = await createUser(appA.id);
-    const issued = await issueRefreshToken(db, { appId: appA.id, appUserId });
+    const issued = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
     await db
       .updateTable('refresh_tokens')
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('app_user_id', '=', appUserId)
       .execute();
-    expect(await codeOf(rotateRefreshToken(db, { appId: appA.id, token: issued.token }))).toBe(
+    expect(await codeOf(rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: issued.token }))).toBe(
       'unauthenticated',
     );
   });
 
   it('refuses unknown, empty and oversize tokens', async () => {
     for (const token of ['never-issued-token-value', '', 'x'.repeat(5000)]) {
-      expect(await codeOf(rotateRefreshToken(db, { appId: appA.id, token }))).toBe('unauthenticated');
+      expect(await codeOf(rotateRefreshToken(scoped(appA.id), { appId: appA.id, token }))).toBe(
+        'unauthenticated',
+      );
     }
   });
 
   it('logout revokes the session: neither the token nor its rotations work afterwards', async () => {
     const appUserId = await createUser(appA.id);
-    const first = await issueRefreshToken(db, { appId: appA.id, appUserId });
-    const second = await rotateRefreshToken(db, { appId: appA.id, token: first.token });
-    await revokeRefreshToken(db, { appId: appA.id, token: second.token });
-    await expect(rotateRefreshToken(db, { appId: appA.id, token: second.token })).rejects.toBeInstanceOf(
-      ChatError,
-    );
-    await expect(rotateRefreshToken(db, { appId: appA.id, token: first.token })).rejects.toBeInstanceOf(
-      ChatError,
-    );
+    const first = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId });
+    const second = await rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: first.token });
+    await revokeRefreshToken(scoped(appA.id), { appId: appA.id, token: second.token });
+    await expect(
+      rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: second.token }),
+    ).rejects.toBeInstanceOf(ChatError);
+    await expect(
+      rotateRefreshToken(scoped(appA.id), { appId: appA.id, token: first.token }),
+    ).rejects.toBeInstanceOf(ChatError);
   });
 
   it('logout with an unknown token is a silent no-op', async () => {
-    await expect(revokeRefreshToken(db, { appId: appA.id, token: 'never-issued-token-value' })).resolves.toBe(
-      undefined,
-    );
-    await expect(revokeRefreshToken(db, { appId: appA.id, token: '' })).resolves.toBe(undefined);
+    await expect(
+      revokeRefreshToken(scoped(appA.id), { appId: appA.id, token: 'never-issued-token-value' }),
+    ).resolves.toBe(undefined);
+    await expect(revokeRefreshToken(scoped(appA.id), { appId: appA.id, token: '' })).resolves.toBe(undefined);
   });
 
   it('issues with a custom lifetime and refuses a non-positive one', async () => {
     const appUserId = await createUser(appA.id);
-    const issued = await issueRefreshToken(db, { appId: appA.id, appUserId, ttlSeconds: 60 });
+    const issued = await issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId, ttlSeconds: 60 });
     expect(issued.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
-    await expect(issueRefreshToken(db, { appId: appA.id, appUserId, ttlSeconds: 0 })).rejects.toThrow(
-      TypeError,
-    );
+    await expect(
+      issueRefreshToken(scoped(appA.id), { appId: appA.id, appUserId, ttlSeconds: 0 }),
+    ).rejects.toThrow(TypeError);
   });
 });

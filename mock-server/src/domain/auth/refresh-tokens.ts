@@ -48,14 +48,13 @@ export async function rotateRefreshToken(
       .selectFrom('refresh_tokens')
       .select(['id', 'app_user_id', 'family_id', 'expires_at', 'revoked_at', 'replaced_by'])
       .where('token', '=', hash)
-      .where('app_id', '=', input.appId)
       .where('app_user_id', 'is not', null)
       .forUpdate()
       .executeTakeFirst();
     if (!row?.app_user_id) return { kind: 'unknown' } as const;
 
     if (row.revoked_at !== null || row.replaced_by !== null) {
-      await revokeFamily(trx, input.appId, row.family_id);
+      await revokeFamily(trx, row.family_id);
       // Returned, not thrown: throwing here would roll the revocation back.
       return { kind: 'reused' } as const;
     }
@@ -106,9 +105,8 @@ export async function revokeRefreshToken(db: AppDb, input: { appId: string; toke
     .selectFrom('refresh_tokens')
     .select('family_id')
     .where('token', '=', hash)
-    .where('app_id', '=', input.appId)
     .executeTakeFirst();
-  if (row) await revokeFamily(db, input.appId, row.family_id);
+  if (row) await revokeFamily(db, row.family_id);
 }
 
 async function insertToken(
@@ -134,12 +132,11 @@ async function insertToken(
   return { id, token, expiresAt };
 }
 
-async function revokeFamily(db: AppDb, appId: string, familyId: string): Promise<void> {
+async function revokeFamily(db: AppDb, familyId: string): Promise<void> {
   await db
     .updateTable('refresh_tokens')
     .set({ revoked_at: new Date() })
     .where('family_id', '=', familyId)
-    .where('app_id', '=', appId)
     .where('revoked_at', 'is', null)
     .execute();
 }

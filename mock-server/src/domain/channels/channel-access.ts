@@ -56,7 +56,6 @@ function channelQuery(db: AppDb, actor: Actor) {
       .selectAll('channels')
       .select('creator.external_id as created_by_external')
       .select(MEMBER_COLUMNS.map((c) => sql.ref(`me.${c}`).as(`${MEMBER_PREFIX}${c}`)))
-      .where('channels.app_id', '=', actor.appId)
       .where('channels.deleted_at', 'is', null)
   );
 }

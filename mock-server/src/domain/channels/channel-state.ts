@@ -15,7 +15,7 @@ interface PageOptions {
  * list and the read states need: a watch gets both from one query, and each member's unread
  * count (a subquery: unread.ts) is counted once.
  */
-async function memberPage(db: AppDb, appId: string, channelId: string, options: PageOptions) {
+async function memberPage(db: AppDb, channelId: string, options: PageOptions) {
   if (options.userIds?.length === 0) return [];
   let q = db
     .selectFrom('channel_members')
@@ -29,7 +29,6 @@ async function memberPage(db: AppDb, appId: string, channelId: string, options: 
     .select(['app_users.external_id', 'app_users.display_name', 'app_users.image', 'app_users.is_online'])
     .select(['message_reads.message_id as read_message_id', 'message_reads.read_at'])
     .select((eb) => unreadCountOf(eb).as('unread_count'))
-    .where('channel_members.app_id', '=', appId)
     .where('channel_members.channel_id', '=', channelId);
   if (options.userIds) q = q.where('channel_members.app_user_id', 'in', options.userIds);
   return q
@@ -51,22 +50,20 @@ const toReadState = (r: MemberPageRow): ReadState => ({
 /** Members of a channel as wire entities, oldest first. */
 export async function loadMembers(
   db: AppDb,
-  appId: string,
   access: ChannelAccess,
   options: PageOptions = {},
 ): Promise<Member[]> {
-  const rows = await memberPage(db, appId, access.channel.id, options);
+  const rows = await memberPage(db, access.channel.id, options);
   return rows.map((r) => toMember(access.cid, r, r));
 }
 
 /** Read states of a channel's members (the first page in join order, or of the given users). */
 export async function loadReadStates(
   db: AppDb,
-  appId: string,
   channelId: string,
   options: Pick<PageOptions, 'userIds'> = {},
 ): Promise<ReadState[]> {
-  return (await memberPage(db, appId, channelId, options)).map(toReadState);
+  return (await memberPage(db, channelId, options)).map(toReadState);
 }
 
 /** Everything a client needs to show a channel: the newest messages, members, reads, draft. */
@@ -82,7 +79,6 @@ export async function loadChannelState(
   let q = db
     .selectFrom('messages')
     .selectAll()
-    .where('app_id', '=', actor.appId)
     .where('channel_id', '=', channel.id)
     .where('parent_id', 'is', null);
   if (channel.truncated_at) q = q.where('created_at', '>', channel.truncated_at);
@@ -92,15 +88,14 @@ export async function loadChannelState(
     messageLimit > 0 ? q.orderBy('seq', 'desc').limit(messageLimit).execute() : Promise.resolve([]),
     // Without the member list, the caller's own row is read beside the rest, not after it.
     withMembers
-      ? memberPage(db, actor.appId, channel.id, {})
+      ? memberPage(db, channel.id, {})
       : mine
-        ? memberPage(db, actor.appId, channel.id, { userIds: [mine] })
+        ? memberPage(db, channel.id, { userIds: [mine] })
         : Promise.resolve([]),
     actor.userId
       ? db
           .selectFrom('message_drafts')
           .selectAll()
-          .where('app_id', '=', actor.appId)
           .where('channel_id', '=', channel.id)
           .where('app_user_id', '=', actor.userId)
           .where('parent_id', 'is', null)
@@ -108,10 +103,10 @@ export async function loadChannelState(
       : Promise.resolve(undefined),
   ]);
   const members = withMembers ? page : [];
-  const messages = await toMessages(db, actor.appId, rows.reverse(), () => access.cid, actor.userId);
+  const messages = await toMessages(db, rows.reverse(), () => access.cid, actor.userId);
   const membershipRow = mine
     ? (page.find((r) => r.app_user_id === mine) ??
-      (withMembers ? (await memberPage(db, actor.appId, channel.id, { userIds: [mine] }))[0] : undefined))
+      (withMembers ? (await memberPage(db, channel.id, { userIds: [mine] }))[0] : undefined))
     : undefined;
   const membership = membershipRow ? toMember(access.cid, membershipRow, membershipRow) : null;
   return {

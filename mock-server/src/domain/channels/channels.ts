@@ -47,7 +47,7 @@ export async function createChannel(
   if (memberIds.length > LIMITS.MEMBERS_PER_CHANNEL) {
     throw new ChatError('validation_failed', `A channel holds at most ${LIMITS.MEMBERS_PER_CHANNEL} members`);
   }
-  const users = await requireUsers(db, actor.appId, memberIds, 'members');
+  const users = await requireUsers(db, memberIds, 'members');
   const creator = users.find((u) => u.external_id === creatorExternal)!;
   const distinctKey = body.id ? null : [...memberIds].sort().join(',');
   const externalId = body.id ?? `!members-${hashKey(distinctKey!)}`;
@@ -198,7 +198,6 @@ export async function queryChannels(
       'channels.external_id',
       sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('sort_key'),
     ])
-    .where('channels.app_id', '=', actor.appId)
     .where('channels.deleted_at', 'is', null);
   if (!actor.server) {
     const userId = actor.userId!;
@@ -223,7 +222,6 @@ export async function queryChannels(
     const members = await db
       .selectFrom('app_users')
       .select('id')
-      .where('app_id', '=', actor.appId)
       .where('external_id', 'in', f.members)
       .execute();
     if (members.length !== new Set(f.members).size) return { channels: [], next_cursor: null };
@@ -275,7 +273,6 @@ async function changeChannel(
     const row = await tx
       .updateTable('channels')
       .set({ ...set, updated_at: new Date() })
-      .where('app_id', '=', actor.appId)
       .where('id', '=', access.channel.id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -353,18 +350,16 @@ export async function truncateChannel(
   requireAccess(actor, access, 'truncate');
   const channelId = access.channel.id;
   const event = await deps.db.transaction().execute(async (tx) => {
-    const seq = await bumpSeq(tx, actor.appId, channelId);
+    const seq = await bumpSeq(tx, channelId);
     const now = new Date();
     await tx
       .updateTable('channel_members')
       .set({ read_seq: seq })
-      .where('app_id', '=', actor.appId)
       .where('channel_id', '=', channelId)
       .execute();
     const row = await tx
       .updateTable('channels')
       .set({ truncated_at: now, last_message_at: null, updated_at: now })
-      .where('app_id', '=', actor.appId)
       .where('id', '=', channelId)
       .returningAll()
       .executeTakeFirstOrThrow();

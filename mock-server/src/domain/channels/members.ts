@@ -18,7 +18,7 @@ export async function listMembers(
 ): Promise<Member[]> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'read');
-  return loadMembers(deps.db, actor.appId, access);
+  return loadMembers(deps.db, access);
 }
 
 /** Adds members; adding oneself is joining, which only open channel types allow. */
@@ -37,7 +37,7 @@ export async function addMembers(
   } else {
     requireAccess(actor, access, 'add_members');
   }
-  const users = await requireUsers(db, actor.appId, userIds, 'user_ids');
+  const users = await requireUsers(db, userIds, 'user_ids');
   const { events, added } = await db.transaction().execute(async (tx) => {
     const inserted = await tx
       .insertInto('channel_members')
@@ -66,7 +66,7 @@ export async function addMembers(
         `A channel holds at most ${LIMITS.MEMBERS_PER_CHANNEL} members`,
       );
     }
-    const members = await loadMembers(tx, actor.appId, access, { userIds: added });
+    const members = await loadMembers(tx, access, { userIds: added });
     const events = [];
     for (const member of members) {
       events.push(
@@ -82,7 +82,7 @@ export async function addMembers(
     return { events, added };
   });
   for (const event of events) deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
-  const all = await loadMembers(db, actor.appId, access, { userIds: users.map((u) => u.id) });
+  const all = await loadMembers(db, access, { userIds: users.map((u) => u.id) });
   const fresh = events.length ? await loadChannel(db, actor, type, id) : access;
   for (const event of events) {
     const user = users.find((u) => u.external_id === event.member.user_id);
@@ -117,7 +117,7 @@ export async function removeMembers(
   const onlySelf = userIds.length === 1 && userIds[0] === actor.externalId;
   if (onlySelf) requireAccess(actor, access, 'read');
   else requireAccess(actor, access, 'remove_members');
-  const users = await requireUsers(db, actor.appId, userIds, 'user_ids');
+  const users = await requireUsers(db, userIds, 'user_ids');
   if (!onlySelf)
     await requireOutranks(
       deps,
@@ -128,7 +128,6 @@ export async function removeMembers(
   const events = await db.transaction().execute(async (tx) => {
     const removed = await tx
       .deleteFrom('channel_members')
-      .where('app_id', '=', actor.appId)
       .where('channel_id', '=', access.channel.id)
       .where(
         'app_user_id',
@@ -159,7 +158,7 @@ export async function removeMembers(
     return out;
   });
   for (const event of events) deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
-  return loadMembers(db, actor.appId, access);
+  return loadMembers(db, access);
 }
 
 /** Updates one member row and records `member.updated`. */
@@ -174,13 +173,12 @@ async function updateMember(
     const row = await tx
       .updateTable('channel_members')
       .set({ ...set, updated_at: new Date() })
-      .where('app_id', '=', actor.appId)
       .where('channel_id', '=', access.channel.id)
       .where('app_user_id', '=', appUserId)
       .returning('id')
       .executeTakeFirst();
     if (!row) throw notFound('Member');
-    const [member] = await loadMembers(tx, actor.appId, access, { userIds: [appUserId] });
+    const [member] = await loadMembers(tx, access, { userIds: [appUserId] });
     return appendChannelEvent(tx, actor.appId, access.channel.id, (seq, now) => ({
       type: 'member.updated' as const,
       cid: access.cid,
@@ -205,7 +203,6 @@ async function requireOutranks(deps: DomainDeps, actor: Actor, access: ChannelAc
   const targets = await deps.db
     .selectFrom('channel_members')
     .select('role')
-    .where('app_id', '=', actor.appId)
     .where('channel_id', '=', access.channel.id)
     .where('app_user_id', 'in', targetIds)
     .execute();
@@ -214,11 +211,10 @@ async function requireOutranks(deps: DomainDeps, actor: Actor, access: ChannelAc
   }
 }
 
-async function targetUser(deps: DomainDeps, actor: Actor, externalId: string) {
+async function targetUser(deps: DomainDeps, externalId: string) {
   const row = await deps.db
     .selectFrom('app_users')
     .select(['id', 'external_id'])
-    .where('app_id', '=', actor.appId)
     .where('external_id', '=', externalId)
     .executeTakeFirst();
   if (!row) throw notFound('Member');
@@ -235,7 +231,7 @@ export async function setMemberRole(
 ): Promise<Member[]> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'set_role');
-  const target = await targetUser(deps, actor, userId);
+  const target = await targetUser(deps, userId);
   return updateMember(deps, actor, access, target.id, { role });
 }
 
@@ -262,7 +258,7 @@ export async function banMember(
 ): Promise<Member[]> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'ban');
-  const target = await targetUser(deps, actor, body.user_id);
+  const target = await targetUser(deps, body.user_id);
   if (target.id === actor.userId) throw new ChatError('validation_failed', 'You cannot ban yourself');
   await requireOutranks(deps, actor, access, [target.id]);
   const expires = body.timeout ? new Date(Date.now() + body.timeout * 1000) : null;
@@ -278,7 +274,7 @@ export async function unbanMember(
 ): Promise<Member[]> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'ban');
-  const target = await targetUser(deps, actor, userId);
+  const target = await targetUser(deps, userId);
   if (target.id === actor.userId) throw forbidden('Nobody can lift their own ban');
   await requireOutranks(deps, actor, access, [target.id]);
   return updateMember(deps, actor, access, target.id, { is_banned: false, ban_expires_at: null });

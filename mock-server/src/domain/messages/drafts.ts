@@ -12,7 +12,6 @@ async function draftScope(deps: DomainDeps, actor: Actor, type: ChannelType, id:
     const parent = await deps.db
       .selectFrom('messages')
       .select('id')
-      .where('app_id', '=', actor.appId)
       .where('channel_id', '=', access.channel.id)
       .where('id', '=', parentId)
       .executeTakeFirst();
@@ -64,7 +63,6 @@ export async function getDraft(
   let q = deps.db
     .selectFrom('message_drafts')
     .selectAll()
-    .where('app_id', '=', actor.appId)
     .where('channel_id', '=', scope.access.channel.id)
     .where('app_user_id', '=', scope.userId);
   q = scope.parentId ? q.where('parent_id', '=', scope.parentId) : q.where('parent_id', 'is', null);
@@ -89,7 +87,6 @@ export async function deleteDraft(
   const scope = await draftScope(deps, actor, type, id, parentId);
   let q = deps.db
     .deleteFrom('message_drafts')
-    .where('app_id', '=', actor.appId)
     .where('channel_id', '=', scope.access.channel.id)
     .where('app_user_id', '=', scope.userId);
   q = scope.parentId ? q.where('parent_id', '=', scope.parentId) : q.where('parent_id', 'is', null);

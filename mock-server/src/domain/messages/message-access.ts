@@ -14,12 +14,7 @@ export async function loadMessage(
   messageId: string,
   action: Action,
 ): Promise<{ row: MessageRow; access: ChannelAccess }> {
-  const row = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('app_id', '=', actor.appId)
-    .where('id', '=', messageId)
-    .executeTakeFirst();
+  const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
   if (!row) throw notFound('Message');
   const access = await loadChannelById(db, actor, row.channel_id).catch(() => {
     throw notFound('Message');
@@ -36,6 +31,6 @@ export async function messageView(
   access: ChannelAccess,
   row: MessageRow,
 ): Promise<Message> {
-  const [message] = await toMessages(db, actor.appId, [row], () => access.cid, actor.userId);
+  const [message] = await toMessages(db, [row], () => access.cid, actor.userId);
   return message!;
 }

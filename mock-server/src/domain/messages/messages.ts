@@ -35,11 +35,7 @@ async function pageMessages(
   parentId: string | null,
 ): Promise<MessagesResponse> {
   const limit = query.limit ?? LIMITS.PAGE_SIZE_DEFAULT;
-  let q = db
-    .selectFrom('messages')
-    .selectAll()
-    .where('app_id', '=', actor.appId)
-    .where('channel_id', '=', access.channel.id);
+  let q = db.selectFrom('messages').selectAll().where('channel_id', '=', access.channel.id);
   q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
   if (access.channel.truncated_at) q = q.where('created_at', '>', access.channel.truncated_at);
   const cursorId = query.before ?? query.after;
@@ -47,7 +43,6 @@ async function pageMessages(
     const cursor = await db
       .selectFrom('messages')
       .select('seq')
-      .where('app_id', '=', actor.appId)
       .where('channel_id', '=', access.channel.id)
       .where('id', '=', cursorId)
       .executeTakeFirst();
@@ -68,7 +63,7 @@ async function pageMessages(
   const page = rows.slice(0, limit);
   if (newestFirst) page.reverse();
   return {
-    messages: await toMessages(db, actor.appId, page, () => access.cid, actor.userId),
+    messages: await toMessages(db, page, () => access.cid, actor.userId),
     has_more: hasMore,
   };
 }
@@ -106,26 +101,21 @@ async function changeMessage(
   attachments?: SendMessageBody['attachments'],
 ): Promise<Message> {
   const result = await deps.db.transaction().execute(async (tx) => {
-    const seq = await bumpSeq(tx, actor.appId, access.channel.id);
-    await forgetMessageContent(tx, actor.appId, access.channel.id, messageId);
+    const seq = await bumpSeq(tx, access.channel.id);
+    await forgetMessageContent(tx, access.channel.id, messageId);
     const row = await tx
       .updateTable('messages')
       .set({ ...set, updated_at: new Date() })
-      .where('app_id', '=', actor.appId)
       .where('id', '=', messageId)
       .returningAll()
       .executeTakeFirstOrThrow();
     if (attachments) {
-      await tx
-        .deleteFrom('message_attachments')
-        .where('app_id', '=', actor.appId)
-        .where('message_id', '=', messageId)
-        .execute();
+      await tx.deleteFrom('message_attachments').where('message_id', '=', messageId).execute();
       if (attachments.length) await insertAttachments(tx, actor.appId, messageId, attachments);
     }
     // Everyone gets the same event, so it carries no viewer's own reactions; the caller's reply does.
-    const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, null);
-    const [mine] = await toMessages(tx, actor.appId, [row], () => access.cid, actor.userId);
+    const [message] = await toMessages(tx, [row], () => access.cid, null);
+    const [mine] = await toMessages(tx, [row], () => access.cid, actor.userId);
     const event = { type, cid: access.cid, seq, created_at: new Date().toISOString(), message: message! };
     await recordChannelEvent(tx, actor.appId, access.channel.id, event);
     return { event, mine: mine! };
@@ -150,14 +140,14 @@ export async function updateMessage(
   const text = body.text ?? row.text;
   const hasAttachments = body.attachments
     ? body.attachments.length > 0
-    : await hasAnyAttachment(deps.db, actor.appId, row.id);
+    : await hasAnyAttachment(deps.db, row.id);
   if (text.trim().length === 0 && !hasAttachments) {
     throw new ChatError('validation_failed', 'A message needs text or at least one attachment', {
       issues: [{ path: ['text'], message: 'A message needs text or at least one attachment' }],
     });
   }
   if (body.mentioned_user_ids?.length)
-    await requireUsers(deps.db, actor.appId, body.mentioned_user_ids, 'mentioned_user_ids');
+    await requireUsers(deps.db, body.mentioned_user_ids, 'mentioned_user_ids');
   return changeMessage(
     deps,
     actor,
@@ -176,11 +166,10 @@ export async function updateMessage(
   );
 }
 
-async function hasAnyAttachment(db: AppDb, appId: string, messageId: string): Promise<boolean> {
+async function hasAnyAttachment(db: AppDb, messageId: string): Promise<boolean> {
   const row = await db
     .selectFrom('message_attachments')
     .select('id')
-    .where('app_id', '=', appId)
     .where('message_id', '=', messageId)
     .executeTakeFirst();
   return !!row;

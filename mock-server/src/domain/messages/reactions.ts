@@ -31,16 +31,15 @@ export async function setReaction(
           .executeTakeFirst()
       : await tx
           .deleteFrom('message_reactions')
-          .where('app_id', '=', actor.appId)
           .where('message_id', '=', row.id)
           .where('app_user_id', '=', userId)
           .where('type', '=', type)
           .returning('id')
           .executeTakeFirst();
     if (!changed) return null;
-    const seq = await bumpSeq(tx, actor.appId, access.channel.id);
+    const seq = await bumpSeq(tx, access.channel.id);
     // Broadcast without any viewer's own reactions; the caller gets theirs in the reply.
-    const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, null);
+    const [message] = await toMessages(tx, [row], () => access.cid, null);
     const event = {
       type: present ? ('reaction.new' as const) : ('reaction.deleted' as const),
       cid: access.cid,

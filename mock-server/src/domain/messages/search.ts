@@ -29,7 +29,6 @@ export async function searchMessages(
     .innerJoin('channels', 'channels.id', 'messages.channel_id')
     .selectAll('messages')
     .select(['channels.type as channel_type', 'channels.external_id as channel_external_id'])
-    .where('messages.app_id', '=', actor.appId)
     .where('channels.deleted_at', 'is', null)
     .where('messages.is_deleted', '=', false)
     .where(sql<boolean>`messages.search @@ plainto_tsquery('simple', ${query.query})`)
@@ -69,7 +68,6 @@ export async function searchMessages(
   const cids = new Map(page.map((r) => [r.channel_id, `${r.channel_type}:${r.channel_external_id}`]));
   const messages = await toMessages(
     db,
-    actor.appId,
     page.map(({ channel_type: _t, channel_external_id: _e, ...row }) => row),
     (channelId) => cids.get(channelId)!,
     actor.userId,

@@ -38,16 +38,15 @@ export async function sendMessage(
       throw new ChatError('channel_frozen', 'The channel is frozen');
   } catch (error) {
     // A retry of a send that went through before the sender lost the right gets the message.
-    const original = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+    const original = await findByClientId(db, senderId, body.client_msg_id);
     if (original) return { message: await existingView(db, actor, original), created: false };
     throw error;
   }
 
-  if (body.parent_id) await requireSameChannel(db, actor.appId, access, body.parent_id, 'parent_id', true);
+  if (body.parent_id) await requireSameChannel(db, access, body.parent_id, 'parent_id', true);
   if (body.quoted_message_id)
-    await requireSameChannel(db, actor.appId, access, body.quoted_message_id, 'quoted_message_id', false);
-  if (body.mentioned_user_ids?.length)
-    await requireUsers(db, actor.appId, body.mentioned_user_ids, 'mentioned_user_ids');
+    await requireSameChannel(db, access, body.quoted_message_id, 'quoted_message_id', false);
+  if (body.mentioned_user_ids?.length) await requireUsers(db, body.mentioned_user_ids, 'mentioned_user_ids');
 
   // A repeat (same user and client_msg_id) is not looked up first: sends are rarely repeated,
   // so the message's unique key finds it, and the repeat returns the message stored first.
@@ -56,7 +55,7 @@ export async function sendMessage(
     event = await db.transaction().execute((tx) => insertMessage(tx, actor, access, senderId, body));
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-    const winner = await findByClientId(db, actor.appId, senderId, body.client_msg_id);
+    const winner = await findByClientId(db, senderId, body.client_msg_id);
     if (!winner) throw error;
     return { message: await existingView(db, actor, winner), created: false };
   }
@@ -78,7 +77,7 @@ async function insertMessage(
 ): Promise<EventOf<'message.new'>> {
   const channelId = access.channel.id;
   const topLevel = !body.parent_id;
-  const { seq, now } = await takeSeqAndStamp(tx, actor.appId, channelId, topLevel);
+  const { seq, now } = await takeSeqAndStamp(tx, channelId, topLevel);
   const row = await tx
     .insertInto('messages')
     .values({
@@ -103,12 +102,11 @@ async function insertMessage(
     await tx
       .updateTable('messages')
       .set({ reply_count: sql`reply_count + 1` })
-      .where('app_id', '=', actor.appId)
       .where('id', '=', row.parent_id!)
       .execute();
   }
   const viewer = { ...actor, userId: senderId };
-  const [message] = await toMessages(tx, actor.appId, [row], () => access.cid, viewer.userId, {
+  const [message] = await toMessages(tx, [row], () => access.cid, viewer.userId, {
     withAttachments: !!body.attachments?.length,
   });
   const event = {
@@ -131,7 +129,6 @@ async function insertMessage(
  */
 async function takeSeqAndStamp(
   tx: AppDb,
-  appId: string,
   channelId: string,
   topLevel: boolean,
 ): Promise<{ seq: number; now: Date }> {
@@ -139,7 +136,6 @@ async function takeSeqAndStamp(
   const row = await tx
     .updateTable('channels')
     .set({ seq: sql`seq + 1`, ...(topLevel && { last_message_at: stamp }) })
-    .where('app_id', '=', appId)
     .where('id', '=', channelId)
     .returning(['seq', stamp.as('stamp')])
     .executeTakeFirstOrThrow();
@@ -158,15 +154,14 @@ async function resolveSender(db: AppDb, actor: Actor, body: SendMessageBody): Pr
       issues: [{ path: ['user_id'], message: 'Required for server-side calls' }],
     });
   }
-  const [user] = await requireUsers(db, actor.appId, [body.user_id], 'user_id');
+  const [user] = await requireUsers(db, [body.user_id], 'user_id');
   return user!.id;
 }
 
-async function findByClientId(db: AppDb, appId: string, userId: string, clientMsgId: string) {
+async function findByClientId(db: AppDb, userId: string, clientMsgId: string) {
   return db
     .selectFrom('messages')
     .selectAll()
-    .where('app_id', '=', appId)
     .where('app_user_id', '=', userId)
     .where('client_msg_id', '=', clientMsgId)
     .executeTakeFirst();
@@ -176,22 +171,14 @@ async function existingView(db: AppDb, actor: Actor, row: MessageRow): Promise<M
   const channel = await db
     .selectFrom('channels')
     .select(['type', 'external_id'])
-    .where('app_id', '=', actor.appId)
     .where('id', '=', row.channel_id)
     .executeTakeFirstOrThrow();
-  const [message] = await toMessages(
-    db,
-    actor.appId,
-    [row],
-    () => `${channel.type}:${channel.external_id}`,
-    actor.userId,
-  );
+  const [message] = await toMessages(db, [row], () => `${channel.type}:${channel.external_id}`, actor.userId);
   return message!;
 }
 
 async function requireSameChannel(
   db: AppDb,
-  appId: string,
   access: ChannelAccess,
   messageId: string,
   field: string,
@@ -200,7 +187,6 @@ async function requireSameChannel(
   const row = await db
     .selectFrom('messages')
     .select(['id', 'parent_id', 'is_deleted'])
-    .where('app_id', '=', appId)
     .where('channel_id', '=', access.channel.id)
     .where('id', '=', messageId)
     .executeTakeFirst();

@@ -31,7 +31,6 @@ export async function markRead(
     ? await db
         .selectFrom('messages')
         .select(['id', 'seq'])
-        .where('app_id', '=', actor.appId)
         .where('channel_id', '=', channelId)
         .where('id', '=', messageId)
         .where('parent_id', 'is', null)
@@ -39,7 +38,6 @@ export async function markRead(
     : await db
         .selectFrom('messages')
         .select(['id', 'seq'])
-        .where('app_id', '=', actor.appId)
         .where('channel_id', '=', channelId)
         .where('parent_id', 'is', null)
         .orderBy('seq', 'desc')
@@ -72,7 +70,6 @@ export async function markRead(
     await tx
       .updateTable('channel_members')
       .set({ read_seq: target ? target.seq : currentSeqOf(tx, channelId) })
-      .where('app_id', '=', actor.appId)
       .where('channel_id', '=', channelId)
       .where('app_user_id', '=', userId)
       .execute();
@@ -91,7 +88,7 @@ export async function markRead(
     }));
   });
   deps.publish({ appId: actor.appId, channelId, event });
-  const [state] = await loadReadStates(db, actor.appId, channelId, { userIds: [userId] });
+  const [state] = await loadReadStates(db, channelId, { userIds: [userId] });
   return state!;
 }
 
@@ -103,13 +100,13 @@ export async function getReadState(
 ): Promise<ReadState[]> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'read');
-  return loadReadStates(deps.db, actor.appId, access.channel.id);
+  return loadReadStates(deps.db, access.channel.id);
 }
 
 /** Unread counts of the user's channels, and their total. Muted channels count too. */
 export async function getUnread(deps: DomainDeps, actor: Actor): Promise<UnreadResponse> {
   if (!actor.userId) throw forbidden('Unread counts belong to a user; server tokens have none');
-  const rows = await unreadByChannel(deps.db, actor.appId, [actor.userId]);
+  const rows = await unreadByChannel(deps.db, [actor.userId]);
   return {
     total_unread_count: rows.reduce((sum, r) => sum + r.unread_count, 0),
     channels: rows.map((r) => ({ cid: `${r.type}:${r.external_id}`, unread_count: r.unread_count })),

@@ -31,7 +31,6 @@ export function unreadCountOf(eb: ExpressionBuilder<Database, 'channel_members'>
  */
 export async function unreadByChannel(
   db: AppDb,
-  appId: string,
   userIds: readonly string[],
 ): Promise<{ app_user_id: string; type: string; external_id: string; unread_count: number }[]> {
   if (userIds.length === 0) return [];
@@ -40,7 +39,6 @@ export async function unreadByChannel(
     .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
     .select(['channel_members.app_user_id', 'channels.type', 'channels.external_id'])
     .select((eb) => unreadCountOf(eb).as('unread_count'))
-    .where('channel_members.app_id', '=', appId)
     .where('channel_members.app_user_id', 'in', userIds)
     .where('channels.deleted_at', 'is', null)
     .whereRef('channels.seq', '>', 'channel_members.read_seq')

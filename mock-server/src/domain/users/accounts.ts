@@ -105,7 +105,6 @@ export class Accounts {
       .forApp(app.id)
       .selectFrom('app_users')
       .selectAll()
-      .where('app_id', '=', app.id)
       .where('external_id', '=', body.username)
       .executeTakeFirst();
     // An unknown user costs the same time as a wrong password: no enumeration by timing.
@@ -128,7 +127,6 @@ export class Accounts {
       .forApp(app.id)
       .selectFrom('app_users')
       .selectAll()
-      .where('app_id', '=', app.id)
       .where('id', '=', rotated.appUserId)
       .executeTakeFirstOrThrow();
     return {

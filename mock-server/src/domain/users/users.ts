@@ -7,20 +7,10 @@ import type { AppUserRow } from '../../store/schema';
 import { toUser } from '../views';
 
 /** Finds users of an app by their external ids; unknown ids are a validation error naming them. */
-export async function requireUsers(
-  db: AppDb,
-  appId: string,
-  externalIds: string[],
-  path: string,
-): Promise<AppUserRow[]> {
+export async function requireUsers(db: AppDb, externalIds: string[], path: string): Promise<AppUserRow[]> {
   const unique = [...new Set(externalIds)];
   if (unique.length === 0) return [];
-  const rows = await db
-    .selectFrom('app_users')
-    .selectAll()
-    .where('app_id', '=', appId)
-    .where('external_id', 'in', unique)
-    .execute();
+  const rows = await db.selectFrom('app_users').selectAll().where('external_id', 'in', unique).execute();
   if (rows.length !== unique.length) {
     const found = new Set(rows.map((r) => r.external_id));
     const missing = unique.filter((id) => !found.has(id));
@@ -39,7 +29,6 @@ export async function ensureUser(db: AppDb, appId: string, externalId: string): 
   const existing = await db
     .selectFrom('app_users')
     .selectAll()
-    .where('app_id', '=', appId)
     .where('external_id', '=', externalId)
     .executeTakeFirst();
   if (existing) return existing;
@@ -51,16 +40,14 @@ export async function ensureUser(db: AppDb, appId: string, externalId: string): 
   return db
     .selectFrom('app_users')
     .selectAll()
-    .where('app_id', '=', appId)
     .where('external_id', '=', externalId)
     .executeTakeFirstOrThrow();
 }
 
-export async function getUser(db: AppDb, actor: Actor, externalId: string): Promise<User> {
+export async function getUser(db: AppDb, externalId: string): Promise<User> {
   const row = await db
     .selectFrom('app_users')
     .selectAll()
-    .where('app_id', '=', actor.appId)
     .where('external_id', '=', externalId)
     .executeTakeFirst();
   if (!row) throw notFound('User');
@@ -72,19 +59,18 @@ export async function getSelf(db: AppDb, actor: Actor): Promise<User> {
   const row = await db
     .selectFrom('app_users')
     .selectAll()
-    .where('app_id', '=', actor.appId)
     .where('id', '=', actor.userId)
     .executeTakeFirstOrThrow();
   return toUser(row);
 }
 
-export async function queryUsers(db: AppDb, actor: Actor, query: QueryUsersQuery): Promise<User[]> {
+export async function queryUsers(db: AppDb, query: QueryUsersQuery): Promise<User[]> {
   if (!query.ids && !query.q) {
     throw new ChatError('validation_failed', 'Give ids or q', {
       issues: [{ path: ['ids'], message: 'Give ids or q' }],
     });
   }
-  let q = db.selectFrom('app_users').selectAll().where('app_id', '=', actor.appId);
+  let q = db.selectFrom('app_users').selectAll();
   if (query.ids) q = q.where('external_id', 'in', query.ids.length ? query.ids : ['']);
   if (query.q) {
     const prefix = `${escapeLike(query.q.toLowerCase())}%`;
@@ -109,7 +95,6 @@ export async function updateSelf(db: AppDb, actor: Actor, body: UpdateSelfBody):
       ...(body.custom !== undefined && { custom: JSON.stringify(body.custom) }),
       updated_at: new Date(),
     })
-    .where('app_id', '=', actor.appId)
     .where('id', '=', actor.userId)
     .returningAll()
     .executeTakeFirstOrThrow();
