@@ -60,4 +60,52 @@ describe('chat-server CLI', () => {
     expect(out).toContain('listening on');
     expect(out).not.toContain('Demo application');
   });
+
+  it('links the REST and WebSocket docs pages from its banner', async () => {
+    const out = await startCli({});
+    expect(out).toMatch(/REST API docs: http:\/\/127\.0\.0\.1:\d+\/v1\/docs /);
+    expect(out).toMatch(/WebSocket docs: http:\/\/127\.0\.0\.1:\d+\/v1\/docs\/socket /);
+  });
+
+  it('refuses an unknown role, and a split role on the embedded database, saying why, before opening anything', async () => {
+    const bogus = await runCli(['start', '--role', 'frontend'], {});
+    expect(bogus.code).toBe(1);
+    expect(bogus.out).toContain('--role must be one of all, api, realtime, worker; got "frontend"');
+    const fromEnv = await runCli(['start'], { CHAT_ROLE: 'everything' });
+    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.out).toContain('CHAT_ROLE must be one of all, api, realtime, worker');
+    const embedded = await runCli(['start', '--role', 'worker'], { REDIS_URL: '' });
+    expect(embedded.code).toBe(1);
+    expect(embedded.out).toContain('role "worker" needs PostgreSQL and Redis');
+    expect(embedded.out).toContain('DATABASE_URL and REDIS_URL');
+    expect(embedded.out).not.toContain('listening');
+  });
 });
+
+/** Runs `chat-server` to its end; resolves with its exit code and everything it printed. */
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        CHAT_DATA_DIR: 'memory',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: '',
+        ...env,
+      },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}

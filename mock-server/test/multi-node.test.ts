@@ -4,6 +4,9 @@ import type { ChatEvent, EventOf } from '@chat/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServerToken, createUserToken } from '../src/domain/auth/index';
+import { startJobQueue, stopJobQueue } from '../src/jobs/job-queue';
+import { RETENTION_JOBS } from '../src/jobs/retention';
+import { createLogger } from '../src/kernel/logger';
 import { openStore, type Store } from '../src/store/database';
 import type { AppRow } from '../src/store/schema';
 import { Api } from './api';
@@ -43,6 +46,9 @@ type Message = EventOf<'message.new'>['message'];
 type PresenceEvent = EventOf<'user.presence.changed'>;
 
 const schema = newTestSchema();
+// Keys of this file's nodes only: nodes of another run on the same Redis (a second checkout's
+// tests) would otherwise sweep this run's expired presence entries against their own database.
+const redisPrefix = `${schema}:`;
 let store: Store;
 const apps: AppRow[] = [];
 const clients = new Set<WsClient>();
@@ -54,6 +60,7 @@ function nodeEnv(extra: Record<string, string> = {}): Record<string, string> {
     DATABASE_URL: databaseUrl!,
     CHAT_DATABASE_SCHEMA: schema,
     REDIS_URL: redisUrl!,
+    CHAT_REDIS_PREFIX: redisPrefix,
     CHAT_SEED_DEMO: '0',
     CHAT_WS_HEARTBEAT_MS: String(HEARTBEAT_MS),
     CHAT_PRESENCE_TTL_MS: String(PRESENCE_TTL_MS),
@@ -171,23 +178,13 @@ describe.skipIf(!runs)('several chat-server processes on one PostgreSQL and one 
     for (const client of clients) client.close();
     await stopNodes(allNodes);
     if (redisUrl) {
-      // Only this file's keys: every Redis key the server writes names the application.
+      // Only this file's keys: they all start with its prefix.
       const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
       try {
-        for (const app of apps) {
-          for (const pattern of [`chat:presence:${app.id}:*`, `chat:writes:${app.id}:*`]) {
-            for await (const keys of redis.scanStream({ match: pattern, count: 500 }) as AsyncIterable<
-              string[]
-            >)
-              if (keys.length > 0) await redis.del(...keys);
-          }
-          for await (const entries of redis.zscanStream('chat:presence:index', {
-            match: `${app.id}:*`,
-          }) as AsyncIterable<string[]>) {
-            const members = entries.filter((_, i) => i % 2 === 0);
-            if (members.length > 0) await redis.zrem('chat:presence:index', ...members);
-          }
-        }
+        for await (const keys of redis.scanStream({ match: `${redisPrefix}*`, count: 500 }) as AsyncIterable<
+          string[]
+        >)
+          if (keys.length > 0) await redis.del(...keys);
       } finally {
         redis.disconnect();
       }
@@ -454,6 +451,68 @@ describe.skipIf(!runs)('several chat-server processes on one PostgreSQL and one 
         { external_id: 'frank', is_online: false },
       ]);
     }, 60_000);
+  });
+
+  describe('roles: 2 realtime + 1 api + 2 worker processes', () => {
+    it('REST only on the api node, sockets only on the realtime nodes, events cross, jobs run on the workers', async () => {
+      const [api] = await startNodes(['api'], { CHAT_ROLE: 'api' });
+      const [rt1, rt2, w1, w2] = await Promise.all([
+        startNodes(['rt1'], { CHAT_ROLE: 'realtime' }).then(([n]) => n),
+        startNodes(['rt2'], { CHAT_ROLE: 'realtime' }).then(([n]) => n),
+        startNodes(['worker1'], { CHAT_ROLE: 'worker' }).then(([n]) => n),
+        startNodes(['worker2'], { CHAT_ROLE: 'worker' }).then(([n]) => n),
+      ]);
+      const t = await newApp(api, ['ivy', 'jack']);
+      const ivyRest = await t.rest(api, 'ivy');
+      const cid = await createChannel(ivyRest, 'roles', ['jack']);
+
+      // Each process answers only for what its role serves; all of them answer health checks.
+      for (const node of [rt1, w1]) {
+        expect((await (await t.rest(node, 'ivy')).get('/v1/channels/messaging/roles')).status).toBe(404);
+      }
+      for (const node of [api, rt1, rt2, w1, w2]) {
+        expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+      }
+      await expect(t.connect(api, 'ivy')).rejects.toThrow();
+      await expect(t.connect(w2, 'ivy')).rejects.toThrow();
+
+      // A message sent over REST on the api node reaches sockets on both realtime nodes, and one
+      // sent on a realtime node reaches the other.
+      const ivy = await t.connect(rt1, 'ivy');
+      const jack = await t.connect(rt2, 'jack');
+      for (const client of [ivy, jack]) await client.ok({ type: 'channel.watch', cid });
+      const sent = await ivyRest.post('/v1/channels/messaging/roles/messages', {
+        client_msg_id: randomUUID(),
+        text: 'from the api node',
+      });
+      expect(sent.status).toBe(201);
+      for (const client of [ivy, jack]) {
+        await client.waitFor((e) => e.type === 'message.new' && e.message.id === sent.body.message.id);
+      }
+      const { message } = await jack.ok<{ message: Message }>(sendFrame(cid, 'from realtime node 2'));
+      await ivy.waitFor((e) => e.type === 'message.new' && e.message.id === message.id);
+
+      // The workers scheduled the retention jobs and work them: a pass queued from outside runs
+      // once, on one of them.
+      const jobs = await startJobQueue({
+        store,
+        schema: `${schema}_jobs`,
+        logger: createLogger({ level: 'silent' }),
+      });
+      try {
+        const schedules = await jobs.getSchedules();
+        expect(schedules.map((s) => s.name).sort()).toEqual(RETENTION_JOBS.map((j) => j.name).sort());
+        const id = await jobs.send('retention-refresh-tokens', {});
+        await expect
+          .poll(async () => (await jobs.getJobById('retention-refresh-tokens', id!))?.state, {
+            timeout: 20_000,
+          })
+          .toBe('completed');
+      } finally {
+        await stopJobQueue(jobs, 1_000);
+      }
+      for (const client of [ivy, jack]) client.close();
+    }, 90_000);
   });
 
   describe('the write budget', () => {

@@ -33,6 +33,11 @@ export interface HttpAppOptions {
   /** The users' write budget, shared with the socket. */
   writes: WriteBudget;
   http: HttpConfig;
+  /**
+   * Serve the REST API (default). A realtime-only node leaves it out and keeps health,
+   * readiness and the documents.
+   */
+  rest?: boolean;
 }
 
 /** Whether one query answers within 2 s. */
@@ -112,6 +117,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     return { ok: true };
   });
 
+  if (options.rest === false) return app;
   const accounts = new Accounts(options.data, {
     registrationsPerIpPerHour: options.http.registrationsPerIpPerHour,
     registrationsPerAppPerHour: options.http.registrationsPerAppPerHour,

@@ -4,13 +4,17 @@ import { createAppOperation, mintTokenOperation } from '../admin/admin-operation
 import { describeAdminError, runAdminOperation } from '../admin/run-admin-operation';
 import { VERSION } from '../kernel/version';
 import { loadConfig } from './config';
+import { parseRole } from './roles';
 import { createChatServer } from './server';
 
 const HELP = `chat-server ${VERSION}
 
 Usage:
-  chat-server [start] [--web-root DIR]      Start the server (PORT, HOST, DATABASE_URL, CHAT_DATA_DIR, REDIS_URL);
-                                            --web-root (or CHAT_WEB_ROOT): a built web app to serve at /
+  chat-server [start] [--web-root DIR] [--role all|api|realtime|worker]
+                                            Start the server (PORT, HOST, DATABASE_URL, CHAT_DATA_DIR, REDIS_URL);
+                                            --web-root (or CHAT_WEB_ROOT): a built web app to serve at /;
+                                            --role (or CHAT_ROLE): what this process does, default all
+                                            (api, realtime and worker need DATABASE_URL and REDIS_URL)
   chat-server create-app --name NAME [--allow-registration] [--origin URL ...]
                                             Create an application and print its api key and secret
   chat-server token --api-key KEY (--user ID | --server) [--expires-in 1h]
@@ -37,8 +41,12 @@ async function main(argv: string[]): Promise<void> {
   if (command !== 'help' && command !== '--help') process.exitCode = 2;
 
   async function start(args: string[]) {
-    const { values } = parseArgs({ args, options: { 'web-root': { type: 'string' } } });
+    const { values } = parseArgs({
+      args,
+      options: { 'web-root': { type: 'string' }, role: { type: 'string' } },
+    });
     if (values['web-root']) config.webRoot = values['web-root'];
+    if (values.role !== undefined) config.role = parseRole(values.role, '--role');
     const startedAt = performance.now();
     const server = await createChatServer(config);
     const ms = Math.round(performance.now() - startedAt);
@@ -47,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
       ``,
       `  chat-server ${VERSION} listening on ${server.url} (${storage}, started in ${ms} ms)`,
     ];
+    if (config.role !== 'all') lines.push(`  Role: ${config.role}`);
     if (config.webRoot) lines.push(`  Open ${server.url.replace('127.0.0.1', 'localhost')} in a browser`);
     lines.push(
       `  REST API docs: ${server.url}/v1/docs (OpenAPI: /v1/openapi.json)`,

@@ -1,10 +1,13 @@
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../domain/auth/index';
+import { parseRole, type ServerRole } from './roles';
 
 /**
  * Environment → typed configuration. Every value has a default that runs locally with no outside
  * services: embedded PostgreSQL in `.chat-data/`, an in-process bus, files on disk.
  */
 export interface ServerConfig {
+  /** What this process does (`CHAT_ROLE` or `--role`): everything by default (startup/roles.ts). */
+  role: ServerRole;
   port: number;
   host: string;
   /** `production` seeds nothing and refuses demo defaults. */
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new Error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
   }
   return {
+    role: parseRole(env.CHAT_ROLE, 'CHAT_ROLE'),
     port,
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     production,

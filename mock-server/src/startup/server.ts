@@ -10,7 +10,8 @@ import { openRedis } from '../bus/redis-connection';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../domain/auth/index';
 import type { Publish, PublishedEvent } from '../events/published-event';
 import { buildHttpApp } from '../http/app';
-import { pruneEventLog } from '../jobs/event-log-retention';
+import { type JobQueue, startJobQueue, stopJobQueue } from '../jobs/job-queue';
+import { scheduleRetention, workRetention } from '../jobs/retention';
 import { redisStatusOf, reportDependencies } from '../kernel/dependency-status';
 import { createLogger } from '../kernel/logger';
 import { VERSION } from '../kernel/version';
@@ -29,6 +30,7 @@ import {
   type RealtimeConfig,
   type ServerConfig,
 } from './config';
+import { assertRoleCanRun, dutiesOf } from './roles';
 import { type DemoCredentials, seedDemo } from './seed';
 
 export interface ChatServer {
@@ -56,16 +58,17 @@ export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime'
 
 const EVENTS_TOPIC = 'events';
 const DAY_MS = 24 * 3600 * 1000;
-/** How often each node prunes the event log by age (deletes are idempotent across nodes). */
-const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 const LISTEN_BACKLOG = 4096;
 
 /**
- * Starts the whole server in this process: store (PGlite or PostgreSQL, migrated), bus (in
- * memory, or Redis for several nodes), demo seed outside production, REST routes and the
- * WebSocket gateway. `port: 0` picks a free port.
+ * Starts the server in this process: store (PGlite or PostgreSQL, migrated), bus (in memory, or
+ * Redis for several nodes), demo seed outside production, and what its role asks for (all of it
+ * by default): REST routes, the WebSocket gateway, the job workers. `port: 0` picks a free port.
  */
 export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
+  const role = options.role ?? 'all';
+  assertRoleCanRun(role, options);
+  const duties = dutiesOf(role);
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info' });
   const realtime = { ...loadRealtimeConfig({}), ...options.realtime };
   const http = { ...loadHttpConfig({}), ...options.http };
@@ -159,10 +162,17 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     tokens,
     writes,
     http,
+    rest: duties.rest,
   });
-  registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
+  if (duties.rest) registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
-  gateway.attach(app.server);
+  if (duties.realtime) gateway.attach(app.server);
+  const jobs = duties.jobs
+    ? await startWorker(store, {
+        eventLogMaxAgeMs: (options.eventLogDays ?? 30) * DAY_MS,
+        logger,
+      })
+    : undefined;
   await app.listen({
     port: options.port ?? 8080,
     host: options.host ?? '127.0.0.1',
@@ -171,7 +181,6 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     // dropped connection attempts were retried by TCP seconds, up to a minute, later.
     backlog: LISTEN_BACKLOG,
   });
-  const stopPruning = pruneEventLogPeriodically(store, (options.eventLogDays ?? 30) * DAY_MS, logger);
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   ready = true;
@@ -190,10 +199,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     close() {
       closing ??= (async () => {
         ready = false;
-        stopPruning();
         stopRepairing();
         await gateway!.drain();
         await app.close();
+        if (jobs) await stopJobQueue(jobs);
         presence.close();
         unsubscribe();
         relay.close();
@@ -243,28 +252,20 @@ function repairAfterRedisOutages(redis: Redis, bus: Bus, gateway: Gateway, logge
   };
 }
 
-/** Prunes the channel event log by age now and then; returns a stop function. */
-function pruneEventLogPeriodically(store: Store, maxAgeMs: number, logger: Logger): () => void {
-  let running = false;
-  const prune = () => {
-    if (running) return;
-    running = true;
-    pruneEventLog(store.db, maxAgeMs)
-      .then((deleted) => {
-        if (deleted > 0) logger.info({ deleted }, 'pruned old channel events');
-      })
-      .catch((error) => logger.warn({ err: error }, 'event log pruning failed'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  // Not at once: a node starting in a crowd (a deploy) has better things to do first.
-  const first = setTimeout(prune, 60_000);
-  const timer = setInterval(prune, PRUNE_INTERVAL_MS);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+/**
+ * The job queue of a node that works jobs: it keeps its tables next to the store's (a schema of
+ * their own), schedules the retention jobs and works them.
+ */
+async function startWorker(
+  store: Store,
+  options: { eventLogMaxAgeMs: number; logger: Logger },
+): Promise<JobQueue> {
+  const jobs = await startJobQueue({
+    store,
+    schema: `${store.schema ?? 'chat'}_jobs`,
+    logger: options.logger,
+  });
+  await scheduleRetention(jobs);
+  await workRetention(jobs, store.db, { eventLogMaxAgeMs: options.eventLogMaxAgeMs }, options.logger);
+  return jobs;
 }

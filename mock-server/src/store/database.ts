@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import { type Kysely, sql } from 'kysely';
 import { type DataDirLock, lockDataDir } from './data-dir-lock';
 import { migrate } from './migrate';
@@ -12,6 +13,15 @@ import { getSnapshot, readCachedSnapshot } from './snapshot';
 export interface Store {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
+  /**
+   * The embedded database itself (kind `pglite`), for a library that must speak to it directly
+   * (the job queue); anything it runs must hold `db`'s one connection (jobs/job-queue.ts).
+   */
+  pglite?: PGlite;
+  /** The PostgreSQL connection string (kind `postgres`), for a library with a pool of its own. */
+  databaseUrl?: string;
+  /** The schema it lives in, when not the default one (tests use one per worker). */
+  schema?: string;
   /** Held while a PGlite data directory on disk is open (in memory or on PostgreSQL: none). */
   dataDirLock?: DataDirLock;
   /** Closes the pool or the PGlite (flushing it to disk). Safe to call twice. */
@@ -37,13 +47,17 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const kind = options.databaseUrl ? 'postgres' : 'pglite';
   const dataDir = options.dataDir ?? '.chat-data';
   const dataDirLock = kind === 'pglite' && dataDir !== 'memory' ? await lockDataDir(dataDir) : undefined;
+  let pglite: PGlite | undefined;
   const db = await (options.databaseUrl
     ? openPostgres({
         databaseUrl: options.databaseUrl,
         ...(options.schema !== undefined && { schema: options.schema }),
         ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
       })
-    : openPGlite(dataDir, options.schema)
+    : openPGlite(dataDir, options.schema).then((opened) => {
+        pglite = opened.pglite;
+        return opened.db;
+      })
   ).catch(async (error: unknown) => {
     await dataDirLock?.release();
     throw error;
@@ -59,6 +73,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   return {
     db,
     kind,
+    ...(pglite && { pglite }),
+    ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
+    ...(options.schema !== undefined && { schema: options.schema }),
     ...(dataDirLock && { dataDirLock }),
     close() {
       // Released only once PGlite has closed its files.
@@ -68,7 +85,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   };
 }
 
-async function openPGlite(dataDir: string, schema: string | undefined): Promise<Kysely<Database>> {
+async function openPGlite(
+  dataDir: string,
+  schema: string | undefined,
+): Promise<{ pglite: PGlite; db: Kysely<Database> }> {
   if (schema !== undefined) assertSchemaName(schema);
   const pglite =
     dataDir === 'memory'
@@ -80,7 +100,7 @@ async function openPGlite(dataDir: string, schema: string | undefined): Promise<
     // PGlite is a single session, so a SET here holds for every later query.
     await sql.raw(`create schema if not exists ${schema}; set search_path to ${schema}`).execute(db);
   }
-  return db;
+  return { pglite, db };
 }
 
 /**
