@@ -5,6 +5,12 @@ import type { DataAccess } from '../store/data-access';
 import { replaySince } from './recovery';
 import type { Registry } from './registry';
 
+/**
+ * The newest seq to deliver of a channel whose log (`logSeq`) is ahead of what this node
+ * delivered (`deliveredSeq`); undefined to leave it for now.
+ */
+export type UpTo = (channelId: string, logSeq: number, deliveredSeq: number) => number | undefined;
+
 /** Channels read per query. */
 const CHUNK = 500;
 
@@ -21,6 +27,7 @@ export async function catchUpWatchedChannels(
   data: DataAccess,
   registry: Registry,
   deliver: (envelope: Envelope) => void,
+  upTo: UpTo = (_channelId, logSeq) => logSeq,
 ): Promise<number> {
   const noted = new Map<string, { appId: string; cid: string; seq: number }>();
   for (const channelId of registry.watchedChannels()) {
@@ -36,7 +43,7 @@ export async function catchUpWatchedChannels(
   let delivered = 0;
   for (const [appId, ids] of byApp) {
     const db = data.forApp(appId);
-    delivered += await catchUpApp(db, ids, noted, deliver);
+    delivered += await catchUpApp(db, ids, noted, deliver, upTo);
   }
   return delivered;
 }
@@ -46,6 +53,7 @@ async function catchUpApp(
   ids: readonly string[],
   noted: ReadonlyMap<string, { appId: string; cid: string; seq: number }>,
   deliver: (envelope: Envelope) => void,
+  upTo: UpTo,
 ): Promise<number> {
   let delivered = 0;
   for (let i = 0; i < ids.length; i += CHUNK) {
@@ -58,7 +66,9 @@ async function catchUpApp(
     for (const channel of rows) {
       const known = noted.get(channel.id)!;
       if (channel.app_id !== known.appId || Number(channel.seq) <= known.seq) continue;
-      const events = await replaySince(db, { channel, cid: known.cid }, known.seq, Number(channel.seq));
+      const last = upTo(channel.id, Number(channel.seq), known.seq);
+      if (last === undefined || last <= known.seq) continue;
+      const events = await replaySince(db, { channel, cid: known.cid }, known.seq, last);
       for (const event of events ?? []) {
         deliver(decodeEnvelope(encodeEnvelope({ appId: known.appId, channelId: channel.id, event })));
         delivered++;

@@ -25,6 +25,7 @@ import type { PresenceService } from './presence';
 import type { PresenceStore } from './presence-store';
 import { Registry } from './registry';
 import { encodeTextFrame } from './text-frame';
+import { TrailingEventSweep } from './trailing-sweep';
 import { publishTransient, publishTyping } from './transient-events';
 import { TypingTracker } from './typing';
 import { WatcherCounter } from './watcher-count';
@@ -52,6 +53,8 @@ export interface GatewayOptions extends ConnectionLimits {
   tokens: VerifyOptions;
   /** Watcher count changes of a channel are announced at most once per this long. */
   watchersThrottleMs: number;
+  /** How often this node looks for committed events that never reached it (0: never). */
+  trailingSweepMs: number;
 }
 
 /**
@@ -83,6 +86,8 @@ export class Gateway {
   /** Authentications and watches: the database work of (re)connecting, metered. */
   private readonly setup: AdmissionGate;
   private heartbeat: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly trailing: TrailingEventSweep;
   private draining = false;
 
   constructor(private readonly options: GatewayOptions) {
@@ -109,6 +114,7 @@ export class Gateway {
         if (conn.actor?.userId) this.watchers.unwatched(channelId, conn.actor.userId);
       },
     });
+    this.trailing = new TrailingEventSweep(options.data, this.registry, (envelope) => this.deliver(envelope));
     this.transientDeps = { data: options.data, publish: options.publish, registry: this.registry };
     this.typing = new TypingTracker<TypingInfo>({
       throttleMs: options.typingThrottleMs,
@@ -153,6 +159,25 @@ export class Gateway {
     });
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
     this.heartbeat.unref();
+    if (this.options.trailingSweepMs > 0) {
+      this.sweeper = setInterval(() => this.sweepTrailing(), this.options.trailingSweepMs);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Delivers events committed but never published (realtime/trailing-sweep.ts). */
+  private sweepTrailing(): void {
+    this.track(
+      this.trailing
+        .sweep()
+        .then((delivered) => {
+          if (delivered > 0)
+            this.options.logger.warn({ delivered }, 'delivered channel events that were never published');
+        })
+        .catch((error) =>
+          this.options.logger[failureLevel('warn')]({ err: error }, 'trailing event sweep failed'),
+        ),
+    );
   }
 
   /** An event from the bus, for this node's sockets. */
@@ -195,6 +220,7 @@ export class Gateway {
   async drain(timeoutMs = 10_000): Promise<void> {
     this.draining = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.sweeper);
     const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     for (const conn of [...this.registry.all, ...this.pending])

@@ -117,6 +117,12 @@ export interface RealtimeConfig {
   invalidFramesPerWindow: number;
   frameWindowMs: number;
   maxBufferedBytes: number;
+  /**
+   * How often each node looks for channel events that were committed but never reached it (the
+   * writing node died before publishing) and delivers them to its watchers
+   * (`CHAT_WS_TRAILING_SWEEP_MS`; 0 turns it off).
+   */
+  trailingSweepMs: number;
 }
 
 export function loadRealtimeConfig(env: NodeJS.ProcessEnv = process.env): RealtimeConfig {
@@ -148,6 +154,7 @@ export function loadRealtimeConfig(env: NodeJS.ProcessEnv = process.env): Realti
     invalidFramesPerWindow: int('CHAT_WS_INVALID_FRAMES_PER_WINDOW', 20),
     frameWindowMs: int('CHAT_WS_FRAME_WINDOW_MS', 10_000),
     maxBufferedBytes: int('CHAT_WS_MAX_BUFFERED_BYTES', 4 * 1024 * 1024),
+    trailingSweepMs: int('CHAT_WS_TRAILING_SWEEP_MS', 10_000),
   };
 }
 
