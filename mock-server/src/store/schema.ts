@@ -194,6 +194,18 @@ export interface ChannelEventsTable {
   type: string;
   payload: Json;
   created_at: Timestamp;
+  /** Its place in the event feed (jobs/event-feed.ts): set by the database. */
+  position: Generated<number>;
+  /** The writing transaction's id (`xid8`, as text): set by the database. */
+  tx: Generated<string>;
+}
+
+/** A consumer's place in the event feed. */
+export interface EventCursorsTable {
+  consumer: string;
+  tx: Generated<string>;
+  position: Generated<number>;
+  updated_at: Generated<Date>;
 }
 
 export interface WebhooksTable {
@@ -264,6 +276,7 @@ export interface Database {
   campaigns: CampaignsTable;
   moderation_queue: ModerationQueueTable;
   outbox: OutboxTable;
+  event_cursors: EventCursorsTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
