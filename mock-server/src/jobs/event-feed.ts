@@ -32,6 +32,11 @@ export interface FeedConsumer {
   /** Names its cursor; keep it stable. */
   name: string;
   /**
+   * Where a new cursor starts: at the beginning of the log (default), or at its end, for a
+   * consumer that only cares about what happens from its first start on.
+   */
+  from?: 'start' | 'now';
+  /**
    * Handles a batch, in commit order, inside the transaction that then moves the cursor past it.
    * Write through `tx` only; throwing leaves the cursor where it was.
    */
@@ -47,11 +52,7 @@ const BATCH = 500;
  * consumer once.
  */
 export async function feedOnce(db: Db, consumer: FeedConsumer, limit = BATCH): Promise<number> {
-  await db
-    .insertInto('event_cursors')
-    .values({ consumer: consumer.name })
-    .onConflict((oc) => oc.column('consumer').doNothing())
-    .execute();
+  await createCursor(db, consumer);
   return db.transaction().execute(async (tx) => {
     const cursor = await tx
       .selectFrom('event_cursors')
@@ -90,6 +91,26 @@ export async function feedOnce(db: Db, consumer: FeedConsumer, limit = BATCH): P
       .execute();
     return rows.length;
   });
+}
+
+async function createCursor(db: Db, consumer: FeedConsumer): Promise<void> {
+  if (consumer.from === 'now') {
+    // The newest final row, if any: the cursor starts after it.
+    await sql`
+      insert into event_cursors (consumer, tx, position)
+      select ${consumer.name}, coalesce(max(tx), '0'::xid8),
+             coalesce((select max(position) from channel_events e
+                        where e.tx = (select max(tx) from channel_events
+                                       where tx < pg_snapshot_xmin(pg_current_snapshot()))), 0)
+        from channel_events where tx < pg_snapshot_xmin(pg_current_snapshot())
+      on conflict (consumer) do nothing`.execute(db);
+    return;
+  }
+  await db
+    .insertInto('event_cursors')
+    .values({ consumer: consumer.name })
+    .onConflict((oc) => oc.column('consumer').doNothing())
+    .execute();
 }
 
 /**

@@ -41,6 +41,34 @@ export interface ServerConfig {
   maxTokenLifetimeSeconds: number;
   http: HttpConfig;
   realtime: RealtimeConfig;
+  webhooks: WebhookConfig;
+}
+
+/** How webhooks are delivered (by the worker role). */
+export interface WebhookConfig {
+  /**
+   * Address ranges webhooks may reach although they are not public (`CHAT_WEBHOOK_ALLOW_CIDRS`,
+   * comma-separated, e.g. `127.0.0.1/32` for a receiver on the same host). Default: none.
+   */
+  allowCidrs: string[];
+  /** One delivery attempt, connect to answer (`CHAT_WEBHOOK_TIMEOUT_MS`). */
+  timeoutMs: number;
+  /** The first retry's delay; each next one doubles, up to 10 hours (`CHAT_WEBHOOK_RETRY_DELAY_S`). */
+  retryDelaySeconds: number;
+  /** Attempts after the first (`CHAT_WEBHOOK_RETRY_LIMIT`). */
+  retryLimit: number;
+}
+
+export function loadWebhookConfig(env: NodeJS.ProcessEnv = process.env): WebhookConfig {
+  return {
+    allowCidrs: (env.CHAT_WEBHOOK_ALLOW_CIDRS ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    timeoutMs: positiveNumber(env, 'CHAT_WEBHOOK_TIMEOUT_MS', 10_000),
+    retryDelaySeconds: positiveNumber(env, 'CHAT_WEBHOOK_RETRY_DELAY_S', 5),
+    retryLimit: positiveNumber(env, 'CHAT_WEBHOOK_RETRY_LIMIT', 13),
+  };
 }
 
 /** The REST side's protections; each has an environment override. */
@@ -186,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ),
     http: loadHttpConfig(env),
     realtime: loadRealtimeConfig(env),
+    webhooks: loadWebhookConfig(env),
   };
 }
 

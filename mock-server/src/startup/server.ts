@@ -10,7 +10,8 @@ import { openRedis } from '../bus/redis-connection';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../domain/auth/index';
 import type { Publish, PublishedEvent } from '../events/published-event';
 import { buildHttpApp } from '../http/app';
-import { type JobQueue, startJobQueue, stopJobQueue } from '../jobs/job-queue';
+import { runFeed } from '../jobs/event-feed';
+import { startJobQueue, stopJobQueue } from '../jobs/job-queue';
 import { scheduleRetention, workRetention } from '../jobs/retention';
 import { redisStatusOf, reportDependencies } from '../kernel/dependency-status';
 import { createLogger } from '../kernel/logger';
@@ -21,14 +22,18 @@ import { PresenceService } from '../realtime/presence';
 import { createMemoryPresence, type PresenceStore } from '../realtime/presence-store';
 import { createRedisPresence } from '../realtime/redis-presence';
 import { createMemoryWatchers, createRedisWatchers } from '../realtime/watcher-store';
-import { createDataAccess } from '../store/data-access';
+import { createDataAccess, type DataAccess } from '../store/data-access';
 import { openStore, type Store } from '../store/database';
+import { createTargetGuard } from '../webhooks/target-guard';
+import { createDeliveryQueue, webhookProducer, workDeliveries } from '../webhooks/webhook-jobs';
 import {
   type HttpConfig,
   loadHttpConfig,
   loadRealtimeConfig,
+  loadWebhookConfig,
   type RealtimeConfig,
   type ServerConfig,
+  type WebhookConfig,
 } from './config';
 import { assertRoleCanRun, dutiesOf } from './roles';
 import { type DemoCredentials, seedDemo } from './seed';
@@ -48,9 +53,10 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime' | 'http'>> {
+export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime' | 'http' | 'webhooks'>> {
   realtime?: Partial<RealtimeConfig>;
   http?: Partial<HttpConfig>;
+  webhooks?: Partial<WebhookConfig>;
   /** Use this store instead of opening one (tests share one database per worker). */
   store?: Store;
   logger?: Logger;
@@ -58,6 +64,8 @@ export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime'
 
 const EVENTS_TOPIC = 'events';
 const DAY_MS = 24 * 3600 * 1000;
+/** How often a worker looks for new events for the webhooks when there were none. */
+const FEED_IDLE_MS = 500;
 const LISTEN_BACKLOG = 4096;
 
 /**
@@ -168,8 +176,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
   if (duties.realtime) gateway.attach(app.server);
   const jobs = duties.jobs
-    ? await startWorker(store, {
+    ? await startWorker(store, data, {
         eventLogMaxAgeMs: (options.eventLogDays ?? 30) * DAY_MS,
+        webhooks: { ...loadWebhookConfig({}), ...options.webhooks },
         logger,
       })
     : undefined;
@@ -202,7 +211,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         stopRepairing();
         await gateway!.drain();
         await app.close();
-        if (jobs) await stopJobQueue(jobs);
+        if (jobs) await jobs.stop();
         presence.close();
         unsubscribe();
         relay.close();
@@ -254,18 +263,31 @@ function repairAfterRedisOutages(redis: Redis, bus: Bus, gateway: Gateway, logge
 
 /**
  * The job queue of a node that works jobs: it keeps its tables next to the store's (a schema of
- * their own), schedules the retention jobs and works them.
+ * their own), schedules the retention jobs and works them, and runs the webhooks' event feed and
+ * deliveries. Returns its stop function.
  */
 async function startWorker(
   store: Store,
-  options: { eventLogMaxAgeMs: number; logger: Logger },
-): Promise<JobQueue> {
-  const jobs = await startJobQueue({
-    store,
-    schema: `${store.schema ?? 'chat'}_jobs`,
-    logger: options.logger,
+  data: DataAccess,
+  options: { eventLogMaxAgeMs: number; webhooks: WebhookConfig; logger: Logger },
+): Promise<{ stop(): Promise<void> }> {
+  const { logger } = options;
+  const guard = createTargetGuard(options.webhooks.allowCidrs);
+  const boss = await startJobQueue({ store, schema: `${store.schema ?? 'chat'}_jobs`, logger });
+  await scheduleRetention(boss);
+  await workRetention(boss, store.db, { eventLogMaxAgeMs: options.eventLogMaxAgeMs }, logger);
+  await createDeliveryQueue(boss, options.webhooks);
+  await workDeliveries(boss, data, {
+    ...options.webhooks,
+    guard,
+    userAgent: `chat-server/${VERSION} (webhooks)`,
+    logger,
   });
-  await scheduleRetention(jobs);
-  await workRetention(jobs, store.db, { eventLogMaxAgeMs: options.eventLogMaxAgeMs }, options.logger);
-  return jobs;
+  const feed = runFeed(store.db, webhookProducer(boss), { idleMs: FEED_IDLE_MS, logger });
+  return {
+    async stop() {
+      await feed.stop();
+      await stopJobQueue(boss);
+    },
+  };
 }
