@@ -19,15 +19,26 @@ export interface JobQueueOptions {
 
 /** pg-boss's own pool on PostgreSQL: its polling never waits behind the API's queries. */
 const POOL_SIZE = 4;
+/**
+ * How often pg-boss looks for jobs whose worker stopped (its heartbeat lapsed: the process died)
+ * and hands them out again; its default is a minute.
+ */
+const SUPERVISE_SECONDS = 10;
 
 /** Starts the queue (installing or upgrading its schema if needed). Stop it with `stopJobQueue`. */
 export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue> {
   const { store, logger, schema } = options;
   const boss = store.pglite
-    ? new PgBoss({ db: pgliteJobDatabase(store), backend: 'pglite', schema })
+    ? new PgBoss({
+        db: pgliteJobDatabase(store),
+        backend: 'pglite',
+        schema,
+        superviseIntervalSeconds: SUPERVISE_SECONDS,
+      })
     : new PgBoss({
         connectionString: requireUrl(store.databaseUrl),
         schema,
+        superviseIntervalSeconds: SUPERVISE_SECONDS,
         max: POOL_SIZE,
         application_name: 'chat-server jobs',
       });

@@ -74,6 +74,10 @@ export async function createDeliveryQueue(
     retryDelay: options.retryDelaySeconds,
     retryBackoff: true,
     retryDelayMax: 10 * 3600,
+    // A worker that dies mid-delivery stops its heartbeat: the job is tried again within about
+    // 20 s instead of waiting out the expiry (which still bounds a hung attempt).
+    heartbeatSeconds: 10,
+    expireInSeconds: 5 * 60,
   };
   if (exists) await boss.updateQueue(DELIVERY_QUEUE, settings);
   else await boss.createQueue(DELIVERY_QUEUE, { policy: 'key_strict_fifo', ...settings });
