@@ -25,6 +25,8 @@ interface Received {
 class Receiver {
   readonly got: Received[] = [];
   answers: number[] = [];
+  /** Requests to `/failing` get 500 while this is set. */
+  failing = true;
   private server!: Server;
   url = '';
 
@@ -36,7 +38,7 @@ class Receiver {
       });
       req.on('end', () => {
         this.got.push({ headers: req.headers, body });
-        res.statusCode = this.answers.shift() ?? 200;
+        res.statusCode = req.url === '/failing' && this.failing ? 500 : (this.answers.shift() ?? 200);
         res.end();
       });
     });
@@ -67,7 +69,7 @@ beforeAll(async () => {
     port: 0,
     seedDemo: false,
     logLevel: 'silent',
-    webhooks: { allowCidrs: ['127.0.0.1/32'], retryDelaySeconds: 1, retryLimit: 3 },
+    webhooks: { allowCidrs: ['127.0.0.1/32'], retryDelaySeconds: 1, retryLimit: 2 },
   });
   await receiver.start();
 }, 60_000);
@@ -179,6 +181,37 @@ describe('webhooks', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(receiver.got.length - before).toBe(1);
   });
+
+  it('disables an endpoint that fails every retry, without holding its channel back for good', async () => {
+    const { t, alice, create } = await chat('failing');
+    const failingUrl = receiver.url.replace('/hooks', '/failing');
+    const hook = await endpoint(t.app.id, { url: failingUrl, events: ['message.new'] });
+    const cid = await create();
+    const isActive = async () =>
+      (
+        await store.db
+          .selectFrom('webhooks')
+          .select('is_active')
+          .where('id', '=', hook.id)
+          .executeTakeFirstOrThrow()
+      ).is_active;
+    const attemptsOf = () => receiver.got.filter((r) => JSON.parse(r.body).data.cid === cid);
+    await send(alice, cid, 'into the void');
+    // The first try and its 2 retries (backing off from 1 s), then it gives up.
+    await expect.poll(isActive, { timeout: 60_000 }).toBe(false);
+    expect(attemptsOf()).toHaveLength(3);
+    expect(new Set(attemptsOf().map((r) => r.headers['webhook-id'])).size).toBe(1);
+
+    // Fixed and enabled again, the endpoint gets the channel's next event: nothing stuck.
+    receiver.failing = false;
+    await store.db.updateTable('webhooks').set({ is_active: true }).where('id', '=', hook.id).execute();
+    const next = await send(alice, cid, 'back again');
+    await expect
+      .poll(() => attemptsOf().some((r) => JSON.parse(r.body).data.message.id === next.id), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+  }, 90_000);
 
   it('never reaches an address the guard refuses, and does not retry it', async () => {
     const { t, alice, create } = await chat('refused');

@@ -15,8 +15,10 @@ import { type DeliverOptions, deliverWebhook } from './deliver';
  * Jobs of one endpoint and one channel are delivered strictly in order (pg-boss's
  * `key_strict_fifo`, keyed by both): one waiting for a retry holds back the ones after it, and
  * nothing else. A failed attempt is retried with exponential backoff (from `retryDelaySeconds`,
- * up to 10 hours apart, `retryLimit` times: about a day by default); a 410 Gone disables the
- * endpoint; a target the guard refuses is not retried.
+ * up to 10 hours apart, `retryLimit` times: about a day by default); when the last retry fails
+ * too the endpoint is disabled and the job completes (a failed job would hold back its endpoint
+ * and channel for good); a 410 Gone disables the endpoint at once; a target the guard refuses is
+ * not retried.
  */
 export const DELIVERY_QUEUE = 'webhook-delivery';
 
@@ -126,6 +128,10 @@ export function webhookProducer(boss: JobQueue): FeedConsumer {
   };
 }
 
+function disable(db: ReturnType<DataAccess['forApp']>, endpointId: string) {
+  return db.updateTable('webhooks').set({ is_active: false }).where('id', '=', endpointId).execute();
+}
+
 /** Works the delivery queue on this node. */
 export async function workDeliveries(
   boss: JobQueue,
@@ -151,14 +157,18 @@ export async function workDeliveries(
       case 'delivered':
         return;
       case 'gone':
-        await db.updateTable('webhooks').set({ is_active: false }).where('id', '=', endpointId).execute();
+        await disable(db, endpointId);
         options.logger.info(log, 'webhook endpoint answered 410 Gone: disabled');
         return;
       case 'failed':
         options.logger.warn(log, 'webhook not delivered, and not retried');
         return;
       case 'retry':
-        throw new Error(`webhook delivery failed: ${outcome.reason}`);
+        if (job!.retryCount < options.retryLimit)
+          throw new Error(`webhook delivery failed: ${outcome.reason}`);
+        await disable(db, endpointId);
+        options.logger.warn(log, 'webhook endpoint failed every retry: disabled');
+        return;
     }
   });
 }
