@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/schema';
-
-/** Rows one prune statement deletes at most, so a long backlog never holds locks for long. */
-const BATCH = 5_000;
+import { deleteInBatches } from './batched-delete';
 
 /**
  * Deletes channel events older than `maxAgeMs`, in bounded batches, and returns how many went.
@@ -12,14 +10,11 @@ const BATCH = 5_000;
  */
 export async function pruneEventLog(db: Db, maxAgeMs: number): Promise<number> {
   const cutoff = new Date(Date.now() - maxAgeMs);
-  let total = 0;
-  for (;;) {
-    const result = await sql`
+  return deleteInBatches(
+    db,
+    (limit) => sql`
       delete from channel_events where ctid in (
-        select ctid from channel_events where created_at < ${cutoff} limit ${BATCH}
-      )`.execute(db);
-    const deleted = Number(result.numAffectedRows ?? 0);
-    total += deleted;
-    if (deleted < BATCH) return total;
-  }
+        select ctid from channel_events where created_at < ${cutoff} limit ${limit}
+      )`,
+  );
 }

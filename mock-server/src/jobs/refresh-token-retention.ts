@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/schema';
-
-/** Rows one delete takes at most, so a long backlog never holds locks for long. */
-const BATCH = 5_000;
+import { deleteInBatches } from './batched-delete';
 
 /**
  * Deletes refresh tokens that expired more than `graceMs` ago, of every application and of the
@@ -12,14 +10,11 @@ const BATCH = 5_000;
  */
 export async function pruneRefreshTokens(db: Db, graceMs: number): Promise<number> {
   const cutoff = new Date(Date.now() - graceMs);
-  let total = 0;
-  for (;;) {
-    const result = await sql`
+  return deleteInBatches(
+    db,
+    (limit) => sql`
       delete from refresh_tokens where id in (
-        select id from refresh_tokens where expires_at < ${cutoff} limit ${BATCH}
-      )`.execute(db);
-    const deleted = Number(result.numAffectedRows ?? 0);
-    total += deleted;
-    if (deleted < BATCH) return total;
-  }
+        select id from refresh_tokens where expires_at < ${cutoff} limit ${limit}
+      )`,
+  );
 }
