@@ -180,7 +180,7 @@ describe('event feed', () => {
       const messages = got.filter((e) => e.event.type === 'message.new');
       expect(messages).toHaveLength(30);
       expect(new Set(got.map((e) => e.id)).size).toBe(got.length);
-      expect(messages.map((e) => e.seq)).toEqual([...messages.map((e) => e.seq)].sort((a, b) => a - b));
+      expect(messages.map((e) => e.seq)).toEqual([...messages.map((e) => e.seq)].sort((a, b) => a! - b!));
     });
   });
 

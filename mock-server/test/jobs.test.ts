@@ -186,7 +186,12 @@ describe('retention jobs', () => {
 
     const boss = await queue(jobSchema());
     await scheduleRetention(boss);
-    await workRetention(boss, store.db, { eventLogMaxAgeMs: 30 * 24 * HOUR }, logger);
+    await workRetention(
+      boss,
+      store.db,
+      { eventLogMaxAgeMs: 30 * 24 * HOUR, webhookLogMaxAgeMs: 7 * 24 * HOUR },
+      logger,
+    );
     const id = await boss.send('retention-refresh-tokens', {});
     await expect
       .poll(async () => (await boss.getJobById('retention-refresh-tokens', id!))?.state, { timeout: 15_000 })

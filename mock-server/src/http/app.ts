@@ -4,6 +4,7 @@ import { LIMITS, makeError } from '@chat/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { VerifyOptions } from '../domain/auth/index';
+import type { BeforeSendHooks } from '../domain/messages/before-send';
 import { Accounts } from '../domain/users/accounts';
 import type { Publish } from '../events/published-event';
 import { outages } from '../kernel/dependency-status';
@@ -18,6 +19,7 @@ import { buildOpenApiDocument } from './openapi';
 import { registerRoutes } from './routes';
 import { inlineScriptsOf, registerSecurityHeaders } from './security-headers';
 import { readIndexHtml, registerWebRoot } from './web-root';
+import type { WebhookServices } from './webhook-handlers';
 
 export interface HttpAppOptions {
   data: DataAccess;
@@ -33,6 +35,8 @@ export interface HttpAppOptions {
   /** The users' write budget, shared with the socket. */
   writes: WriteBudget;
   http: HttpConfig;
+  /** The webhook endpoints' guard, and the before-send hooks (asked before each send). */
+  webhooks: WebhookServices & { beforeSend: BeforeSendHooks & WebhookServices['beforeSend'] };
   /**
    * Serve the REST API (default). A realtime-only node leaves it out and keeps health,
    * readiness and the documents.
@@ -124,7 +128,13 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   });
   // Each application's handlers see only its data: the domain below never gets a wider builder.
   const handlersFor = perApp((appId) =>
-    createHandlers({ db: options.data.forApp(appId), publish: options.publish, accounts }),
+    createHandlers({
+      db: options.data.forApp(appId),
+      publish: options.publish,
+      beforeSend: options.webhooks.beforeSend,
+      accounts,
+      webhooks: options.webhooks,
+    }),
   );
   registerRoutes(app, { data: options.data, handlersFor, tokens: options.tokens, writes: options.writes });
   return app;

@@ -13,6 +13,7 @@ import type { Accounts } from '../domain/users/accounts';
 import * as users from '../domain/users/users';
 import type { Actor } from '../kernel/actor';
 import type { AppRow } from '../store/schema';
+import { type WebhookServices, webhookHandlers } from './webhook-handlers';
 
 type Def<N extends EndpointName> = (typeof endpoints)[N];
 type Part<N extends EndpointName, K extends 'params' | 'query' | 'body'> =
@@ -31,6 +32,7 @@ export interface HandlerContext<N extends EndpointName> {
 
 export interface HandlerServices extends DomainDeps {
   accounts: Accounts;
+  webhooks: WebhookServices;
 }
 
 export type Handlers = {
@@ -148,5 +150,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     },
 
     search: ({ actor, query }) => searchMessages(s, actor, query),
+
+    ...webhookHandlers(db, s.webhooks),
   };
 }

@@ -1,15 +1,17 @@
 import type { ChannelEvent } from '@chat/protocol';
 import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import type { AppEvent } from '../events/app-events';
 import type { Database, Db } from '../store/schema';
 
 /**
- * The event feed: committed channel events, handed on in commit order to consumers that must
- * not miss one (webhook and push producers), each from a cursor of its own.
+ * The event feed: committed events, handed on in commit order to consumers that must not miss
+ * one (webhook and push producers), each from a cursor of its own.
  *
  * Nothing extra is written on the send path: the feed reads the channel event log the write
  * already keeps (`channel_events`, migration 004 adds the writing transaction's id and a
- * position). A consumer's batch and its cursor move in one transaction, so what it does with the
+ * position), and the outbox, where events that are not about one channel go (migration 005:
+ * the same transaction id, positions from the same sequence). A consumer's batch and its cursor move in one transaction, so what it does with the
  * events (typically: queue jobs) commits together with the cursor or not at all. A crash at any
  * point loses nothing and repeats nothing already committed; a consumer that fails sees the same
  * events again, so it must be idempotent per event id (jobs keyed by it are).
@@ -18,14 +20,71 @@ import type { Database, Db } from '../store/schema';
  * consumer stopped longer than that misses what was pruned meanwhile.
  */
 export interface FeedEvent {
-  /** Stable across redeliveries: `<channel id>:<seq>`. */
+  /** Stable across redeliveries: `<channel id>:<seq>`, or `app:<outbox id>`. */
   id: string;
   appId: string;
-  channelId: string;
-  seq: number;
+  /** Null for an application's events (from the outbox). */
+  channelId: string | null;
+  seq: number | null;
   /** As logged: a message changed since (edited, deleted) carries its id only. */
-  event: ChannelEvent;
+  event: ChannelEvent | AppEvent;
   createdAt: Date;
+}
+
+interface FeedRow {
+  app_id: string;
+  channel_id: string | null;
+  seq: string | number | null;
+  outbox_id: string | number | null;
+  payload: unknown;
+  created_at: Date | string;
+  tx: string;
+  position: string | number;
+}
+
+function toFeedEvent(row: FeedRow): FeedEvent {
+  return {
+    id: row.channel_id ? `${row.channel_id}:${row.seq}` : `app:${row.outbox_id}`,
+    appId: row.app_id,
+    channelId: row.channel_id,
+    seq: row.seq === null ? null : Number(row.seq),
+    event: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as FeedEvent['event'],
+    createdAt: new Date(row.created_at),
+  };
+}
+
+/** Both logs as one, in the columns of `FeedRow`. */
+const BOTH_LOGS = sql`(
+  select app_id, channel_id, seq, null::bigint as outbox_id, payload, created_at, tx, position
+    from channel_events
+  union all
+  select app_id, null, null, id, payload, created_at, tx, position from outbox
+) as feed`;
+
+/**
+ * One application's events created in [since, until), in commit order, at most `limit` (for
+ * replays). The logs keep what their retention keeps.
+ */
+export async function eventsBetween(
+  db: Db | Transaction<Database>,
+  appId: string,
+  since: Date,
+  until: Date,
+  limit: number,
+): Promise<FeedEvent[]> {
+  // Each log filtered on its own indexes, then merged.
+  const { rows } = await sql<FeedRow>`
+    select * from (
+      (select app_id, channel_id, seq, null::bigint as outbox_id, payload, created_at, tx, position
+         from channel_events
+        where app_id = ${appId} and created_at >= ${since} and created_at < ${until})
+      union all
+      (select app_id, null, null, id, payload, created_at, tx, position from outbox
+        where app_id = ${appId} and created_at >= ${since} and created_at < ${until})
+    ) as feed
+    order by created_at, tx, position
+    limit ${limit}`.execute(db);
+  return rows.map(toFeedEvent);
 }
 
 export interface FeedConsumer {
@@ -62,31 +121,18 @@ export async function feedOnce(db: Db, consumer: FeedConsumer, limit = BATCH): P
       .executeTakeFirstOrThrow();
     // Only transactions older than the oldest one still running: their rows are all final, so
     // no row that commits later can sort before the cursor.
-    const rows = await tx
-      .selectFrom('channel_events')
-      .select(['app_id', 'channel_id', 'seq', 'payload', 'created_at', 'tx', 'position'])
-      .where(sql<boolean>`(tx, position) > (${cursor.tx}::xid8, ${cursor.position}::bigint)`)
-      .where(sql<boolean>`tx < pg_snapshot_xmin(pg_current_snapshot())`)
-      .orderBy('tx')
-      .orderBy('position')
-      .limit(limit)
-      .execute();
+    const { rows } = await sql<FeedRow>`
+      select * from ${BOTH_LOGS}
+       where (tx, position) > (${cursor.tx}::xid8, ${cursor.position}::bigint)
+         and tx < pg_snapshot_xmin(pg_current_snapshot())
+       order by tx, position
+       limit ${limit}`.execute(tx);
     if (rows.length === 0) return 0;
-    await consumer.handle(
-      tx,
-      rows.map((row) => ({
-        id: `${row.channel_id}:${row.seq}`,
-        appId: row.app_id,
-        channelId: row.channel_id,
-        seq: Number(row.seq),
-        event: row.payload as unknown as ChannelEvent,
-        createdAt: new Date(row.created_at),
-      })),
-    );
+    await consumer.handle(tx, rows.map(toFeedEvent));
     const last = rows[rows.length - 1]!;
     await tx
       .updateTable('event_cursors')
-      .set({ tx: last.tx, position: last.position, updated_at: new Date() })
+      .set({ tx: last.tx, position: Number(last.position), updated_at: new Date() })
       .where('consumer', '=', consumer.name)
       .execute();
     return rows.length;
@@ -97,12 +143,13 @@ async function createCursor(db: Db, consumer: FeedConsumer): Promise<void> {
   if (consumer.from === 'now') {
     // The newest final row, if any: the cursor starts after it.
     await sql`
+      with final as (
+        select tx, position from ${BOTH_LOGS} where tx < pg_snapshot_xmin(pg_current_snapshot())
+      )
       insert into event_cursors (consumer, tx, position)
       select ${consumer.name}, coalesce(max(tx), '0'::xid8),
-             coalesce((select max(position) from channel_events e
-                        where e.tx = (select max(tx) from channel_events
-                                       where tx < pg_snapshot_xmin(pg_current_snapshot()))), 0)
-        from channel_events where tx < pg_snapshot_xmin(pg_current_snapshot())
+             coalesce((select max(position) from final where tx = (select max(tx) from final)), 0)
+        from final
       on conflict (consumer) do nothing`.execute(db);
     return;
   }

@@ -44,7 +44,33 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
       });
   boss.on('error', (error) => logger.warn({ err: error }, 'job queue error'));
   await boss.start();
+  schemas.set(boss, schema);
   return boss;
+}
+
+const schemas = new WeakMap<JobQueue, string>();
+
+/**
+ * Fails the job's attempt like a thrown error would (a retry if it has any left), and holds the
+ * retry until `notBefore` at the earliest: for a receiver that said when to come back
+ * (`Retry-After`). The handler then returns normally; pg-boss's own completion of the attempt
+ * finds it no longer active and leaves it be.
+ */
+export async function retryNoSoonerThan(
+  boss: JobQueue,
+  queue: string,
+  job: { id: string; retryCount: number },
+  notBefore: Date,
+  reason: string,
+): Promise<void> {
+  await boss.fail(queue, { id: job.id, retryCount: job.retryCount }, { message: reason });
+  const schema = schemas.get(boss);
+  if (!schema) throw new Error('retryNoSoonerThan needs a queue started by startJobQueue');
+  await boss.getDb().executeSql(
+    `UPDATE ${schema}.job SET start_after = greatest(start_after, $3::timestamptz)
+        WHERE name = $1 AND id = $2::uuid AND state = 'retry'`,
+    [queue, job.id, notBefore.toISOString()],
+  );
 }
 
 /** Stops taking jobs, lets the running ones finish (up to `timeoutMs`), and closes its pool. */

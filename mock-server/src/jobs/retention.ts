@@ -3,10 +3,13 @@ import type { Db } from '../store/schema';
 import { pruneEventLog } from './event-log-retention';
 import type { JobQueue } from './job-queue';
 import { pruneRefreshTokens } from './refresh-token-retention';
+import { pruneWebhookLog } from './webhook-log-retention';
 
 export interface RetentionOptions {
-  /** How long the channel event log keeps events for replay. */
+  /** How long the channel event log (and the outbox's app events) keep events for replay. */
   eventLogMaxAgeMs: number;
+  /** How long the webhook delivery log keeps settled deliveries. */
+  webhookLogMaxAgeMs: number;
 }
 
 interface RetentionJob {
@@ -32,6 +35,11 @@ export const RETENTION_JOBS: readonly RetentionJob[] = [
     cron: '17 * * * *',
     // A day past expiry: a client whose clock is off still hears "expired", not "unknown".
     run: (db) => pruneRefreshTokens(db, DAY_MS),
+  },
+  {
+    name: 'retention-webhook-log',
+    cron: '37 * * * *',
+    run: (db, options) => pruneWebhookLog(db, options.webhookLogMaxAgeMs),
   },
 ];
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Envelope } from '../bus/envelope';
 import type { VerifyOptions } from '../domain/auth/index';
+import type { BeforeSendHooks } from '../domain/messages/before-send';
 import { findActiveApp } from '../domain/users/app-lookup';
 import type { Publish } from '../events/published-event';
 import { failureBody, logFailure } from '../kernel/dependency-failure';
@@ -34,6 +35,8 @@ import type { WatcherStore } from './watcher-store';
 export interface GatewayOptions extends ConnectionLimits {
   data: DataAccess;
   publish: Publish;
+  /** Applications' before-send hooks, asked before a message sent on a socket is stored. */
+  beforeSend?: BeforeSendHooks;
   logger: Logger;
   presence: PresenceService;
   presenceStore: PresenceStore;
@@ -92,7 +95,11 @@ export class Gateway {
 
   constructor(private readonly options: GatewayOptions) {
     // Each application's frames run over its data only.
-    const depsFor = perApp((appId) => ({ db: options.data.forApp(appId), publish: options.publish }));
+    const depsFor = perApp((appId) => ({
+      db: options.data.forApp(appId),
+      publish: options.publish,
+      ...(options.beforeSend && { beforeSend: options.beforeSend }),
+    }));
     this.setup = new AdmissionGate(options.setupConcurrency);
     this.watchers = new WatcherCounter(options.watcherStore, {
       throttleMs: options.watchersThrottleMs,

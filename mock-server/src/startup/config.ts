@@ -57,6 +57,8 @@ export interface WebhookConfig {
   retryDelaySeconds: number;
   /** Attempts after the first (`CHAT_WEBHOOK_RETRY_LIMIT`). */
   retryLimit: number;
+  /** Days the delivery log keeps settled deliveries (`CHAT_WEBHOOK_LOG_DAYS`). */
+  logDays: number;
 }
 
 export function loadWebhookConfig(env: NodeJS.ProcessEnv = process.env): WebhookConfig {
@@ -68,6 +70,7 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv = process.env): Webhook
     timeoutMs: positiveNumber(env, 'CHAT_WEBHOOK_TIMEOUT_MS', 10_000),
     retryDelaySeconds: positiveNumber(env, 'CHAT_WEBHOOK_RETRY_DELAY_S', 5),
     retryLimit: positiveNumber(env, 'CHAT_WEBHOOK_RETRY_LIMIT', 13),
+    logDays: positiveNumber(env, 'CHAT_WEBHOOK_LOG_DAYS', 7),
   };
 }
 

@@ -24,7 +24,8 @@ import { createRedisPresence } from '../realtime/redis-presence';
 import { createMemoryWatchers, createRedisWatchers } from '../realtime/watcher-store';
 import { createDataAccess, type DataAccess } from '../store/data-access';
 import { openStore, type Store } from '../store/database';
-import { createTargetGuard } from '../webhooks/target-guard';
+import { BeforeSendHookClient } from '../webhooks/before-send';
+import { createTargetGuard, type TargetGuard } from '../webhooks/target-guard';
 import { createDeliveryQueue, webhookProducer, workDeliveries } from '../webhooks/webhook-jobs';
 import {
   type HttpConfig,
@@ -133,6 +134,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const publish: Publish = (event) => relay.publish(event);
 
   const data = createDataAccess(store.db);
+  const webhooks = { ...loadWebhookConfig({}), ...options.webhooks };
+  const guard = createTargetGuard(webhooks.allowCidrs);
+  const userAgent = `chat-server/${VERSION} (webhooks)`;
+  const beforeSend = new BeforeSendHookClient({ data, guard, userAgent, logger });
   const presence = new PresenceService({
     data,
     store: presenceStore,
@@ -145,6 +150,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     ...realtime,
     data,
     publish,
+    beforeSend,
     logger,
     presence,
     presenceStore,
@@ -171,6 +177,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     writes,
     http,
     rest: duties.rest,
+    webhooks: { guard, beforeSend },
   });
   if (duties.rest) registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
@@ -178,7 +185,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const jobs = duties.jobs
     ? await startWorker(store, data, {
         eventLogMaxAgeMs: (options.eventLogDays ?? 30) * DAY_MS,
-        webhooks: { ...loadWebhookConfig({}), ...options.webhooks },
+        webhooks,
+        guard,
+        userAgent,
         logger,
       })
     : undefined;
@@ -269,18 +278,28 @@ function repairAfterRedisOutages(redis: Redis, bus: Bus, gateway: Gateway, logge
 async function startWorker(
   store: Store,
   data: DataAccess,
-  options: { eventLogMaxAgeMs: number; webhooks: WebhookConfig; logger: Logger },
+  options: {
+    eventLogMaxAgeMs: number;
+    webhooks: WebhookConfig;
+    guard: TargetGuard;
+    userAgent: string;
+    logger: Logger;
+  },
 ): Promise<{ stop(): Promise<void> }> {
-  const { logger } = options;
-  const guard = createTargetGuard(options.webhooks.allowCidrs);
+  const { logger, guard, userAgent } = options;
   const boss = await startJobQueue({ store, schema: `${store.schema ?? 'chat'}_jobs`, logger });
   await scheduleRetention(boss);
-  await workRetention(boss, store.db, { eventLogMaxAgeMs: options.eventLogMaxAgeMs }, logger);
+  await workRetention(
+    boss,
+    store.db,
+    { eventLogMaxAgeMs: options.eventLogMaxAgeMs, webhookLogMaxAgeMs: options.webhooks.logDays * DAY_MS },
+    logger,
+  );
   await createDeliveryQueue(boss, options.webhooks);
   await workDeliveries(boss, data, {
     ...options.webhooks,
     guard,
-    userAgent: `chat-server/${VERSION} (webhooks)`,
+    userAgent,
     logger,
   });
   const feed = runFeed(store.db, webhookProducer(boss), { idleMs: FEED_IDLE_MS, logger });

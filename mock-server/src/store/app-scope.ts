@@ -54,6 +54,7 @@ export const APP_TABLES = [
   'message_drafts',
   'channel_events',
   'webhooks',
+  'webhook_deliveries',
   'campaigns',
   'moderation_queue',
   'outbox',

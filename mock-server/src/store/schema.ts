@@ -218,7 +218,41 @@ export interface WebhooksTable {
   events: ColumnType<string[], string[] | undefined, string[]>;
   is_active: Generated<boolean>;
   created_at: Timestamp;
+  updated_at: Timestamp;
+  disabled_reason: string | null;
+  /** `[{ secret, expires_at }]`: rotated-out secrets that still sign until they expire. */
+  previous_secrets: ColumnType<PreviousSecret[], string | undefined, string>;
+  timeout_ms: number | null;
+  fail_open: boolean | null;
 }
+
+export interface PreviousSecret {
+  secret: string;
+  expires_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  /** Log order: set by the database. */
+  n: Generated<number>;
+  app_id: string;
+  webhook_id: string;
+  message_id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  state: ColumnType<DeliveryState, DeliveryState | undefined, DeliveryState>;
+  attempts: Generated<number>;
+  last_status: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  replay_of: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
+export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'failed';
 
 export interface CampaignsTable {
   id: Generated<string>;
@@ -248,6 +282,10 @@ export interface OutboxTable {
   payload: Json;
   created_at: Timestamp;
   processed_at: NullableTimestamp;
+  /** Its place in the event feed, shared with channel_events: set by the database. */
+  position: Generated<number>;
+  /** The writing transaction's id (`xid8`, as text): set by the database. */
+  tx: Generated<string>;
 }
 
 export interface SchemaMigrationsTable {
@@ -273,6 +311,7 @@ export interface Database {
   message_drafts: MessageDraftsTable;
   channel_events: ChannelEventsTable;
   webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   campaigns: CampaignsTable;
   moderation_queue: ModerationQueueTable;
   outbox: OutboxTable;

@@ -6,8 +6,8 @@ import { type TargetGuard, TargetRefused } from './target-guard';
 /** One webhook request: the event as JSON, signed as Standard Webhooks says. */
 export interface WebhookRequest {
   url: string;
-  /** `whsec_…` */
-  secret: string;
+  /** `whsec_…`: each signs, so a receiver holding any of them verifies (a rotation). */
+  secrets: readonly string[];
   /** The same on every attempt of one event to one endpoint (`webhook-id`): receivers dedupe by it. */
   messageId: string;
   body: string;
@@ -29,32 +29,37 @@ export interface DeliverOptions {
   userAgent: string;
 }
 
-/** Bytes of the receiver's answer read at most (the rest is dropped, the answer not kept). */
+/** Bytes of the receiver's answer read at most (the rest is dropped). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 /** Retry-After beyond this is taken as this. */
 const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
 
+/** What a signed POST got back. */
+export type PostResult =
+  | { ok: true; status: number; retryAfter: string | undefined; answer: Buffer; latencyMs: number }
+  | { ok: false; refused: boolean; reason: string; latencyMs: number };
+
 /**
- * Sends one webhook request and classifies the answer. Redirects are not followed (a 3xx is a
- * failure to retry: the receiver must give its final URL), so a redirect can never lead to an
- * address the guard would refuse.
+ * POSTs a JSON body signed as Standard Webhooks says, through the target guard, within the
+ * timeout (connect to last byte), reading at most 64 KiB of the answer. Redirects are not
+ * followed (a 3xx is just a status), so a redirect can never lead to an address the guard would
+ * refuse.
  */
-export async function deliverWebhook(
-  request: WebhookRequest,
-  options: DeliverOptions,
-): Promise<DeliveryOutcome> {
+export function postSigned(request: WebhookRequest, options: DeliverOptions): Promise<PostResult> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   let url: URL;
   try {
     url = options.guard.checkUrl(request.url);
   } catch (error) {
-    return { kind: 'failed', latencyMs: 0, reason: (error as Error).message };
+    return Promise.resolve({ ok: false, refused: true, reason: (error as Error).message, latencyMs: 0 });
   }
   const timestamp = new Date();
-  const signature = new Webhook(request.secret).sign(request.messageId, timestamp, request.body);
+  const signature = request.secrets
+    .map((secret) => new Webhook(secret).sign(request.messageId, timestamp, request.body))
+    .join(' ');
   const send = url.protocol === 'https:' ? https.request : http.request;
-  return new Promise<DeliveryOutcome>((resolve) => {
+  return new Promise<PostResult>((resolve) => {
     const req = send(url, {
       method: 'POST',
       lookup: options.guard.lookup,
@@ -73,14 +78,22 @@ export async function deliverWebhook(
       options.timeoutMs,
     );
     req.on('response', (res) => {
+      const chunks: Buffer[] = [];
       let read = 0;
       res.on('data', (chunk: Buffer) => {
         read += chunk.length;
         if (read > MAX_ANSWER_BYTES) res.destroy();
+        else chunks.push(chunk);
       });
       const finish = () => {
         clearTimeout(deadline);
-        resolve(classify(res.statusCode ?? 0, res.headers['retry-after'], latency()));
+        resolve({
+          ok: true,
+          status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'],
+          answer: Buffer.concat(chunks),
+          latencyMs: latency(),
+        });
       };
       res.once('end', finish);
       res.once('close', finish);
@@ -90,14 +103,24 @@ export async function deliverWebhook(
     req.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(deadline);
       const refused = error instanceof TargetRefused || error.code === 'ETARGETREFUSED';
-      resolve(
-        refused
-          ? { kind: 'failed', latencyMs: latency(), reason: error.message }
-          : { kind: 'retry', latencyMs: latency(), reason: error.message },
-      );
+      resolve({ ok: false, refused, reason: error.message, latencyMs: latency() });
     });
     req.end(request.body);
   });
+}
+
+/** Sends one webhook request and classifies the answer. */
+export async function deliverWebhook(
+  request: WebhookRequest,
+  options: DeliverOptions,
+): Promise<DeliveryOutcome> {
+  const result = await postSigned(request, options);
+  if (!result.ok) {
+    return result.refused
+      ? { kind: 'failed', latencyMs: result.latencyMs, reason: result.reason }
+      : { kind: 'retry', latencyMs: result.latencyMs, reason: result.reason };
+  }
+  return classify(result.status, result.retryAfter, result.latencyMs);
 }
 
 function classify(status: number, retryAfter: string | undefined, latencyMs: number): DeliveryOutcome {

@@ -52,19 +52,27 @@ describe('webhook target guard', () => {
   });
 
   it('refuses a name that resolves to a refused address, when connecting', async () => {
+    // The socket's own lookup: what a name resolves to when connecting is judged then.
+    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
+      guard.lookup('localhost', { all: true }, (failure) => resolve(failure)),
+    );
+    expect(error?.code).toBe('ETARGETREFUSED');
+    expect(error?.message).toMatch(/localhost resolves to .* which webhooks may not reach/);
+  });
+
+  it('refuses localhost by name before any lookup, and sends nothing', async () => {
+    expect(() => guard.checkUrl('http://localhost:9/hook')).toThrow(TargetRefused);
+    expect(() => guard.checkUrl('http://api.localhost/hook')).toThrow(TargetRefused);
     const outcome = await deliverWebhook(
       {
         url: 'http://localhost:9/hook',
-        secret: `whsec_${Buffer.from('x'.repeat(24)).toString('base64')}`,
+        secrets: [`whsec_${Buffer.from('x'.repeat(24)).toString('base64')}`],
         messageId: 'msg_1',
         body: '{}',
       },
       { guard, timeoutMs: 2_000, userAgent: 'test' },
     );
-    expect(outcome).toMatchObject({ kind: 'failed' });
-    expect((outcome as { reason: string }).reason).toMatch(
-      /localhost resolves to .* which webhooks may not reach/,
-    );
+    expect(outcome).toMatchObject({ kind: 'failed', latencyMs: 0 });
   });
 });
 

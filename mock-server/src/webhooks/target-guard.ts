@@ -82,9 +82,12 @@ export function createTargetGuard(allowCidrs: readonly string[] = []): TargetGua
       if (url.protocol !== 'https:' && url.protocol !== 'http:')
         throw new TargetRefused('the URL must be http or https');
       if (url.username || url.password) throw new TargetRefused('the URL must not carry credentials');
-      // A literal address is judged now; a name, when it is resolved to connect.
+      // A literal address is judged now, and so is localhost (always loopback, RFC 6761); any
+      // other name when it is resolved to connect.
       const host = url.hostname.replace(/^\[|\]$/g, '');
       if (ipaddr.isValid(host) && !allows(host))
+        throw new TargetRefused(`${host} is an address webhooks may not reach`);
+      if (/(^|\.)localhost\.?$/i.test(host) && !allows('127.0.0.1'))
         throw new TargetRefused(`${host} is an address webhooks may not reach`);
       return url;
     },

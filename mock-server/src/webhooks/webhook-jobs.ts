@@ -1,16 +1,24 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { fromKysely } from 'pg-boss';
 import type { Logger } from 'pino';
+import type { WebhookReplayRequest } from '../events/app-events';
 import type { FeedConsumer, FeedEvent } from '../jobs/event-feed';
-import type { JobQueue } from '../jobs/job-queue';
-import { scopeToApp } from '../store/app-scope';
+import { type JobQueue, retryNoSoonerThan } from '../jobs/job-queue';
+import { type AppDb, scopeToApp } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
+import type { Database } from '../store/schema';
 import { type DeliverOptions, deliverWebhook } from './deliver';
+import { abandon, recordAttempt } from './delivery-log';
+import { deliveryOf, wants } from './payload';
+import { signingSecrets } from './secrets';
+import { disableWebhook } from './webhook-endpoints';
 
 /**
  * Webhooks ride on the event feed and the job queue: the feed's `webhooks` consumer turns each
- * committed event into one delivery job per endpoint that wants it, in the transaction that
- * moves its cursor (so a crash neither loses nor repeats one); workers deliver the jobs.
+ * committed event into one entry of the delivery log and one delivery job per endpoint that
+ * wants it, in the transaction that moves its cursor (so a crash neither loses nor repeats one);
+ * workers deliver the jobs and record each attempt in the log.
  *
  * Jobs of one endpoint and one channel are delivered strictly in order (pg-boss's
  * `key_strict_fifo`, keyed by both): one waiting for a retry holds back the ones after it, and
@@ -18,16 +26,14 @@ import { type DeliverOptions, deliverWebhook } from './deliver';
  * up to 10 hours apart, `retryLimit` times: about a day by default); when the last retry fails
  * too the endpoint is disabled and the job completes (a failed job would hold back its endpoint
  * and channel for good); a 410 Gone disables the endpoint at once; a target the guard refuses is
- * not retried.
+ * not retried. A `Retry-After` longer than the backoff is honoured. Deliveries that end `failed`
+ * are the dead letters: they stay in the log, and a replay sends them again.
  */
 export const DELIVERY_QUEUE = 'webhook-delivery';
 
 export interface DeliveryJob {
   appId: string;
-  endpointId: string;
-  /** `webhook-id`: the same on every attempt of this event to this endpoint. */
-  messageId: string;
-  body: string;
+  deliveryId: string;
 }
 
 export interface WebhookJobOptions extends DeliverOptions {
@@ -38,19 +44,8 @@ export interface WebhookJobOptions extends DeliverOptions {
 
 export const DEFAULT_RETRY = { retryDelaySeconds: 5, retryLimit: 13 };
 
-/** The payload receivers get: Standard Webhooks' `{ type, timestamp, data }`. */
-function bodyOf(event: FeedEvent): string {
-  return JSON.stringify({
-    type: event.event.type,
-    timestamp: event.createdAt.toISOString(),
-    data: event.event,
-  });
-}
-
-/** Stable per event and endpoint, so receivers can drop a repeat: `msg_` and 32 hex digits. */
-function messageIdOf(eventId: string, endpointId: string): string {
-  return `msg_${createHash('sha256').update(`${eventId}\n${endpointId}`).digest('hex').slice(0, 32)}`;
-}
+/** Rows per insert into the delivery log (PostgreSQL takes at most 65,535 parameters). */
+const INSERT_CHUNK = 1_000;
 
 /**
  * Job ids that sort in the order given. pg-boss runs one key's jobs by creation time, then id;
@@ -85,51 +80,86 @@ export async function createDeliveryQueue(
   else await boss.createQueue(DELIVERY_QUEUE, { policy: 'key_strict_fifo', ...settings });
 }
 
-/** The feed consumer that queues deliveries. */
+interface QueuedDelivery {
+  appId: string;
+  deliveryId: string;
+  /** Deliveries of one key go strictly in order. */
+  key: string;
+}
+
+/** The feed consumer that logs and queues deliveries. */
 export function webhookProducer(boss: JobQueue): FeedConsumer {
   return {
     name: 'webhooks',
-    // An endpoint hears of events from its creation on, never of history.
+    // An endpoint hears of events from its creation on, never of history (a replay asks for that).
     from: 'now',
     async handle(tx, events) {
-      const jobs = [];
+      const queued: QueuedDelivery[] = [];
       for (const appId of new Set(events.map((e) => e.appId))) {
-        const endpoints = await scopeToApp(tx, appId)
-          .selectFrom('webhooks')
-          .select(['id', 'events', 'created_at'])
-          .where('is_active', '=', true)
-          .where('type', '=', 'event')
-          .where('secret', 'is not', null)
-          .execute();
-        if (endpoints.length === 0) continue;
-        for (const event of events) {
-          if (event.appId !== appId) continue;
-          for (const endpoint of endpoints) {
-            if (endpoint.events.length > 0 && !endpoint.events.includes(event.event.type)) continue;
-            if (event.createdAt < new Date(endpoint.created_at)) continue;
-            const data: DeliveryJob = {
-              appId,
-              endpointId: endpoint.id,
-              messageId: messageIdOf(event.id, endpoint.id),
-              body: bodyOf(event),
-            };
-            jobs.push({ data, singletonKey: `${endpoint.id}:${event.channelId}` });
-          }
-        }
+        const ofApp = events.filter((event) => event.appId === appId);
+        queued.push(...(await deliveriesFor(scopeToApp(tx, appId), appId, ofApp)));
       }
-      if (jobs.length === 0) return;
-      const ids = ascendingIds(jobs.length);
-      await boss.insert(
-        DELIVERY_QUEUE,
-        jobs.map((job, i) => ({ ...job, id: ids[i]! })),
-        { db: fromKysely(tx) },
-      );
+      await queueDeliveries(boss, tx, queued);
     },
   };
 }
 
-function disable(db: ReturnType<DataAccess['forApp']>, endpointId: string) {
-  return db.updateTable('webhooks').set({ is_active: false }).where('id', '=', endpointId).execute();
+/** Logs one application's deliveries for these events, in their order. */
+async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Promise<QueuedDelivery[]> {
+  const queued: QueuedDelivery[] = [];
+  // Replays asked for over REST: their deliveries are logged already.
+  const replays = events.flatMap((event) =>
+    event.event.type === 'internal.webhook_replay' ? (event.event as WebhookReplayRequest).delivery_ids : [],
+  );
+  const endpoints = await db
+    .selectFrom('webhooks')
+    .select(['id', 'events', 'created_at'])
+    .where('is_active', '=', true)
+    .where('type', '=', 'event')
+    .where('secret', 'is not', null)
+    .execute();
+  const rows = [];
+  const keys: string[] = [];
+  for (const event of events) {
+    for (const endpoint of endpoints) {
+      if (!wants(endpoint.events, event) || event.createdAt < new Date(endpoint.created_at)) continue;
+      rows.push({ app_id: appId, ...deliveryOf(event, endpoint.id) });
+      keys.push(`${endpoint.id}:${event.channelId ?? 'app'}`);
+    }
+  }
+  for (let at = 0; at < rows.length; at += INSERT_CHUNK) {
+    const ids = await db
+      .insertInto('webhook_deliveries')
+      .values(rows.slice(at, at + INSERT_CHUNK))
+      .returning('id')
+      .execute();
+    for (const [i, row] of ids.entries()) queued.push({ appId, deliveryId: row.id, key: keys[at + i]! });
+  }
+  if (replays.length > 0) {
+    const replayed = await db
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'webhook_id'])
+      .where('id', 'in', replays)
+      .orderBy('n')
+      .execute();
+    // A replay has a lane of its own per endpoint: it never holds back live deliveries.
+    for (const row of replayed) queued.push({ appId, deliveryId: row.id, key: `${row.webhook_id}:replay` });
+  }
+  return queued;
+}
+
+async function queueDeliveries(boss: JobQueue, tx: Transaction<Database>, queued: QueuedDelivery[]) {
+  if (queued.length === 0) return;
+  const ids = ascendingIds(queued.length);
+  await boss.insert(
+    DELIVERY_QUEUE,
+    queued.map((delivery, i) => ({
+      id: ids[i]!,
+      data: { appId: delivery.appId, deliveryId: delivery.deliveryId } satisfies DeliveryJob,
+      singletonKey: delivery.key,
+    })),
+    { db: fromKysely(tx) },
+  );
 }
 
 /** Works the delivery queue on this node. */
@@ -139,36 +169,82 @@ export async function workDeliveries(
   options: WebhookJobOptions,
 ): Promise<void> {
   await boss.work<DeliveryJob>(DELIVERY_QUEUE, { localConcurrency: 4 }, async ([job]) => {
-    const { appId, endpointId, messageId, body } = job!.data;
+    const { appId, deliveryId } = job!.data;
     const db = data.forApp(appId);
-    const endpoint = await db
-      .selectFrom('webhooks')
-      .select(['url', 'secret', 'is_active'])
-      .where('id', '=', endpointId)
+    const delivery = await db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+      .select([
+        'd.webhook_id',
+        'd.message_id',
+        'd.body',
+        'd.state',
+        'd.attempts',
+        'w.url',
+        'w.secret',
+        'w.previous_secrets',
+        'w.is_active',
+      ])
+      .where('d.id', '=', deliveryId)
       .executeTakeFirst();
-    // Deleted or disabled since: nothing more to do.
-    if (!endpoint?.is_active || !endpoint.secret) return;
+    // Gone with its endpoint, or pruned; or settled already (a worker that died after
+    // recording it): nothing more to do.
+    if (!delivery || delivery.state === 'delivered' || delivery.state === 'failed') return;
+    if (!delivery.is_active || !delivery.secret) {
+      await abandon(db, deliveryId, 'the endpoint was disabled before the delivery');
+      return;
+    }
     const outcome = await deliverWebhook(
-      { url: endpoint.url, secret: endpoint.secret, messageId, body },
+      {
+        url: delivery.url,
+        secrets: signingSecrets(delivery.secret, delivery.previous_secrets),
+        messageId: delivery.message_id,
+        body: delivery.body,
+      },
       options,
     );
-    const log = { appId, endpointId, messageId, attempt: job!.retryCount + 1, ...outcome };
+    const endpointId = delivery.webhook_id;
+    const attempts = delivery.attempts + 1;
+    const log = { appId, endpointId, deliveryId, messageId: delivery.message_id, attempts, ...outcome };
     switch (outcome.kind) {
       case 'delivered':
+        await recordAttempt(db, deliveryId, outcome, 'delivered');
         return;
       case 'gone':
-        await disable(db, endpointId);
+        await recordAttempt(db, deliveryId, outcome, 'failed');
+        await disableWebhook(db, appId, endpointId, 'The endpoint answered 410 Gone');
         options.logger.info(log, 'webhook endpoint answered 410 Gone: disabled');
         return;
       case 'failed':
+        await recordAttempt(db, deliveryId, outcome, 'failed');
         options.logger.warn(log, 'webhook not delivered, and not retried');
         return;
-      case 'retry':
-        if (job!.retryCount < options.retryLimit)
-          throw new Error(`webhook delivery failed: ${outcome.reason}`);
-        await disable(db, endpointId);
-        options.logger.warn(log, 'webhook endpoint failed every retry: disabled');
-        return;
+      case 'retry': {
+        if (job!.retryCount >= options.retryLimit) {
+          await recordAttempt(db, deliveryId, outcome, 'failed');
+          await disableWebhook(
+            db,
+            appId,
+            endpointId,
+            `Every attempt failed (${attempts}); the last: ${outcome.reason}`,
+          );
+          options.logger.warn(log, 'webhook endpoint failed every retry: disabled');
+          return;
+        }
+        await recordAttempt(db, deliveryId, outcome, 'retrying');
+        if (outcome.retryAfterMs !== undefined) {
+          // The receiver said when: no sooner (a longer backoff stands).
+          await retryNoSoonerThan(
+            boss,
+            DELIVERY_QUEUE,
+            job!,
+            new Date(Date.now() + outcome.retryAfterMs),
+            outcome.reason,
+          );
+          return;
+        }
+        throw new Error(`webhook delivery failed: ${outcome.reason}`);
+      }
     }
   });
 }

@@ -114,6 +114,7 @@ const CLASS_OF_CODE: Record<ErrorCode, ErrorClass> = {
   forbidden: PermissionError,
   channel_frozen: PermissionError,
   user_banned: PermissionError,
+  message_rejected: PermissionError,
   registration_closed: PermissionError,
   not_found: NotFoundError,
   conflict: ConflictError,

@@ -30,6 +30,11 @@ export const ERROR_CODES = {
   forbidden: { status: 403, retryable: false, description: 'The user may not do this.' },
   channel_frozen: { status: 403, retryable: false, description: 'The channel is frozen: no new messages.' },
   user_banned: { status: 403, retryable: false, description: 'The user is banned from this channel.' },
+  message_rejected: {
+    status: 403,
+    retryable: false,
+    description: "The application's before-send hook refused the message; the message says why.",
+  },
   registration_closed: {
     status: 403,
     retryable: false,

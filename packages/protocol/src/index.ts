@@ -77,6 +77,7 @@ export * from './rest/messages';
 export * from './rest/reads';
 export * from './rest/search';
 export * from './rest/users';
+export * from './rest/webhooks';
 export { ROUTES, type RouteName } from './routes';
 export {
   type ParseResult,

@@ -42,4 +42,14 @@ export const LIMITS = {
   BAN_TIMEOUT_SECONDS_MAX: 365 * 24 * 3600,
   /** Characters of a token (JWT or refresh token). */
   TOKEN_LENGTH: 4_096,
+  /** Webhook endpoints of one application. */
+  WEBHOOKS_PER_APP: 20,
+  /** Seconds a rotated-out webhook secret may keep signing (seven days). */
+  WEBHOOK_SECRET_GRACE_SECONDS_MAX: 7 * 24 * 3600,
+  /** Events one replay call queues; a longer range takes several calls. */
+  WEBHOOK_REPLAY_EVENTS_MAX: 1_000,
+  /** Milliseconds a send may wait for the before-send hook. */
+  HOOK_TIMEOUT_MS_MAX: 5_000,
+  /** Characters of the reason a before-send hook gives for a rejection. */
+  HOOK_REASON_LENGTH: 500,
 } as const;

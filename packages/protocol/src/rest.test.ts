@@ -43,6 +43,41 @@ const tokens = {
 const members = { members: [member] };
 const one = { message };
 const page = { messages: [message], has_more: true };
+const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const hook = {
+  id: uuid(),
+  name: 'Moderation backend',
+  url: 'https://hooks.example.com/chat',
+  events: ['message.new' as const],
+  enabled: true,
+  disabled_reason: null,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
+const delivery = {
+  id: uuid(),
+  webhook_id: hook.id,
+  message_id: 'msg_2b5c7e1d9a8f4b3c6d0e1f2a3b4c5d6e',
+  event_id: `${uuid()}:12`,
+  event_type: 'message.new' as const,
+  state: 'delivered' as const,
+  attempts: 1,
+  last_status: 204,
+  last_latency_ms: 31,
+  last_error: null,
+  replay_of: null,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:01.000Z',
+  delivered_at: '2026-01-01T00:00:01.000Z',
+};
+const beforeSend = {
+  url: 'https://hooks.example.com/before-send',
+  timeout_ms: 1500,
+  on_failure: 'reject' as const,
+  enabled: true,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
 
 const samples: { [N in EndpointName]: Sample<N> } = {
   register: {
@@ -167,6 +202,45 @@ const samples: { [N in EndpointName]: Sample<N> } = {
     query: { query: 'deploy', cid: 'messaging:general', limit: '10', cursor: 'abc' },
     response: { results: [{ message }], next_cursor: 'next' },
   },
+
+  createWebhook: {
+    body: {
+      name: 'Moderation backend',
+      url: 'https://hooks.example.com/chat',
+      events: ['message.new', 'message.updated'],
+      secret,
+    },
+    response: { webhook: hook, secret },
+  },
+  listWebhooks: { response: { webhooks: [hook] } },
+  getWebhook: { params: { webhookId: hook.id }, response: { webhook: hook } },
+  updateWebhook: { params: { webhookId: hook.id }, body: { enabled: true }, response: { webhook: hook } },
+  deleteWebhook: { params: { webhookId: hook.id }, response: { ok: true } },
+  rotateWebhookSecret: {
+    params: { webhookId: hook.id },
+    body: { previous_secret_ttl_s: 3600 },
+    response: { webhook: hook, secret },
+  },
+  listWebhookDeliveries: {
+    params: { webhookId: hook.id },
+    query: { state: 'failed', limit: '10' },
+    response: { deliveries: [delivery] },
+  },
+  replayWebhookDelivery: {
+    params: { webhookId: hook.id, deliveryId: delivery.id },
+    response: { delivery },
+  },
+  replayWebhookEvents: {
+    params: { webhookId: hook.id },
+    body: { since: '2026-01-01T00:00:00.000Z', until: '2026-01-02T00:00:00.000Z' },
+    response: { queued: 12, next_since: null },
+  },
+  getBeforeSendHook: { response: { hook: beforeSend } },
+  setBeforeSendHook: {
+    body: { url: 'https://hooks.example.com/before-send', timeout_ms: 1500, on_failure: 'reject' },
+    response: { hook: beforeSend, secret },
+  },
+  deleteBeforeSendHook: { response: { hook: null } },
 };
 
 /** Query strings arrive as text; what they parse to. */
@@ -174,6 +248,7 @@ const coercedQueries: Partial<Record<EndpointName, unknown>> = {
   queryUsers: { ids: ['alice', 'bob.smith@example'], q: 'Al', limit: 20 },
   listMessages: { before: msgId, limit: 50 },
   search: { query: 'deploy', cid: 'messaging:general', limit: 10, cursor: 'abc' },
+  listWebhookDeliveries: { state: 'failed', limit: 10 },
 };
 
 const names = Object.keys(endpoints) as EndpointName[];
@@ -524,6 +599,66 @@ const malformedRequests: {
     schema: query('getDraft'),
     input: { parent_id: 'root' },
     path: ['parent_id'],
+  },
+  {
+    name: 'createWebhook: not http(s)',
+    schema: body('createWebhook'),
+    input: { name: 'x', url: 'ftp://example.com/' },
+    path: ['url'],
+  },
+  {
+    name: 'createWebhook: credentials in the URL',
+    schema: body('createWebhook'),
+    input: { name: 'x', url: 'https://user:pass@example.com/' },
+    path: ['url'],
+  },
+  {
+    name: 'createWebhook: unknown event type',
+    schema: body('createWebhook'),
+    input: { name: 'x', url: 'https://example.com/', events: ['message.exploded'] },
+    path: ['events', 0],
+  },
+  {
+    name: 'createWebhook: an event type twice',
+    schema: body('createWebhook'),
+    input: { name: 'x', url: 'https://example.com/', events: ['message.new', 'message.new'] },
+    path: ['events'],
+  },
+  {
+    name: 'createWebhook: secret without whsec_',
+    schema: body('createWebhook'),
+    input: { name: 'x', url: 'https://example.com/', secret: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+    path: ['secret'],
+  },
+  {
+    name: 'createWebhook: secret too short',
+    schema: body('createWebhook'),
+    input: { name: 'x', url: 'https://example.com/', secret: 'whsec_c2hvcnQ=' },
+    path: ['secret'],
+  },
+  {
+    name: 'rotateWebhookSecret: grace over seven days',
+    schema: body('rotateWebhookSecret'),
+    input: { previous_secret_ttl_s: LIMITS.WEBHOOK_SECRET_GRACE_SECONDS_MAX + 1 },
+    path: ['previous_secret_ttl_s'],
+  },
+  {
+    name: 'replayWebhookEvents: since after until',
+    schema: body('replayWebhookEvents'),
+    input: { since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' },
+    path: ['since'],
+  },
+  {
+    name: 'setBeforeSendHook: timeout over the limit',
+    schema: body('setBeforeSendHook'),
+    input: { url: 'https://example.com/', timeout_ms: LIMITS.HOOK_TIMEOUT_MS_MAX + 1 },
+    path: ['timeout_ms'],
+  },
+  {
+    name: 'setBeforeSendHook: unknown failure mode',
+    schema: body('setBeforeSendHook'),
+    input: { url: 'https://example.com/', on_failure: 'maybe' },
+    path: ['on_failure'],
   },
 ];
 

@@ -235,6 +235,76 @@ export const ROUTES = {
     summary: "Full-text search in the user's channels",
     auth: 'user',
   },
+
+  createWebhook: {
+    method: 'POST',
+    path: '/v1/webhooks',
+    summary: 'Add a webhook endpoint (server-side)',
+    auth: 'server',
+    status: 201,
+  },
+  listWebhooks: { method: 'GET', path: '/v1/webhooks', summary: 'Webhook endpoints', auth: 'server' },
+  getWebhook: {
+    method: 'GET',
+    path: '/v1/webhooks/{webhookId}',
+    summary: 'One webhook endpoint',
+    auth: 'server',
+  },
+  updateWebhook: {
+    method: 'PATCH',
+    path: '/v1/webhooks/{webhookId}',
+    summary: 'Change, enable or disable a webhook endpoint',
+    auth: 'server',
+  },
+  deleteWebhook: {
+    method: 'DELETE',
+    path: '/v1/webhooks/{webhookId}',
+    summary: 'Remove a webhook endpoint and its delivery log',
+    auth: 'server',
+  },
+  rotateWebhookSecret: {
+    method: 'POST',
+    path: '/v1/webhooks/{webhookId}/secret/rotate',
+    summary: 'Replace the signing secret (the old one keeps signing for a while)',
+    auth: 'server',
+  },
+  listWebhookDeliveries: {
+    method: 'GET',
+    path: '/v1/webhooks/{webhookId}/deliveries',
+    summary: "An endpoint's delivery log, newest first",
+    auth: 'server',
+  },
+  replayWebhookDelivery: {
+    method: 'POST',
+    path: '/v1/webhooks/{webhookId}/deliveries/{deliveryId}/replay',
+    summary: 'Send one delivery again',
+    auth: 'server',
+    status: 201,
+  },
+  replayWebhookEvents: {
+    method: 'POST',
+    path: '/v1/webhooks/{webhookId}/replay',
+    summary: 'Send the events of a time range again',
+    auth: 'server',
+  },
+  getBeforeSendHook: {
+    method: 'GET',
+    path: '/v1/hooks/before-send',
+    summary: 'The before-send hook, if any',
+    auth: 'server',
+  },
+  setBeforeSendHook: {
+    method: 'PUT',
+    path: '/v1/hooks/before-send',
+    summary: 'Set the hook called before each message is stored',
+    auth: 'server',
+  },
+  deleteBeforeSendHook: {
+    method: 'DELETE',
+    path: '/v1/hooks/before-send',
+    summary: 'Remove the before-send hook',
+    auth: 'server',
+  },
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -485,6 +485,7 @@ describe('errors', () => {
       forbidden: [403, false],
       channel_frozen: [403, false],
       user_banned: [403, false],
+      message_rejected: [403, false],
       registration_closed: [403, false],
       not_found: [404, false],
       conflict: [409, false],

@@ -1,4 +1,4 @@
-import type { ChannelType, EventOf, Message, SendMessageBody } from '@chat/protocol';
+import type { ChannelType, EventOf, Message, SendMessageBody, UserRef } from '@chat/protocol';
 import { sql } from 'kysely';
 import { recordChannelEvent } from '../../events/channel-events';
 import type { Actor } from '../../kernel/actor';
@@ -8,7 +8,7 @@ import type { MessageRow } from '../../store/schema';
 import { type ChannelAccess, loadChannel, requireAccess } from '../channels/channel-access';
 import type { DomainDeps } from '../deps';
 import { requireUsers } from '../users/users';
-import { toMessages } from '../views';
+import { toMessages, toUserRef } from '../views';
 import { insertAttachments } from './attachments';
 
 const UNIQUE_VIOLATION = '23505';
@@ -48,6 +48,14 @@ export async function sendMessage(
     await requireSameChannel(db, access, body.quoted_message_id, 'quoted_message_id', false);
   if (body.mentioned_user_ids?.length) await requireUsers(db, body.mentioned_user_ids, 'mentioned_user_ids');
 
+  const hook = await deps.beforeSend?.forApp(actor.appId);
+  if (hook) {
+    // A repeat must not ask the hook again (it could answer differently this time).
+    const original = await findByClientId(db, senderId, body.client_msg_id);
+    if (original) return { message: await existingView(db, actor, original), created: false };
+    body = await hook({ cid: access.cid, user: await senderRef(db, senderId), message: body });
+  }
+
   // A repeat (same user and client_msg_id) is not looked up first: sends are rarely repeated,
   // so the message's unique key finds it, and the repeat returns the message stored first.
   let event: EventOf<'message.new'>;
@@ -61,6 +69,15 @@ export async function sendMessage(
   }
   deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
   return { message: event.message, created: true };
+}
+
+async function senderRef(db: AppDb, senderId: string): Promise<UserRef> {
+  const row = await db
+    .selectFrom('app_users')
+    .select(['external_id', 'display_name', 'image', 'is_online'])
+    .where('id', '=', senderId)
+    .executeTakeFirstOrThrow();
+  return toUserRef(row);
 }
 
 /**

@@ -30,6 +30,22 @@ import {
 } from './reads';
 import { searchQuery, searchResponse } from './search';
 import { queryUsersQuery, updateSelfBody, upsertUsersBody, userResponse, usersResponse } from './users';
+import {
+  beforeSendHookResponse,
+  beforeSendHookWithSecretResponse,
+  createWebhookBody,
+  listWebhookDeliveriesQuery,
+  replayWebhookEventsBody,
+  replayWebhookEventsResponse,
+  rotateWebhookSecretBody,
+  setBeforeSendHookBody,
+  updateWebhookBody,
+  webhookDeliveriesResponse,
+  webhookDeliveryResponse,
+  webhookResponse,
+  webhooksResponse,
+  webhookWithSecretResponse,
+} from './webhooks';
 
 /**
  * Who may call an endpoint: `public` needs only the api key, `user` a user token, `server` a
@@ -54,6 +70,7 @@ export interface Endpoint {
 const channelParams = z.strictObject({ type: channelType, id: channelId });
 const messageParams = z.strictObject({ id: messageId });
 const ok = z.object({ ok: z.literal(true) });
+const webhookParams = z.strictObject({ webhookId: z.uuid() });
 
 /**
  * The REST API v1, defined once. The server registers a handler per key and validates with these
@@ -288,6 +305,68 @@ export const endpoints = {
     ...ROUTES.search,
     query: searchQuery,
     response: searchResponse,
+  },
+
+  createWebhook: {
+    ...ROUTES.createWebhook,
+    body: createWebhookBody,
+    response: webhookWithSecretResponse,
+  },
+  listWebhooks: {
+    ...ROUTES.listWebhooks,
+    response: webhooksResponse,
+  },
+  getWebhook: {
+    ...ROUTES.getWebhook,
+    params: webhookParams,
+    response: webhookResponse,
+  },
+  updateWebhook: {
+    ...ROUTES.updateWebhook,
+    params: webhookParams,
+    body: updateWebhookBody,
+    response: webhookResponse,
+  },
+  deleteWebhook: {
+    ...ROUTES.deleteWebhook,
+    params: webhookParams,
+    response: ok,
+  },
+  rotateWebhookSecret: {
+    ...ROUTES.rotateWebhookSecret,
+    params: webhookParams,
+    body: rotateWebhookSecretBody,
+    response: webhookWithSecretResponse,
+  },
+  listWebhookDeliveries: {
+    ...ROUTES.listWebhookDeliveries,
+    params: webhookParams,
+    query: listWebhookDeliveriesQuery,
+    response: webhookDeliveriesResponse,
+  },
+  replayWebhookDelivery: {
+    ...ROUTES.replayWebhookDelivery,
+    params: webhookParams.extend({ deliveryId: z.uuid() }),
+    response: webhookDeliveryResponse,
+  },
+  replayWebhookEvents: {
+    ...ROUTES.replayWebhookEvents,
+    params: webhookParams,
+    body: replayWebhookEventsBody,
+    response: replayWebhookEventsResponse,
+  },
+  getBeforeSendHook: {
+    ...ROUTES.getBeforeSendHook,
+    response: beforeSendHookResponse,
+  },
+  setBeforeSendHook: {
+    ...ROUTES.setBeforeSendHook,
+    body: setBeforeSendHookBody,
+    response: beforeSendHookWithSecretResponse,
+  },
+  deleteBeforeSendHook: {
+    ...ROUTES.deleteBeforeSendHook,
+    response: beforeSendHookResponse,
   },
 } as const satisfies Record<string, Endpoint>;
 

@@ -1,0 +1,29 @@
+import type { WebhookDisabledEvent } from '@chat/protocol';
+import type { AppDb } from '../store/app-scope';
+
+/**
+ * Events that belong to an application rather than to one channel. They are written to the
+ * outbox inside the caller's transaction, and the event feed (jobs/event-feed.ts) reads them in
+ * commit order together with the channel event log.
+ */
+export type AppEvent = WebhookDisabledEvent | WebhookReplayRequest;
+
+/**
+ * Internal: deliveries created by a replay (REST), for the webhooks' feed consumer to queue. It
+ * goes through the feed so the API needs no job queue and the request survives a crash.
+ */
+export interface WebhookReplayRequest {
+  type: 'internal.webhook_replay';
+  created_at: string;
+  delivery_ids: string[];
+}
+
+/** Types that stay inside the server: never sent to a webhook. */
+export const isInternalEvent = (type: string) => type.startsWith('internal.');
+
+export async function recordAppEvent(tx: AppDb, appId: string, event: AppEvent): Promise<void> {
+  await tx
+    .insertInto('outbox')
+    .values({ app_id: appId, topic: event.type, payload: JSON.stringify(event) })
+    .execute();
+}

@@ -1,0 +1,123 @@
+import type { ListWebhookDeliveriesQuery, WebhookDelivery, WebhookEventType } from '@chat/protocol';
+import { LIMITS } from '@chat/protocol';
+import { notFound } from '../kernel/errors';
+import type { AppDb } from '../store/app-scope';
+import type { DeliveryState } from '../store/schema';
+import type { DeliveryOutcome } from './deliver';
+
+/** One endpoint's delivery log (`webhook_deliveries`): every event sent, its state and last attempt. */
+
+const COLUMNS = [
+  'id',
+  'webhook_id',
+  'message_id',
+  'event_id',
+  'event_type',
+  'state',
+  'attempts',
+  'last_status',
+  'last_latency_ms',
+  'last_error',
+  'replay_of',
+  'created_at',
+  'updated_at',
+  'delivered_at',
+] as const;
+
+type DeliveryRow = {
+  id: string;
+  webhook_id: string;
+  message_id: string;
+  event_id: string;
+  event_type: string;
+  state: DeliveryState;
+  attempts: number;
+  last_status: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  replay_of: string | null;
+  created_at: Date;
+  updated_at: Date;
+  delivered_at: Date | null;
+};
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+export function toDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    ...row,
+    event_type: row.event_type as WebhookEventType,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+    delivered_at: row.delivered_at ? iso(row.delivered_at) : null,
+  };
+}
+
+/** Newest first, a page at a time (`before`: the last id of the previous page). */
+export async function listDeliveries(
+  db: AppDb,
+  webhookId: string,
+  query: ListWebhookDeliveriesQuery,
+): Promise<WebhookDelivery[]> {
+  await requireEndpoint(db, webhookId);
+  let select = db
+    .selectFrom('webhook_deliveries')
+    .select(COLUMNS)
+    .where('webhook_id', '=', webhookId)
+    .orderBy('n', 'desc')
+    .limit(query.limit ?? LIMITS.PAGE_SIZE_DEFAULT);
+  if (query.state) select = select.where('state', '=', query.state);
+  if (query.before) {
+    const before = await db
+      .selectFrom('webhook_deliveries')
+      .select('n')
+      .where('id', '=', query.before)
+      .where('webhook_id', '=', webhookId)
+      .executeTakeFirst();
+    if (!before) throw notFound('Delivery');
+    select = select.where('n', '<', before.n);
+  }
+  return (await select.execute()).map(toDelivery);
+}
+
+export async function requireEndpoint(db: AppDb, webhookId: string): Promise<void> {
+  const endpoint = await db
+    .selectFrom('webhooks')
+    .select('id')
+    .where('id', '=', webhookId)
+    .where('type', '=', 'event')
+    .executeTakeFirst();
+  if (!endpoint) throw notFound('Webhook');
+}
+
+/** Records an attempt's outcome and the state it leaves the delivery in. */
+export async function recordAttempt(
+  db: AppDb,
+  deliveryId: string,
+  outcome: DeliveryOutcome,
+  state: DeliveryState,
+): Promise<void> {
+  const now = new Date();
+  await db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({
+      state,
+      attempts: eb('attempts', '+', 1),
+      last_status: 'status' in outcome ? (outcome.status ?? null) : null,
+      last_latency_ms: outcome.latencyMs,
+      last_error: 'reason' in outcome ? outcome.reason.slice(0, 500) : null,
+      updated_at: now,
+      ...(state === 'delivered' && { delivered_at: now }),
+    }))
+    .where('id', '=', deliveryId)
+    .execute();
+}
+
+/** Gives up on a delivery without an attempt (its endpoint was disabled meanwhile). */
+export async function abandon(db: AppDb, deliveryId: string, reason: string): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ state: 'failed', last_error: reason, updated_at: new Date() })
+    .where('id', '=', deliveryId)
+    .execute();
+}
