@@ -45,8 +45,17 @@ const iso = (value: Date | string) => new Date(value).toISOString();
 
 export function toDelivery(row: DeliveryRow): WebhookDelivery {
   return {
-    ...row,
+    id: row.id,
+    webhook_id: row.webhook_id,
+    message_id: row.message_id,
+    event_id: row.event_id,
     event_type: row.event_type as WebhookEventType,
+    state: row.state,
+    attempts: row.attempts,
+    last_status: row.last_status,
+    last_latency_ms: row.last_latency_ms,
+    last_error: row.last_error,
+    replay_of: row.replay_of,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
     delivered_at: row.delivered_at ? iso(row.delivered_at) : null,
