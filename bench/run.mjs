@@ -12,6 +12,7 @@ export const SCENARIOS = [
   'connections',
   'dms',
   'rest',
+  'webhooks',
   'client-state',
   'browser-client',
   'ui',

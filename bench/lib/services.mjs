@@ -82,6 +82,8 @@ export function runNamespace(label) {
       try {
         await client.connect();
         await client.query(`drop schema if exists ${schema} cascade`);
+        // The job queue (pg-boss) of a server in the worker role keeps its tables beside the store's.
+        await client.query(`drop schema if exists ${schema}_jobs cascade`);
       } catch (error) {
         process.stderr.write(`could not drop schema ${schema}: ${error.message}\n`);
       } finally {

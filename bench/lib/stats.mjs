@@ -10,11 +10,18 @@ export function percentile(values, p) {
 
 export function summarize(values) {
   if (values.length === 0)
-    return { count: 0, p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: Number.NaN };
+    return { count: 0, p50: Number.NaN, p90: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN };
   values.sort((a, b) => a - b);
   const at = (p) =>
     values[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))];
-  return { count: values.length, p50: at(50), p90: at(90), p99: at(99), max: values[values.length - 1] };
+  return {
+    count: values.length,
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    max: values[values.length - 1],
+  };
 }
 
 /** Formats a number for a table: `digits` decimals, thousands separated, `–` when unknown. */

@@ -76,13 +76,10 @@ export async function createWebhook(
   requireReachable(guard, body.url);
   const secret = body.secret ?? newSecret();
   return db.transaction().execute(async (tx) => {
-    // Counted under a lock on the app's endpoints, so two concurrent creates cannot both pass.
-    const existing = await tx
-      .selectFrom('webhooks')
-      .select('id')
-      .where('type', '=', 'event')
-      .forUpdate()
-      .execute();
+    // Counted under a lock on the application's row, so concurrent creates take turns (locking
+    // the endpoints themselves would lock nothing while there are none).
+    await tx.selectFrom('applications').select('id').where('id', '=', appId).forUpdate().execute();
+    const existing = await tx.selectFrom('webhooks').select('id').where('type', '=', 'event').execute();
     if (existing.length >= LIMITS.WEBHOOKS_PER_APP)
       throw new ChatError(
         'conflict',

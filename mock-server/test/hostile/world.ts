@@ -35,7 +35,13 @@ export interface ForeignIds {
   channel: { type: 'messaging'; id: string; cid: string };
   message: string;
   user: string;
+  /** A webhook endpoint, and an entry of its delivery log. */
+  webhook: string;
+  delivery: string;
 }
+
+/** Kinds of ids that only another app can hold (a channel of A can be private, a webhook cannot). */
+type AppWideKinds = 'user' | 'webhook' | 'delivery';
 
 export interface World {
   server: ChatServer;
@@ -48,14 +54,25 @@ export interface World {
     server: string;
     /** Signed with B's secret, for B's alice. */
     otherApp: string;
+    /** Signed with B's secret, a server token: B's backend, never A's. */
+    otherAppServer: string;
     expired: string;
     algNone: string;
   };
   /** A password account of A: its own refresh-token sessions for `refresh` and `logout`. */
   account: { username: string; password: string; refreshToken: string; logoutToken: string };
   channelOf(owner: EndpointName | ClientFrameType): ChannelFixture;
+  /** The id of A's webhook endpoint an input names: its own for one that takes it away (see OWN_WEBHOOK). */
+  webhookOf(owner: EndpointName): string;
+  /**
+   * A's shared endpoint (disabled, subscribed to `channel.created`): two entries of its delivery
+   * log, older first, written straight into the table (they stay `pending`: no job delivers them),
+   * and a time range holding the world's own `channel.created` events, for replays.
+   */
+  deliveries: { older: string; newer: string };
+  replayRange: { since: string; until: string };
   /** Ids of B's data, and of A's private channel: answered as if they did not exist. */
-  foreign: { otherApp: ForeignIds; private: Omit<ForeignIds, 'user'> };
+  foreign: { otherApp: ForeignIds; private: Omit<ForeignIds, AppWideKinds> };
   /** Ids of the same kinds that never existed anywhere. */
   fresh(): ForeignIds;
   /** Text only B's data and the private channel hold: no answer to A may contain it. */
@@ -84,6 +101,19 @@ const OWN_CHANNEL: readonly (EndpointName | ClientFrameType)[] = [
   'deleteMessage',
   'message.delete',
 ];
+
+/**
+ * Endpoints whose valid input takes a webhook endpoint away (deleting it) or may turn it on (a
+ * mutation of `enabled`): each gets an endpoint of its own; the others share A's, which stays
+ * disabled, so that no delivery is ever logged for it but by a replay (see `digest`).
+ */
+const OWN_WEBHOOK: readonly EndpointName[] = ['updateWebhook', 'deleteWebhook'];
+
+/** Where A's and B's endpoints point: public, so accepted; nothing is ever delivered there. */
+export const HOOK_URL = 'https://hooks.example.com';
+
+/** A signing secret as Standard Webhooks makes them: `whsec_` and base64 of 32 random bytes. */
+export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
 export async function createWorld(): Promise<World> {
   const logs = new LogCapture();
@@ -132,6 +162,19 @@ export async function createWorld(): Promise<World> {
     members: ['alice'],
   });
   const bMessage = await sendAs(call, b, bea, 'messaging/b-room', `B says ${secretB}`);
+  // B's webhook endpoint (disabled: no delivery is logged for it in the background), an entry of
+  // its log, and B's before-send hook: their names, urls and event ids carry B's secret text.
+  const bHook = await call(b, serverB, 'POST', '/v1/webhooks', {
+    name: `B hook ${secretB}`,
+    url: `${HOOK_URL}/${secretB}`,
+    events: ['message.new'],
+    enabled: false,
+  });
+  await call(b, serverB, 'PUT', '/v1/hooks/before-send', {
+    url: `${HOOK_URL}/${secretB}/before-send`,
+    enabled: false,
+  });
+  const bDelivery = await logDelivery(db, b.id, bHook.webhook.id, `${secretB}:1`, secretB);
   const carol = await tokenA('carol');
   await call(a, carol, 'POST', '/v1/channels', {
     type: 'messaging',
@@ -141,6 +184,7 @@ export async function createWorld(): Promise<World> {
   });
   const privateMessage = await sendAs(call, a, carol, 'messaging/private', `carol says ${secretPrivate}`);
 
+  const replaySince = new Date().toISOString();
   const channels = new Map<string, ChannelFixture>();
   for (const owner of ['shared', ...OWN_CHANNEL]) {
     const id = `own-${owner.replace(/\./g, '-')}`;
@@ -153,6 +197,24 @@ export async function createWorld(): Promise<World> {
   }
   // So that unbanning someone is a valid input, not a no-op on a user who was never banned.
   await call(a, alice, 'POST', `/v1/channels/messaging/own-unbanMember/bans`, { user_id: 'erin' });
+  // Every channel.created event of the world is older than this (event times are the database's).
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const replayUntil = new Date().toISOString();
+
+  const webhooks = new Map<string, string>();
+  for (const owner of ['shared', ...OWN_WEBHOOK]) {
+    const created = await call(a, serverA, 'POST', '/v1/webhooks', {
+      name: `A hook ${owner}`,
+      url: `${HOOK_URL}/a/${owner}`,
+      events: ['channel.created'],
+      enabled: false,
+    });
+    webhooks.set(owner, created.webhook.id);
+  }
+  const sharedHook = webhooks.get('shared')!;
+  const shared = channels.get('shared')!;
+  const olderDelivery = await logDelivery(db, a.id, sharedHook, `${shared.id}:1`, shared.aliceMessage);
+  const newerDelivery = await logDelivery(db, a.id, sharedHook, `${shared.id}:2`, shared.bobMessage);
 
   const register = await call(a, undefined, 'POST', '/v1/auth/register', {
     username: 'pat',
@@ -176,6 +238,7 @@ export async function createWorld(): Promise<World> {
       alice,
       server: serverA,
       otherApp: await createUserToken(b.api_secret, 'alice'),
+      otherAppServer: serverB,
       expired: await new SignJWT({ user_id: 'alice' })
         .setProtectedHeader({ alg: 'HS256' })
         .setIssuedAt(now - 7200)
@@ -192,11 +255,18 @@ export async function createWorld(): Promise<World> {
     channelOf(owner) {
       return channels.get(owner) ?? channels.get('shared')!;
     },
+    webhookOf(owner) {
+      return webhooks.get(owner) ?? sharedHook;
+    },
+    deliveries: { older: olderDelivery, newer: newerDelivery },
+    replayRange: { since: replaySince, until: replayUntil },
     foreign: {
       otherApp: {
         channel: { type: 'messaging', id: 'b-room', cid: 'messaging:b-room' },
         message: bMessage,
         user: 'bea',
+        webhook: bHook.webhook.id,
+        delivery: bDelivery,
       },
       private: {
         channel: { type: 'messaging', id: 'private', cid: 'messaging:private' },
@@ -205,11 +275,19 @@ export async function createWorld(): Promise<World> {
     },
     fresh() {
       const id = `never-${++counter}`;
-      return { channel: { type: 'messaging', id, cid: `messaging:${id}` }, message: randomUUID(), user: id };
+      return {
+        channel: { type: 'messaging', id, cid: `messaging:${id}` },
+        message: randomUUID(),
+        user: id,
+        webhook: randomUUID(),
+        delivery: randomUUID(),
+      };
     },
     secrets: [secretB, secretPrivate],
     next: () => ++counter,
-    digest: () => digestApps(db, [a.id, b.id]),
+    // The delivery logs of the endpoints no background work writes to (disabled ones that no
+    // valid input enables): a refused replay must add nothing to them.
+    digest: () => digestApps(db, [a.id, b.id], { webhookIds: [sharedHook, bHook.webhook.id] }),
     close: () => server.close(),
   };
 }
@@ -259,6 +337,36 @@ async function sendAs(
     ...extra,
   });
   return reply.message.id;
+}
+
+/**
+ * An entry of an endpoint's delivery log, written as the webhooks' feed consumer writes one for a
+ * `message.new` event; nothing queues a job for it, so it stays `pending`.
+ */
+async function logDelivery(
+  db: Kysely<Database>,
+  appId: string,
+  webhookId: string,
+  eventId: string,
+  text: string,
+): Promise<string> {
+  const row = await db
+    .insertInto('webhook_deliveries')
+    .values({
+      app_id: appId,
+      webhook_id: webhookId,
+      message_id: `msg_${randomBytes(16).toString('hex')}`,
+      event_id: eventId,
+      event_type: 'message.new',
+      body: JSON.stringify({
+        type: 'message.new',
+        timestamp: new Date().toISOString(),
+        data: { type: 'message.new', message: { text } },
+      }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
