@@ -12,7 +12,8 @@ import { crash, type ServerNode, startNode, stopNodes } from './multi-node-clust
 /**
  * SIGKILL a server while webhooks are in flight (some events committed but not yet queued, some
  * queued, one mid-delivery): after a restart every event is delivered at least once, with the
- * webhook-id it had before, and in order per channel. Real `chat-server` processes on PostgreSQL.
+ * webhook-id it had before, and in order per channel; a receiver that dedupes by webhook-id
+ * applies each exactly once. Real `chat-server` processes on PostgreSQL.
  */
 
 const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -147,6 +148,14 @@ describe.skipIf(!runs)('webhooks across a crash', () => {
       );
       expect(ids.size, `attempts of seq ${message.seq}`).toBe(1);
     }
+    // Exactly-once effect from at-least-once delivery: a receiver that applies each webhook-id
+    // once (as the README's receiver does) applied every event once, however often it came.
+    const applied = new Map<string, string>();
+    for (const attempt of attempts.filter((a) => a.status === 200)) {
+      const id = attempt.headers['webhook-id'] as string;
+      if (!applied.has(id)) applied.set(id, attempt.messageId);
+    }
+    expect([...applied.values()].sort()).toEqual(sent.map((m) => m.id).sort());
     // In order: each event first got through after every earlier one had.
     const firstSuccess = sent.map((m) => attempts.findIndex((a) => a.messageId === m.id && a.status === 200));
     expect(firstSuccess).toEqual([...firstSuccess].sort((a, b) => a - b));
