@@ -48,6 +48,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
   }
   components.ref(errorBody, 'output', 'ErrorBody');
   Object.assign(paths, OPERATIONS_PATHS);
+  const webhooks = webhookRequests(components);
   const schemas = components.schemas;
   const document = {
     openapi: '3.1.0',
@@ -65,6 +66,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     servers: [{ url: '/', description: 'The server that serves this document.' }],
     tags: TAGS,
     paths,
+    webhooks,
     components: {
       schemas,
       responses: ERROR_RESPONSES,
@@ -80,6 +82,15 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description: 'A user token: HS256, signed with the app secret, `user_id` claim.',
+        },
+        webhookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description:
+            "How a receiver knows a webhook or hook request is the server's (Standard Webhooks): space-separated " +
+            '`v1,<base64>` HMAC-SHA256 signatures of `<webhook-id>.<webhook-timestamp>.<body>`, one per live ' +
+            'secret (two during a rotation). Verify with any Standard Webhooks library.',
         },
         serverToken: {
           type: 'http',
@@ -201,6 +212,8 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
 }
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+/** `message.new` → `MessageNew` */
+const words = (name: string) => name.split(/[._]/).map(pascal).join('');
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
 
@@ -226,12 +239,97 @@ const TAGS = [
   { name: 'Reads', description: 'Read positions and unread counts.' },
   { name: 'Drafts', description: 'Unsent drafts, per channel or thread.' },
   { name: 'Search', description: 'Full-text search over the messages a user may read.' },
+  {
+    name: 'Webhooks',
+    description:
+      'Outgoing webhooks and the before-send hook, managed by the app backend. Requests to them are ' +
+      'signed as Standard Webhooks says; their payloads are listed under `webhooks`.',
+  },
   { name: 'Operations', description: 'Health, readiness and the API documents.' },
 ];
+
+const SIGNATURE_HEADERS = [
+  ['webhook-id', 'The same on every attempt and replay of one event to one endpoint: drop repeats by it.'],
+  ['webhook-timestamp', 'Seconds since the epoch when this attempt was signed.'],
+].map(([name, description]) => ({
+  name,
+  in: 'header',
+  required: true,
+  description,
+  schema: { type: 'string' },
+}));
+
+/**
+ * The requests the server makes (OpenAPI's `webhooks`): one per event type an endpoint can
+ * subscribe to, and the before-send hook's.
+ */
+function webhookRequests(components: Components): Record<string, unknown> {
+  const eventSchemas = new Map<string, z.ZodType>(
+    protocol.chatEvent.options.map((option) => [option.shape.type.value, option]),
+  );
+  eventSchemas.set('webhook.disabled', protocol.webhookDisabledEvent);
+  const requests: Record<string, unknown> = {};
+  for (const type of protocol.WEBHOOK_EVENT_TYPES) {
+    const envelope = z.object({
+      type: z.literal(type),
+      timestamp: protocol.timestamp,
+      data: eventSchemas.get(type)!,
+    });
+    requests[type] = {
+      post: {
+        operationId: `webhook${words(type)}`,
+        summary: `A \`${type}\` event, sent to the endpoints that subscribe to it`,
+        tags: ['Webhooks'],
+        security: [{ webhookSignature: [] }],
+        parameters: SIGNATURE_HEADERS,
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: components.ref(envelope, 'output', `Webhook${words(type)}`),
+            },
+          },
+        },
+        responses: {
+          '2XX': { description: 'Received. Anything else is retried; 410 Gone disables the endpoint.' },
+        },
+      },
+    };
+  }
+  requests['message.before_send'] = {
+    post: {
+      operationId: 'beforeSendHook',
+      summary: 'A new message, shown to the before-send hook before it is stored',
+      tags: ['Webhooks'],
+      security: [{ webhookSignature: [] }],
+      parameters: SIGNATURE_HEADERS,
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: components.ref(protocol.beforeSendRequest, 'output', 'BeforeSendRequest'),
+          },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'The verdict. Any other answer, or none in time, is a failure of the hook.',
+          content: {
+            'application/json': {
+              schema: components.ref(protocol.beforeSendAnswer, 'input', 'BeforeSendAnswer'),
+            },
+          },
+        },
+      },
+    },
+  };
+  return requests;
+}
 
 /** The tag of a path: its most specific known segment. */
 function tagOf(path: string): string {
   const rules: [RegExp, string][] = [
+    [/^\/v1\/(webhooks|hooks)(\/|$)/, 'Webhooks'],
     [/^\/v1\/auth\//, 'Auth'],
     [/^\/v1\/users/, 'Users'],
     [/^\/v1\/search/, 'Search'],
