@@ -262,4 +262,29 @@ describe('webhooks', () => {
       disabled_reason: expect.stringContaining('410'),
     });
   });
+
+  it('sends user.created and user.updated, from the backend’s upserts and a user’s own profile', async () => {
+    const t = await testAppOn(server);
+    const hook = await endpoint(t, {
+      events: ['user.created', 'user.updated'],
+      url: receiver.url.replace('/hooks', `/users-${t.app.id}`),
+    });
+    const [zoe] = await t.users('zoe');
+    await zoe!.patch('/v1/users/me', { name: 'Zoë' });
+    await t.server.post('/v1/users', { users: [{ id: 'zoe', role: 'admin' }] });
+    const got = () => receiver.at(`/users-${t.app.id}`);
+    await expect.poll(() => got().length, { timeout: 15_000 }).toBe(3);
+    const events = got().map(
+      (r) =>
+        new Webhook(hook.secret).verify(r.body, r.headers as Record<string, string>) as {
+          type: string;
+          data: any;
+        },
+    );
+    expect(events.map((e) => [e.type, e.data.user.id, e.data.user.name, e.data.user.role])).toEqual([
+      ['user.created', 'zoe', 'ZOE', 'user'],
+      ['user.updated', 'zoe', 'Zoë', 'user'],
+      ['user.updated', 'zoe', 'Zoë', 'admin'],
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { WebhookDisabledEvent } from '@chat/protocol';
+import type { UserCreatedEvent, UserUpdatedEvent, WebhookDisabledEvent } from '@chat/protocol';
 import type { AppDb } from '../store/app-scope';
 
 /**
@@ -6,7 +6,7 @@ import type { AppDb } from '../store/app-scope';
  * outbox inside the caller's transaction, and the event feed (jobs/event-feed.ts) reads them in
  * commit order together with the channel event log.
  */
-export type AppEvent = WebhookDisabledEvent | WebhookReplayRequest;
+export type AppEvent = UserCreatedEvent | UserUpdatedEvent | WebhookDisabledEvent | WebhookReplayRequest;
 
 /**
  * Internal: deliveries created by a replay (REST), for the webhooks' feed consumer to queue. It

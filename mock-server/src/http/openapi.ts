@@ -267,6 +267,8 @@ function webhookRequests(components: Components): Record<string, unknown> {
   const eventSchemas = new Map<string, z.ZodType>(
     protocol.chatEvent.options.map((option) => [option.shape.type.value, option]),
   );
+  eventSchemas.set('user.created', protocol.userCreatedEvent);
+  eventSchemas.set('user.updated', protocol.userUpdatedEvent);
   eventSchemas.set('webhook.disabled', protocol.webhookDisabledEvent);
   const requests: Record<string, unknown> = {};
   for (const type of protocol.WEBHOOK_EVENT_TYPES) {

@@ -1,5 +1,6 @@
 import { LIMITS, type QueryUsersQuery, type UpdateSelfBody, type User, type UserInput } from '@chat/protocol';
 import { sql } from 'kysely';
+import { recordAppEvent } from '../../events/app-events';
 import type { Actor } from '../../kernel/actor';
 import { ChatError, forbidden, notFound } from '../../kernel/errors';
 import type { AppDb } from '../../store/app-scope';
@@ -87,23 +88,35 @@ export async function queryUsers(db: AppDb, query: QueryUsersQuery): Promise<Use
 
 export async function updateSelf(db: AppDb, actor: Actor, body: UpdateSelfBody): Promise<User> {
   if (!actor.userId) throw forbidden('A server token has no user of its own');
-  const row = await db
-    .updateTable('app_users')
-    .set({
-      ...(body.name !== undefined && { display_name: body.name }),
-      ...(body.image !== undefined && { image: body.image }),
-      ...(body.custom !== undefined && { custom: JSON.stringify(body.custom) }),
-      updated_at: new Date(),
-    })
-    .where('id', '=', actor.userId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toUser(row);
+  const userId = actor.userId;
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable('app_users')
+      .set({
+        ...(body.name !== undefined && { display_name: body.name }),
+        ...(body.image !== undefined && { image: body.image }),
+        ...(body.custom !== undefined && { custom: JSON.stringify(body.custom) }),
+        updated_at: new Date(),
+      })
+      .where('id', '=', userId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const user = toUser(row);
+    await recordAppEvent(tx, actor.appId, { type: 'user.updated', created_at: user.updated_at, user });
+    return user;
+  });
 }
 
-/** Server-side: create or update users by external id. */
+/**
+ * Server-side: create or update users by external id, in one transaction with their
+ * `user.created` / `user.updated` events (for webhooks).
+ */
 export async function upsertUsers(db: AppDb, actor: Actor, users: UserInput[]): Promise<User[]> {
   if (!actor.server) throw forbidden('Only server-side calls may upsert users');
+  return db.transaction().execute((tx) => upsertUsersIn(tx, actor, users));
+}
+
+async function upsertUsersIn(db: AppDb, actor: Actor, users: UserInput[]): Promise<User[]> {
   const out: User[] = [];
   for (const u of users) {
     const row = await db
@@ -126,8 +139,17 @@ export async function upsertUsers(db: AppDb, actor: Actor, users: UserInput[]): 
         }),
       )
       .returningAll()
+      // A row the statement inserted has no deleting transaction yet.
+      .returning(sql<boolean>`xmax = 0`.as('inserted'))
       .executeTakeFirstOrThrow();
-    out.push(toUser(row));
+    const { inserted, ...fields } = row;
+    const user = toUser(fields);
+    await recordAppEvent(db, actor.appId, {
+      type: inserted ? 'user.created' : 'user.updated',
+      created_at: user.updated_at,
+      user,
+    });
+    out.push(user);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attachment } from '../entities/message';
-import { userRef } from '../entities/user';
+import { user, userRef } from '../entities/user';
 import { LIMITS } from '../limits';
 import { cid, customData, httpUrl, name, safeString, timestamp } from '../primitives';
 import { limitParam } from './query-params';
@@ -26,6 +26,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'member.added',
   'member.updated',
   'member.removed',
+  'user.created',
+  'user.updated',
   'webhook.disabled',
 ] as const;
 export const webhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
@@ -238,6 +240,12 @@ export const beforeSendAnswer = z.discriminatedUnion('action', [
   }),
 ]);
 export type BeforeSendAnswer = z.infer<typeof beforeSendAnswer>;
+
+/** A user created or changed (by the app backend, or the user's own profile). */
+export const userCreatedEvent = z.object({ type: z.literal('user.created'), created_at: timestamp, user });
+export type UserCreatedEvent = z.infer<typeof userCreatedEvent>;
+export const userUpdatedEvent = z.object({ type: z.literal('user.updated'), created_at: timestamp, user });
+export type UserUpdatedEvent = z.infer<typeof userUpdatedEvent>;
 
 /** Sent to endpoints that subscribe to it when the server disables an endpoint. */
 export const webhookDisabledEvent = z.object({
