@@ -13,6 +13,7 @@ import { Api } from './api';
 import { ChannelFeed } from './channel-feed';
 import { createTestApp, newTestSchema, testDatabase } from './harness';
 import { crash, type ServerNode, startNode, stopNodes } from './multi-node-cluster';
+import { Receiver } from './webhook-receiver';
 import { WsClient } from './ws-client';
 
 /**
@@ -65,6 +66,8 @@ function nodeEnv(extra: Record<string, string> = {}): Record<string, string> {
     CHAT_WS_HEARTBEAT_MS: String(HEARTBEAT_MS),
     CHAT_PRESENCE_TTL_MS: String(PRESENCE_TTL_MS),
     CHAT_PRESENCE_GRACE_MS: String(PRESENCE_GRACE_MS),
+    // The roles test's webhook receiver and before-send hook listen on loopback.
+    CHAT_WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
     ...extra,
   };
 }
@@ -93,6 +96,8 @@ async function newApp(node: ServerNode, users: string[]) {
   if (reply.status !== 200) throw new Error(`upsert users failed: ${JSON.stringify(reply.body)}`);
   return {
     app,
+    /** The app backend's REST client (server token) on `on`. */
+    backend: async (on: ServerNode) => new Api(on.url, app.api_key, await createServerToken(app.api_secret)),
     /** A REST client acting as `user` on `on`. */
     rest: async (on: ServerNode, user: string) =>
       new Api(on.url, app.api_key, await createUserToken(app.api_secret, user)),
@@ -491,6 +496,43 @@ describe.skipIf(!runs)('several chat-server processes on one PostgreSQL and one 
       }
       const { message } = await jack.ok<{ message: Message }>(sendFrame(cid, 'from realtime node 2'));
       await ivy.waitFor((e) => e.type === 'message.new' && e.message.id === message.id);
+
+      // A webhook endpoint and a before-send hook set up on the api node: a message sent on a
+      // realtime node is checked by the hook there, and delivered once by one of the workers.
+      const receiver = new Receiver();
+      await receiver.start();
+      try {
+        receiver.answer = (request) =>
+          request.path === '/before-send'
+            ? {
+                status: 200,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ action: 'rewrite', text: 'checked by the hook' }),
+              }
+            : { status: 204 };
+        const backend = await t.backend(api);
+        const hooked = await backend.put('/v1/hooks/before-send', {
+          url: receiver.url.replace('/hooks', '/before-send'),
+        });
+        expect(hooked.status).toBe(200);
+        const created = await backend.post('/v1/webhooks', {
+          name: 'roles',
+          url: receiver.url,
+          events: ['message.new'],
+        });
+        expect(created.status).toBe(201);
+        const checked = await ivy.ok<{ message: Message }>(sendFrame(cid, 'sent on realtime node 1'));
+        expect(checked.message.text).toBe('checked by the hook');
+        await expect
+          .poll(() => receiver.at('/hooks').filter((r) => r.body.includes(checked.message.id)).length, {
+            timeout: 20_000,
+          })
+          .toBe(1);
+        await sleep(1_000);
+        expect(receiver.at('/hooks').filter((r) => r.body.includes(checked.message.id))).toHaveLength(1);
+      } finally {
+        await receiver.close();
+      }
 
       // The workers scheduled the retention jobs and work them: a pass queued from outside runs
       // once, on one of them.
