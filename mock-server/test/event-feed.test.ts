@@ -65,6 +65,27 @@ describe('event feed', () => {
     expect(got.at(-1)).toMatchObject({ seq: later.seq, event: { type: 'message.new' } });
   });
 
+  it('hands on the outbox’s app events in commit order among the channel events', async () => {
+    const t = await appOn(server);
+    const [alice] = await t.users('alice');
+    const cid = await createChannel(alice!, 'mixed', []);
+    await alice!.patch('/v1/users/me', { name: 'Alice A.' });
+    await send(alice!, cid, 'hi');
+    const { consumer, got } = collector(t.app.id);
+    await drain(consumer);
+    expect(got.map((e) => e.event.type)).toEqual(
+      ['user.created', 'channel.created', 'member.added', 'user.updated', 'message.new'].filter((type) =>
+        got.some((e) => e.event.type === type),
+      ),
+    );
+    expect(
+      got.filter((e) => !e.channelId).map((e) => [e.event.type, e.id.startsWith('app:'), e.seq]),
+    ).toEqual([
+      ['user.created', true, null],
+      ['user.updated', true, null],
+    ]);
+  });
+
   it('gives a failed batch again: nothing is lost, nothing skipped', async () => {
     const t = await appOn(server);
     const [alice] = await t.users('alice');
@@ -148,7 +169,7 @@ describe('event feed', () => {
         await slow;
         await drain(consumer);
         // (seq 1: the channel's creation, handed before the slow transaction began.)
-        expect(got.map((e) => e.seq)).toEqual([1, 1_000_000, fast.seq]);
+        expect(got.filter((e) => e.channelId).map((e) => e.seq)).toEqual([1, 1_000_000, fast.seq]);
       } finally {
         await other.close();
       }

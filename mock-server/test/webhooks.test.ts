@@ -30,7 +30,7 @@ beforeAll(async () => {
     port: 0,
     seedDemo: false,
     logLevel: 'silent',
-    webhooks: { allowCidrs: ['127.0.0.1/32'], retryDelaySeconds: 1, retryLimit: 2 },
+    webhooks: { allowCidrs: ['127.0.0.1/32'], retryDelaySeconds: 1, retryLimit: 2, timeoutMs: 5_000 },
   });
   await receiver.start();
 }, 60_000);
@@ -286,5 +286,29 @@ describe('webhooks', () => {
       ['user.updated', 'zoe', 'Zoë', 'user'],
       ['user.updated', 'zoe', 'Zoë', 'admin'],
     ]);
+  });
+
+  it('a receiver that hangs holds back neither sending nor the other endpoints', async () => {
+    const t = await testAppOn(server);
+    const [alice] = await t.users('alice', 'bob');
+    const hanging = await endpoint(t, {
+      events: ['message.new'],
+      url: receiver.url.replace('/hooks', `/hang-${t.app.id}`),
+    });
+    await endpoint(t, { events: ['message.new'], url: receiver.url.replace('/hooks', `/fine-${t.app.id}`) });
+    receiver.answer = (request) =>
+      request.path.startsWith('/hang-') ? { status: 200, delayMs: 60_000 } : { status: 204 };
+    // Ten channels: ten lanes of deliveries to the hanging endpoint, more than a worker makes at once.
+    const cids = [];
+    for (let i = 0; i < 10; i++) cids.push(await createChannel(alice!, `hang-${i}`, ['bob']));
+    for (const cid of cids) await send(alice!, cid, 'hello?');
+    await expect.poll(() => receiver.at(`/fine-${t.app.id}`).length, { timeout: 10_000 }).toBe(10);
+    // All ten reached the other endpoint while not one attempt to the hanging one had ended
+    // (each waits out the timeout): nothing waited for it. At most two of them were under way.
+    const log = (await t.server.get(`/v1/webhooks/${hanging.id}/deliveries`)).body.deliveries;
+    expect(log).toHaveLength(10);
+    expect(log.filter((d: { attempts: number }) => d.attempts > 0)).toEqual([]);
+    expect(receiver.at(`/hang-${t.app.id}`).length).toBeLessThanOrEqual(2);
+    receiver.answer = () => ({ status: 200 });
   });
 });

@@ -167,7 +167,7 @@ async function createCursor(db: Db, consumer: FeedConsumer): Promise<void> {
 export function runFeed(
   db: Db,
   consumer: FeedConsumer,
-  options: { idleMs: number; logger: Logger },
+  options: { idleMs: number; logger: Logger; afterBatch?: () => void },
 ): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -177,6 +177,7 @@ export function runFeed(
       let handed = 0;
       try {
         handed = await feedOnce(db, consumer);
+        if (handed > 0) options.afterBatch?.();
       } catch (error) {
         options.logger.warn({ err: error, consumer: consumer.name }, 'event feed batch failed; retrying');
       }

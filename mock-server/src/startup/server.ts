@@ -296,16 +296,22 @@ async function startWorker(
     logger,
   );
   await createDeliveryQueue(boss, options.webhooks);
-  await workDeliveries(boss, data, {
+  const deliveries = workDeliveries(boss, data, {
     ...options.webhooks,
     guard,
     userAgent,
     logger,
   });
-  const feed = runFeed(store.db, webhookProducer(boss), { idleMs: FEED_IDLE_MS, logger });
+  // The deliveries a feed batch queued are this node's to start on at once.
+  const feed = runFeed(store.db, webhookProducer(boss), {
+    idleMs: FEED_IDLE_MS,
+    logger,
+    afterBatch: () => deliveries.wake(),
+  });
   return {
     async stop() {
       await feed.stop();
+      await deliveries.stop();
       await stopJobQueue(boss);
     },
   };

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { fromKysely } from 'pg-boss';
+import { fromKysely, type Job } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { WebhookReplayRequest } from '../events/app-events';
 import type { FeedConsumer, FeedEvent } from '../jobs/event-feed';
-import { type JobQueue, retryNoSoonerThan } from '../jobs/job-queue';
+import { type JobPump, type JobResult, startJobPump } from '../jobs/job-pump';
+import type { JobQueue } from '../jobs/job-queue';
 import { type AppDb, scopeToApp } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
 import type { Database } from '../store/schema';
@@ -44,6 +45,15 @@ export interface WebhookJobOptions extends DeliverOptions {
 
 export const DEFAULT_RETRY = { retryDelaySeconds: 5, retryLimit: 13 };
 
+/** Deliveries one worker node makes at once: waiting on receivers, not on CPU. */
+const DELIVERIES_AT_ONCE = 32;
+/**
+ * At most this many deliveries to one endpoint at once, across all workers (a job's group is its
+ * endpoint; pg-boss's fetch skips a group at its limit): an endpoint that hangs until the
+ * timeout holds only these, and the other endpoints' deliveries go on.
+ */
+const DELIVERIES_PER_ENDPOINT = 2;
+
 /** Rows per insert into the delivery log (PostgreSQL takes at most 65,535 parameters). */
 const INSERT_CHUNK = 1_000;
 
@@ -82,6 +92,7 @@ export async function createDeliveryQueue(
 
 interface QueuedDelivery {
   appId: string;
+  endpointId: string;
   deliveryId: string;
   /** Deliveries of one key go strictly in order. */
   key: string;
@@ -120,11 +131,13 @@ async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Pro
     .execute();
   const rows = [];
   const keys: string[] = [];
+  const endpointIds: string[] = [];
   for (const event of events) {
     for (const endpoint of endpoints) {
       if (!wants(endpoint.events, event) || event.createdAt < new Date(endpoint.created_at)) continue;
       rows.push({ app_id: appId, ...deliveryOf(event, endpoint.id) });
       keys.push(`${endpoint.id}:${event.channelId ?? 'app'}`);
+      endpointIds.push(endpoint.id);
     }
   }
   for (let at = 0; at < rows.length; at += INSERT_CHUNK) {
@@ -133,7 +146,8 @@ async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Pro
       .values(rows.slice(at, at + INSERT_CHUNK))
       .returning('id')
       .execute();
-    for (const [i, row] of ids.entries()) queued.push({ appId, deliveryId: row.id, key: keys[at + i]! });
+    for (const [i, row] of ids.entries())
+      queued.push({ appId, endpointId: endpointIds[at + i]!, deliveryId: row.id, key: keys[at + i]! });
   }
   if (replays.length > 0) {
     const replayed = await db
@@ -143,7 +157,8 @@ async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Pro
       .orderBy('n')
       .execute();
     // A replay has a lane of its own per endpoint: it never holds back live deliveries.
-    for (const row of replayed) queued.push({ appId, deliveryId: row.id, key: `${row.webhook_id}:replay` });
+    for (const row of replayed)
+      queued.push({ appId, endpointId: row.webhook_id, deliveryId: row.id, key: `${row.webhook_id}:replay` });
   }
   return queued;
 }
@@ -157,94 +172,104 @@ async function queueDeliveries(boss: JobQueue, tx: Transaction<Database>, queued
       id: ids[i]!,
       data: { appId: delivery.appId, deliveryId: delivery.deliveryId } satisfies DeliveryJob,
       singletonKey: delivery.key,
+      group: { id: delivery.endpointId },
     })),
     { db: fromKysely(tx) },
   );
 }
 
-/** Works the delivery queue on this node. */
-export async function workDeliveries(
-  boss: JobQueue,
+/**
+ * Works the delivery queue on this node: up to `DELIVERIES_AT_ONCE` deliveries in flight, at most
+ * `DELIVERIES_PER_ENDPOINT` of them to one endpoint. `wake()` the pump when deliveries were queued.
+ */
+export function workDeliveries(boss: JobQueue, data: DataAccess, options: WebhookJobOptions): JobPump {
+  return startJobPump<DeliveryJob>(boss, {
+    queue: DELIVERY_QUEUE,
+    concurrency: DELIVERIES_AT_ONCE,
+    perGroup: DELIVERIES_PER_ENDPOINT,
+    // Deliveries queued by another node's feed are found within this (this node's own wake it).
+    idleMs: 500,
+    touchEveryMs: 4_000,
+    logger: options.logger,
+    handle: (job) => deliverOne(job, data, options),
+  });
+}
+
+async function deliverOne(
+  job: Job<DeliveryJob>,
   data: DataAccess,
   options: WebhookJobOptions,
-): Promise<void> {
-  await boss.work<DeliveryJob>(DELIVERY_QUEUE, { localConcurrency: 4 }, async ([job]) => {
-    const { appId, deliveryId } = job!.data;
-    const db = data.forApp(appId);
-    const delivery = await db
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
-      .select([
-        'd.webhook_id',
-        'd.message_id',
-        'd.body',
-        'd.state',
-        'd.attempts',
-        'w.url',
-        'w.secret',
-        'w.previous_secrets',
-        'w.is_active',
-      ])
-      .where('d.id', '=', deliveryId)
-      .executeTakeFirst();
-    // Gone with its endpoint, or pruned; or settled already (a worker that died after
-    // recording it): nothing more to do.
-    if (!delivery || delivery.state === 'delivered' || delivery.state === 'failed') return;
-    if (!delivery.is_active || !delivery.secret) {
-      await abandon(db, deliveryId, 'the endpoint was disabled before the delivery');
-      return;
-    }
-    const outcome = await deliverWebhook(
-      {
-        url: delivery.url,
-        secrets: signingSecrets(delivery.secret, delivery.previous_secrets),
-        messageId: delivery.message_id,
-        body: delivery.body,
-      },
-      options,
-    );
-    const endpointId = delivery.webhook_id;
-    const attempts = delivery.attempts + 1;
-    const log = { appId, endpointId, deliveryId, messageId: delivery.message_id, attempts, ...outcome };
-    switch (outcome.kind) {
-      case 'delivered':
-        await recordAttempt(db, deliveryId, outcome, 'delivered');
-        return;
-      case 'gone':
+): Promise<JobResult> {
+  const DONE = { done: true } as const;
+  const { appId, deliveryId } = job.data;
+  const db = data.forApp(appId);
+  const delivery = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select([
+      'd.webhook_id',
+      'd.message_id',
+      'd.body',
+      'd.state',
+      'd.attempts',
+      'w.url',
+      'w.secret',
+      'w.previous_secrets',
+      'w.is_active',
+    ])
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+  // Gone with its endpoint, or pruned; or settled already (a worker that died after
+  // recording it): nothing more to do.
+  if (!delivery || delivery.state === 'delivered' || delivery.state === 'failed') return DONE;
+  if (!delivery.is_active || !delivery.secret) {
+    await abandon(db, deliveryId, 'the endpoint was disabled before the delivery');
+    return DONE;
+  }
+  const outcome = await deliverWebhook(
+    {
+      url: delivery.url,
+      secrets: signingSecrets(delivery.secret, delivery.previous_secrets),
+      messageId: delivery.message_id,
+      body: delivery.body,
+    },
+    options,
+  );
+  const endpointId = delivery.webhook_id;
+  const attempts = delivery.attempts + 1;
+  const log = { appId, endpointId, deliveryId, messageId: delivery.message_id, attempts, ...outcome };
+  switch (outcome.kind) {
+    case 'delivered':
+      await recordAttempt(db, deliveryId, outcome, 'delivered');
+      return DONE;
+    case 'gone':
+      await recordAttempt(db, deliveryId, outcome, 'failed');
+      await disableWebhook(db, appId, endpointId, 'The endpoint answered 410 Gone');
+      options.logger.info(log, 'webhook endpoint answered 410 Gone: disabled');
+      return DONE;
+    case 'failed':
+      await recordAttempt(db, deliveryId, outcome, 'failed');
+      options.logger.warn(log, 'webhook not delivered, and not retried');
+      return DONE;
+    case 'retry': {
+      if (job.retryCount >= options.retryLimit) {
         await recordAttempt(db, deliveryId, outcome, 'failed');
-        await disableWebhook(db, appId, endpointId, 'The endpoint answered 410 Gone');
-        options.logger.info(log, 'webhook endpoint answered 410 Gone: disabled');
-        return;
-      case 'failed':
-        await recordAttempt(db, deliveryId, outcome, 'failed');
-        options.logger.warn(log, 'webhook not delivered, and not retried');
-        return;
-      case 'retry': {
-        if (job!.retryCount >= options.retryLimit) {
-          await recordAttempt(db, deliveryId, outcome, 'failed');
-          await disableWebhook(
-            db,
-            appId,
-            endpointId,
-            `Every attempt failed (${attempts}); the last: ${outcome.reason}`,
-          );
-          options.logger.warn(log, 'webhook endpoint failed every retry: disabled');
-          return;
-        }
-        await recordAttempt(db, deliveryId, outcome, 'retrying');
-        if (outcome.retryAfterMs !== undefined) {
-          // The receiver said when: no sooner (a longer backoff stands).
-          await retryNoSoonerThan(
-            boss,
-            DELIVERY_QUEUE,
-            job!,
-            new Date(Date.now() + outcome.retryAfterMs),
-            outcome.reason,
-          );
-          return;
-        }
-        throw new Error(`webhook delivery failed: ${outcome.reason}`);
+        await disableWebhook(
+          db,
+          appId,
+          endpointId,
+          `Every attempt failed (${attempts}); the last: ${outcome.reason}`,
+        );
+        options.logger.warn(log, 'webhook endpoint failed every retry: disabled');
+        return DONE;
       }
+      await recordAttempt(db, deliveryId, outcome, 'retrying');
+      // A Retry-After says when to come back: no sooner (a longer backoff stands).
+      return {
+        done: false,
+        reason: `webhook delivery failed: ${outcome.reason}`,
+        ...(outcome.retryAfterMs !== undefined && { notBefore: new Date(Date.now() + outcome.retryAfterMs) }),
+      };
     }
-  });
+  }
 }

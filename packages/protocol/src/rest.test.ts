@@ -607,6 +607,18 @@ const malformedRequests: {
     path: ['url'],
   },
   {
+    name: 'createWebhook: not a URL at all',
+    schema: body('createWebhook'),
+    input: { name: 'x', url: '' },
+    path: ['url'],
+  },
+  {
+    name: 'setBeforeSendHook: not a URL, with a NUL',
+    schema: body('setBeforeSendHook'),
+    input: { url: 'x\u0000' },
+    path: ['url'],
+  },
+  {
     name: 'createWebhook: credentials in the URL',
     schema: body('createWebhook'),
     input: { name: 'x', url: 'https://user:pass@example.com/' },

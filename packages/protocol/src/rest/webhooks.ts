@@ -39,6 +39,8 @@ export type WebhookEventType = z.infer<typeof webhookEventType>;
  */
 export const webhookUrl = httpUrl.refine(
   (value) => {
+    // Zod runs this after a failed URL check too: that one already reported it.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.username === '' && url.password === '' && url.hash === '';
   },
