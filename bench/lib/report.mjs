@@ -67,7 +67,16 @@ export function writeReport({ scenario, title, notes = [], tables = [], summary 
   writeFileSync(RESULTS, `${before}\n${renderSummary(all)}\n${after}`);
 }
 
-const ORDER = ['fanout', 'multinode', 'connections', 'dms', 'rest', 'webhooks', 'client-state', 'bundle-size'];
+const ORDER = [
+  'fanout',
+  'multinode',
+  'connections',
+  'dms',
+  'rest',
+  'webhooks',
+  'client-state',
+  'bundle-size',
+];
 
 function renderSummary(all) {
   const rows = [];

@@ -340,6 +340,60 @@ describe('times and cursors at the edges', () => {
 });
 
 /**
+ * Webhook and before-send hook URLs that pass the schema (http or https, no credentials) but name
+ * what only the server can reach: refused when configured, as a validation error on `url`, and
+ * nothing stored. Numeric, short and mapped forms of loopback are normalised by the URL parser
+ * first; other names are checked when they are resolved, at delivery (target-guard.ts).
+ */
+describe('webhook URLs the SSRF guard refuses', () => {
+  const PRIVATE_URLS = [
+    'http://localhost/hook',
+    'https://LOCALHOST:8443/hook',
+    'http://localhost./hook',
+    'http://api.localhost/hook',
+    'http://127.0.0.1:8080/hook',
+    'http://127.1/hook',
+    'http://2130706433/hook',
+    'http://0x7f000001/hook',
+    'http://0.0.0.0/hook',
+    'http://10.1.2.3/hook',
+    'http://172.16.0.1/hook',
+    'http://192.168.1.1/hook',
+    'http://100.64.0.1/hook',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://224.0.0.1/hook',
+    'http://255.255.255.255/hook',
+    'http://[::1]/hook',
+    'http://[::]/hook',
+    'http://[::ffff:127.0.0.1]/hook',
+    'http://[::ffff:a9fe:a9fe]/latest/meta-data/',
+    'http://[fe80::1]/hook',
+    'http://[fd00::1]/hook',
+  ];
+  const WITH_URLS = ['createWebhook', 'updateWebhook', 'setBeforeSendHook'] as const;
+
+  it('finds every endpoint that takes a URL to call', () => {
+    const takesUrl = ENDPOINTS.filter((name) =>
+      schemaFields((endpoints[name] as Endpoint).body).some((f) => f.path.join('.') === 'url'),
+    );
+    expect(takesUrl.sort()).toEqual([...WITH_URLS].sort());
+  });
+
+  it.each(WITH_URLS)('%s', (name) =>
+    sweep(
+      PRIVATE_URLS.map(
+        (url) => () =>
+          runRestCase(ctx, {
+            endpoint: name,
+            mutation: { kind: 'set', at: 'body', path: ['url'], value: { kind: 'text', text: url } },
+            refusal: { status: 400, code: 'validation_failed', issue: { location: 'body', path: ['url'] } },
+          }),
+      ),
+    ),
+  );
+});
+
+/**
  * Every way of wrapping a request or a frame wrongly, at least once per run (the generated cases
  * above pick among them at random): on an endpoint that takes a body, one that takes a query,
  * and a frame.

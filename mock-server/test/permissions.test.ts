@@ -1,5 +1,6 @@
-import type { ChannelType } from '@chat/protocol';
+import { type ChannelType, type EndpointBody, type EndpointName, endpoints } from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
+import { createServerToken } from '../src/domain/auth/index';
 import { type ChannelAccess, requireAccess } from '../src/domain/channels/channel-access';
 import {
   ACTIONS,
@@ -12,7 +13,7 @@ import {
 import type { Actor } from '../src/kernel/actor';
 import { ChatError } from '../src/kernel/errors';
 import type { ChannelRow } from '../src/store/schema';
-import { type Api, clientId, newTestApp, type Reply, type TestApp } from './api';
+import { type Api, clientId, getTestServer, newTestApp, type Reply, type TestApp } from './api';
 
 const TYPES: readonly ChannelType[] = ['messaging', 'team', 'livestream'];
 const STANDINGS: readonly ChannelStanding[] = ['none', 'member', 'moderator', 'admin'];
@@ -459,6 +460,151 @@ describe('permission spot checks over HTTP', () => {
     expect((await owner!.post('/v1/channels/team/x/truncate')).status).toBe(200);
     expect((await owner!.delete('/v1/channels/team/x')).status).toBe(200);
     expect((await owner!.get('/v1/channels/team/x')).status).toBe(404);
+  });
+});
+
+/** Endpoints only the app's backend may call (a server token): `auth: 'server'` in the protocol table. */
+type BackendEndpoint = {
+  [N in EndpointName]: (typeof endpoints)[N]['auth'] extends 'server' ? N : never;
+}[EndpointName];
+const BACKEND = (Object.keys(endpoints) as EndpointName[]).filter(
+  (name): name is BackendEndpoint => endpoints[name].auth === 'server',
+);
+
+/** An app with what its backend manages: a webhook endpoint with an entry in its log, and a hook. */
+interface Backstage {
+  t: TestApp;
+  webhook: string;
+  delivery: string;
+}
+
+const HOOK_URL = 'https://hooks.example.com';
+
+async function backstage(): Promise<Backstage> {
+  const t = await newTestApp();
+  const created = await t.server.post('/v1/webhooks', {
+    name: 'backstage',
+    url: `${HOOK_URL}/backstage`,
+    enabled: false,
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const delivery = await (await getTestServer()).store.db
+    .insertInto('webhook_deliveries')
+    .values({
+      app_id: t.app.id,
+      webhook_id: created.body.webhook.id,
+      message_id: 'msg_00000000000000000000000000000000',
+      event_id: 'backstage:1',
+      event_type: 'message.new',
+      body: '{"type":"message.new"}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const hook = await t.server.put('/v1/hooks/before-send', { url: `${HOOK_URL}/hook`, enabled: false });
+  expect(hook.status, JSON.stringify(hook.body)).toBe(200);
+  return { t, webhook: created.body.webhook.id, delivery: delivery.id };
+}
+
+/**
+ * A call to each backend endpoint on the app's own data, with a body that would change something
+ * if it were let through. Total: a new backend endpoint does not compile until it has one.
+ */
+const BACKEND_CALLS: {
+  [N in BackendEndpoint]: (s: Backstage) => { params?: Record<string, string>; body?: EndpointBody<N> };
+} = {
+  upsertUsers: () => ({ body: { users: [{ id: 'intruder' }, { id: 'member', role: 'admin' }] } }),
+  createWebhook: () => ({ body: { name: 'mine', url: `${HOOK_URL}/mine`, events: [], enabled: true } }),
+  listWebhooks: () => ({}),
+  getWebhook: (s) => ({ params: { webhookId: s.webhook } }),
+  updateWebhook: (s) => ({
+    params: { webhookId: s.webhook },
+    body: { url: `${HOOK_URL}/mine`, enabled: true },
+  }),
+  deleteWebhook: (s) => ({ params: { webhookId: s.webhook } }),
+  rotateWebhookSecret: (s) => ({ params: { webhookId: s.webhook }, body: { previous_secret_ttl_s: 0 } }),
+  listWebhookDeliveries: (s) => ({ params: { webhookId: s.webhook } }),
+  replayWebhookDelivery: (s) => ({ params: { webhookId: s.webhook, deliveryId: s.delivery } }),
+  replayWebhookEvents: (s) => ({
+    params: { webhookId: s.webhook },
+    body: { since: '2020-01-01T00:00:00.000Z' },
+  }),
+  getBeforeSendHook: () => ({}),
+  setBeforeSendHook: () => ({ body: { url: `${HOOK_URL}/mine`, on_failure: 'reject', enabled: true } }),
+  deleteBeforeSendHook: () => ({}),
+};
+
+/** Calls every backend endpoint as `api` on `s`'s data; each outcome keyed by endpoint. */
+async function callBackend(api: Api, s: Backstage): Promise<Record<string, Outcome>> {
+  const out: Record<string, Outcome> = {};
+  for (const name of BACKEND) {
+    const { params = {}, body } = BACKEND_CALLS[name](s) as {
+      params?: Record<string, string>;
+      body?: unknown;
+    };
+    const path = endpoints[name].path.replace(/\{(\w+)\}/g, (_, key: string) => params[key]!);
+    out[name] = outcome(await api.request(endpoints[name].method, path, body));
+  }
+  return out;
+}
+
+/** What the backend endpoints manage, read with the app's own server token. */
+async function backendState(s: Backstage) {
+  const get = async (path: string) => {
+    const reply = await s.t.server.get(path);
+    return { status: reply.status, body: reply.body };
+  };
+  return {
+    webhooks: await get('/v1/webhooks'),
+    deliveries: await get(`/v1/webhooks/${s.webhook}/deliveries?limit=100`),
+    hook: await get('/v1/hooks/before-send'),
+    users: await get('/v1/users?ids=intruder,member'),
+  };
+}
+
+describe('endpoints of the app backend (server token only)', () => {
+  it('has a call for every endpoint the protocol table reserves to server tokens', () => {
+    expect(Object.keys(BACKEND_CALLS).sort()).toEqual([...BACKEND].sort());
+    expect(BACKEND.length).toBeGreaterThan(1);
+  });
+
+  it("refuses every user token, an app admin's and a channel admin's too, and nothing changes", async () => {
+    const s = await backstage();
+    const [member, boss, owner] = await s.t.users('member', 'boss', 'owner');
+    const upsert = await s.t.server.post('/v1/users', { users: [{ id: 'boss', role: 'admin' }] });
+    expect(upsert.body.users[0].role).toBe('admin');
+    expect((await owner!.post('/v1/channels', { type: 'team', id: 'ops', members: ['member'] })).status).toBe(
+      201,
+    );
+    const before = await backendState(s);
+    expect(before.deliveries.body.deliveries).toHaveLength(1);
+    expect(before.hook.body.hook).not.toBeNull();
+
+    for (const api of [member!, boss!, owner!]) {
+      const actual = await callBackend(api, s);
+      expect(actual).toEqual(Object.fromEntries(BACKEND.map((name) => [name, '403 forbidden'])));
+    }
+    expect(await backendState(s)).toEqual(before);
+  });
+
+  it("never lets another app's server token reach this app's backend data", async () => {
+    const s = await backstage();
+    const other = await newTestApp();
+    const before = await backendState(s);
+
+    // Signed with the other app's secret, presented with this app's key: not a token of this app.
+    const forged = s.t.anonymous.as(await createServerToken(other.app.api_secret));
+    const actual = await callBackend(forged, s);
+    expect(actual).toEqual(Object.fromEntries(BACKEND.map((name) => [name, '401 unauthenticated'])));
+
+    // With its own key it acts on its own app: this app's ids name nothing there.
+    const own = await callBackend(other.server, s);
+    const namesAnId = (name: BackendEndpoint) => endpoints[name].path.includes('{webhookId}');
+    expect(own).toEqual(
+      Object.fromEntries(BACKEND.map((name) => [name, namesAnId(name) ? '404 not_found' : 'ok'])),
+    );
+    const theirs = JSON.stringify((await other.server.get('/v1/webhooks')).body);
+    expect(theirs).not.toContain(s.webhook);
+    expect(await backendState(s)).toEqual(before);
   });
 });
 

@@ -1,12 +1,13 @@
 import { type EndpointBody, type EndpointName, endpoints } from '@chat/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createServerToken, createUserToken } from '../src/domain/auth/index';
-import { type Api, clientId, newTestApp, type Reply, type TestApp } from './api';
+import { type Api, clientId, getTestServer, newTestApp, type Reply, type TestApp } from './api';
 
 /**
  * Tenancy: an application never sees, changes or even confirms the data of another one. App B
  * holds channels of every type with messages, threads, reactions, pins, drafts, reads, roles, mutes
- * and bans; app A then calls every endpoint of the protocol table on B's ids, and B must not move.
+ * and bans, a webhook endpoint with a delivery log and a before-send hook; app A then calls every
+ * endpoint of the protocol table on B's ids, and B must not move.
  */
 
 const B_PASSWORD = 'b-password-0123';
@@ -28,6 +29,11 @@ interface AppB {
   liveMessage: string;
   /** Refresh token of B's password account `pat-b`. */
   refreshToken: string;
+  /** B's webhook endpoint (disabled, so the worker never writes to its log) and an entry of its log. */
+  webhook: string;
+  delivery: string;
+  /** The signing secrets of B's endpoint and of B's before-send hook: A must never be shown them. */
+  secrets: string[];
 }
 
 interface AppA {
@@ -38,6 +44,8 @@ interface AppA {
   /** An app admin: may do everything to every channel of A. */
   root: Api;
   aMessage: string;
+  /** A's own webhook endpoint, to name B's deliveries under. */
+  webhook: string;
 }
 
 const B_CHANNELS = [
@@ -46,6 +54,8 @@ const B_CHANNELS = [
   { type: 'livestream', id: 'b-live' },
 ] as const;
 const B_CIDS = B_CHANNELS.map((c) => `${c.type}:${c.id}`);
+/** Where webhooks point in this file: public, so accepted; nothing is ever delivered there. */
+const HOOK_URL = 'https://hooks.example.com';
 
 function ok<T>(reply: Reply<T>, what: string): T {
   if (reply.status < 200 || reply.status > 299) {
@@ -109,6 +119,39 @@ async function setUpB(): Promise<AppB> {
     await t.anonymous.post('/v1/auth/register', { username: 'pat-b', password: B_PASSWORD }),
     'register pat-b',
   );
+
+  // Webhooks, managed by B's backend: an endpoint (disabled, so that no delivery is logged for it
+  // in the background), an entry of its log as the feed consumer writes one, and a before-send
+  // hook (disabled, so B's sends never wait for it).
+  const endpoint = ok(
+    await t.server.post('/v1/webhooks', {
+      name: `B hook ${B_WORD}`,
+      url: `${HOOK_URL}/${B_WORD}`,
+      events: ['message.new'],
+      enabled: false,
+    }),
+    'B webhook',
+  );
+  const delivery = await (await getTestServer()).store.db
+    .insertInto('webhook_deliveries')
+    .values({
+      app_id: t.app.id,
+      webhook_id: endpoint.webhook.id,
+      message_id: 'msg_0123456789abcdef0123456789abcdef',
+      event_id: `b-dm:${B_WORD}`,
+      event_type: 'message.new',
+      body: JSON.stringify({ type: 'message.new', data: { message: { id: m1, text: B_WORD } } }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const hook = ok(
+    await t.server.put('/v1/hooks/before-send', {
+      url: `${HOOK_URL}/${B_WORD}/before-send`,
+      on_failure: 'reject',
+      enabled: false,
+    }),
+    'B before-send hook',
+  );
   return {
     t,
     alice: alice!,
@@ -120,6 +163,9 @@ async function setUpB(): Promise<AppB> {
     teamMessage,
     liveMessage,
     refreshToken: registered.refresh_token,
+    webhook: endpoint.webhook.id,
+    delivery: delivery.id,
+    secrets: [endpoint.secret, hook.secret],
   };
 }
 
@@ -144,7 +190,18 @@ async function setUpA(): Promise<AppA> {
     }),
     'send in A',
   );
-  return { t, alice: alice!, carol: carol!, root: root!, aMessage: sent.message.id };
+  const webhook = ok(
+    await t.server.post('/v1/webhooks', { name: 'A hook', url: `${HOOK_URL}/a`, enabled: false }),
+    'A webhook',
+  );
+  return {
+    t,
+    alice: alice!,
+    carol: carol!,
+    root: root!,
+    aMessage: sent.message.id,
+    webhook: webhook.webhook.id,
+  };
 }
 
 /** Everything of B that anyone could change, read with B's own credentials. */
@@ -189,6 +246,13 @@ async function snapshotB(b: AppB, extraChannels: { type: string; id: string }[] 
     },
     search: await get(b.bob, `/v1/search?query=${B_WORD}&limit=100`),
     channelList: (await b.t.server.post('/v1/channels/query', { limit: 100 })).body,
+    // A rotated secret shows as a new `updated_at`; a replay as a new entry of the log.
+    webhooks: {
+      list: await get(b.t.server, '/v1/webhooks'),
+      endpoint: await get(b.t.server, `/v1/webhooks/${b.webhook}`),
+      deliveries: await get(b.t.server, `/v1/webhooks/${b.webhook}/deliveries?limit=100`),
+      beforeSend: await get(b.t.server, '/v1/hooks/before-send'),
+    },
   };
 }
 
@@ -250,6 +314,16 @@ const USER_ONLY: ReadonlySet<EndpointName> = new Set([
   'removeReaction',
 ]);
 
+/**
+ * How a probe of A's credentials on B's data is refused: 403 when the token cannot call the
+ * endpoint at all (a server token on a user's own things, a user's token, even an app admin's, on
+ * the backend's), before anything is looked up; otherwise as `status` says.
+ */
+const refusedAs = (name: EndpointName, actor: Actor, status: 400 | 404) =>
+  (actor === 'server' && USER_ONLY.has(name)) || (actor !== 'server' && endpoints[name].auth === 'server')
+    ? expectError(403, 'forbidden')
+    : expectError(status, status === 400 ? 'validation_failed' : 'not_found');
+
 describe('tenancy: application A against application B', () => {
   let a: AppA;
   let b: AppB;
@@ -269,6 +343,9 @@ describe('tenancy: application A against application B', () => {
     b.reply,
     b.teamMessage,
     b.liveMessage,
+    b.webhook,
+    b.delivery,
+    ...b.secrets,
     'bob-b',
     'dave-b',
     'pat-b',
@@ -312,10 +389,7 @@ describe('tenancy: application A against application B', () => {
               actor,
               path: fill(path, params) + query,
               body,
-              check:
-                actor === 'server' && USER_ONLY.has(name)
-                  ? expectError(403, 'forbidden')
-                  : expectError(404, 'not_found'),
+              check: refusedAs(name, actor, 404),
             })),
           ),
         ),
@@ -335,14 +409,29 @@ describe('tenancy: application A against application B', () => {
         actor,
         path: fill(endpoints[name].path, params) + query,
         body,
-        check:
-          actor === 'server' && USER_ONLY.has(name)
-            ? expectError(403, 'forbidden')
-            : expectError(status, status === 400 ? 'validation_failed' : 'not_found'),
+        check: refusedAs(name, actor, status),
       }));
     const aRoom = { type: 'messaging', id: 'a-room' };
     const as = <N extends EndpointName>(body: EndpointBody<N>) => body;
     const asServer = (actor: Actor, extra: Record<string, unknown>) => (actor === 'server' ? extra : {});
+    /**
+     * An endpoint of the app's backend called on A's own side (no id of B to name): A's server
+     * token gets A's answer, clean of B, `extra` says what else must hold; user tokens get 403.
+     */
+    const asBackend = (
+      name: EndpointName,
+      body: unknown,
+      extra?: (reply: Reply) => string | undefined,
+    ): Probe[] =>
+      actors.map((actor) => ({
+        name,
+        actor,
+        path: endpoints[name].path,
+        body,
+        check: actor === 'server' ? expectCleanSuccess(leaks(), extra) : expectError(403, 'forbidden'),
+      }));
+    const onBHook = { webhookId: b.webhook };
+    const since = '2020-01-01T00:00:00.000Z';
 
     return {
       // Public endpoints: B's password account and refresh token mean nothing to A.
@@ -643,6 +732,65 @@ describe('tenancy: application A against application B', () => {
         ...onA('deleteDraft', aRoom, `?parent_id=${b.m1}`, undefined, 400),
       ],
 
+      // Webhooks: only the app's backend manages them; B's endpoint, log and hook are not A's.
+      createWebhook: () =>
+        asBackend(
+          'createWebhook',
+          as<'createWebhook'>({ name: 'A probe', url: `${HOOK_URL}/a-probe`, enabled: false }),
+        ),
+      listWebhooks: () =>
+        asBackend('listWebhooks', undefined, (reply) =>
+          reply.body.webhooks.some((hook: { id: string }) => hook.id === a.webhook)
+            ? undefined
+            : `A's own endpoint is missing: ${JSON.stringify(reply.body)}`,
+        ),
+      getWebhook: () => onB('getWebhook', undefined, [''], [onBHook]),
+      updateWebhook: () =>
+        onB(
+          'updateWebhook',
+          () => [
+            as<'updateWebhook'>({ enabled: true }),
+            { name: 'taken over', url: `${HOOK_URL}/taken-over`, events: [] },
+          ],
+          [''],
+          [onBHook],
+        ),
+      deleteWebhook: () => onB('deleteWebhook', undefined, [''], [onBHook]),
+      rotateWebhookSecret: () =>
+        onB(
+          'rotateWebhookSecret',
+          () => [as<'rotateWebhookSecret'>({}), { previous_secret_ttl_s: 0 }],
+          [''],
+          [onBHook],
+        ),
+      listWebhookDeliveries: () => [
+        ...onB(
+          'listWebhookDeliveries',
+          undefined,
+          ['', '?state=pending', `?before=${b.delivery}`],
+          [onBHook],
+        ),
+        // B's log entry under A's own endpoint: no such entry.
+        ...onA('listWebhookDeliveries', { webhookId: a.webhook }, `?before=${b.delivery}`, undefined, 404),
+      ],
+      replayWebhookDelivery: () => [
+        ...onB('replayWebhookDelivery', undefined, [''], [{ ...onBHook, deliveryId: b.delivery }]),
+        ...onA('replayWebhookDelivery', { webhookId: a.webhook, deliveryId: b.delivery }, '', undefined, 404),
+      ],
+      replayWebhookEvents: () =>
+        onB('replayWebhookEvents', () => [as<'replayWebhookEvents'>({ since })], [''], [onBHook]),
+      getBeforeSendHook: () =>
+        asBackend('getBeforeSendHook', undefined, (reply) =>
+          reply.body.hook === null ? undefined : `A has no hook: ${JSON.stringify(reply.body)}`,
+        ),
+      // A's own hook: B's is not replaced, and its secret is not handed over as "the one it had".
+      setBeforeSendHook: () =>
+        asBackend(
+          'setBeforeSendHook',
+          as<'setBeforeSendHook'>({ url: `${HOOK_URL}/a-before-send`, enabled: false }),
+        ),
+      deleteBeforeSendHook: () => asBackend('deleteBeforeSendHook', undefined),
+
       search: () =>
         actors.flatMap((actor) => [
           {
@@ -670,6 +818,8 @@ describe('tenancy: application A against application B', () => {
     // Sanity: the snapshot really sees B's data, so an unchanged snapshot means something.
     expect(JSON.stringify(before)).toContain(B_WORD);
     expect((before.channels['messaging:b-dm'] as { asBob: Reply }).asBob.body.messages).toHaveLength(2);
+    expect(before.webhooks.deliveries.body.deliveries.map((d: { id: string }) => d.id)).toEqual([b.delivery]);
+    expect(before.webhooks.beforeSend.body.hook).toMatchObject({ url: expect.stringContaining(B_WORD) });
 
     const table = probesFor();
     expect(Object.keys(table).sort()).toEqual(Object.keys(endpoints).sort());
@@ -719,6 +869,12 @@ describe('tenancy: application A against application B', () => {
           { client_msg_id: clientId(), text: 'x', user_id: 'alice' },
         ],
         ['POST', '/v1/users', { users: [{ id: 'eve' }] }],
+        ['GET', '/v1/webhooks'],
+        ['GET', `/v1/webhooks/${a.webhook}`],
+        ['GET', `/v1/webhooks/${b.webhook}`],
+        ['POST', '/v1/webhooks', { name: 'eve', url: `${HOOK_URL}/eve` }],
+        ['PUT', '/v1/hooks/before-send', { url: `${HOOK_URL}/eve` }],
+        ['DELETE', '/v1/hooks/before-send'],
       ] as const) {
         const reply = await asA.request(method, path, body);
         expect(isError(reply, 401, 'unauthenticated'), `${method} ${path}`).toBeUndefined();
@@ -730,9 +886,19 @@ describe('tenancy: application A against application B', () => {
     expect(isError(reply, 401, 'unauthenticated')).toBeUndefined();
     // The api key decides the app: a valid B token with A's key never reaches B's channel.
     expect((await b.alice.get('/v1/channels/messaging/b-dm')).status).toBe(200);
-    // No user named eve was created anywhere.
+    // No user named eve was created anywhere, nor an endpoint or a hook.
     expect((await a.t.server.get('/v1/users/eve')).status).toBe(404);
     expect((await b.t.server.get('/v1/users/eve')).status).toBe(404);
+    for (const t of [a.t, b.t]) {
+      const names = (await t.server.get('/v1/webhooks')).body.webhooks.map((w: { name: string }) => w.name);
+      expect(names).not.toContain('eve');
+      expect((await t.server.get('/v1/hooks/before-send')).body.hook?.url).not.toBe(`${HOOK_URL}/eve`);
+    }
+    // B's backend, with B's own key and token, does not reach A's endpoint either.
+    expect(isError(await b.t.server.get(`/v1/webhooks/${a.webhook}`), 404, 'not_found')).toBeUndefined();
+    expect((await b.t.server.get('/v1/webhooks')).body.webhooks.map((w: { id: string }) => w.id)).toEqual([
+      b.webhook,
+    ]);
   });
 
   it('B’s channels never show up in A’s channel query, search or unread', async () => {

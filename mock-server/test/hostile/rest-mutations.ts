@@ -31,6 +31,11 @@ export type RestMutation =
 export interface RestCase {
   endpoint: EndpointName;
   mutation: RestMutation;
+  /**
+   * The refusal a deterministic case must get, beyond what the runner judges from the input
+   * alone (a value the schema passes but the server must refuse, such as a private address).
+   */
+  refusal?: { status: number; code: string; issue?: { location: Location; path: Path } };
 }
 
 /** Body fields that only a server-side token may set. */
@@ -75,6 +80,7 @@ export const AUTH_VARIANTS = [
   'no token',
   'garbage token',
   'token of another app',
+  'server token of another app',
   'expired token',
   'alg none token',
   'basic scheme',
@@ -116,6 +122,9 @@ export function idKindIn(
     ...(at === 'params' && route.startsWith('/v1/channels/{type}/{id}') && { channelIdAt: ['id'] }),
     ...(at === 'params' && route.startsWith('/v1/messages/{id}') && { messageIdAt: ['id'] }),
     ...(at === 'body' && endpoint === 'createChannel' && { channelIdAt: ['id'] }),
+    // A delivery log pages by delivery id, under the name message lists use.
+    ...(at === 'query' &&
+      route.startsWith('/v1/webhooks/{webhookId}/deliveries') && { deliveryIdAt: ['before'] }),
   });
 }
 

@@ -201,6 +201,9 @@ function authVariant(
     case 'token of another app':
       bearer(w.tokens.otherApp);
       return;
+    case 'server token of another app':
+      bearer(w.tokens.otherAppServer);
+      return;
     case 'expired token':
       bearer(w.tokens.expired);
       return;

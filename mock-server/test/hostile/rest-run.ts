@@ -33,6 +33,7 @@ export async function runRestCase(ctx: RunContext, c: RestCase): Promise<void> {
     judgeInput(verdict, def, c, input, request, answer);
     judgeEchoes(verdict, c, input, answer);
     if (c.mutation.kind === 'foreign-id') await judgeForeign(ctx, verdict, c, answer);
+    if (c.refusal) judgeRefusal(verdict, c.refusal, answer);
   } else {
     // The server may notice the hang-up a moment later; what it logs then belongs to this case.
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -152,15 +153,42 @@ function judgeInput(
   }
 }
 
+/** The refusal a case says it must get, naming the field when it says which. */
+function judgeRefusal(verdict: Verdict, refusal: NonNullable<RestCase['refusal']>, answer: HttpAnswer): void {
+  const code = errorCode(answer);
+  if (answer.status !== refusal.status || code !== refusal.code) {
+    verdict.fail(`expected ${refusal.status} ${refusal.code}, answered ${answer.status} ${code ?? ''}`);
+    return;
+  }
+  const { issue } = refusal;
+  if (!issue) return;
+  const { paths, location } = issuesOf(answer);
+  if (location !== issue.location || !paths.some((p) => isDeepStrictEqual(p, issue.path)))
+    verdict.fail(`the issues do not name ${issue.location} ${issue.path.join('.')}: ${clip(answer.text)}`);
+}
+
 /** The parts of a (well-formed) input that the endpoint's schemas refuse. */
 function invalidParts(def: Endpoint, input: RestInput): Location[] {
   const parts: Location[] = [];
-  if (def.params && !def.params.safeParse(input.params).success) parts.push('params');
+  if (def.params && !passes(def.params, input.params)) parts.push('params');
   const known = new Set(Object.keys((def.query as { shape?: object } | undefined)?.shape ?? {}));
   const unknownKey = Object.keys(input.query).some((key) => !known.has(key));
-  if (unknownKey || (def.query && !def.query.safeParse(input.query).success)) parts.push('query');
-  if (def.body && !def.body.safeParse(input.body).success) parts.push('body');
+  if (unknownKey || (def.query && !passes(def.query, input.query))) parts.push('query');
+  if (def.body && !passes(def.body, input.body)) parts.push('body');
   return parts;
+}
+
+/**
+ * Whether a schema takes the value. A schema that throws instead of answering (a refinement that
+ * assumes an earlier check passed) does not: the server must still refuse the input with a 400,
+ * which is what is then expected of it.
+ */
+function passes(schema: NonNullable<Endpoint['body']>, value: unknown): boolean {
+  try {
+    return schema.safeParse(value).success;
+  } catch {
+    return false;
+  }
 }
 
 function judgeAuth(
@@ -175,6 +203,7 @@ function judgeAuth(
     'no token',
     'garbage token',
     'token of another app',
+    'server token of another app',
     'expired token',
     'alg none token',
     'basic scheme',
@@ -256,6 +285,7 @@ export const REST_ECHOES: Partial<Record<EndpointName, [Path, Path][]>> = {
     [['custom'], ['channel', 'custom']],
   ],
   saveDraft: [[['text'], ['draft', 'text']]],
+  updateWebhook: [[['name'], ['webhook', 'name']]],
 };
 
 function judgeEchoes(verdict: Verdict, c: RestCase, input: RestInput, answer: HttpAnswer): void {

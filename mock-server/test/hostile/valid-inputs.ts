@@ -1,5 +1,5 @@
 import type { ClientFrameType, EndpointName } from '@chat/protocol';
-import type { Actor, World } from './world';
+import { type Actor, HOOK_URL, newWebhookSecret, type World } from './world';
 
 /**
  * One valid input per endpoint and per client frame type: the starting point every hostile input
@@ -192,7 +192,69 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
     params: {},
     query: { query: 'hello', cid: w.channelOf('search').cid, limit: '10' },
   }),
+
+  // Webhooks are managed by the app's backend. What a valid input creates or changes stays
+  // disabled and subscribed to rare events, so that the suite's own traffic is not delivered.
+  createWebhook: (w) => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    body: {
+      name: `Hook ${w.next()}`,
+      url: `${HOOK_URL}/new?via=fuzz`,
+      events: ['channel.created', 'channel.deleted'],
+      enabled: false,
+      secret: newWebhookSecret(),
+    },
+  }),
+  listWebhooks: () => ({ actor: 'server', params: {}, query: {} }),
+  getWebhook: (w) => onWebhook(w, 'getWebhook'),
+  updateWebhook: (w) => ({
+    ...onWebhook(w, 'updateWebhook'),
+    body: {
+      name: 'Renamed hook',
+      url: `${HOOK_URL}/renamed`,
+      events: ['channel.deleted', 'channel.truncated'],
+      enabled: false,
+    },
+  }),
+  deleteWebhook: (w) => onWebhook(w, 'deleteWebhook'),
+  rotateWebhookSecret: (w) => ({
+    ...onWebhook(w, 'rotateWebhookSecret'),
+    body: { secret: newWebhookSecret(), previous_secret_ttl_s: 3600 },
+  }),
+  listWebhookDeliveries: (w) => ({
+    ...onWebhook(w, 'listWebhookDeliveries'),
+    query: { state: 'pending', before: w.deliveries.newer, limit: '10' },
+  }),
+  replayWebhookDelivery: (w) => {
+    const input = onWebhook(w, 'replayWebhookDelivery');
+    return { ...input, params: { ...input.params, deliveryId: w.deliveries.older } };
+  },
+  replayWebhookEvents: (w) => ({
+    ...onWebhook(w, 'replayWebhookEvents'),
+    body: { since: w.replayRange.since, until: w.replayRange.until },
+  }),
+  getBeforeSendHook: () => ({ actor: 'server', params: {}, query: {} }),
+  setBeforeSendHook: () => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    // Disabled: sends of the suite never wait for it (with `allow`, they would not fail either).
+    body: {
+      url: `${HOOK_URL}/before-send`,
+      timeout_ms: 250,
+      on_failure: 'allow',
+      enabled: false,
+      secret: newWebhookSecret(),
+    },
+  }),
+  deleteBeforeSendHook: () => ({ actor: 'server', params: {}, query: {} }),
 };
+
+function onWebhook(w: World, owner: EndpointName): RestInput {
+  return { actor: 'server', params: { webhookId: w.webhookOf(owner) }, query: {} };
+}
 
 function onChannel(w: World, owner: EndpointName): RestInput {
   const { type, id } = w.channelOf(owner);

@@ -15,7 +15,9 @@ import { type Digest, digestApps } from './state-digest';
  * another tenant, and A's `messaging:private` is a channel the caller (alice of A) cannot read.
  * Inputs name channels of A with alice as admin, bob and erin as members, a message of each and
  * a reply: one shared channel, and one per endpoint that takes something away (see OWN_CHANNEL),
- * so that deleting or freezing a channel leaves the others' inputs valid.
+ * so that deleting or freezing a channel leaves the others' inputs valid. Both apps have webhook
+ * endpoints (see OWN_WEBHOOK) with a delivery log, and B a before-send hook, all disabled: nothing
+ * is delivered, and no background work writes to what the inputs name.
  */
 
 export type Actor = 'alice' | 'server' | 'anonymous';
@@ -174,7 +176,7 @@ export async function createWorld(): Promise<World> {
     url: `${HOOK_URL}/${secretB}/before-send`,
     enabled: false,
   });
-  const bDelivery = await logDelivery(db, b.id, bHook.webhook.id, `${secretB}:1`, secretB);
+  const bDelivery = await logDelivery(db, b.id, bHook.webhook.id, `${secretB}:1`, { text: secretB });
   const carol = await tokenA('carol');
   await call(a, carol, 'POST', '/v1/channels', {
     type: 'messaging',
@@ -213,8 +215,10 @@ export async function createWorld(): Promise<World> {
   }
   const sharedHook = webhooks.get('shared')!;
   const shared = channels.get('shared')!;
-  const olderDelivery = await logDelivery(db, a.id, sharedHook, `${shared.id}:1`, shared.aliceMessage);
-  const newerDelivery = await logDelivery(db, a.id, sharedHook, `${shared.id}:2`, shared.bobMessage);
+  const olderDelivery = await logDelivery(db, a.id, sharedHook, `${shared.id}:1`, {
+    id: shared.aliceMessage,
+  });
+  const newerDelivery = await logDelivery(db, a.id, sharedHook, `${shared.id}:2`, { id: shared.bobMessage });
 
   const register = await call(a, undefined, 'POST', '/v1/auth/register', {
     username: 'pat',
@@ -348,7 +352,7 @@ async function logDelivery(
   appId: string,
   webhookId: string,
   eventId: string,
-  text: string,
+  message: Record<string, string>,
 ): Promise<string> {
   const row = await db
     .insertInto('webhook_deliveries')
@@ -361,7 +365,7 @@ async function logDelivery(
       body: JSON.stringify({
         type: 'message.new',
         timestamp: new Date().toISOString(),
-        data: { type: 'message.new', message: { text } },
+        data: { type: 'message.new', message },
       }),
     })
     .returning('id')
