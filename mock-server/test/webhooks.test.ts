@@ -311,4 +311,35 @@ describe('webhooks', () => {
     expect(receiver.at(`/hang-${t.app.id}`).length).toBeLessThanOrEqual(2);
     receiver.answer = () => ({ status: 200 });
   });
+
+  it('follows no redirect (to a private address or anywhere), and shrugs off a huge garbage answer', async () => {
+    const t = await testAppOn(server);
+    const [alice] = await t.users('alice', 'bob');
+    const moved = await endpoint(t, {
+      events: ['message.new'],
+      url: receiver.url.replace('/hooks', `/moved-${t.app.id}`),
+    });
+    await endpoint(t, { events: ['message.new'], url: receiver.url.replace('/hooks', `/noisy-${t.app.id}`) });
+    const leak = receiver.url.replace('/hooks', `/leak-${t.app.id}`);
+    receiver.answer = (request) =>
+      request.path.startsWith('/moved-')
+        ? { status: 302, headers: { location: leak } }
+        : request.path.startsWith('/noisy-')
+          ? { status: 200, body: 'x'.repeat(2 * 1024 * 1024) }
+          : { status: 200 };
+    const cid = await createChannel(alice!, 'redirects', ['bob']);
+    await send(alice!, cid, 'where to?');
+    await expect.poll(() => receiver.at(`/noisy-${t.app.id}`).length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await t.server.get(`/v1/webhooks/${moved.id}/deliveries`)).body.deliveries[0]?.last_status,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(302);
+    expect(receiver.at(`/leak-${t.app.id}`)).toEqual([]);
+    receiver.answer = () => ({ status: 200 });
+  });
 });
