@@ -58,16 +58,17 @@ export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): Job
     });
 
   const settle = async (job: Job<T>) => {
-    const attempt = { id: job.id, retryCount: job.retryCount };
+    // The attempt held when it ends: the queue may have handed the job out again meanwhile.
+    const attempt = () => ({ id: job.id, retryCount: inFlight.get(job.id)?.retryCount ?? job.retryCount });
     try {
       const result = await options.handle(job);
-      if (result.done) await boss.complete(options.queue, attempt);
+      if (result.done) await boss.complete(options.queue, attempt());
       else if (result.notBefore)
-        await retryNoSoonerThan(boss, options.queue, attempt, result.notBefore, result.reason);
-      else await boss.fail(options.queue, attempt, { message: result.reason });
+        await retryNoSoonerThan(boss, options.queue, attempt(), result.notBefore, result.reason);
+      else await boss.fail(options.queue, attempt(), { message: result.reason });
     } catch (error) {
       options.logger.warn({ err: error, queue: options.queue, job: job.id }, 'job failed');
-      await boss.fail(options.queue, attempt, { message: (error as Error).message }).catch(() => undefined);
+      await boss.fail(options.queue, attempt(), { message: (error as Error).message }).catch(() => undefined);
     } finally {
       inFlight.delete(job.id);
       wake();
@@ -100,8 +101,12 @@ export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): Job
         if (!stopped) options.logger.warn({ err: error, queue: options.queue }, 'job fetch failed');
       }
       for (const job of jobs) {
+        // Handed out again while this pump still works it (its heartbeat was late: a saturated
+        // process): keep working the one attempt, now under the new attempt's number, rather
+        // than deliver it twice.
+        const running = inFlight.has(job.id);
         inFlight.set(job.id, job);
-        void settle(job);
+        if (!running) void settle(job);
       }
       if (jobs.length < free) await rest(options.idleMs);
     }

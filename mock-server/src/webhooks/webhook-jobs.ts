@@ -32,9 +32,14 @@ import { disableWebhook } from './webhook-endpoints';
  */
 export const DELIVERY_QUEUE = 'webhook-delivery';
 
+/**
+ * The deliveries of one lane (an endpoint and a channel) that one feed batch produced, to be
+ * made in order. Batching them makes one job of what would be many: the queue's fetch and
+ * completion are paid per job, and a strict-FIFO fetch costs more the more jobs wait.
+ */
 export interface DeliveryJob {
   appId: string;
-  deliveryId: string;
+  deliveryIds: string[];
 }
 
 export interface WebhookJobOptions extends DeliverOptions {
@@ -45,14 +50,18 @@ export interface WebhookJobOptions extends DeliverOptions {
 
 export const DEFAULT_RETRY = { retryDelaySeconds: 5, retryLimit: 13 };
 
-/** Deliveries one worker node makes at once: waiting on receivers, not on CPU. */
-const DELIVERIES_AT_ONCE = 32;
+/** Delivery jobs one worker node works at once: waiting on receivers, not on CPU. */
+const DELIVERIES_AT_ONCE = 64;
 /**
- * At most this many deliveries to one endpoint at once, across all workers (a job's group is its
- * endpoint; pg-boss's fetch skips a group at its limit): an endpoint that hangs until the
- * timeout holds only these, and the other endpoints' deliveries go on.
+ * At most this many jobs of one endpoint at once, across all workers (a job's group is its
+ * endpoint; pg-boss's fetch skips a group at its limit): enough for one busy endpoint to keep
+ * up, while one that hangs until the timeout holds only these slots and the other endpoints'
+ * deliveries go on in the rest.
  */
-const DELIVERIES_PER_ENDPOINT = 2;
+const DELIVERIES_PER_ENDPOINT = 16;
+
+/** Deliveries one job makes at most (in order, stopping at the first to be retried). */
+const DELIVERIES_PER_JOB = 25;
 
 /** Rows per insert into the delivery log (PostgreSQL takes at most 65,535 parameters). */
 const INSERT_CHUNK = 1_000;
@@ -82,9 +91,10 @@ export async function createDeliveryQueue(
     retryBackoff: true,
     retryDelayMax: 10 * 3600,
     // A worker that dies mid-delivery stops its heartbeat: the job is tried again within about
-    // 20 s instead of waiting out the expiry (which still bounds a hung attempt).
-    heartbeatSeconds: 10,
-    expireInSeconds: 5 * 60,
+    // 40 s instead of waiting out the expiry (which still bounds a hung attempt).
+    heartbeatSeconds: 30,
+    // A job makes up to DELIVERIES_PER_JOB deliveries, each bounded by the timeout.
+    expireInSeconds: 15 * 60,
   };
   if (exists) await boss.updateQueue(DELIVERY_QUEUE, settings);
   else await boss.createQueue(DELIVERY_QUEUE, { policy: 'key_strict_fifo', ...settings });
@@ -163,23 +173,36 @@ async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Pro
   return queued;
 }
 
+/** One job per lane (up to `DELIVERIES_PER_JOB` deliveries each), in the order given. */
 async function queueDeliveries(boss: JobQueue, tx: Transaction<Database>, queued: QueuedDelivery[]) {
   if (queued.length === 0) return;
-  const ids = ascendingIds(queued.length);
+  const lanes = new Map<
+    string,
+    { appId: string; endpointId: string; key: string; deliveryIds: string[] }[]
+  >();
+  for (const delivery of queued) {
+    const jobs = lanes.get(delivery.key) ?? [];
+    const last = jobs.at(-1);
+    if (last && last.deliveryIds.length < DELIVERIES_PER_JOB) last.deliveryIds.push(delivery.deliveryId);
+    else jobs.push({ ...delivery, deliveryIds: [delivery.deliveryId] });
+    lanes.set(delivery.key, jobs);
+  }
+  const jobs = [...lanes.values()].flat();
+  const ids = ascendingIds(jobs.length);
   await boss.insert(
     DELIVERY_QUEUE,
-    queued.map((delivery, i) => ({
+    jobs.map((job, i) => ({
       id: ids[i]!,
-      data: { appId: delivery.appId, deliveryId: delivery.deliveryId } satisfies DeliveryJob,
-      singletonKey: delivery.key,
-      group: { id: delivery.endpointId },
+      data: { appId: job.appId, deliveryIds: job.deliveryIds } satisfies DeliveryJob,
+      singletonKey: job.key,
+      group: { id: job.endpointId },
     })),
     { db: fromKysely(tx) },
   );
 }
 
 /**
- * Works the delivery queue on this node: up to `DELIVERIES_AT_ONCE` deliveries in flight, at most
+ * Works the delivery queue on this node: up to `DELIVERIES_AT_ONCE` jobs in flight, at most
  * `DELIVERIES_PER_ENDPOINT` of them to one endpoint. `wake()` the pump when deliveries were queued.
  */
 export function workDeliveries(boss: JobQueue, data: DataAccess, options: WebhookJobOptions): JobPump {
@@ -189,20 +212,39 @@ export function workDeliveries(boss: JobQueue, data: DataAccess, options: Webhoo
     perGroup: DELIVERIES_PER_ENDPOINT,
     // Deliveries queued by another node's feed are found within this (this node's own wake it).
     idleMs: 500,
-    touchEveryMs: 4_000,
+    touchEveryMs: 5_000,
     logger: options.logger,
-    handle: (job) => deliverOne(job, data, options),
+    handle: (job) => deliverLane(job, data, options),
   });
 }
 
-async function deliverOne(
+/**
+ * Makes a job's deliveries in order. One to be tried again stops the job there (it is retried,
+ * and what was delivered already is skipped then); one that will never go (refused target,
+ * endpoint disabled) is logged failed and the next goes on.
+ */
+async function deliverLane(
   job: Job<DeliveryJob>,
   data: DataAccess,
   options: WebhookJobOptions,
 ): Promise<JobResult> {
+  const db = data.forApp(job.data.appId);
+  const lastChance = job.retryCount >= options.retryLimit;
+  for (const deliveryId of job.data.deliveryIds) {
+    const result = await deliverOne(db, job.data.appId, deliveryId, lastChance, options);
+    if (!result.done) return result;
+  }
+  return { done: true };
+}
+
+async function deliverOne(
+  db: AppDb,
+  appId: string,
+  deliveryId: string,
+  lastChance: boolean,
+  options: WebhookJobOptions,
+): Promise<JobResult> {
   const DONE = { done: true } as const;
-  const { appId, deliveryId } = job.data;
-  const db = data.forApp(appId);
   const delivery = await db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
@@ -219,8 +261,8 @@ async function deliverOne(
     ])
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();
-  // Gone with its endpoint, or pruned; or settled already (a worker that died after
-  // recording it): nothing more to do.
+  // Gone with its endpoint, or pruned; or settled already (an earlier attempt of the job, or a
+  // worker that died after recording it): nothing more to do.
   if (!delivery || delivery.state === 'delivered' || delivery.state === 'failed') return DONE;
   if (!delivery.is_active || !delivery.secret) {
     await abandon(db, deliveryId, 'the endpoint was disabled before the delivery');
@@ -252,7 +294,7 @@ async function deliverOne(
       options.logger.warn(log, 'webhook not delivered, and not retried');
       return DONE;
     case 'retry': {
-      if (job.retryCount >= options.retryLimit) {
+      if (lastChance) {
         await recordAttempt(db, deliveryId, outcome, 'failed');
         await disableWebhook(
           db,
