@@ -1,5 +1,6 @@
 import type { ListWebhookDeliveriesQuery, WebhookDelivery, WebhookEventType } from '@chat/protocol';
 import { LIMITS } from '@chat/protocol';
+import { sql } from 'kysely';
 import { notFound } from '../kernel/errors';
 import type { AppDb } from '../store/app-scope';
 import type { DeliveryState } from '../store/schema';
@@ -99,34 +100,40 @@ export async function requireEndpoint(db: AppDb, webhookId: string): Promise<voi
   if (!endpoint) throw notFound('Webhook');
 }
 
-/** Records an attempt's outcome and the state it leaves the delivery in. */
-export async function recordAttempt(
-  db: AppDb,
-  deliveryId: string,
-  outcome: DeliveryOutcome,
-  state: DeliveryState,
-): Promise<void> {
-  const now = new Date();
-  await db
-    .updateTable('webhook_deliveries')
-    .set((eb) => ({
-      state,
-      attempts: eb('attempts', '+', 1),
-      last_status: 'status' in outcome ? (outcome.status ?? null) : null,
-      last_latency_ms: outcome.latencyMs,
-      last_error: 'reason' in outcome ? outcome.reason.slice(0, 500) : null,
-      updated_at: now,
-      ...(state === 'delivered' && { delivered_at: now }),
-    }))
-    .where('id', '=', deliveryId)
-    .execute();
-}
+/** What became of one delivery: an attempt's outcome, or given up on without one. */
+export type DeliveryRecord =
+  | { deliveryId: string; state: DeliveryState; outcome: DeliveryOutcome }
+  | { deliveryId: string; state: 'failed'; abandoned: string };
 
-/** Gives up on a delivery without an attempt (its endpoint was disabled meanwhile). */
-export async function abandon(db: AppDb, deliveryId: string, reason: string): Promise<void> {
-  await db
-    .updateTable('webhook_deliveries')
-    .set({ state: 'failed', last_error: reason, updated_at: new Date() })
-    .where('id', '=', deliveryId)
-    .execute();
+/**
+ * Records what became of a job's deliveries, in one transaction that does not wait for its
+ * commit to reach the disk: losing it in a crash only means those deliveries are made again,
+ * with the same `webhook-id` (delivery is at least once), and not waiting keeps the log's
+ * bookkeeping from queueing behind the messages being sent.
+ */
+export async function recordDeliveries(db: AppDb, records: DeliveryRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const now = new Date();
+  await db.transaction().execute(async (tx) => {
+    await sql`set local synchronous_commit = off`.execute(tx);
+    for (const record of records) {
+      await tx
+        .updateTable('webhook_deliveries')
+        .set((eb) =>
+          'abandoned' in record
+            ? { state: 'failed', last_error: record.abandoned, updated_at: now }
+            : {
+                state: record.state,
+                attempts: eb('attempts', '+', 1),
+                last_status: 'status' in record.outcome ? (record.outcome.status ?? null) : null,
+                last_latency_ms: record.outcome.latencyMs,
+                last_error: 'reason' in record.outcome ? record.outcome.reason.slice(0, 500) : null,
+                updated_at: now,
+                ...(record.state === 'delivered' && { delivered_at: now }),
+              },
+        )
+        .where('id', '=', record.deliveryId)
+        .execute();
+    }
+  });
 }

@@ -8,9 +8,9 @@ import { type JobPump, type JobResult, startJobPump } from '../jobs/job-pump';
 import type { JobQueue } from '../jobs/job-queue';
 import { type AppDb, scopeToApp } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
-import type { Database } from '../store/schema';
+import type { Database, PreviousSecret } from '../store/schema';
 import { type DeliverOptions, deliverWebhook } from './deliver';
-import { abandon, recordAttempt } from './delivery-log';
+import { type DeliveryRecord, recordDeliveries } from './delivery-log';
 import { deliveryOf, wants } from './payload';
 import { signingSecrets } from './secrets';
 import { disableWebhook } from './webhook-endpoints';
@@ -221,34 +221,27 @@ export function workDeliveries(boss: JobQueue, data: DataAccess, options: Webhoo
 /**
  * Makes a job's deliveries in order. One to be tried again stops the job there (it is retried,
  * and what was delivered already is skipped then); one that will never go (refused target,
- * endpoint disabled) is logged failed and the next goes on.
+ * endpoint disabled) is logged failed and the next goes on. The log is written once, at the end.
  */
 async function deliverLane(
   job: Job<DeliveryJob>,
   data: DataAccess,
   options: WebhookJobOptions,
 ): Promise<JobResult> {
-  const db = data.forApp(job.data.appId);
-  const lastChance = job.retryCount >= options.retryLimit;
-  for (const deliveryId of job.data.deliveryIds) {
-    const result = await deliverOne(db, job.data.appId, deliveryId, lastChance, options);
-    if (!result.done) return result;
-  }
-  return { done: true };
-}
-
-async function deliverOne(
-  db: AppDb,
-  appId: string,
-  deliveryId: string,
-  lastChance: boolean,
-  options: WebhookJobOptions,
-): Promise<JobResult> {
-  const DONE = { done: true } as const;
-  const delivery = await db
+  const { appId, deliveryIds } = job.data;
+  const db = data.forApp(appId);
+  const lane: Lane = {
+    db,
+    appId,
+    lastChance: job.retryCount >= options.retryLimit,
+    disabled: false,
+    records: [],
+  };
+  const rows = await db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
     .select([
+      'd.id',
       'd.webhook_id',
       'd.message_id',
       'd.body',
@@ -259,13 +252,71 @@ async function deliverOne(
       'w.previous_secrets',
       'w.is_active',
     ])
-    .where('d.id', '=', deliveryId)
+    .where('d.id', 'in', deliveryIds)
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  try {
+    for (const [i, id] of deliveryIds.entries()) {
+      const row = byId.get(id);
+      // Changed since the job began (deleted, disabled, a new URL or secret)? The endpoint as it is now.
+      const delivery = row && i > 0 ? await withEndpointNow(db, row) : row;
+      const result = await deliverOne(lane, delivery, options);
+      if (!result.done) return result;
+    }
+    return { done: true };
+  } finally {
+    await recordDeliveries(db, lane.records);
+  }
+}
+
+async function withEndpointNow(db: AppDb, row: DeliveryRow): Promise<DeliveryRow | undefined> {
+  const endpoint = await db
+    .selectFrom('webhooks')
+    .select(['url', 'secret', 'previous_secrets', 'is_active'])
+    .where('id', '=', row.webhook_id)
     .executeTakeFirst();
+  return endpoint && { ...row, ...endpoint };
+}
+
+interface Lane {
+  db: AppDb;
+  appId: string;
+  /** The job's last attempt: a delivery to retry fails for good instead. */
+  lastChance: boolean;
+  /** The endpoint was disabled during this job. */
+  disabled: boolean;
+  records: DeliveryRecord[];
+}
+
+type DeliveryRow = {
+  id: string;
+  webhook_id: string;
+  message_id: string;
+  body: string;
+  state: string;
+  attempts: number;
+  url: string;
+  secret: string | null;
+  previous_secrets: PreviousSecret[];
+  is_active: boolean;
+};
+
+async function deliverOne(
+  lane: Lane,
+  delivery: DeliveryRow | undefined,
+  options: WebhookJobOptions,
+): Promise<JobResult> {
+  const DONE = { done: true } as const;
   // Gone with its endpoint, or pruned; or settled already (an earlier attempt of the job, or a
   // worker that died after recording it): nothing more to do.
   if (!delivery || delivery.state === 'delivered' || delivery.state === 'failed') return DONE;
-  if (!delivery.is_active || !delivery.secret) {
-    await abandon(db, deliveryId, 'the endpoint was disabled before the delivery');
+  const { appId, db, records } = lane;
+  if (!delivery.is_active || !delivery.secret || lane.disabled) {
+    records.push({
+      deliveryId: delivery.id,
+      state: 'failed',
+      abandoned: 'the endpoint was disabled before the delivery',
+    });
     return DONE;
   }
   const outcome = await deliverWebhook(
@@ -279,33 +330,39 @@ async function deliverOne(
   );
   const endpointId = delivery.webhook_id;
   const attempts = delivery.attempts + 1;
-  const log = { appId, endpointId, deliveryId, messageId: delivery.message_id, attempts, ...outcome };
+  const log = {
+    appId,
+    endpointId,
+    deliveryId: delivery.id,
+    messageId: delivery.message_id,
+    attempts,
+    ...outcome,
+  };
+  const disable = async (reason: string) => {
+    lane.disabled = true;
+    await disableWebhook(db, appId, endpointId, reason);
+  };
   switch (outcome.kind) {
     case 'delivered':
-      await recordAttempt(db, deliveryId, outcome, 'delivered');
+      records.push({ deliveryId: delivery.id, state: 'delivered', outcome });
       return DONE;
     case 'gone':
-      await recordAttempt(db, deliveryId, outcome, 'failed');
-      await disableWebhook(db, appId, endpointId, 'The endpoint answered 410 Gone');
+      records.push({ deliveryId: delivery.id, state: 'failed', outcome });
+      await disable('The endpoint answered 410 Gone');
       options.logger.info(log, 'webhook endpoint answered 410 Gone: disabled');
       return DONE;
     case 'failed':
-      await recordAttempt(db, deliveryId, outcome, 'failed');
+      records.push({ deliveryId: delivery.id, state: 'failed', outcome });
       options.logger.warn(log, 'webhook not delivered, and not retried');
       return DONE;
     case 'retry': {
-      if (lastChance) {
-        await recordAttempt(db, deliveryId, outcome, 'failed');
-        await disableWebhook(
-          db,
-          appId,
-          endpointId,
-          `Every attempt failed (${attempts}); the last: ${outcome.reason}`,
-        );
+      if (lane.lastChance) {
+        records.push({ deliveryId: delivery.id, state: 'failed', outcome });
+        await disable(`Every attempt failed (${attempts}); the last: ${outcome.reason}`);
         options.logger.warn(log, 'webhook endpoint failed every retry: disabled');
         return DONE;
       }
-      await recordAttempt(db, deliveryId, outcome, 'retrying');
+      records.push({ deliveryId: delivery.id, state: 'retrying', outcome });
       // A Retry-After says when to come back: no sooner (a longer backoff stands).
       return {
         done: false,
