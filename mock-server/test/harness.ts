@@ -62,7 +62,8 @@ export async function createTestApp(
     .insertInto('applications')
     .values({
       name: `test app ${randomBytes(4).toString('hex')}`,
-      api_key: randomBytes(12).toString('base64url'),
+      // Hex: a key never starts with '-', which a command line (`token --api-key …`) takes for an option.
+      api_key: randomBytes(12).toString('hex'),
       api_secret: randomBytes(32).toString('base64url'),
       ...overrides,
     })

@@ -32,6 +32,21 @@ class StatementCounter implements KyselyPlugin {
 }
 
 const counter = new StatementCounter();
+
+/**
+ * The fewest statements `operation` took in `times` runs. The server's worker (the event feed,
+ * every half second) shares the counted database: a run it overlaps counts its statements too,
+ * so only the fewest is the operation's own.
+ */
+async function fewest(operation: () => Promise<void>, times = 3): Promise<number> {
+  const counts: number[] = [];
+  for (let i = 0; i < times; i++) {
+    counter.take();
+    await operation();
+    counts.push(counter.take());
+  }
+  return Math.min(...counts);
+}
 let server: ChatServer;
 beforeAll(async () => {
   const store = await getTestStore();
@@ -53,9 +68,11 @@ describe('statements per operation', () => {
     const first = await t.connect('alice'); // also finds the app, which is then cached
     first.close();
     await first.waitForClose();
-    counter.take();
-    await t.connect('alice');
-    expect(counter.take()).toBe(2);
+    expect(
+      await fewest(async () => {
+        await t.connect('alice');
+      }),
+    ).toBe(2);
   });
 
   it('a resumed watch (since) checks access twice, replays, and reads the draft and membership: 5 statements', async () => {
@@ -64,12 +81,19 @@ describe('statements per operation', () => {
     const cid = await createChannel(alice!, 'budget-watch', ['bob']);
     const a = await t.connect('alice');
     const { state } = await a.ok({ type: 'channel.watch', cid });
-    await send(alice!, cid, 'missed');
-    counter.take();
-    const result = await a.ok({ type: 'channel.watch', cid, since: state.channel.seq });
-    expect(result.recovered).toBe(true);
-    expect(result.events).toHaveLength(1);
-    expect(counter.take()).toBe(5);
+    let since = state.channel.seq;
+    const resume = async () => {
+      const result = await a.ok({ type: 'channel.watch', cid, since });
+      expect(result.recovered).toBe(true);
+      expect(result.events).toHaveLength(1);
+      since = result.events[0].seq;
+    };
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await send(alice!, cid, `missed ${i}`);
+      counts.push(await fewest(resume, 1));
+    }
+    expect(Math.min(...counts)).toBe(5);
   });
 
   it('a send over the socket: access, seq, insert, author, event log: 5 statements', async () => {
@@ -83,9 +107,12 @@ describe('statements per operation', () => {
       a.ok({ type: 'message.send', cid, message: { client_msg_id: clientId(), text } });
     await sendOne('first');
     await a.waitFor((e) => e.type === 'message.new' && e.message.text === 'first');
-    counter.take();
-    await sendOne('second');
-    await a.waitFor((e) => e.type === 'message.new' && e.message.text === 'second');
-    expect(counter.take()).toBe(5);
+    let n = 0;
+    const sendNext = async () => {
+      const text = `next ${n++}`;
+      await sendOne(text);
+      await a.waitFor((e) => e.type === 'message.new' && e.message.text === text);
+    };
+    expect(await fewest(sendNext)).toBe(5);
   });
 });

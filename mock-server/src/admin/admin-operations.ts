@@ -48,7 +48,8 @@ export const createAppOperation: AdminOperation<typeof createAppInput, CreatedAp
       .insertInto('applications')
       .values({
         name: input.name,
-        api_key: randomBytes(12).toString('base64url'),
+        // Hex: a key never starts with '-', which a command line (`token --api-key …`) takes for an option.
+        api_key: randomBytes(12).toString('hex'),
         api_secret: randomBytes(32).toString('base64url'),
         allow_registration: input.allow_registration,
         allowed_origins: input.allowed_origins,
