@@ -25,8 +25,10 @@ import { createMemoryWatchers, createRedisWatchers } from '../realtime/watcher-s
 import { createDataAccess, type DataAccess } from '../store/data-access';
 import { openStore, type Store } from '../store/database';
 import { BeforeSendHookClient } from '../webhooks/before-send';
+import { webhookProducer } from '../webhooks/delivery-producer';
+import { createDeliveryQueue } from '../webhooks/delivery-queue';
+import { workDeliveries } from '../webhooks/delivery-worker';
 import { createTargetGuard, type TargetGuard } from '../webhooks/target-guard';
-import { createDeliveryQueue, webhookProducer, workDeliveries } from '../webhooks/webhook-jobs';
 import {
   type HttpConfig,
   loadHttpConfig,

@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import type { JobQueue } from '../jobs/job-queue';
+import type { DeliverOptions } from './deliver';
+
+/**
+ * Webhooks ride on the event feed and the job queue: the feed's `webhooks` consumer turns each
+ * committed event into one entry of the delivery log and one delivery job per endpoint that
+ * wants it, in the transaction that moves its cursor (so a crash neither loses nor repeats one);
+ * workers deliver the jobs and record each attempt in the log.
+ *
+ * Jobs of one endpoint and one channel are delivered strictly in order (pg-boss's
+ * `key_strict_fifo`, keyed by both): one waiting for a retry holds back the ones after it, and
+ * nothing else. A failed attempt is retried with exponential backoff (from `retryDelaySeconds`,
+ * up to 10 hours apart, `retryLimit` times: about a day by default); when the last retry fails
+ * too the endpoint is disabled and the job completes (a failed job would hold back its endpoint
+ * and channel for good); a 410 Gone disables the endpoint at once; a target the guard refuses is
+ * not retried. A `Retry-After` longer than the backoff is honoured. Deliveries that end `failed`
+ * are the dead letters: they stay in the log, and a replay sends them again.
+ */
+export const DELIVERY_QUEUE = 'webhook-delivery';
+
+/**
+ * The deliveries of one lane (an endpoint and a channel) that one feed batch produced, to be
+ * made in order. Batching them makes one job of what would be many: the queue's fetch and
+ * completion are paid per job, and a strict-FIFO fetch costs more the more jobs wait.
+ */
+export interface DeliveryJob {
+  appId: string;
+  deliveryIds: string[];
+}
+
+export interface WebhookJobOptions extends DeliverOptions {
+  retryDelaySeconds: number;
+  retryLimit: number;
+  logger: Logger;
+}
+
+/** Creates the delivery queue (idempotent). */
+export async function createDeliveryQueue(
+  boss: JobQueue,
+  options: Pick<WebhookJobOptions, 'retryDelaySeconds' | 'retryLimit'>,
+) {
+  const exists = (await boss.getQueues()).some((queue) => queue.name === DELIVERY_QUEUE);
+  const settings = {
+    retryLimit: options.retryLimit,
+    retryDelay: options.retryDelaySeconds,
+    retryBackoff: true,
+    retryDelayMax: 10 * 3600,
+    // A worker that dies mid-delivery stops its heartbeat: the job is tried again within about
+    // 40 s instead of waiting out the expiry (which still bounds a hung attempt).
+    heartbeatSeconds: 30,
+    // A job makes up to DELIVERIES_PER_JOB deliveries, each bounded by the timeout.
+    expireInSeconds: 15 * 60,
+  };
+  if (exists) await boss.updateQueue(DELIVERY_QUEUE, settings);
+  else await boss.createQueue(DELIVERY_QUEUE, { policy: 'key_strict_fifo', ...settings });
+}
