@@ -77,6 +77,11 @@ export function runNamespace(label) {
       }
     },
     async cleanup() {
+      // Kept for a look afterwards (e.g. the webhooks' delivery log): drop it by hand.
+      if (process.env.BENCH_KEEP_SCHEMA === '1') {
+        process.stderr.write(`kept schemas ${schema} and ${schema}_jobs (BENCH_KEEP_SCHEMA=1)\n`);
+        return;
+      }
       const pg = require('pg');
       const client = new pg.Client({ connectionString: DATABASE_URL });
       try {

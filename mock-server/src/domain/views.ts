@@ -70,6 +70,16 @@ export function toMember(cid: string, row: MemberRow & { unread_count: number },
  * Builds wire messages for rows of one application, loading authors, attachments, reactions and
  * quoted messages in a few batched queries.
  */
+/** The users with these ids: those in `known`, and the rest read. */
+async function usersById(db: AppDb, ids: string[], known: AppUserRow[]): Promise<Map<string, AppUserRow>> {
+  const byId = new Map(known.filter((user) => ids.includes(user.id)).map((user) => [user.id, user]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length > 0)
+    for (const user of await db.selectFrom('app_users').selectAll().where('id', 'in', missing).execute())
+      byId.set(user.id, user);
+  return byId;
+}
+
 export async function toMessages(
   db: AppDb,
   rows: MessageRow[],
@@ -80,7 +90,11 @@ export async function toMessages(
    * and attachments only if some were given. Skips the queries that could only find nothing
    * (a send holds its channel's row lock while this runs).
    */
-  fresh?: { withAttachments: boolean },
+  fresh?: {
+    withAttachments: boolean;
+    /** Users' rows the caller has already read (the sender's), not to be read again. */
+    users?: AppUserRow[];
+  },
 ): Promise<Message[]> {
   if (rows.length === 0) return [];
   const quotedIds = [
@@ -98,7 +112,7 @@ export async function toMessages(
   const onlyFresh = fresh !== undefined && quotedRows.length === 0;
   const none = Promise.resolve([]);
   const [users, attachments, reactionCounts, ownReactions] = await Promise.all([
-    db.selectFrom('app_users').selectAll().where('id', 'in', userIds).execute(),
+    usersById(db, userIds, fresh?.users ?? []),
     onlyFresh && !fresh.withAttachments
       ? none
       : db
@@ -125,7 +139,7 @@ export async function toMessages(
           .execute()
       : Promise.resolve([]),
   ]);
-  const userById = new Map(users.map((u) => [u.id, u]));
+  const userById = users;
 
   const build = (row: MessageRow): Message => {
     const author = userById.get(row.app_user_id);

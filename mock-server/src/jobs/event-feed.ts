@@ -111,7 +111,7 @@ const BATCH = 500;
  * consumer once.
  */
 export async function feedOnce(db: Db, consumer: FeedConsumer, limit = BATCH): Promise<number> {
-  await createCursor(db, consumer);
+  await ensureCursor(db, consumer);
   return db.transaction().execute(async (tx) => {
     const cursor = await tx
       .selectFrom('event_cursors')
@@ -139,6 +139,17 @@ export async function feedOnce(db: Db, consumer: FeedConsumer, limit = BATCH): P
   });
 }
 
+/** The cursors known to exist, per database: creating one (from `now`) scans both logs. */
+const cursorsMade = new WeakMap<Db, Set<string>>();
+
+async function ensureCursor(db: Db, consumer: FeedConsumer): Promise<void> {
+  const made = cursorsMade.get(db) ?? new Set<string>();
+  cursorsMade.set(db, made);
+  if (made.has(consumer.name)) return;
+  await createCursor(db, consumer);
+  made.add(consumer.name);
+}
+
 async function createCursor(db: Db, consumer: FeedConsumer): Promise<void> {
   if (consumer.from === 'now') {
     // The newest final row, if any: the cursor starts after it.
@@ -161,38 +172,67 @@ async function createCursor(db: Db, consumer: FeedConsumer): Promise<void> {
 }
 
 /**
+ * How long a `wake()` waits before the next batch: events committed together (a burst of sends)
+ * then go in one batch, not one each.
+ */
+const GATHER_MS = 50;
+
+/**
  * Runs the feed for `consumer` until stopped: batches back to back while there is a backlog,
- * then a look every `idleMs`. A failing batch is logged and tried again after `idleMs`.
+ * then a look every `idleMs`, or shortly after `wake()` (events were committed). A failing batch
+ * is logged and tried again after `idleMs`.
  */
 export function runFeed(
   db: Db,
   consumer: FeedConsumer,
   options: { idleMs: number; logger: Logger; afterBatch?: () => void },
-): { stop(): Promise<void> } {
+): { stop(): Promise<void>; wake(): void } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let wake: (() => void) | undefined;
+  /** Ends the rest, while resting. */
+  let release: (() => void) | undefined;
+  let shortened = false;
+  let woken = false;
   const loop = (async () => {
     while (!stopped) {
+      woken = false;
       let handed = 0;
+      let failed = false;
       try {
         handed = await feedOnce(db, consumer);
         if (handed > 0) options.afterBatch?.();
       } catch (error) {
+        failed = true;
         options.logger.warn({ err: error, consumer: consumer.name }, 'event feed batch failed; retrying');
       }
       if (handed === BATCH || stopped) continue;
+      // Woken while that batch ran: what woke it may have committed after the batch's snapshot.
+      if (woken && !failed) {
+        await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+        continue;
+      }
+      shortened = false;
       await new Promise<void>((resolve) => {
-        wake = resolve;
+        release = resolve;
         timer = setTimeout(resolve, options.idleMs);
       });
+      release = undefined;
     }
   })();
   return {
+    wake() {
+      woken = true;
+      // Resting: cut the rest short, to GATHER_MS from the first wake (later ones must not
+      // put it off, or a steady stream of them would keep the feed resting).
+      if (!release || shortened || stopped) return;
+      shortened = true;
+      clearTimeout(timer);
+      timer = setTimeout(release, GATHER_MS);
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      wake?.();
+      release?.();
       await loop;
     },
   };

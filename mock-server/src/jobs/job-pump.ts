@@ -10,7 +10,7 @@ import { type JobQueue, retryNoSoonerThan } from './job-queue';
  * jobs that mostly wait on someone else (webhook receivers) that is both slow (a handful per
  * second) and unfair (one receiver that hangs holds back a whole batch). The pump instead fetches
  * whenever a slot is free, as many jobs as there are free slots, and looks again at once when a
- * job is settled (which may have let the next job of a strict-FIFO key through) or when `wake()`
+ * job is settled (10 ms later, gathering the slots freed meanwhile: which may have let the next job of a strict-FIFO key through) or when `wake()`
  * says jobs were queued; otherwise every `idleMs`. It touches its jobs' heartbeats, so a job of
  * a pump that dies is handed out again once its heartbeat lapses.
  */
@@ -22,8 +22,6 @@ export type JobResult =
 export interface JobPumpOptions<T> {
   queue: string;
   concurrency: number;
-  /** At most this many of one group's jobs in flight, across every pump of the queue. */
-  perGroup?: number;
   idleMs: number;
   /** How often the heartbeats of the jobs in flight are touched (below the queue's heartbeat). */
   touchEveryMs: number;
@@ -37,6 +35,9 @@ export interface JobPump {
   /** Stops fetching and waits for the jobs in flight (up to `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>;
 }
+
+/** How long the pump gathers settled jobs' freed slots before fetching for them. */
+const REFETCH_GATHER_MS = 10;
 
 export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): JobPump {
   const inFlight = new Map<string, Job<T>>();
@@ -71,8 +72,17 @@ export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): Job
       await boss.fail(options.queue, attempt(), { message: (error as Error).message }).catch(() => undefined);
     } finally {
       inFlight.delete(job.id);
-      wake();
+      refetchSoon();
     }
+  };
+  // Jobs settling one after another free their slots within a few milliseconds: one fetch then
+  // takes the next jobs for all of them (a strict-FIFO fetch is the queue's costliest query).
+  let refetch: NodeJS.Timeout | undefined;
+  const refetchSoon = () => {
+    refetch ??= setTimeout(() => {
+      refetch = undefined;
+      wake();
+    }, REFETCH_GATHER_MS);
   };
 
   const touching = setInterval(() => {
@@ -93,10 +103,7 @@ export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): Job
       }
       let jobs: Job<T>[] = [];
       try {
-        jobs = await boss.fetch<T>(options.queue, {
-          batchSize: free,
-          ...(options.perGroup && { groupConcurrency: options.perGroup }),
-        });
+        jobs = await boss.fetch<T>(options.queue, { batchSize: free });
       } catch (error) {
         if (!stopped) options.logger.warn({ err: error, queue: options.queue }, 'job fetch failed');
       }
@@ -121,6 +128,7 @@ export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): Job
       const deadline = Date.now() + timeoutMs;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       clearInterval(touching);
+      clearTimeout(refetch);
     },
   };
 }

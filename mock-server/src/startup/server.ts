@@ -22,8 +22,8 @@ import { PresenceService } from '../realtime/presence';
 import { createMemoryPresence, type PresenceStore } from '../realtime/presence-store';
 import { createRedisPresence } from '../realtime/redis-presence';
 import { createMemoryWatchers, createRedisWatchers } from '../realtime/watcher-store';
-import { createDataAccess, type DataAccess } from '../store/data-access';
-import { openStore, type Store } from '../store/database';
+import { createDataAccess } from '../store/data-access';
+import { openSidePool, openStore, type Store } from '../store/database';
 import { BeforeSendHookClient } from '../webhooks/before-send';
 import { webhookProducer } from '../webhooks/delivery-producer';
 import { createDeliveryQueue } from '../webhooks/delivery-queue';
@@ -67,8 +67,20 @@ export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime'
 
 const EVENTS_TOPIC = 'events';
 const DAY_MS = 24 * 3600 * 1000;
-/** How often a worker looks for new events for the webhooks when there were none. */
+/**
+ * How often a worker looks for new events for the webhooks when there were none (and no
+ * committed event was announced to it).
+ */
 const FEED_IDLE_MS = 500;
+/** Connections of a worker's background pool (PostgreSQL): the feed, and deliveries' log reads and writes. */
+const BACKGROUND_POOL_SIZE = 6;
+
+/** A node's job worker. */
+interface Worker {
+  /** Channel events were committed: the webhooks' feed should look. */
+  eventsCommitted(): void;
+  stop(): Promise<void>;
+}
 const LISTEN_BACKLOG = 4096;
 
 /**
@@ -111,6 +123,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   // Domain code publishes after commit: this node's sockets get the event at once, the other
   // nodes through the bus (held while it is down, bus/event-relay.ts).
   let gateway: Gateway | undefined;
+  let jobs: Worker | undefined;
   const listeners = new Set<(event: PublishedEvent) => void>();
   const relay = new EventRelay({
     nodeId: randomUUID(),
@@ -119,6 +132,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     logger,
     deliver: (envelope) => {
       gateway?.deliver(envelope);
+      // A channel event was committed (here or, through the bus, on another node): the
+      // webhooks' feed looks at once instead of at its next poll.
+      if (envelope.seq !== undefined) jobs?.eventsCommitted();
       for (const listener of listeners) {
         try {
           listener({
@@ -184,8 +200,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   if (duties.rest) registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
   if (duties.realtime) gateway.attach(app.server);
-  const jobs = duties.jobs
-    ? await startWorker(store, data, {
+  jobs = duties.jobs
+    ? await startWorker(store, {
         eventLogMaxAgeMs: (options.eventLogDays ?? 30) * DAY_MS,
         webhooks,
         guard,
@@ -279,7 +295,6 @@ function repairAfterRedisOutages(redis: Redis, bus: Bus, gateway: Gateway, logge
  */
 async function startWorker(
   store: Store,
-  data: DataAccess,
   options: {
     eventLogMaxAgeMs: number;
     webhooks: WebhookConfig;
@@ -287,7 +302,7 @@ async function startWorker(
     userAgent: string;
     logger: Logger;
   },
-): Promise<{ stop(): Promise<void> }> {
+): Promise<Worker> {
   const { logger, guard, userAgent } = options;
   const boss = await startJobQueue({ store, schema: `${store.schema ?? 'chat'}_jobs`, logger });
   await scheduleRetention(boss);
@@ -298,23 +313,27 @@ async function startWorker(
     logger,
   );
   await createDeliveryQueue(boss, options.webhooks);
-  const deliveries = workDeliveries(boss, data, {
+  // The feed and the deliveries on a pool of their own: never behind the requests' queries.
+  const side = await openSidePool(store, BACKGROUND_POOL_SIZE);
+  const deliveries = workDeliveries(boss, createDataAccess(side.db), {
     ...options.webhooks,
     guard,
     userAgent,
     logger,
   });
   // The deliveries a feed batch queued are this node's to start on at once.
-  const feed = runFeed(store.db, webhookProducer(boss), {
+  const feed = runFeed(side.db, webhookProducer(boss), {
     idleMs: FEED_IDLE_MS,
     logger,
     afterBatch: () => deliveries.wake(),
   });
   return {
+    eventsCommitted: () => feed.wake(),
     async stop() {
       await feed.stop();
       await deliveries.stop();
       await stopJobQueue(boss);
+      await side.close();
     },
   };
 }

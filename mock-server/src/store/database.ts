@@ -85,6 +85,26 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   };
 }
 
+/**
+ * A second, small pool on the same database for background work (the event feed, webhook
+ * deliveries), so it never queues behind the requests for the store's pool: under a load the
+ * send path cannot keep up with, its waiters are hundreds deep, and a delivery that waits there
+ * waits seconds. PGlite is one connection inside this process, so there it is the store itself.
+ * Close it before the store.
+ */
+export async function openSidePool(
+  store: Store,
+  poolSize: number,
+): Promise<{ db: Kysely<Database>; close(): Promise<void> }> {
+  if (store.kind === 'pglite' || !store.databaseUrl) return { db: store.db, close: async () => {} };
+  const db = await openPostgres({
+    databaseUrl: store.databaseUrl,
+    poolSize,
+    ...(store.schema !== undefined && { schema: store.schema }),
+  });
+  return { db, close: () => db.destroy() };
+}
+
 async function openPGlite(
   dataDir: string,
   schema: string | undefined,

@@ -247,6 +247,8 @@ export interface WebhookDeliveriesTable {
   last_latency_ms: number | null;
   last_error: string | null;
   replay_of: string | null;
+  /** A live delivery's lane of its endpoint (null for rows older than lanes). */
+  lane: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
   delivered_at: NullableTimestamp;

@@ -12,6 +12,24 @@ import { deliveryOf, wants } from './payload';
 /** Deliveries one job makes at most (in order, stopping at the first to be retried). */
 const DELIVERIES_PER_JOB = 25;
 
+/**
+ * Lanes of one endpoint's channel events. A channel's deliveries always take the same lane, in
+ * order; the lanes of an endpoint go side by side, so at most this many of its deliveries are
+ * under way at once. A bounded number (rather than a lane per channel) keeps the queue's
+ * strict-FIFO bookkeeping and its jobs few however many channels are busy, and lets one job carry
+ * several channels' deliveries; the price is that a delivery waiting for its retry holds back the
+ * channels that share its lane (1 in 16), not only its own.
+ */
+export const LANES_PER_ENDPOINT = 16;
+
+/** The lane of a channel's events (FNV-1a of its id), or of the application's own events. */
+function laneOf(channelId: string | null): string {
+  if (channelId === null) return 'app';
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < channelId.length; i++) hash = Math.imul(hash ^ channelId.charCodeAt(i), 0x01000193);
+  return String((hash >>> 0) % LANES_PER_ENDPOINT);
+}
+
 /** Rows per insert into the delivery log (PostgreSQL takes at most 65,535 parameters). */
 const INSERT_CHUNK = 1_000;
 
@@ -30,10 +48,11 @@ function ascendingIds(count: number): string[] {
 
 interface QueuedDelivery {
   appId: string;
-  endpointId: string;
   deliveryId: string;
   /** Deliveries of one key go strictly in order. */
   key: string;
+  /** A live delivery's lane (not a replay's). */
+  lane?: DeliveryJob['lane'];
 }
 
 /** The feed consumer that logs and queues deliveries. */
@@ -69,13 +88,14 @@ async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Pro
     .execute();
   const rows = [];
   const keys: string[] = [];
-  const endpointIds: string[] = [];
+  const lanes: DeliveryJob['lane'][] = [];
   for (const event of events) {
     for (const endpoint of endpoints) {
       if (!wants(endpoint.events, event) || event.createdAt < new Date(endpoint.created_at)) continue;
-      rows.push({ app_id: appId, ...deliveryOf(event, endpoint.id) });
-      keys.push(`${endpoint.id}:${event.channelId ?? 'app'}`);
-      endpointIds.push(endpoint.id);
+      const lane = laneOf(event.channelId);
+      rows.push({ app_id: appId, ...deliveryOf(event, endpoint.id), lane });
+      keys.push(`${endpoint.id}:${lane}`);
+      lanes.push({ webhookId: endpoint.id, lane });
     }
   }
   for (let at = 0; at < rows.length; at += INSERT_CHUNK) {
@@ -85,7 +105,7 @@ async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Pro
       .returning('id')
       .execute();
     for (const [i, row] of ids.entries())
-      queued.push({ appId, endpointId: endpointIds[at + i]!, deliveryId: row.id, key: keys[at + i]! });
+      queued.push({ appId, deliveryId: row.id, key: keys[at + i]!, lane: lanes[at + i] });
   }
   if (replays.length > 0) {
     const replayed = await db
@@ -95,8 +115,7 @@ async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Pro
       .orderBy('n')
       .execute();
     // A replay has a lane of its own per endpoint: it never holds back live deliveries.
-    for (const row of replayed)
-      queued.push({ appId, endpointId: row.webhook_id, deliveryId: row.id, key: `${row.webhook_id}:replay` });
+    for (const row of replayed) queued.push({ appId, deliveryId: row.id, key: `${row.webhook_id}:replay` });
   }
   return queued;
 }
@@ -104,10 +123,7 @@ async function deliveriesFor(db: AppDb, appId: string, events: FeedEvent[]): Pro
 /** One job per lane (up to `DELIVERIES_PER_JOB` deliveries each), in the order given. */
 async function queueDeliveries(boss: JobQueue, tx: Transaction<Database>, queued: QueuedDelivery[]) {
   if (queued.length === 0) return;
-  const lanes = new Map<
-    string,
-    { appId: string; endpointId: string; key: string; deliveryIds: string[] }[]
-  >();
+  const lanes = new Map<string, (QueuedDelivery & { deliveryIds: string[] })[]>();
   for (const delivery of queued) {
     const jobs = lanes.get(delivery.key) ?? [];
     const last = jobs.at(-1);
@@ -121,9 +137,12 @@ async function queueDeliveries(boss: JobQueue, tx: Transaction<Database>, queued
     DELIVERY_QUEUE,
     jobs.map((job, i) => ({
       id: ids[i]!,
-      data: { appId: job.appId, deliveryIds: job.deliveryIds } satisfies DeliveryJob,
+      data: {
+        appId: job.appId,
+        deliveryIds: job.deliveryIds,
+        ...(job.lane && { lane: job.lane }),
+      } satisfies DeliveryJob,
       singletonKey: job.key,
-      group: { id: job.endpointId },
     })),
     { db: fromKysely(tx) },
   );

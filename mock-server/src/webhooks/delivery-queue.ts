@@ -27,6 +27,12 @@ export const DELIVERY_QUEUE = 'webhook-delivery';
 export interface DeliveryJob {
   appId: string;
   deliveryIds: string[];
+  /**
+   * The lane of live deliveries (a replay's job has none): after its own, the job also makes
+   * the lane's later deliveries that are still waiting (queued for the jobs behind it, which then
+   * find them done), so a lane that fell behind catches up in a few jobs.
+   */
+  lane?: { webhookId: string; lane: string };
 }
 
 export interface WebhookJobOptions extends DeliverOptions {

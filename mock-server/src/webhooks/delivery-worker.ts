@@ -10,25 +10,34 @@ import { DELIVERY_QUEUE, type DeliveryJob, type WebhookJobOptions } from './deli
 import { signingSecrets } from './secrets';
 import { disableWebhook } from './webhook-endpoints';
 
-/** Delivery jobs one worker node works at once: waiting on receivers, not on CPU. */
+/**
+ * Delivery jobs one worker node works at once: waiting on receivers, not on CPU. One endpoint
+ * has at most `LANES_PER_ENDPOINT` jobs under way across all workers (one per lane, and one for
+ * its replays and one for its application events), so one that hangs until the timeout holds
+ * only those slots and the other endpoints' deliveries go on in the rest.
+ */
 const DELIVERIES_AT_ONCE = 64;
 /**
- * At most this many jobs of one endpoint at once, across all workers (a job's group is its
- * endpoint; pg-boss's fetch skips a group at its limit): enough for one busy endpoint to keep
- * up, while one that hangs until the timeout holds only these slots and the other endpoints'
- * deliveries go on in the rest.
+ * A job's deliveries beyond its own, at most: the later ones of its lane still waiting. A lane
+ * that fell behind under load thus catches up a hundred at a time, not one small job after
+ * another, each paying the queue's fetch and completion.
  */
-const DELIVERIES_PER_ENDPOINT = 16;
+const LATER_PER_JOB = 100;
+/**
+ * How old a job's reading of its endpoint may be before its next delivery reads it again: a
+ * change to an endpoint (disabled, deleted, a new URL or secret) holds for deliveries from
+ * about this long after it, even inside a job that began before it.
+ */
+const ENDPOINT_FRESH_MS = 1_000;
 
 /**
- * Works the delivery queue on this node: up to `DELIVERIES_AT_ONCE` jobs in flight, at most
- * `DELIVERIES_PER_ENDPOINT` of them to one endpoint. `wake()` the pump when deliveries were queued.
+ * Works the delivery queue on this node: up to `DELIVERIES_AT_ONCE` jobs in flight. `wake()` the
+ * pump when deliveries were queued.
  */
 export function workDeliveries(boss: JobQueue, data: DataAccess, options: WebhookJobOptions): JobPump {
   return startJobPump<DeliveryJob>(boss, {
     queue: DELIVERY_QUEUE,
     concurrency: DELIVERIES_AT_ONCE,
-    perGroup: DELIVERIES_PER_ENDPOINT,
     // Deliveries queued by another node's feed are found within this (this node's own wake it).
     idleMs: 500,
     touchEveryMs: 5_000,
@@ -38,9 +47,10 @@ export function workDeliveries(boss: JobQueue, data: DataAccess, options: Webhoo
 }
 
 /**
- * Makes a job's deliveries in order. One to be tried again stops the job there (it is retried,
- * and what was delivered already is skipped then); one that will never go (refused target,
- * endpoint disabled) is logged failed and the next goes on. The log is written once, at the end.
+ * Makes a job's deliveries in order, then its lane's later ones still waiting (`LATER_PER_JOB`).
+ * One to be tried again stops the job there (it is retried, and what was delivered already is
+ * skipped then); one that will never go (refused target, endpoint disabled) is logged failed and
+ * the next goes on. The log is written once, at the end.
  */
 async function deliverLane(
   job: Job<DeliveryJob>,
@@ -56,11 +66,53 @@ async function deliverLane(
     disabled: false,
     records: [],
   };
-  const rows = await db
+  const rows = await deliveryRows(db).where('d.id', 'in', deliveryIds).execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const ids = [...deliveryIds];
+  const last = Math.max(...rows.map((row) => Number(row.n)));
+  if (job.data.lane && rows.length > 0) {
+    // The lane's later deliveries still waiting: queued for the jobs behind this one (which find
+    // them done), or retrying there after a replay. Made now, in order, after this job's own.
+    const later = await deliveryRows(db)
+      .where('d.webhook_id', '=', job.data.lane.webhookId)
+      .where('d.lane', '=', job.data.lane.lane)
+      .where('d.state', 'in', ['pending', 'retrying'])
+      .where('d.n', '>', last)
+      .orderBy('d.n')
+      .limit(LATER_PER_JOB)
+      .execute();
+    for (const row of later) {
+      byId.set(row.id, row);
+      ids.push(row.id);
+    }
+  }
+  let endpointReadAt = Date.now();
+  try {
+    for (const id of ids) {
+      let delivery: DeliveryRow | undefined = byId.get(id);
+      // A slow job looks at its endpoint again: changed since (deleted, disabled, a new URL or
+      // secret), the rest of its deliveries follow the endpoint as it is now.
+      if (delivery && Date.now() - endpointReadAt >= ENDPOINT_FRESH_MS) {
+        delivery = await withEndpointNow(db, delivery);
+        endpointReadAt = Date.now();
+      }
+      const result = await deliverOne(lane, delivery, options);
+      if (!result.done) return result;
+    }
+    return { done: true };
+  } finally {
+    await recordDeliveries(db, lane.records);
+  }
+}
+
+/** Deliveries with their endpoint's URL and secrets. */
+function deliveryRows(db: AppDb) {
+  return db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
     .select([
       'd.id',
+      'd.n',
       'd.webhook_id',
       'd.message_id',
       'd.body',
@@ -70,22 +122,7 @@ async function deliverLane(
       'w.secret',
       'w.previous_secrets',
       'w.is_active',
-    ])
-    .where('d.id', 'in', deliveryIds)
-    .execute();
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  try {
-    for (const [i, id] of deliveryIds.entries()) {
-      const row = byId.get(id);
-      // Changed since the job began (deleted, disabled, a new URL or secret)? The endpoint as it is now.
-      const delivery = row && i > 0 ? await withEndpointNow(db, row) : row;
-      const result = await deliverOne(lane, delivery, options);
-      if (!result.done) return result;
-    }
-    return { done: true };
-  } finally {
-    await recordDeliveries(db, lane.records);
-  }
+    ]);
 }
 
 async function withEndpointNow(db: AppDb, row: DeliveryRow): Promise<DeliveryRow | undefined> {
@@ -109,6 +146,7 @@ interface Lane {
 
 type DeliveryRow = {
   id: string;
+  n: number;
   webhook_id: string;
   message_id: string;
   body: string;

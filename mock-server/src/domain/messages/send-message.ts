@@ -1,10 +1,10 @@
-import type { ChannelType, EventOf, Message, SendMessageBody, UserRef } from '@chat/protocol';
+import type { ChannelType, EventOf, Message, SendMessageBody } from '@chat/protocol';
 import { sql } from 'kysely';
 import { recordChannelEvent } from '../../events/channel-events';
 import type { Actor } from '../../kernel/actor';
 import { ChatError, forbidden } from '../../kernel/errors';
 import type { AppDb } from '../../store/app-scope';
-import type { MessageRow } from '../../store/schema';
+import type { AppUserRow, MessageRow } from '../../store/schema';
 import { type ChannelAccess, loadChannel, requireAccess } from '../channels/channel-access';
 import type { DomainDeps } from '../deps';
 import { requireUsers } from '../users/users';
@@ -25,8 +25,13 @@ export async function sendMessage(
   body: SendMessageBody,
 ): Promise<{ message: Message; created: boolean }> {
   const { db } = deps;
-  const access = await loadChannel(db, actor, type, id);
-  const senderId = await resolveSender(db, actor, body);
+  // The sender's row is read now, outside the transaction, so the transaction (which holds the
+  // channel's row lock) does not wait for it.
+  const [access, senderRow] = await Promise.all([
+    loadChannel(db, actor, type, id),
+    resolveSender(db, actor, body),
+  ]);
+  const senderId = senderRow.id;
   const sender = actor.server ? { ...actor, userId: senderId, server: false } : actor;
   const senderAccess = actor.server ? await loadChannel(db, sender, type, id) : access;
 
@@ -53,14 +58,14 @@ export async function sendMessage(
     // A repeat must not ask the hook again (it could answer differently this time).
     const original = await findByClientId(db, senderId, body.client_msg_id);
     if (original) return { message: await existingView(db, actor, original), created: false };
-    body = await hook({ cid: access.cid, user: await senderRef(db, senderId), message: body });
+    body = await hook({ cid: access.cid, user: toUserRef(senderRow), message: body });
   }
 
   // A repeat (same user and client_msg_id) is not looked up first: sends are rarely repeated,
   // so the message's unique key finds it, and the repeat returns the message stored first.
   let event: EventOf<'message.new'>;
   try {
-    event = await db.transaction().execute((tx) => insertMessage(tx, actor, access, senderId, body));
+    event = await db.transaction().execute((tx) => insertMessage(tx, actor, access, senderRow, body));
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     const winner = await findByClientId(db, senderId, body.client_msg_id);
@@ -69,15 +74,6 @@ export async function sendMessage(
   }
   deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
   return { message: event.message, created: true };
-}
-
-async function senderRef(db: AppDb, senderId: string): Promise<UserRef> {
-  const row = await db
-    .selectFrom('app_users')
-    .select(['external_id', 'display_name', 'image', 'is_online'])
-    .where('id', '=', senderId)
-    .executeTakeFirstOrThrow();
-  return toUserRef(row);
 }
 
 /**
@@ -89,10 +85,11 @@ async function insertMessage(
   tx: AppDb,
   actor: Actor,
   access: ChannelAccess,
-  senderId: string,
+  sender: AppUserRow,
   body: SendMessageBody,
 ): Promise<EventOf<'message.new'>> {
   const channelId = access.channel.id;
+  const senderId = sender.id;
   const topLevel = !body.parent_id;
   const { seq, now } = await takeSeqAndStamp(tx, channelId, topLevel);
   const row = await tx
@@ -125,6 +122,7 @@ async function insertMessage(
   const viewer = { ...actor, userId: senderId };
   const [message] = await toMessages(tx, [row], () => access.cid, viewer.userId, {
     withAttachments: !!body.attachments?.length,
+    users: [sender],
   });
   const event = {
     type: 'message.new' as const,
@@ -159,12 +157,13 @@ async function takeSeqAndStamp(
   return { seq: Number(row.seq), now: new Date(row.stamp) };
 }
 
-async function resolveSender(db: AppDb, actor: Actor, body: SendMessageBody): Promise<string> {
+/** The sender's row: the user, or for a server-side call the `user_id` it names. */
+async function resolveSender(db: AppDb, actor: Actor, body: SendMessageBody): Promise<AppUserRow> {
   if (!actor.server) {
     if (body.user_id !== undefined && body.user_id !== actor.externalId) {
       throw forbidden('Only server-side calls may send as another user');
     }
-    return actor.userId!;
+    return db.selectFrom('app_users').selectAll().where('id', '=', actor.userId!).executeTakeFirstOrThrow();
   }
   if (!body.user_id) {
     throw new ChatError('validation_failed', 'Server-side sends must give user_id', {
@@ -172,7 +171,7 @@ async function resolveSender(db: AppDb, actor: Actor, body: SendMessageBody): Pr
     });
   }
   const [user] = await requireUsers(db, [body.user_id], 'user_id');
-  return user!.id;
+  return user!;
 }
 
 async function findByClientId(db: AppDb, userId: string, clientMsgId: string) {
