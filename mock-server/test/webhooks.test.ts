@@ -69,6 +69,24 @@ async function chat(id: string) {
   return { t, alice: alice!, create: () => createChannel(alice!, id, ['bob']) };
 }
 
+/** Messages `m0`… sent one after another. */
+async function sendEach(sender: Parameters<typeof send>[0], cid: string, count: number) {
+  const sent: Awaited<ReturnType<typeof send>>[] = [];
+  for (let i = 0; i < count; i++) sent.push(await send(sender, cid, `m${i}`));
+  return sent;
+}
+
+/** The receiver's message.new requests of one channel, every attempt. */
+const requestsOf = (cid: string) =>
+  receiver.ofType('message.new').filter((r) => JSON.parse(r.body).data.cid === cid);
+
+/** Until `count` distinct events of the channel (webhook-ids) have reached the receiver. */
+async function untilDelivered(cid: string, count: number) {
+  await expect
+    .poll(() => new Set(requestsOf(cid).map((r) => r.headers['webhook-id'])).size, { timeout: 30_000 })
+    .toBe(count);
+}
+
 async function isActive(id: string) {
   const row = await store.db
     .selectFrom('webhooks')
@@ -117,19 +135,36 @@ describe('webhooks', () => {
     await endpoint(t, { events: ['message.new'] });
     const cid = await create();
     receiver.answers.push(500, 503);
-    const sent: Awaited<ReturnType<typeof send>>[] = [];
-    for (let i = 0; i < 5; i++) sent.push(await send(alice, cid, `m${i}`));
-    const ofChannel = () => receiver.ofType('message.new').filter((r) => JSON.parse(r.body).data.cid === cid);
-    await expect
-      .poll(() => new Set(ofChannel().map((r) => r.headers['webhook-id'])).size, { timeout: 30_000 })
-      .toBe(5);
-    const attempts = ofChannel();
+    const sent = await sendEach(alice, cid, 5);
+    await untilDelivered(cid, 5);
+    const attempts = requestsOf(cid);
     // The first message was tried three times with one id; the rest waited behind it.
     const first = attempts.filter((r) => JSON.parse(r.body).data.message.id === sent[0]!.id);
     expect(first).toHaveLength(3);
     expect(new Set(first.map((r) => r.headers['webhook-id'])).size).toBe(1);
     const order = [...new Set(attempts.map((r) => JSON.parse(r.body).data.seq as number))];
     expect(order).toEqual(sent.map((m) => m.seq));
+  });
+
+  it('makes the deliveries queued behind a retry in the retried job, in order, each once', async () => {
+    const { t, alice, create } = await chat('caught-up');
+    const hook = await endpoint(t, { events: ['message.new'] });
+    const cid = await create();
+    // Two seconds: time for every send below to be queued behind the first.
+    receiver.answers.push({ status: 503, headers: { 'retry-after': '2' } });
+    // One at a time: each lands in a feed batch (and job) of its own, queued behind the first.
+    const sent = await sendEach(alice, cid, 12);
+    await untilDelivered(cid, 12);
+    // The retry made the first and then every one waiting behind it; their own jobs, when their
+    // turn came, found them made: 13 requests in all, in the channel's order.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const seqs = requestsOf(cid).map((r) => JSON.parse(r.body).data.seq as number);
+    expect(seqs).toEqual([sent[0]!.seq, ...sent.map((m) => m.seq)]);
+    const log = (await t.server.get(`/v1/webhooks/${hook.id}/deliveries?limit=100`)).body.deliveries;
+    expect(log.map((d: { state: string }) => d.state)).toEqual(Array(12).fill('delivered'));
+    expect(log.map((d: { attempts: number }) => d.attempts).sort()).toEqual([...Array(11).fill(1), 2]);
+    // One job recorded them all (a job writes its log once, with one time).
+    expect(new Set(log.map((d: { delivered_at: string }) => d.delivered_at)).size).toBe(1);
   });
 
   it('disables an endpoint that answers 410 Gone', async () => {

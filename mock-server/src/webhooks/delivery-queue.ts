@@ -4,13 +4,14 @@ import type { DeliverOptions } from './deliver';
 
 /**
  * Webhooks ride on the event feed and the job queue: the feed's `webhooks` consumer turns each
- * committed event into one entry of the delivery log and one delivery job per endpoint that
- * wants it, in the transaction that moves its cursor (so a crash neither loses nor repeats one);
- * workers deliver the jobs and record each attempt in the log.
+ * committed event into one entry of the delivery log per endpoint that wants it, and queues
+ * jobs for them, in the transaction that moves its cursor (so a crash neither loses nor repeats
+ * one); workers deliver the jobs and record each attempt in the log.
  *
- * Jobs of one endpoint and one channel are delivered strictly in order (pg-boss's
- * `key_strict_fifo`, keyed by both): one waiting for a retry holds back the ones after it, and
- * nothing else. A failed attempt is retried with exponential backoff (from `retryDelaySeconds`,
+ * An endpoint's channel events go in 16 lanes (a channel always in the same one), the
+ * application's own events in one more and replays in another. A lane's jobs are worked
+ * strictly in order (pg-boss's `key_strict_fifo`, keyed by endpoint and lane): one waiting for
+ * a retry holds back the ones after it in its lane, and nothing else. A failed attempt is retried with exponential backoff (from `retryDelaySeconds`,
  * up to 10 hours apart, `retryLimit` times: about a day by default); when the last retry fails
  * too the endpoint is disabled and the job completes (a failed job would hold back its endpoint
  * and channel for good); a 410 Gone disables the endpoint at once; a target the guard refuses is
@@ -20,8 +21,7 @@ import type { DeliverOptions } from './deliver';
 export const DELIVERY_QUEUE = 'webhook-delivery';
 
 /**
- * The deliveries of one lane (an endpoint and a channel) that one feed batch produced, to be
- * made in order. Batching them makes one job of what would be many: the queue's fetch and
+ * The deliveries of one lane of an endpoint that one feed batch produced, to be made in order. Batching them makes one job of what would be many: the queue's fetch and
  * completion are paid per job, and a strict-FIFO fetch costs more the more jobs wait.
  */
 export interface DeliveryJob {
