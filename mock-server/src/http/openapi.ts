@@ -270,6 +270,18 @@ function webhookRequests(components: Components): Record<string, unknown> {
   eventSchemas.set('user.created', protocol.userCreatedEvent);
   eventSchemas.set('user.updated', protocol.userUpdatedEvent);
   eventSchemas.set('webhook.disabled', protocol.webhookDisabledEvent);
+  /** A request the server makes to an application's endpoint, signed. */
+  const signedPost = (operationId: string, summary: string, body: unknown, responses: unknown) => ({
+    post: {
+      operationId,
+      summary,
+      tags: ['Webhooks'],
+      security: [{ webhookSignature: [] }],
+      parameters: SIGNATURE_HEADERS,
+      requestBody: { required: true, content: { 'application/json': { schema: body } } },
+      responses,
+    },
+  });
   const requests: Record<string, unknown> = {};
   for (const type of protocol.WEBHOOK_EVENT_TYPES) {
     const envelope = z.object({
@@ -277,54 +289,28 @@ function webhookRequests(components: Components): Record<string, unknown> {
       timestamp: protocol.timestamp,
       data: eventSchemas.get(type)!,
     });
-    requests[type] = {
-      post: {
-        operationId: `webhook${words(type)}`,
-        summary: `A \`${type}\` event, sent to the endpoints that subscribe to it`,
-        tags: ['Webhooks'],
-        security: [{ webhookSignature: [] }],
-        parameters: SIGNATURE_HEADERS,
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: components.ref(envelope, 'output', `Webhook${words(type)}`),
-            },
-          },
-        },
-        responses: {
-          '2XX': { description: 'Received. Anything else is retried; 410 Gone disables the endpoint.' },
-        },
-      },
-    };
+    requests[type] = signedPost(
+      `webhook${words(type)}`,
+      `A \`${type}\` event, sent to the endpoints that subscribe to it`,
+      components.ref(envelope, 'output', `Webhook${words(type)}`),
+      { '2XX': { description: 'Received. Anything else is retried; 410 Gone disables the endpoint.' } },
+    );
   }
-  requests['message.before_send'] = {
-    post: {
-      operationId: 'beforeSendHook',
-      summary: 'A new message, shown to the before-send hook before it is stored',
-      tags: ['Webhooks'],
-      security: [{ webhookSignature: [] }],
-      parameters: SIGNATURE_HEADERS,
-      requestBody: {
-        required: true,
+  requests['message.before_send'] = signedPost(
+    'beforeSendHook',
+    'A new message, shown to the before-send hook before it is stored',
+    components.ref(protocol.beforeSendRequest, 'output', 'BeforeSendRequest'),
+    {
+      '200': {
+        description: 'The verdict. Any other answer, or none in time, is a failure of the hook.',
         content: {
           'application/json': {
-            schema: components.ref(protocol.beforeSendRequest, 'output', 'BeforeSendRequest'),
-          },
-        },
-      },
-      responses: {
-        '200': {
-          description: 'The verdict. Any other answer, or none in time, is a failure of the hook.',
-          content: {
-            'application/json': {
-              schema: components.ref(protocol.beforeSendAnswer, 'input', 'BeforeSendAnswer'),
-            },
+            schema: components.ref(protocol.beforeSendAnswer, 'input', 'BeforeSendAnswer'),
           },
         },
       },
     },
-  };
+  );
   return requests;
 }
 

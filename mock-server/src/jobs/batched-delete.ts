@@ -1,4 +1,4 @@
-import type { RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../store/schema';
 
 /** Rows one delete statement takes at most, so a long backlog never holds locks for long. */
@@ -19,4 +19,23 @@ export async function deleteInBatches(
     total += deleted;
     if (deleted < DELETE_BATCH) return total;
   }
+}
+
+/**
+ * Deletes a log's rows created before `cutoff` (and matching `also`, when given), in bounded
+ * batches; answers how many went. Every application's rows: retention is the platform's.
+ */
+export function deleteOlderThan(
+  db: Db,
+  table: 'channel_events' | 'outbox' | 'webhook_deliveries',
+  cutoff: Date,
+  also: RawBuilder<unknown> = sql`true`,
+): Promise<number> {
+  return deleteInBatches(
+    db,
+    (limit) => sql`
+      delete from ${sql.table(table)} where ctid in (
+        select ctid from ${sql.table(table)} where created_at < ${cutoff} and ${also} limit ${limit}
+      )`,
+  );
 }

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../store/schema';
-import { deleteInBatches } from './batched-delete';
+import { deleteOlderThan } from './batched-delete';
 
 /**
  * Deletes channel events, and the application events of the outbox, older than `maxAgeMs`, in
@@ -11,19 +10,7 @@ import { deleteInBatches } from './batched-delete';
  */
 export async function pruneEventLog(db: Db, maxAgeMs: number): Promise<number> {
   const cutoff = new Date(Date.now() - maxAgeMs);
-  const channelEvents = await deleteInBatches(
-    db,
-    (limit) => sql`
-      delete from channel_events where ctid in (
-        select ctid from channel_events where created_at < ${cutoff} limit ${limit}
-      )`,
-  );
-  const appEvents = await deleteInBatches(
-    db,
-    (limit) => sql`
-      delete from outbox where ctid in (
-        select ctid from outbox where created_at < ${cutoff} limit ${limit}
-      )`,
-  );
+  const channelEvents = await deleteOlderThan(db, 'channel_events', cutoff);
+  const appEvents = await deleteOlderThan(db, 'outbox', cutoff);
   return channelEvents + appEvents;
 }

@@ -1,4 +1,4 @@
-import type { Job } from 'pg-boss';
+import type { JobWithMetadata } from 'pg-boss';
 import type { Logger } from 'pino';
 import { type JobQueue, retryNoSoonerThan } from './job-queue';
 
@@ -26,7 +26,8 @@ export interface JobPumpOptions<T> {
   /** How often the heartbeats of the jobs in flight are touched (below the queue's heartbeat). */
   touchEveryMs: number;
   logger: Logger;
-  handle(job: Job<T>): Promise<JobResult>;
+  /** Gets the job as stored, its retry settings included (`retryLimit`: fixed when it was queued). */
+  handle(job: JobWithMetadata<T>): Promise<JobResult>;
 }
 
 export interface JobPump {
@@ -40,7 +41,7 @@ export interface JobPump {
 const REFETCH_GATHER_MS = 10;
 
 export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): JobPump {
-  const inFlight = new Map<string, Job<T>>();
+  const inFlight = new Map<string, JobWithMetadata<T>>();
   let stopped = false;
   let wakeUp: (() => void) | undefined;
   let woken = false;
@@ -58,7 +59,7 @@ export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): Job
       };
     });
 
-  const settle = async (job: Job<T>) => {
+  const settle = async (job: JobWithMetadata<T>) => {
     // The attempt held when it ends: the queue may have handed the job out again meanwhile.
     const attempt = () => ({ id: job.id, retryCount: inFlight.get(job.id)?.retryCount ?? job.retryCount });
     try {
@@ -101,9 +102,9 @@ export function startJobPump<T>(boss: JobQueue, options: JobPumpOptions<T>): Job
         await rest(options.idleMs);
         continue;
       }
-      let jobs: Job<T>[] = [];
+      let jobs: JobWithMetadata<T>[] = [];
       try {
-        jobs = await boss.fetch<T>(options.queue, { batchSize: free });
+        jobs = await boss.fetch<T>(options.queue, { batchSize: free, includeMetadata: true });
       } catch (error) {
         if (!stopped) options.logger.warn({ err: error, queue: options.queue }, 'job fetch failed');
       }

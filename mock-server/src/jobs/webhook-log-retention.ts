@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/schema';
-import { deleteInBatches } from './batched-delete';
+import { deleteOlderThan } from './batched-delete';
 
 /**
  * Deletes webhook delivery log entries older than `maxAgeMs` that are settled (delivered or
@@ -8,13 +8,5 @@ import { deleteInBatches } from './batched-delete';
  */
 export async function pruneWebhookLog(db: Db, maxAgeMs: number): Promise<number> {
   const cutoff = new Date(Date.now() - maxAgeMs);
-  return deleteInBatches(
-    db,
-    (limit) => sql`
-      delete from webhook_deliveries where ctid in (
-        select ctid from webhook_deliveries
-         where created_at < ${cutoff} and state in ('delivered', 'failed')
-         limit ${limit}
-      )`,
-  );
+  return deleteOlderThan(db, 'webhook_deliveries', cutoff, sql`state in ('delivered', 'failed')`);
 }

@@ -114,26 +114,39 @@ export type DeliveryRecord =
 export async function recordDeliveries(db: AppDb, records: DeliveryRecord[]): Promise<void> {
   if (records.length === 0) return;
   const now = new Date();
+  // One statement for all: each record a row of a VALUES list joined to its delivery.
+  const rows = records.map((record) => {
+    const attempted = 'abandoned' in record ? null : record.outcome;
+    const status = attempted && 'status' in attempted ? (attempted.status ?? null) : null;
+    const error =
+      'abandoned' in record
+        ? record.abandoned
+        : 'reason' in record.outcome
+          ? record.outcome.reason.slice(0, 500)
+          : null;
+    return sql`(${record.deliveryId}::uuid, ${record.state}::text, ${attempted ? 1 : 0}::int,
+      ${status}::int, ${attempted?.latencyMs ?? null}::int, ${error}::text,
+      ${record.state === 'delivered' ? now : null}::timestamptz)`;
+  });
+  const outcome = sql`(values ${sql.join(rows)})`.as<'v'>(
+    sql`v(id, state, attempted, last_status, last_latency_ms, last_error, delivered_at)`,
+  );
   await db.transaction().execute(async (tx) => {
     await sql`set local synchronous_commit = off`.execute(tx);
-    for (const record of records) {
-      await tx
-        .updateTable('webhook_deliveries')
-        .set((eb) =>
-          'abandoned' in record
-            ? { state: 'failed', last_error: record.abandoned, updated_at: now }
-            : {
-                state: record.state,
-                attempts: eb('attempts', '+', 1),
-                last_status: 'status' in record.outcome ? (record.outcome.status ?? null) : null,
-                last_latency_ms: record.outcome.latencyMs,
-                last_error: 'reason' in record.outcome ? record.outcome.reason.slice(0, 500) : null,
-                updated_at: now,
-                ...(record.state === 'delivered' && { delivered_at: now }),
-              },
-        )
-        .where('id', '=', record.deliveryId)
-        .execute();
-    }
+    await tx
+      .updateTable('webhook_deliveries')
+      .from(outcome)
+      .set({
+        state: sql`v.state`,
+        attempts: sql`webhook_deliveries.attempts + v.attempted`,
+        // A record without an attempt (given up on) keeps the last attempt's figures.
+        last_status: sql`case when v.attempted = 1 then v.last_status else webhook_deliveries.last_status end`,
+        last_latency_ms: sql`case when v.attempted = 1 then v.last_latency_ms else webhook_deliveries.last_latency_ms end`,
+        last_error: sql`v.last_error`,
+        updated_at: now,
+        delivered_at: sql`coalesce(v.delivered_at, webhook_deliveries.delivered_at)`,
+      })
+      .whereRef('webhook_deliveries.id', '=', sql.ref('v.id'))
+      .execute();
   });
 }

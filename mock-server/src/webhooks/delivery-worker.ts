@@ -1,4 +1,4 @@
-import type { Job } from 'pg-boss';
+import type { JobWithMetadata } from 'pg-boss';
 import { type JobPump, type JobResult, startJobPump } from '../jobs/job-pump';
 import type { JobQueue } from '../jobs/job-queue';
 import type { AppDb } from '../store/app-scope';
@@ -53,7 +53,7 @@ export function workDeliveries(boss: JobQueue, data: DataAccess, options: Webhoo
  * the next goes on. The log is written once, at the end.
  */
 async function deliverLane(
-  job: Job<DeliveryJob>,
+  job: JobWithMetadata<DeliveryJob>,
   data: DataAccess,
   options: WebhookJobOptions,
 ): Promise<JobResult> {
@@ -62,7 +62,9 @@ async function deliverLane(
   const lane: Lane = {
     db,
     appId,
-    lastChance: job.retryCount >= options.retryLimit,
+    // The job's own limit (the queue's when it was queued): workers configured differently
+    // still agree on which attempt is the last.
+    lastChance: job.retryCount >= job.retryLimit,
     disabled: false,
     records: [],
   };
