@@ -34,6 +34,8 @@ interface AppB {
   delivery: string;
   /** The signing secrets of B's endpoint and of B's before-send hook: A must never be shown them. */
   secrets: string[];
+  /** B's alice's push device (its token, `DEVICE_TOKEN`, is registered in A too by a probe). */
+  device: string;
 }
 
 interface AppA {
@@ -56,6 +58,8 @@ const B_CHANNELS = [
 const B_CIDS = B_CHANNELS.map((c) => `${c.type}:${c.id}`);
 /** Where webhooks point in this file: public, so accepted; nothing is ever delivered there. */
 const HOOK_URL = 'https://hooks.example.com';
+/** A push token both apps' alices register: in each app it is that app's own. */
+const DEVICE_TOKEN = 'fcm-token-of-a-shared-phone';
 
 function ok<T>(reply: Reply<T>, what: string): T {
   if (reply.status < 200 || reply.status > 299) {
@@ -144,6 +148,10 @@ async function setUpB(): Promise<AppB> {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const device = ok(
+    await alice!.post('/v1/devices', { provider: 'fcm', token: DEVICE_TOKEN, name: `Phone ${B_WORD}` }),
+    'B device',
+  );
   const hook = ok(
     await t.server.put('/v1/hooks/before-send', {
       url: `${HOOK_URL}/${B_WORD}/before-send`,
@@ -166,6 +174,7 @@ async function setUpB(): Promise<AppB> {
     webhook: endpoint.webhook.id,
     delivery: delivery.id,
     secrets: [endpoint.secret, hook.secret],
+    device: device.device.id,
   };
 }
 
@@ -253,6 +262,7 @@ async function snapshotB(b: AppB, extraChannels: { type: string; id: string }[] 
       deliveries: await get(b.t.server, `/v1/webhooks/${b.webhook}/deliveries?limit=100`),
       beforeSend: await get(b.t.server, '/v1/hooks/before-send'),
     },
+    devices: await get(b.alice, '/v1/devices'),
   };
 }
 
@@ -312,6 +322,9 @@ const USER_ONLY: ReadonlySet<EndpointName> = new Set([
   'deleteDraft',
   'addReaction',
   'removeReaction',
+  'registerDevice',
+  'listDevices',
+  'deleteDevice',
 ]);
 
 /**
@@ -345,6 +358,7 @@ describe('tenancy: application A against application B', () => {
     b.liveMessage,
     b.webhook,
     b.delivery,
+    b.device,
     ...b.secrets,
     'bob-b',
     'dave-b',
@@ -790,6 +804,43 @@ describe('tenancy: application A against application B', () => {
           as<'setBeforeSendHook'>({ url: `${HOOK_URL}/a-before-send`, enabled: false }),
         ),
       deleteBeforeSendHook: () => asBackend('deleteBeforeSendHook', undefined),
+
+      // Devices are their user's: B's token registered in A is A's own (B's device stays B's).
+      registerDevice: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'registerDevice',
+            actor,
+            path: endpoints.registerDevice.path,
+            body: as<'registerDevice'>({ provider: 'fcm', token: DEVICE_TOKEN, name: `A ${actor}` }),
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        {
+          name: 'registerDevice',
+          actor: 'server',
+          path: endpoints.registerDevice.path,
+          body: as<'registerDevice'>({ provider: 'fcm', token: DEVICE_TOKEN }),
+          check: expectError(403, 'forbidden'),
+        },
+      ],
+      listDevices: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'listDevices',
+            actor,
+            path: endpoints.listDevices.path,
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        {
+          name: 'listDevices',
+          actor: 'server',
+          path: endpoints.listDevices.path,
+          check: expectError(403, 'forbidden'),
+        },
+      ],
+      deleteDevice: () => onB('deleteDevice', undefined, [''], [{ deviceId: b.device }]),
 
       search: () =>
         actors.flatMap((actor) => [

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import * as channels from '../domain/channels/channels';
 import * as members from '../domain/channels/members';
 import type { DomainDeps } from '../domain/deps';
+import * as devices from '../domain/devices/devices';
 import * as drafts from '../domain/messages/drafts';
 import * as messages from '../domain/messages/messages';
 import * as reactions from '../domain/messages/reactions';
@@ -150,6 +151,13 @@ export function createHandlers(s: HandlerServices): Handlers {
     },
 
     search: ({ actor, query }) => searchMessages(s, actor, query),
+
+    registerDevice: async ({ actor, body }) => ({ device: await devices.registerDevice(db, actor, body) }),
+    listDevices: async ({ actor }) => ({ devices: await devices.listDevices(db, actor) }),
+    deleteDevice: async ({ actor, params }) => {
+      await devices.deleteDevice(db, actor, params.deviceId);
+      return { ok: true as const };
+    },
 
     ...webhookHandlers(db, s.webhooks),
   };

@@ -78,10 +78,18 @@ export interface AppUserDevicesTable {
   id: Generated<string>;
   app_id: string;
   app_user_id: string;
+  /** A digest of the provider and the token. */
   device_id: string;
-  push_token: string | null;
-  platform: string;
+  /** The FCM or APNs token, or the Web Push endpoint. */
+  push_token: string;
+  /** The provider. */
+  platform: 'fcm' | 'apns' | 'web';
+  apns_environment: 'sandbox' | 'production' | null;
+  web_p256dh: string | null;
+  web_auth: string | null;
+  name: string | null;
   created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface ChannelsTable {

@@ -5,13 +5,14 @@ import type { ForeignIds, World } from './world';
  * Fields that name something by id, recognised by their names: the places where an input can
  * point at another tenant's data or at a channel the caller cannot read.
  */
-export type IdKind = 'channel' | 'cid' | 'message' | 'user' | 'user-list' | 'webhook' | 'delivery';
+export type IdKind = 'channel' | 'cid' | 'message' | 'user' | 'user-list' | 'webhook' | 'delivery' | 'device';
 
 const MESSAGE_KEYS = new Set(['message_id', 'parent_id', 'quoted_message_id', 'before', 'after']);
 const USER_KEYS = new Set(['user_id', 'created_by_id', 'userId']);
 const USER_LIST_KEYS = new Set(['user_ids', 'members', 'mentioned_user_ids']);
 const WEBHOOK_KEYS = new Set(['webhookId', 'webhook_id']);
 const DELIVERY_KEYS = new Set(['deliveryId', 'delivery_id']);
+const DEVICE_KEYS = new Set(['deviceId']);
 
 /**
  * The kind of id at `path` of an input, if it is one. `channelIdAt` is where a bare channel id
@@ -33,6 +34,7 @@ export function idKindAt(
   if (key === 'cid') return 'cid';
   if (typeof key === 'string' && WEBHOOK_KEYS.has(key)) return 'webhook';
   if (typeof key === 'string' && DELIVERY_KEYS.has(key)) return 'delivery';
+  if (typeof key === 'string' && DEVICE_KEYS.has(key)) return 'device';
   if (typeof key === 'string' && MESSAGE_KEYS.has(key)) return 'message';
   if (typeof key === 'string' && USER_KEYS.has(key)) return 'user';
   if (typeof key === 'number' && typeof parent === 'string' && USER_LIST_KEYS.has(parent)) return 'user';
@@ -48,7 +50,8 @@ const APP_WIDE: ReadonlySet<IdKind> = new Set(['user', 'user-list', 'webhook', '
 
 /**
  * Owners that have something of this kind: users are not private, and webhook endpoints and
- * their deliveries belong to the app's backend as a whole; only another app's are foreign.
+ * their deliveries belong to the app's backend as a whole; only another app's are foreign. (A
+ * device is its user's: the "private channel" owner's device is another user's of the same app.)
  */
 export function ownersOf(kind: IdKind): Owner[] {
   return APP_WIDE.has(kind) ? ['other app'] : ['other app', 'private channel'];
@@ -69,6 +72,9 @@ export function idOf(w: World, kind: IdKind, owner: Owner | ForeignIds): string 
     case 'user-list':
       if (!ids.user) throw new Error('users are not private');
       return ids.user;
+    case 'device':
+      if (!ids.device) throw new Error('no device of that owner');
+      return ids.device;
     case 'webhook':
     case 'delivery':
       if (!ids[kind]) throw new Error(`a ${kind} belongs to the whole app: it is not private`);

@@ -195,6 +195,22 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
 
   // Webhooks are managed by the app's backend. What a valid input creates or changes stays
   // disabled and subscribed to rare events, so that the suite's own traffic is not delivered.
+  registerDevice: (w) => ({
+    actor: 'alice',
+    params: {},
+    query: {},
+    body: {
+      provider: 'web',
+      subscription: {
+        endpoint: `https://push.example.com/send/${w.next()}`,
+        expirationTime: null,
+        keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+      },
+      name: 'Firefox',
+    },
+  }),
+  listDevices: () => ({ actor: 'alice', params: {}, query: {} }),
+  deleteDevice: (w) => ({ actor: 'alice', params: { deviceId: w.device }, query: {} }),
   createWebhook: (w) => ({
     actor: 'server',
     params: {},

@@ -40,6 +40,8 @@ export interface ForeignIds {
   /** A webhook endpoint, and an entry of its delivery log. */
   webhook: string;
   delivery: string;
+  /** A push device: of a user of the other app, or of another user of A (a device is its user's). */
+  device: string;
 }
 
 /** Kinds of ids that only another app can hold (a channel of A can be private, a webhook cannot). */
@@ -64,6 +66,8 @@ export interface World {
   /** A password account of A: its own refresh-token sessions for `refresh` and `logout`. */
   account: { username: string; password: string; refreshToken: string; logoutToken: string };
   channelOf(owner: EndpointName | ClientFrameType): ChannelFixture;
+  /** Alice's own push device, for the input that removes one. */
+  device: string;
   /** The id of A's webhook endpoint an input names: its own for one that takes it away (see OWN_WEBHOOK). */
   webhookOf(owner: EndpointName): string;
   /**
@@ -177,6 +181,14 @@ export async function createWorld(): Promise<World> {
     enabled: false,
   });
   const bDelivery = await logDelivery(db, b.id, bHook.webhook.id, `${secretB}:1`, { text: secretB });
+  // Push devices: B's bea's (its name carries B's secret), A's bob's (alice may not touch it), and
+  // alice's own.
+  const registerDevice = async (app: AppRow, token: string, name: string) =>
+    (await call(app, token, 'POST', '/v1/devices', { provider: 'fcm', token: `tok-${name}`, name })).device
+      .id as string;
+  const bDevice = await registerDevice(b, bea, `bea-${secretB}`);
+  const bobDevice = await registerDevice(a, bob, 'bob-phone');
+  const aliceDevice = await registerDevice(a, alice, 'alice-phone');
   const carol = await tokenA('carol');
   await call(a, carol, 'POST', '/v1/channels', {
     type: 'messaging',
@@ -259,6 +271,7 @@ export async function createWorld(): Promise<World> {
     channelOf(owner) {
       return channels.get(owner) ?? channels.get('shared')!;
     },
+    device: aliceDevice,
     webhookOf(owner) {
       return webhooks.get(owner) ?? sharedHook;
     },
@@ -271,10 +284,12 @@ export async function createWorld(): Promise<World> {
         user: 'bea',
         webhook: bHook.webhook.id,
         delivery: bDelivery,
+        device: bDevice,
       },
       private: {
         channel: { type: 'messaging', id: 'private', cid: 'messaging:private' },
         message: privateMessage,
+        device: bobDevice,
       },
     },
     fresh() {
@@ -285,6 +300,7 @@ export async function createWorld(): Promise<World> {
         user: id,
         webhook: randomUUID(),
         delivery: randomUUID(),
+        device: randomUUID(),
       };
     },
     secrets: [secretB, secretPrivate],

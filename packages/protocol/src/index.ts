@@ -64,6 +64,7 @@ export {
 } from './primitives';
 export * from './rest/auth';
 export * from './rest/channels';
+export * from './rest/devices';
 export {
   type Endpoint,
   type EndpointAuth,

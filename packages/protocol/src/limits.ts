@@ -52,4 +52,13 @@ export const LIMITS = {
   HOOK_TIMEOUT_MS_MAX: 5_000,
   /** Characters of the reason a before-send hook gives for a rejection. */
   HOOK_REASON_LENGTH: 500,
+  /**
+   * Push devices of one user. Registering one more drops the one registered longest ago (a
+   * reinstalled app leaves a dead token behind; the newest device must always get pushes).
+   */
+  DEVICES_PER_USER: 25,
+  /** Characters of an FCM registration token or an APNs device token. */
+  PUSH_TOKEN_LENGTH: 4_096,
+  /** Characters of a Web Push subscription's endpoint URL. */
+  PUSH_ENDPOINT_LENGTH: 2_048,
 } as const;

@@ -236,6 +236,26 @@ export const ROUTES = {
     auth: 'user',
   },
 
+  registerDevice: {
+    method: 'POST',
+    path: '/v1/devices',
+    summary: 'Register this device for push (again: moves a token to the calling user)',
+    auth: 'user',
+    status: 201,
+  },
+  listDevices: {
+    method: 'GET',
+    path: '/v1/devices',
+    summary: "The calling user's push devices",
+    auth: 'user',
+  },
+  deleteDevice: {
+    method: 'DELETE',
+    path: '/v1/devices/{deviceId}',
+    summary: 'Stop pushing to a device',
+    auth: 'user',
+  },
+
   createWebhook: {
     method: 'POST',
     path: '/v1/webhooks',

@@ -11,6 +11,7 @@ import {
   queryChannelsBody,
   updateChannelBody,
 } from './channels';
+import { deviceResponse, devicesResponse, registerDeviceBody } from './devices';
 import { banBody, memberIdsBody, membersResponse, setMemberRoleBody } from './members';
 import {
   addReactionBody,
@@ -71,6 +72,7 @@ const channelParams = z.strictObject({ type: channelType, id: channelId });
 const messageParams = z.strictObject({ id: messageId });
 const ok = z.object({ ok: z.literal(true) });
 const webhookParams = z.strictObject({ webhookId: z.uuid() });
+const deviceParams = z.strictObject({ deviceId: z.uuid() });
 
 /**
  * The REST API v1, defined once. The server registers a handler per key and validates with these
@@ -305,6 +307,21 @@ export const endpoints = {
     ...ROUTES.search,
     query: searchQuery,
     response: searchResponse,
+  },
+
+  registerDevice: {
+    ...ROUTES.registerDevice,
+    body: registerDeviceBody,
+    response: deviceResponse,
+  },
+  listDevices: {
+    ...ROUTES.listDevices,
+    response: devicesResponse,
+  },
+  deleteDevice: {
+    ...ROUTES.deleteDevice,
+    params: deviceParams,
+    response: ok,
   },
 
   createWebhook: {
