@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServerToken, createUserToken } from '../src/domain/auth/index';
 import { type ChatServer, type ChatServerOptions, createChatServer } from '../src/startup/server';
 import type { AppRow } from '../src/store/schema';
-import { createTestApp, getTestStore } from './harness';
+import { createTestApp, getTestStore, TEST_SECRET_KEY } from './harness';
 import { assertDocumentedResponse } from './openapi-contract';
 
 /** An in-process server on the worker's shared database, on a free port, with `options`. */
@@ -13,6 +13,7 @@ export async function startTestServer(options: ChatServerOptions = {}): Promise<
     host: '127.0.0.1',
     seedDemo: false,
     logLevel: 'silent',
+    secretKey: TEST_SECRET_KEY,
     ...options,
   });
 }

@@ -10,6 +10,9 @@ import type { ApplicationsTable, AppRow, Database } from '../src/store/schema';
  */
 
 /** The backend of this run: vitest.config.ts sets it per project. */
+/** The server key test servers seal push credentials with (PostgreSQL needs one given). */
+export const TEST_SECRET_KEY = 'test-secret-key-of-at-least-32-characters';
+
 export const testDatabase: 'pglite' | 'postgres' =
   process.env.CHAT_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 

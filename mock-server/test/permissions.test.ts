@@ -531,6 +531,8 @@ const BACKEND_CALLS: {
   getBeforeSendHook: () => ({}),
   setBeforeSendHook: () => ({ body: { url: `${HOOK_URL}/mine`, on_failure: 'reject', enabled: true } }),
   deleteBeforeSendHook: () => ({}),
+  setWebPush: () => ({ body: { subject: 'mailto:intruder@example.com' } }),
+  deleteWebPush: () => ({}),
 };
 
 /** Calls every backend endpoint as `api` on `s`'s data; each outcome keyed by endpoint. */

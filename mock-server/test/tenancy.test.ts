@@ -36,6 +36,8 @@ interface AppB {
   secrets: string[];
   /** B's alice's push device (its token, `DEVICE_TOKEN`, is registered in A too by a probe). */
   device: string;
+  /** B's Web Push public key (its subject names B_WORD). */
+  vapidKey: string;
 }
 
 interface AppA {
@@ -152,6 +154,10 @@ async function setUpB(): Promise<AppB> {
     await alice!.post('/v1/devices', { provider: 'fcm', token: DEVICE_TOKEN, name: `Phone ${B_WORD}` }),
     'B device',
   );
+  const webPush = ok(
+    await t.server.put('/v1/push/web', { subject: `https://${B_WORD}.example.com` }),
+    'B push',
+  );
   const hook = ok(
     await t.server.put('/v1/hooks/before-send', {
       url: `${HOOK_URL}/${B_WORD}/before-send`,
@@ -175,6 +181,7 @@ async function setUpB(): Promise<AppB> {
     delivery: delivery.id,
     secrets: [endpoint.secret, hook.secret],
     device: device.device.id,
+    vapidKey: webPush.web.vapid_public_key,
   };
 }
 
@@ -263,6 +270,7 @@ async function snapshotB(b: AppB, extraChannels: { type: string; id: string }[] 
       beforeSend: await get(b.t.server, '/v1/hooks/before-send'),
     },
     devices: await get(b.alice, '/v1/devices'),
+    push: await get(b.t.server, '/v1/push/config'),
   };
 }
 
@@ -359,6 +367,7 @@ describe('tenancy: application A against application B', () => {
     b.webhook,
     b.delivery,
     b.device,
+    b.vapidKey,
     ...b.secrets,
     'bob-b',
     'dave-b',
@@ -841,6 +850,18 @@ describe('tenancy: application A against application B', () => {
         },
       ],
       deleteDevice: () => onB('deleteDevice', undefined, [''], [{ deviceId: b.device }]),
+      // Push settings: A reads and changes its own; B's key never shows, B's stay as they were.
+      getPushConfig: () =>
+        actors.map(
+          (actor): Probe => ({
+            name: 'getPushConfig',
+            actor,
+            path: endpoints.getPushConfig.path,
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+      setWebPush: () => asBackend('setWebPush', as<'setWebPush'>({ subject: 'mailto:a@example.com' })),
+      deleteWebPush: () => asBackend('deleteWebPush', undefined),
 
       search: () =>
         actors.flatMap((actor) => [

@@ -16,6 +16,7 @@ import { registerDocsPages } from './docs-pages';
 import { registerErrorHandling } from './errors';
 import { createHandlers } from './handlers';
 import { buildOpenApiDocument } from './openapi';
+import type { PushServices } from './push-handlers';
 import { registerRoutes } from './routes';
 import { inlineScriptsOf, registerSecurityHeaders } from './security-headers';
 import { readIndexHtml, registerWebRoot } from './web-root';
@@ -37,6 +38,8 @@ export interface HttpAppOptions {
   http: HttpConfig;
   /** The webhook endpoints' guard, and the before-send hooks (asked before each send). */
   webhooks: WebhookServices & { beforeSend: BeforeSendHooks & WebhookServices['beforeSend'] };
+  /** How push credentials are sealed at rest. */
+  push: PushServices;
   /**
    * Serve the REST API (default). A realtime-only node leaves it out and keeps health,
    * readiness and the documents.
@@ -134,6 +137,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       beforeSend: options.webhooks.beforeSend,
       accounts,
       webhooks: options.webhooks,
+      push: options.push,
     }),
   );
   registerRoutes(app, { data: options.data, handlersFor, tokens: options.tokens, writes: options.writes });

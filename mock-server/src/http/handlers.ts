@@ -14,6 +14,7 @@ import type { Accounts } from '../domain/users/accounts';
 import * as users from '../domain/users/users';
 import type { Actor } from '../kernel/actor';
 import type { AppRow } from '../store/schema';
+import { type PushServices, pushHandlers } from './push-handlers';
 import { type WebhookServices, webhookHandlers } from './webhook-handlers';
 
 type Def<N extends EndpointName> = (typeof endpoints)[N];
@@ -34,6 +35,7 @@ export interface HandlerContext<N extends EndpointName> {
 export interface HandlerServices extends DomainDeps {
   accounts: Accounts;
   webhooks: WebhookServices;
+  push: PushServices;
 }
 
 export type Handlers = {
@@ -160,5 +162,6 @@ export function createHandlers(s: HandlerServices): Handlers {
     },
 
     ...webhookHandlers(db, s.webhooks),
+    ...pushHandlers(db, s.push),
   };
 }

@@ -1,9 +1,9 @@
+import type { TargetGuard } from '../outbound/target-guard';
 import type { AppDb } from '../store/app-scope';
 import type { BeforeSendHookClient } from '../webhooks/before-send';
 import { deleteBeforeSendHook, getBeforeSendHook, setBeforeSendHook } from '../webhooks/before-send-config';
 import { listDeliveries } from '../webhooks/delivery-log';
 import { replayDelivery, replayEvents } from '../webhooks/replay';
-import type { TargetGuard } from '../webhooks/target-guard';
 import * as endpoints from '../webhooks/webhook-endpoints';
 import type { Handlers } from './handlers';
 

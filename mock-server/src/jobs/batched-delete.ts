@@ -27,7 +27,7 @@ export async function deleteInBatches(
  */
 export function deleteOlderThan(
   db: Db,
-  table: 'channel_events' | 'outbox' | 'webhook_deliveries',
+  table: 'channel_events' | 'outbox' | 'webhook_deliveries' | 'push_sends',
   cutoff: Date,
   also: RawBuilder<unknown> = sql`true`,
 ): Promise<number> {

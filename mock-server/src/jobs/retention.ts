@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/schema';
+import { deleteOlderThan } from './batched-delete';
 import { pruneEventLog } from './event-log-retention';
 import type { JobQueue } from './job-queue';
 import { pruneRefreshTokens } from './refresh-token-retention';
@@ -40,6 +41,12 @@ export const RETENTION_JOBS: readonly RetentionJob[] = [
     name: 'retention-webhook-log',
     cron: '37 * * * *',
     run: (db, options) => pruneWebhookLog(db, options.webhookLogMaxAgeMs),
+  },
+  {
+    name: 'retention-push-sends',
+    cron: '47 * * * *',
+    // A push job retries for a few hours at most: a week is plenty to find out what was sent.
+    run: (db) => deleteOlderThan(db, 'push_sends', new Date(Date.now() - 7 * DAY_MS)),
   },
 ];
 

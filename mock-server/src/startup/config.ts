@@ -39,9 +39,28 @@ export interface ServerConfig {
    * default one day): tokens minted for longer are refused, so a leaked one cannot live forever.
    */
   maxTokenLifetimeSeconds: number;
+  /**
+   * The server's own secret (`CHAT_SECRET_KEY`, at least 32 characters, the same on every node):
+   * push credentials are sealed at rest with a key derived from it. Unset on the embedded
+   * database: a key kept in the data directory.
+   */
+  secretKey: string | undefined;
   http: HttpConfig;
   realtime: RealtimeConfig;
   webhooks: WebhookConfig;
+  push: PushConfig;
+}
+
+/** How pushes are sent (by the worker role). Push services are reached through the webhooks' address guard. */
+export interface PushConfig {
+  /** One request to a push service, connect to answer (`CHAT_PUSH_TIMEOUT_MS`). */
+  timeoutMs: number;
+  /** Extra certificate authorities (PEM) to trust for push services, e.g. a proxy's or a test's. */
+  ca?: string;
+}
+
+export function loadPushConfig(env: NodeJS.ProcessEnv): PushConfig {
+  return { timeoutMs: positiveNumber(env, 'CHAT_PUSH_TIMEOUT_MS', 10_000) };
 }
 
 /** How webhooks are delivered (by the worker role). */
@@ -215,10 +234,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       'CHAT_MAX_TOKEN_LIFETIME_S',
       DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ),
+    secretKey: secretKey(env.CHAT_SECRET_KEY),
     http: loadHttpConfig(env),
     realtime: loadRealtimeConfig(env),
     webhooks: loadWebhookConfig(env),
+    push: loadPushConfig(env),
   };
+}
+
+function secretKey(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32)
+    throw new Error('CHAT_SECRET_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+  return raw;
 }
 
 function poolSize(raw: string | undefined): number | undefined {

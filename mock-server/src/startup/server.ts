@@ -17,6 +17,11 @@ import { redisStatusOf, reportDependencies } from '../kernel/dependency-status';
 import { createLogger } from '../kernel/logger';
 import { VERSION } from '../kernel/version';
 import { createWriteBudget } from '../limits/write-budget';
+import { createTargetGuard, type TargetGuard } from '../outbound/target-guard';
+import { pushProducer } from '../push/push-producer';
+import { createPushQueue } from '../push/push-queue';
+import { workPushes } from '../push/push-worker';
+import type { SecretBoxOrReason } from '../push/web-push-config';
 import { Gateway } from '../realtime/gateway';
 import { PresenceService } from '../realtime/presence';
 import { createMemoryPresence, type PresenceStore } from '../realtime/presence-store';
@@ -28,17 +33,19 @@ import { BeforeSendHookClient } from '../webhooks/before-send';
 import { webhookProducer } from '../webhooks/delivery-producer';
 import { createDeliveryQueue } from '../webhooks/delivery-queue';
 import { workDeliveries } from '../webhooks/delivery-worker';
-import { createTargetGuard, type TargetGuard } from '../webhooks/target-guard';
 import {
   type HttpConfig,
   loadHttpConfig,
+  loadPushConfig,
   loadRealtimeConfig,
   loadWebhookConfig,
+  type PushConfig,
   type RealtimeConfig,
   type ServerConfig,
   type WebhookConfig,
 } from './config';
 import { assertRoleCanRun, dutiesOf } from './roles';
+import { secretBoxFor } from './secret-key';
 import { type DemoCredentials, seedDemo } from './seed';
 
 export interface ChatServer {
@@ -56,10 +63,12 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-export interface ChatServerOptions extends Partial<Omit<ServerConfig, 'realtime' | 'http' | 'webhooks'>> {
+export interface ChatServerOptions
+  extends Partial<Omit<ServerConfig, 'realtime' | 'http' | 'webhooks' | 'push'>> {
   realtime?: Partial<RealtimeConfig>;
   http?: Partial<HttpConfig>;
   webhooks?: Partial<WebhookConfig>;
+  push?: Partial<PushConfig>;
   /** Use this store instead of opening one (tests share one database per worker). */
   store?: Store;
   logger?: Logger;
@@ -155,6 +164,11 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const webhooks = { ...loadWebhookConfig({}), ...options.webhooks };
   const guard = createTargetGuard(webhooks.allowCidrs);
   const userAgent = `chat-server/${VERSION} (webhooks)`;
+  const pushSecrets = secretBoxFor({
+    secretKey: options.secretKey,
+    store: store.kind,
+    dataDir: ownsStore ? (options.dataDir ?? '.chat-data') : 'memory',
+  });
   const beforeSend = new BeforeSendHookClient({ data, guard, userAgent, logger });
   const presence = new PresenceService({
     data,
@@ -196,6 +210,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     http,
     rest: duties.rest,
     webhooks: { guard, beforeSend },
+    push: { secrets: pushSecrets },
   });
   if (duties.rest) registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
@@ -204,6 +219,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     ? await startWorker(store, {
         eventLogMaxAgeMs: (options.eventLogDays ?? 30) * DAY_MS,
         webhooks,
+        push: { ...loadPushConfig({}), ...options.push },
+        pushSecrets,
         guard,
         userAgent,
         logger,
@@ -298,6 +315,8 @@ async function startWorker(
   options: {
     eventLogMaxAgeMs: number;
     webhooks: WebhookConfig;
+    push: PushConfig;
+    pushSecrets: SecretBoxOrReason;
     guard: TargetGuard;
     userAgent: string;
     logger: Logger;
@@ -327,11 +346,27 @@ async function startWorker(
     logger,
     afterBatch: () => deliveries.wake(),
   });
+  await createPushQueue(boss);
+  const pushes = workPushes(boss, createDataAccess(side.db), {
+    guard,
+    timeoutMs: options.push.timeoutMs,
+    ...(options.push.ca && { ca: options.push.ca }),
+    secrets: options.pushSecrets,
+    logger,
+  });
+  const pushFeed = runFeed(side.db, pushProducer(boss), {
+    idleMs: FEED_IDLE_MS,
+    logger,
+    afterBatch: () => pushes.wake(),
+  });
   return {
-    eventsCommitted: () => feed.wake(),
+    eventsCommitted: () => {
+      feed.wake();
+      pushFeed.wake();
+    },
     async stop() {
-      await feed.stop();
-      await deliveries.stop();
+      await Promise.all([feed.stop(), pushFeed.stop()]);
+      await Promise.all([deliveries.stop(), pushes.stop()]);
       await stopJobQueue(boss);
       await side.close();
     },

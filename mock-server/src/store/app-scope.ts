@@ -45,6 +45,8 @@ export const APP_TABLES = [
   'app_users',
   'refresh_tokens',
   'app_user_devices',
+  'push_providers',
+  'push_sends',
   'channels',
   'channel_members',
   'messages',

@@ -83,11 +83,36 @@ export interface AppUserDevicesTable {
   /** The FCM or APNs token, or the Web Push endpoint. */
   push_token: string;
   /** The provider. */
-  platform: 'fcm' | 'apns' | 'web';
+  platform: PushProvider;
   apns_environment: 'sandbox' | 'production' | null;
   web_p256dh: string | null;
   web_auth: string | null;
   name: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type PushProvider = 'fcm' | 'apns' | 'web';
+
+export interface PushProvidersTable {
+  app_id: string;
+  provider: PushProvider;
+  settings: ColumnType<Record<string, string>, string, string>;
+  sealed_secret: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type PushSendState = 'pending' | 'sent' | 'failed' | 'removed';
+
+export interface PushSendsTable {
+  app_id: string;
+  event_id: string;
+  device_id: string;
+  state: ColumnType<PushSendState, PushSendState | undefined, PushSendState>;
+  attempts: Generated<number>;
+  last_status: number | null;
+  last_error: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -312,6 +337,8 @@ export interface Database {
   app_users: AppUsersTable;
   refresh_tokens: RefreshTokensTable;
   app_user_devices: AppUserDevicesTable;
+  push_providers: PushProvidersTable;
+  push_sends: PushSendsTable;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;
   messages: MessagesTable;

@@ -1,7 +1,7 @@
 import type { BeforeSendHook, SetBeforeSendHookBody } from '@chat/protocol';
+import type { TargetGuard } from '../outbound/target-guard';
 import type { AppDb } from '../store/app-scope';
 import { afterRotation, newSecret } from './secrets';
-import type { TargetGuard } from './target-guard';
 import { requireReachable } from './webhook-endpoints';
 
 /**

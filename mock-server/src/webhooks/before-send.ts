@@ -8,10 +8,10 @@ import {
 import type { Logger } from 'pino';
 import type { BeforeSendCall, BeforeSendHooks, OutgoingMessage } from '../domain/messages/before-send';
 import { ChatError } from '../kernel/errors';
+import type { TargetGuard } from '../outbound/target-guard';
 import type { DataAccess } from '../store/data-access';
 import { postSigned } from './deliver';
 import { signingSecrets } from './secrets';
-import type { TargetGuard } from './target-guard';
 
 /**
  * The before-send hook: an application's own HTTP endpoint, called with each new message before

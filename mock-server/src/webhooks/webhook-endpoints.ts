@@ -8,9 +8,9 @@ import {
 } from '@chat/protocol';
 import { recordAppEvent } from '../events/app-events';
 import { ChatError, notFound } from '../kernel/errors';
+import { type TargetGuard, TargetRefused } from '../outbound/target-guard';
 import type { AppDb } from '../store/app-scope';
 import { afterRotation, newSecret } from './secrets';
-import { type TargetGuard, TargetRefused } from './target-guard';
 
 /**
  * An application's webhook endpoints, managed by its backend (server token). The table also

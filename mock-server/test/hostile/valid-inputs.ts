@@ -211,6 +211,18 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
   }),
   listDevices: () => ({ actor: 'alice', params: {}, query: {} }),
   deleteDevice: (w) => ({ actor: 'alice', params: { deviceId: w.device }, query: {} }),
+  getPushConfig: () => ({ actor: 'alice', params: {}, query: {} }),
+  setWebPush: () => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    body: {
+      subject: 'mailto:ops@example.com',
+      vapid_public_key: `B${'A'.repeat(86)}`,
+      vapid_private_key: 'A'.repeat(43),
+    },
+  }),
+  deleteWebPush: () => ({ actor: 'server', params: {}, query: {} }),
   createWebhook: (w) => ({
     actor: 'server',
     params: {},

@@ -6,7 +6,7 @@ import { createServerToken, createUserToken } from '../../src/domain/auth/index'
 import { createLogger } from '../../src/kernel/logger';
 import { type ChatServer, createChatServer } from '../../src/startup/server';
 import type { AppRow, Database } from '../../src/store/schema';
-import { createTestApp, getTestStore } from '../harness';
+import { createTestApp, getTestStore, TEST_SECRET_KEY } from '../harness';
 import { LogCapture } from './log-capture';
 import { type Digest, digestApps } from './state-digest';
 
@@ -128,6 +128,7 @@ export async function createWorld(): Promise<World> {
     port: 0,
     host: '127.0.0.1',
     seedDemo: false,
+    secretKey: TEST_SECRET_KEY,
     logger: createLogger({ level: 'info', destination: logs }),
     realtime: {
       // Thousands of bad frames on a few sockets: budgets must not close them mid-run.

@@ -224,6 +224,18 @@ const samples: { [N in EndpointName]: Sample<N> } = {
   },
   listDevices: { response: { devices: [webDevice] } },
   deleteDevice: { params: { deviceId: webDevice.id }, response: { ok: true } },
+  getPushConfig: { response: { web: { vapid_public_key: webKeys.p256dh } } },
+  setWebPush: {
+    body: { subject: 'mailto:ops@example.com' },
+    response: {
+      web: {
+        subject: 'mailto:ops@example.com',
+        vapid_public_key: webKeys.p256dh,
+        updated_at: webDevice.updated_at,
+      },
+    },
+  },
+  deleteWebPush: { response: { ok: true } },
   createWebhook: {
     body: {
       name: 'Moderation backend',
@@ -622,6 +634,18 @@ const malformedRequests: {
     schema: query('getDraft'),
     input: { parent_id: 'root' },
     path: ['parent_id'],
+  },
+  {
+    name: 'setWebPush: a subject that is neither mailto: nor https:',
+    schema: body('setWebPush'),
+    input: { subject: 'http://example.com' },
+    path: ['subject'],
+  },
+  {
+    name: 'setWebPush: half a key pair',
+    schema: body('setWebPush'),
+    input: { subject: 'mailto:a@b.c', vapid_public_key: webKeys.p256dh },
+    path: ['vapid_private_key'],
   },
   {
     name: 'registerDevice: a provider it does not know',

@@ -255,6 +255,24 @@ export const ROUTES = {
     summary: 'Stop pushing to a device',
     auth: 'user',
   },
+  getPushConfig: {
+    method: 'GET',
+    path: '/v1/push/config',
+    summary: "What a client needs to subscribe to push (the app's public VAPID key)",
+    auth: 'user',
+  },
+  setWebPush: {
+    method: 'PUT',
+    path: '/v1/push/web',
+    summary: 'Turn on Web Push with a VAPID key pair, given or made (server-side)',
+    auth: 'server',
+  },
+  deleteWebPush: {
+    method: 'DELETE',
+    path: '/v1/push/web',
+    summary: 'Turn off Web Push and forget its keys (server-side)',
+    auth: 'server',
+  },
 
   createWebhook: {
     method: 'POST',

@@ -24,7 +24,8 @@ const base64url = (chars: number, bytes: number) =>
 /** A push service's endpoint: https only (the server posts the encrypted payload there). */
 const pushEndpoint = safeString(LIMITS.PUSH_ENDPOINT_LENGTH)
   .pipe(z.url({ protocol: /^https$/ }))
-  .refine((url) => !new URL(url).username && !new URL(url).password, 'No credentials in the URL');
+  // Checks run even when the URL check before failed (zod goes on to report every issue).
+  .refine((url) => !URL.canParse(url) || !/^[^/]*\/\/[^/]*@/.test(url), 'No credentials in the URL');
 
 export const webPushSubscription = z.object({
   endpoint: pushEndpoint,
@@ -82,3 +83,39 @@ export type Device = z.infer<typeof device>;
 
 export const deviceResponse = z.object({ device });
 export const devicesResponse = z.object({ devices: z.array(device) });
+
+/**
+ * Web Push for an application (server token): the VAPID key pair the server signs its requests
+ * to push services with, and the contact push services may write to (`mailto:` or `https:`).
+ * Without keys the server makes a pair; the private key is never shown again.
+ */
+export const setWebPushBody = z
+  .strictObject({
+    subject: safeString(LIMITS.URL_LENGTH).refine(
+      (value) =>
+        /^mailto:[^\s@]+@[^\s@]+$/.test(value) ||
+        (URL.canParse(value) && new URL(value).protocol === 'https:'),
+      'Must be a mailto: address or an https: URL',
+    ),
+    /** The P-256 public key, uncompressed, base64url (87 characters). */
+    vapid_public_key: base64url(87, 65).optional(),
+    /** The private key, base64url (43 characters). */
+    vapid_private_key: base64url(43, 32).optional(),
+  })
+  .refine((body) => (body.vapid_public_key === undefined) === (body.vapid_private_key === undefined), {
+    message: 'Give both keys of the pair, or neither',
+    path: ['vapid_private_key'],
+  });
+export type SetWebPushBody = z.infer<typeof setWebPushBody>;
+
+export const webPushSettings = z.object({
+  subject: z.string(),
+  vapid_public_key: z.string(),
+  updated_at: timestamp,
+});
+export const webPushResponse = z.object({ web: webPushSettings });
+
+/** What a client needs to subscribe: the application's public VAPID key, when Web Push is on. */
+export const pushConfigResponse = z.object({
+  web: z.object({ vapid_public_key: z.string() }).nullable(),
+});

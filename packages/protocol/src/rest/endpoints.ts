@@ -11,7 +11,14 @@ import {
   queryChannelsBody,
   updateChannelBody,
 } from './channels';
-import { deviceResponse, devicesResponse, registerDeviceBody } from './devices';
+import {
+  deviceResponse,
+  devicesResponse,
+  pushConfigResponse,
+  registerDeviceBody,
+  setWebPushBody,
+  webPushResponse,
+} from './devices';
 import { banBody, memberIdsBody, membersResponse, setMemberRoleBody } from './members';
 import {
   addReactionBody,
@@ -323,6 +330,9 @@ export const endpoints = {
     params: deviceParams,
     response: ok,
   },
+  getPushConfig: { ...ROUTES.getPushConfig, response: pushConfigResponse },
+  setWebPush: { ...ROUTES.setWebPush, body: setWebPushBody, response: webPushResponse },
+  deleteWebPush: { ...ROUTES.deleteWebPush, response: ok },
 
   createWebhook: {
     ...ROUTES.createWebhook,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deliverWebhook, retryAfterMs } from './deliver';
+import { deliverWebhook } from '../webhooks/deliver';
+import { retryAfterMs } from './post';
 import { createTargetGuard, TargetRefused } from './target-guard';
 
 const guard = createTargetGuard();

@@ -1,0 +1,26 @@
+import { deleteWebPush, type SecretBoxOrReason, setWebPush, webPushPublicKey } from '../push/web-push-config';
+import type { AppDb } from '../store/app-scope';
+import type { Handlers } from './handlers';
+
+export interface PushServices {
+  /** Seals push credentials at rest, or says why it cannot (no server key). */
+  secrets: SecretBoxOrReason;
+}
+
+/** Push configuration: the server token sets it, any user reads what a client needs. */
+export function pushHandlers(
+  db: AppDb,
+  s: PushServices,
+): Pick<Handlers, 'getPushConfig' | 'setWebPush' | 'deleteWebPush'> {
+  return {
+    getPushConfig: async () => {
+      const key = await webPushPublicKey(db);
+      return { web: key ? { vapid_public_key: key } : null };
+    },
+    setWebPush: async ({ app, body }) => ({ web: await setWebPush(db, app.id, s.secrets, body) }),
+    deleteWebPush: async () => {
+      await deleteWebPush(db);
+      return { ok: true as const };
+    },
+  };
+}

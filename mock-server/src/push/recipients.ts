@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { AppDb } from '../store/app-scope';
+import type { PushProvider } from '../store/schema';
+
+export interface PushDevice {
+  id: string;
+  provider: PushProvider;
+  token: string;
+  web_p256dh: string | null;
+  web_auth: string | null;
+}
+
+/**
+ * The devices a new message in a channel is pushed to: of its members other than the sender,
+ * who have no live socket on any node (`is_online`, which the realtime layer keeps with a grace
+ * after the last socket closes, so a phone reconnecting is not buzzed), have not muted the
+ * channel and are not banned from it; only devices of the providers given (those turned on).
+ */
+export async function pushDevicesFor(
+  db: AppDb,
+  channelId: string,
+  senderId: string,
+  providers: PushProvider[],
+): Promise<PushDevice[]> {
+  if (providers.length === 0) return [];
+  return db
+    .selectFrom('channel_members as m')
+    .innerJoin('app_users as u', 'u.id', 'm.app_user_id')
+    .innerJoin('app_user_devices as d', 'd.app_user_id', 'm.app_user_id')
+    .select(['d.id', 'd.platform as provider', 'd.push_token as token', 'd.web_p256dh', 'd.web_auth'])
+    .where('m.channel_id', '=', channelId)
+    .where('u.external_id', '<>', senderId)
+    .where('u.is_online', '=', false)
+    .where('m.is_muted', '=', false)
+    .where((eb) =>
+      eb.or([
+        eb('m.is_banned', '=', false),
+        eb.and([eb('m.ban_expires_at', 'is not', null), eb('m.ban_expires_at', '<=', sql<Date>`now()`)]),
+      ]),
+    )
+    .where('d.platform', 'in', providers)
+    .execute();
+}

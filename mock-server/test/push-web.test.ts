@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserToken } from '../src/domain/auth/index';
+import { type ChatServer, createChatServer } from '../src/startup/server';
+import { openStore, type Store } from '../src/store/database';
+import { testAppOn } from './api';
+import { newTestSchema, TEST_SECRET_KEY, testDatabase, testDatabaseUrl } from './harness';
+import { type BrowserSubscription, FakePushService } from './push-service';
+import { createChannel, send } from './rest-helpers';
+import { WsClient } from './ws-client';
+
+/**
+ * Web Push end to end: a new message reaches the browsers of the channel's members who are not
+ * connected, encrypted for each subscription and signed with the app's VAPID key (both checked
+ * here as a browser and a push service would); not the sender, not a member who muted the
+ * channel, is banned, or has a live socket; exactly once per device, also when the push service
+ * asks to retry later; a subscription the service says is gone is removed. A store of this
+ * file's own, so no other worker takes its jobs.
+ */
+
+let store: Store;
+let server: ChatServer;
+const service = new FakePushService();
+const SUBJECT = 'mailto:ops@example.com';
+
+beforeAll(async () => {
+  await service.start();
+  store =
+    testDatabase === 'postgres'
+      ? await openStore({ databaseUrl: testDatabaseUrl(), schema: newTestSchema(), poolSize: 4 })
+      : await openStore({ dataDir: 'memory' });
+  server = await createChatServer({
+    store,
+    port: 0,
+    seedDemo: false,
+    logLevel: 'silent',
+    secretKey: TEST_SECRET_KEY,
+    // The fake push service is on loopback, with a certificate of its own.
+    webhooks: { allowCidrs: ['127.0.0.1/32'] },
+    push: { ca: service.ca, timeoutMs: 5_000 },
+  });
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+  await service.close();
+});
+
+/** An app with Web Push on, and users who subscribed a browser each. */
+async function pushApp(...names: string[]) {
+  const t = await testAppOn(server);
+  const apis = await t.users(...names);
+  const web = await t.server.put('/v1/push/web', { subject: SUBJECT });
+  expect(web.status, JSON.stringify(web.body)).toBe(200);
+  const subscriptions = new Map<string, BrowserSubscription>();
+  for (const [i, name] of names.entries()) {
+    const subscription = service.subscribe(`${t.app.id}-${name}`);
+    const { endpoint, keys } = subscription;
+    const reply = await apis[i]!.post('/v1/devices', { provider: 'web', subscription: { endpoint, keys } });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    subscriptions.set(name, subscription);
+  }
+  const user = (name: string) => apis[names.indexOf(name)]!;
+  return { t, user, vapidKey: web.body.web.vapid_public_key as string, subscriptions };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+
+describe('Web Push', () => {
+  it('reaches offline members only, encrypted for each browser and signed with the app key', async () => {
+    const { t, user, vapidKey, subscriptions } = await pushApp('alice', 'bob', 'carol', 'dave', 'erin');
+    const to = (name: string) => service.to(subscriptions.get(name)!.name);
+    expect((await user('bob').get('/v1/push/config')).body).toEqual({ web: { vapid_public_key: vapidKey } });
+    const cid = await createChannel(user('alice'), 'push-room', ['bob', 'carol', 'dave', 'erin']);
+    const path = `/v1/channels/${cid.replace(':', '/')}`;
+    expect((await user('carol').post(`${path}/mute`)).status).toBe(200);
+    expect((await user('alice').post(`${path}/bans`, { user_id: 'dave' })).status).toBe(200);
+    // erin has the app open: she gets the message over her socket, not as a push.
+    const erin = await WsClient.connect(
+      server.wsUrl,
+      t.app.api_key,
+      await createUserToken(t.app.api_secret, 'erin'),
+    );
+    try {
+      const message = await send(user('alice'), cid, 'Lunch at noon? 🍜');
+      await expect.poll(() => to('bob').length, { timeout: 15_000 }).toBe(1);
+      await settle();
+      const [push] = to('bob');
+      expect(FakePushService.decrypt(push!, subscriptions.get('bob')!)).toEqual({
+        type: 'message.new',
+        cid,
+        message_id: message.id,
+        title: 'ALICE',
+        body: 'Lunch at noon? 🍜',
+        tag: cid,
+      });
+      expect(await FakePushService.verifyVapid(push!, service.url, SUBJECT)).toBe(vapidKey);
+      expect(push!.headers).toMatchObject({ 'content-encoding': 'aes128gcm', ttl: '86400', urgency: 'high' });
+      expect(String(push!.headers.topic)).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+      // Nobody else: the sender, the muted, the banned, the connected.
+      for (const name of ['alice', 'carol', 'dave', 'erin']) expect(to(name), name).toEqual([]);
+    } finally {
+      erin.close();
+    }
+  });
+
+  it('tries again after a Retry-After, pushing each device once, and removes a gone subscription', async () => {
+    const { user, subscriptions } = await pushApp('alice', 'bob', 'carol');
+    const name = (who: string) => subscriptions.get(who)!.name;
+    const cid = await createChannel(user('alice'), 'retry-room', ['bob', 'carol']);
+    service.answers.set(name('bob'), [{ status: 503, headers: { 'retry-after': '1' } }]);
+    service.answers.set(name('carol'), [{ status: 410 }]);
+    await send(user('alice'), cid, 'first');
+    // bob: refused once, then delivered; carol: gone.
+    await expect.poll(() => service.to(name('bob')).length, { timeout: 20_000 }).toBe(2);
+    await expect
+      .poll(async () => (await user('carol').get('/v1/devices')).body.devices, { timeout: 10_000 })
+      .toEqual([]);
+    await settle();
+    expect(service.to(name('carol'))).toHaveLength(1);
+    // carol's device is gone: the next message is pushed to bob alone.
+    await send(user('alice'), cid, 'second');
+    await expect.poll(() => service.to(name('bob')).length, { timeout: 15_000 }).toBe(3);
+    await settle();
+    expect(service.to(name('carol'))).toHaveLength(1);
+    const bodies = service
+      .to(name('bob'))
+      .map((r) => (FakePushService.decrypt(r, subscriptions.get('bob')!) as { body: string }).body);
+    expect(bodies).toEqual(['first', 'first', 'second']);
+  });
+
+  it('sends nothing for an app without Web Push, and refuses bad settings without changing them', async () => {
+    const t = await testAppOn(server);
+    const [alice, bob] = await t.users('alice', 'bob');
+    const subscription = service.subscribe(`${t.app.id}-bob`);
+    await bob!.post('/v1/devices', {
+      provider: 'web',
+      subscription: { endpoint: subscription.endpoint, keys: subscription.keys },
+    });
+    expect((await bob!.get('/v1/push/config')).body).toEqual({ web: null });
+    const cid = await createChannel(alice!, 'quiet-room', ['bob']);
+    await send(alice!, cid, 'no push for this');
+    for (const bad of [
+      { subject: 'ops@example.com' },
+      { subject: 'http://example.com' },
+      { subject: SUBJECT, vapid_public_key: 'short', vapid_private_key: 'A'.repeat(43) },
+      { subject: SUBJECT, vapid_private_key: 'A'.repeat(43) },
+    ]) {
+      const reply = await t.server.put('/v1/push/web', bad);
+      expect(reply.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await bob!.get('/v1/push/config')).body).toEqual({ web: null });
+    expect((await bob!.put('/v1/push/web', { subject: SUBJECT })).status).toBe(403);
+    await settle();
+    expect(service.to(subscription.name)).toEqual([]);
+  });
+});
