@@ -4,6 +4,7 @@ import type { Channel } from './channel';
 import { Channels } from './channels';
 import { ConnectionManager, type ConnectionOptions } from './connection/connection-manager';
 import type { ConnectionState } from './connection/connection-state';
+import { Devices } from './devices';
 import { type ChatEnvironment, resolveEnvironment } from './environment';
 import { NetworkError, ValidationError } from './errors';
 import { ChatEventEmitter, type EventKey, type EventListener } from './event-emitter';
@@ -66,6 +67,8 @@ export class ChatClient {
   readonly auth: Auth;
   readonly users: Users;
   readonly messages: Messages;
+  /** The user's push devices, and Web Push in a browser. */
+  readonly devices: Devices;
   private readonly userStore = createStore<User | undefined>(undefined);
   /** The connected user as the server knows it (`undefined` before the first connection). */
   readonly user: ReadableStore<User | undefined> = this.userStore;
@@ -124,6 +127,7 @@ export class ChatClient {
     );
     this.users = new Users(this.http);
     this.messages = new Messages(this.http);
+    this.devices = new Devices(this.http);
   }
 
   private dispatch(event: ChatEvent): void {

@@ -3,6 +3,7 @@ export type {
   Attachment,
   ChannelType,
   ChatEvent,
+  Device,
   Draft,
   EventOf,
   Member,
@@ -30,6 +31,7 @@ export {
 } from './connection/connection-manager';
 export type { ConnectionState, ConnectionStatus } from './connection/connection-state';
 export type { RequestFrame, SocketTimings } from './connection/socket';
+export { Devices, type PushRegistration } from './devices';
 export {
   type ChatEnvironment,
   type Clock,

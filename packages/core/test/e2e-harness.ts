@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type ChatServer, createChatServer, createUserToken, type Store } from '@chat/server';
+import {
+  type ChatServer,
+  createChatServer,
+  createServerToken,
+  createUserToken,
+  type Store,
+} from '@chat/server';
 import { ChatClient } from '../src/client';
 import type { WebSocketLike } from '../src/environment';
 import type { ReadableStore } from '../src/store';
@@ -18,7 +24,13 @@ export async function startServer(options: { store?: Store } = {}) {
       allow_registration: true,
     })
     .execute();
-  return { server, apiKey, token: (userId: string) => createUserToken(apiSecret, userId) };
+  return {
+    server,
+    apiKey,
+    token: (userId: string) => createUserToken(apiSecret, userId),
+    /** A token of the app's backend (server-side calls). */
+    serverToken: () => createServerToken(apiSecret),
+  };
 }
 
 /**

@@ -1,0 +1,82 @@
+import type { Device, RegisterDeviceBody } from '@chat/protocol';
+import { ChatError } from './errors';
+import type { HttpClient } from './http-client';
+
+/** The parts of a service worker registration `enableWebPush` uses (a browser's, or a test's). */
+export interface PushRegistration {
+  pushManager: {
+    getSubscription(): Promise<{ toJSON(): unknown } | null>;
+    subscribe(options: {
+      userVisibleOnly: true;
+      applicationServerKey: Uint8Array;
+    }): Promise<{ toJSON(): unknown }>;
+  };
+}
+
+/**
+ * The user's push devices. A native app registers the token its platform gives it (FCM, or
+ * APNs with the build's environment); a web app calls `enableWebPush` with its service worker.
+ *
+ * @example
+ * const registration = await navigator.serviceWorker.register('/chat-sw.js');
+ * await client.devices.enableWebPush(registration);
+ * // React Native: await client.devices.register({ provider: 'fcm', token: await messaging().getToken() });
+ */
+export class Devices {
+  constructor(private readonly http: HttpClient) {}
+
+  /** Registers (or refreshes) a device for the connected user: it moves from whoever had it. */
+  async register(device: RegisterDeviceBody): Promise<Device> {
+    return (await this.http.request('registerDevice', { body: device })).device;
+  }
+
+  /** The connected user's devices, newest first. */
+  async list(): Promise<Device[]> {
+    return (await this.http.request('listDevices', {})).devices;
+  }
+
+  /** Stops pushing to a device (call it on logout with the id `register` gave). */
+  async remove(deviceId: string): Promise<void> {
+    await this.http.request('deleteDevice', { params: { deviceId } });
+  }
+
+  /** The application's public VAPID key, or null when it has not turned Web Push on. */
+  async webPushKey(): Promise<string | null> {
+    return (await this.http.request('getPushConfig', {})).web?.vapid_public_key ?? null;
+  }
+
+  /**
+   * Subscribes this browser to push with the app's VAPID key (reusing a subscription it already
+   * has) and registers it. Ask for notification permission first (`Notification.requestPermission()`,
+   * from a click): a browser refuses to subscribe without it.
+   */
+  async enableWebPush(registration: PushRegistration, options: { name?: string } = {}): Promise<Device> {
+    const key = await this.webPushKey();
+    if (!key)
+      throw new ChatError({
+        code: 'not_found',
+        status: 404,
+        message: 'Web Push is not turned on for this application',
+      });
+    const subscription =
+      (await registration.pushManager.getSubscription()) ??
+      (await registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: fromBase64url(key),
+      }));
+    const json = subscription.toJSON() as Extract<RegisterDeviceBody, { provider: 'web' }>['subscription'];
+    return this.register({
+      provider: 'web',
+      subscription: { endpoint: json.endpoint, keys: json.keys },
+      ...(options.name && { name: options.name }),
+    });
+  }
+}
+
+function fromBase64url(text: string): Uint8Array {
+  const base64 = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=');
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
