@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { type ChannelType, type EndpointBody, type EndpointName, endpoints } from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
 import { createServerToken } from '../src/domain/auth/index';
@@ -533,6 +534,18 @@ const BACKEND_CALLS: {
   deleteBeforeSendHook: () => ({}),
   setWebPush: () => ({ body: { subject: 'mailto:intruder@example.com' } }),
   deleteWebPush: () => ({}),
+  setFcmPush: () => ({
+    body: {
+      service_account: {
+        project_id: 'intruder',
+        client_email: 'intruder@example.com',
+        private_key: generateKeyPairSync('rsa', { modulusLength: 2048 })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+      },
+    },
+  }),
+  deleteFcmPush: () => ({}),
 };
 
 /** Calls every backend endpoint as `api` on `s`'s data; each outcome keyed by endpoint. */

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { type EndpointBody, type EndpointName, endpoints } from '@chat/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createServerToken, createUserToken } from '../src/domain/auth/index';
@@ -60,6 +61,14 @@ const B_CHANNELS = [
 const B_CIDS = B_CHANNELS.map((c) => `${c.type}:${c.id}`);
 /** Where webhooks point in this file: public, so accepted; nothing is ever delivered there. */
 const HOOK_URL = 'https://hooks.example.com';
+/** A service account for A's FCM (a real key: the server reads it). */
+const A_SERVICE_ACCOUNT = {
+  project_id: 'a-project',
+  client_email: 'push@a-project.iam.gserviceaccount.com',
+  private_key: generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString(),
+};
 /** A push token both apps' alices register: in each app it is that app's own. */
 const DEVICE_TOKEN = 'fcm-token-of-a-shared-phone';
 
@@ -862,6 +871,10 @@ describe('tenancy: application A against application B', () => {
         ),
       setWebPush: () => asBackend('setWebPush', as<'setWebPush'>({ subject: 'mailto:a@example.com' })),
       deleteWebPush: () => asBackend('deleteWebPush', undefined),
+      // A's own service account: B's stays B's (its settings are in B's snapshot).
+      setFcmPush: () =>
+        asBackend('setFcmPush', as<'setFcmPush'>({ service_account: { ...A_SERVICE_ACCOUNT } })),
+      deleteFcmPush: () => asBackend('deleteFcmPush', undefined),
 
       search: () =>
         actors.flatMap((actor) => [

@@ -1,4 +1,6 @@
-import { deleteWebPush, type SecretBoxOrReason, setWebPush, webPushPublicKey } from '../push/web-push-config';
+import { setFcmPush } from '../push/fcm-config';
+import { deleteProvider, type SecretBoxOrReason } from '../push/provider-settings';
+import { setWebPush, webPushPublicKey } from '../push/web-push-config';
 import type { AppDb } from '../store/app-scope';
 import type { Handlers } from './handlers';
 
@@ -11,7 +13,7 @@ export interface PushServices {
 export function pushHandlers(
   db: AppDb,
   s: PushServices,
-): Pick<Handlers, 'getPushConfig' | 'setWebPush' | 'deleteWebPush'> {
+): Pick<Handlers, 'getPushConfig' | 'setWebPush' | 'deleteWebPush' | 'setFcmPush' | 'deleteFcmPush'> {
   return {
     getPushConfig: async () => {
       const key = await webPushPublicKey(db);
@@ -19,7 +21,12 @@ export function pushHandlers(
     },
     setWebPush: async ({ app, body }) => ({ web: await setWebPush(db, app.id, s.secrets, body) }),
     deleteWebPush: async () => {
-      await deleteWebPush(db);
+      await deleteProvider(db, 'web');
+      return { ok: true as const };
+    },
+    setFcmPush: async ({ app, body }) => ({ fcm: await setFcmPush(db, app.id, s.secrets, body) }),
+    deleteFcmPush: async () => {
+      await deleteProvider(db, 'fcm');
       return { ok: true as const };
     },
   };

@@ -5,9 +5,11 @@ import type { JobQueue } from '../jobs/job-queue';
 import type { OutboundOptions } from '../outbound/post';
 import type { AppDb } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
+import type { PushProvider } from '../store/schema';
+import { FcmSender, type PushContent } from './fcm-sender';
+import { loadProviders, type SecretBoxOrReason } from './provider-settings';
 import { PUSH_QUEUE, type PushJob } from './push-queue';
-import { pushDevicesFor } from './recipients';
-import { type SecretBoxOrReason, webPushKeys } from './web-push-config';
+import { type PushDevice, pushDevicesFor } from './recipients';
 import { type PushOutcome, sendWebPush } from './web-push-sender';
 
 /** Push jobs one worker node works at once (each waits on push services, not on CPU). */
@@ -22,13 +24,14 @@ export interface PushWorkerOptions extends OutboundOptions {
 
 /** Works the push queue on this node. `wake()` the pump when pushes were queued. */
 export function workPushes(boss: JobQueue, data: DataAccess, options: PushWorkerOptions): JobPump {
+  const fcm = new FcmSender(options);
   return startJobPump<PushJob>(boss, {
     queue: PUSH_QUEUE,
     concurrency: JOBS_AT_ONCE,
     idleMs: 500,
     touchEveryMs: 5_000,
     logger: options.logger,
-    handle: (job) => pushMessage(job, data.forApp(job.data.appId), options),
+    handle: (job) => pushMessage(job, data.forApp(job.data.appId), options, fcm),
   });
 }
 
@@ -41,12 +44,13 @@ async function pushMessage(
   job: JobWithMetadata<PushJob>,
   db: AppDb,
   options: PushWorkerOptions,
+  fcm: FcmSender,
 ): Promise<JobResult> {
   const message = job.data;
-  const keys = await webPushKeys(db, options.secrets);
+  const senders = await sendersFor(db, message, options, fcm);
   // Turned off since: nothing to send.
-  if (!keys) return { done: true };
-  const devices = await pushDevicesFor(db, message.channelId, message.senderId, ['web']);
+  if (senders.size === 0) return { done: true };
+  const devices = await pushDevicesFor(db, message.channelId, message.senderId, [...senders.keys()]);
   if (devices.length > 0)
     await db
       .insertInto('push_sends')
@@ -64,18 +68,8 @@ async function pushMessage(
     ).map((row) => row.device_id),
   );
   const toSend = devices.filter((d) => pending.has(d.id));
-  const payload = JSON.stringify({
-    type: 'message.new',
-    cid: message.cid,
-    message_id: message.messageId,
-    title: message.senderName,
-    body: message.preview,
-    tag: message.cid,
-  });
   const lastChance = job.retryCount >= job.retryLimit;
-  const outcomes = await mapLimit(toSend, PUSHES_AT_ONCE, (device) =>
-    sendWebPush(device, payload, message.cid, keys, options),
-  );
+  const outcomes = await mapLimit(toSend, PUSHES_AT_ONCE, (device) => senders.get(device.provider)!(device));
   let retryAfter = 0;
   let retries = 0;
   for (const [i, outcome] of outcomes.entries()) {
@@ -104,6 +98,57 @@ async function pushMessage(
     reason: `${retries} push${retries === 1 ? '' : 'es'} to retry`,
     ...(retryAfter > 0 && { notBefore: new Date(Date.now() + retryAfter) }),
   };
+}
+
+type Sender = (device: PushDevice) => Promise<PushOutcome>;
+
+/** A sender per provider the application turned on, for this message. */
+async function sendersFor(
+  db: AppDb,
+  message: PushJob,
+  options: PushWorkerOptions,
+  fcm: FcmSender,
+): Promise<Map<PushProvider, Sender>> {
+  const providers = await loadProviders(db, options.secrets);
+  const senders = new Map<PushProvider, Sender>();
+  const web = providers.get('web');
+  if (web) {
+    const payload = JSON.stringify({
+      type: 'message.new',
+      cid: message.cid,
+      message_id: message.messageId,
+      title: message.senderName,
+      body: message.preview,
+      tag: message.cid,
+    });
+    const keys = {
+      subject: web.settings.subject ?? '',
+      publicKey: web.settings.vapid_public_key ?? '',
+      privateKey: web.secret,
+    };
+    senders.set('web', (device) => sendWebPush(device, payload, message.cid, keys, options));
+  }
+  const account = providers.get('fcm');
+  if (account) {
+    const secret = JSON.parse(account.secret) as { private_key: string; private_key_id: string | null };
+    const credentials = {
+      projectId: account.settings.project_id ?? '',
+      clientEmail: account.settings.client_email ?? '',
+      baseUrl: account.settings.base_url ?? '',
+      tokenUri: account.settings.token_uri ?? '',
+      privateKey: secret.private_key,
+      privateKeyId: secret.private_key_id,
+      version: account.updatedAt.toISOString(),
+    };
+    const content: PushContent = {
+      title: message.senderName,
+      body: message.preview,
+      data: { type: 'message.new', cid: message.cid, message_id: message.messageId },
+      collapseKey: message.cid,
+    };
+    senders.set('fcm', (device) => fcm.send(device, content, credentials));
+  }
+  return senders;
 }
 
 async function recordSend(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { generateRequestDetails } from 'web-push';
+import webPush from 'web-push';
 import { type OutboundOptions, postGuarded, retryAfterMs } from '../outbound/post';
 import type { PushDevice } from './recipients';
 
@@ -36,7 +36,7 @@ export async function sendWebPush(
   options: OutboundOptions,
 ): Promise<PushOutcome> {
   if (!device.web_p256dh || !device.web_auth) return { kind: 'failed', reason: 'no subscription keys' };
-  const request = generateRequestDetails(
+  const request = webPush.generateRequestDetails(
     { endpoint: device.token, keys: { p256dh: device.web_p256dh, auth: device.web_auth } },
     payload,
     {

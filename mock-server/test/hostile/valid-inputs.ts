@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { ClientFrameType, EndpointName } from '@chat/protocol';
 import { type Actor, HOOK_URL, newWebhookSecret, type World } from './world';
 
@@ -17,6 +18,10 @@ export interface RestInput {
 }
 
 const image = 'https://cdn.example.com/pic.png';
+/** A service account's key, as Google hands out (PKCS#8 PEM). */
+const serviceAccountKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } = {
   register: (w) => ({
@@ -223,6 +228,23 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
     },
   }),
   deleteWebPush: () => ({ actor: 'server', params: {}, query: {} }),
+  setFcmPush: () => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    body: {
+      service_account: {
+        type: 'service_account',
+        project_id: 'chat-fuzz',
+        client_email: 'push@chat-fuzz.iam.gserviceaccount.com',
+        private_key_id: 'k1',
+        private_key: serviceAccountKey,
+        token_uri: 'https://oauth2.example.com/token',
+      },
+      base_url: 'https://fcm.example.com',
+    },
+  }),
+  deleteFcmPush: () => ({ actor: 'server', params: {}, query: {} }),
   createWebhook: (w) => ({
     actor: 'server',
     params: {},

@@ -236,6 +236,25 @@ const samples: { [N in EndpointName]: Sample<N> } = {
     },
   },
   deleteWebPush: { response: { ok: true } },
+  setFcmPush: {
+    body: {
+      service_account: {
+        type: 'service_account',
+        project_id: 'chat-demo',
+        client_email: 'push@chat-demo.iam.gserviceaccount.com',
+        private_key: '-----BEGIN PRIVATE KEY-----\nMIIE…\n-----END PRIVATE KEY-----\n',
+      },
+    },
+    response: {
+      fcm: {
+        project_id: 'chat-demo',
+        client_email: 'push@chat-demo.iam.gserviceaccount.com',
+        base_url: 'https://fcm.googleapis.com',
+        updated_at: webDevice.updated_at,
+      },
+    },
+  },
+  deleteFcmPush: { response: { ok: true } },
   createWebhook: {
     body: {
       name: 'Moderation backend',
@@ -640,6 +659,25 @@ const malformedRequests: {
     schema: body('setWebPush'),
     input: { subject: 'http://example.com' },
     path: ['subject'],
+  },
+  {
+    name: 'setFcmPush: not a PEM key',
+    schema: body('setFcmPush'),
+    input: { service_account: { project_id: 'p', client_email: 'a@b.co', private_key: 'secret' } },
+    path: ['service_account', 'private_key'],
+  },
+  {
+    name: 'setFcmPush: a base URL over http',
+    schema: body('setFcmPush'),
+    input: {
+      service_account: {
+        project_id: 'p',
+        client_email: 'a@b.co',
+        private_key: '-----BEGIN PRIVATE KEY-----',
+      },
+      base_url: 'http://fcm.example.com',
+    },
+    path: ['base_url'],
   },
   {
     name: 'setWebPush: half a key pair',

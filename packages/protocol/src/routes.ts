@@ -273,6 +273,18 @@ export const ROUTES = {
     summary: 'Turn off Web Push and forget its keys (server-side)',
     auth: 'server',
   },
+  setFcmPush: {
+    method: 'PUT',
+    path: '/v1/push/fcm',
+    summary: "Turn on FCM with the Firebase project's service account (server-side)",
+    auth: 'server',
+  },
+  deleteFcmPush: {
+    method: 'DELETE',
+    path: '/v1/push/fcm',
+    summary: 'Turn off FCM and forget its service account (server-side)',
+    auth: 'server',
+  },
 
   createWebhook: {
     method: 'POST',

@@ -119,3 +119,42 @@ export const webPushResponse = z.object({ web: webPushSettings });
 export const pushConfigResponse = z.object({
   web: z.object({ vapid_public_key: z.string() }).nullable(),
 });
+
+/**
+ * Firebase Cloud Messaging for an application (server token): a service account of the Firebase
+ * project (its JSON key file, as Google gives it; the private key is sealed at rest and never
+ * shown again). `base_url` is FCM's, unless said (a proxy, or a test's fake).
+ */
+export const serviceAccount = z.object({
+  type: z.literal('service_account').optional(),
+  project_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9-]+$/, 'Not a Firebase project id'),
+  client_email: z.email().max(320),
+  private_key_id: z.string().max(100).optional(),
+  private_key: z
+    .string()
+    .max(10_000)
+    .refine((key) => key.includes('-----BEGIN PRIVATE KEY-----'), 'Must be a PEM private key'),
+  /** Where the OAuth token is asked for (Google's, unless said). */
+  token_uri: safeString(LIMITS.URL_LENGTH)
+    .pipe(z.url({ protocol: /^https$/ }))
+    .optional(),
+});
+export const setFcmPushBody = z.strictObject({
+  service_account: serviceAccount,
+  base_url: safeString(LIMITS.URL_LENGTH)
+    .pipe(z.url({ protocol: /^https$/ }))
+    .optional(),
+});
+export type SetFcmPushBody = z.infer<typeof setFcmPushBody>;
+
+export const fcmPushSettings = z.object({
+  project_id: z.string(),
+  client_email: z.string(),
+  base_url: z.string(),
+  updated_at: timestamp,
+});
+export const fcmPushResponse = z.object({ fcm: fcmPushSettings });

@@ -14,8 +14,10 @@ import {
 import {
   deviceResponse,
   devicesResponse,
+  fcmPushResponse,
   pushConfigResponse,
   registerDeviceBody,
+  setFcmPushBody,
   setWebPushBody,
   webPushResponse,
 } from './devices';
@@ -333,6 +335,8 @@ export const endpoints = {
   getPushConfig: { ...ROUTES.getPushConfig, response: pushConfigResponse },
   setWebPush: { ...ROUTES.setWebPush, body: setWebPushBody, response: webPushResponse },
   deleteWebPush: { ...ROUTES.deleteWebPush, response: ok },
+  setFcmPush: { ...ROUTES.setFcmPush, body: setFcmPushBody, response: fcmPushResponse },
+  deleteFcmPush: { ...ROUTES.deleteFcmPush, response: ok },
 
   createWebhook: {
     ...ROUTES.createWebhook,

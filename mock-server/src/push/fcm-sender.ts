@@ -1,0 +1,155 @@
+import { createPrivateKey } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { type OutboundOptions, postGuarded, retryAfterMs } from '../outbound/post';
+import type { PushDevice } from './recipients';
+import type { PushOutcome } from './web-push-sender';
+
+/** An application's FCM credentials, as `push_providers` keeps them (the key opened). */
+export interface FcmCredentials {
+  projectId: string;
+  clientEmail: string;
+  baseUrl: string;
+  tokenUri: string;
+  privateKey: string;
+  privateKeyId: string | null;
+  /** When they were set: a change makes a new access token. */
+  version: string;
+}
+
+export interface PushContent {
+  title: string;
+  body: string;
+  /** Data the app's code gets with the notification (strings only, as FCM wants). */
+  data: Record<string, string>;
+  /** What a later push replaces on the device (a channel's). */
+  collapseKey: string;
+}
+
+/** Google's access tokens last an hour; one is made again when less than this is left. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+const SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
+
+/**
+ * Sends FCM HTTP v1 messages with OAuth access tokens made from a service account (a JWT signed
+ * with its key, traded at its token URI), one per credentials kept until shortly before it
+ * expires. Requests go through the outbound guard.
+ */
+export class FcmSender {
+  private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
+
+  constructor(private readonly options: OutboundOptions) {}
+
+  async send(device: PushDevice, content: PushContent, credentials: FcmCredentials): Promise<PushOutcome> {
+    let token: string;
+    try {
+      token = await this.accessToken(credentials);
+    } catch (error) {
+      return { kind: 'retry', reason: `no FCM access token: ${(error as Error).message}` };
+    }
+    const body = JSON.stringify({
+      message: {
+        token: device.token,
+        notification: { title: content.title, body: content.body },
+        data: content.data,
+        android: {
+          collapse_key: content.collapseKey,
+          priority: 'HIGH',
+          notification: { tag: content.collapseKey },
+        },
+        apns: { headers: { 'apns-collapse-id': content.collapseKey } },
+      },
+    });
+    const url = `${credentials.baseUrl}/v1/projects/${encodeURIComponent(credentials.projectId)}/messages:send`;
+    const result = await postGuarded(
+      url,
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+      this.options,
+    );
+    if (!result.ok)
+      return result.refused
+        ? { kind: 'failed', reason: result.reason }
+        : { kind: 'retry', reason: result.reason };
+    const { status } = result;
+    if (status >= 200 && status < 300) return { kind: 'sent', status };
+    const error = fcmError(result.answer);
+    // The token is no more (app uninstalled, token rotated), or of another Firebase project.
+    if (status === 404 || error.code === 'UNREGISTERED' || error.code === 'SENDER_ID_MISMATCH')
+      return { kind: 'gone', status };
+    if (status === 400 && /registration token/i.test(error.message)) return { kind: 'gone', status };
+    if (status === 401) {
+      // The access token was refused (revoked, the key rotated): a new one next time.
+      this.tokens.delete(cacheKey(credentials));
+      return { kind: 'retry', status, reason: 'FCM refused the access token' };
+    }
+    if (status === 429 || status >= 500) {
+      const after = retryAfterMs(result.headers['retry-after']);
+      return {
+        kind: 'retry',
+        status,
+        reason: `FCM answered ${status} ${error.code}`.trim(),
+        ...(after !== undefined && { retryAfterMs: after }),
+      };
+    }
+    return {
+      kind: 'failed',
+      status,
+      reason: `FCM answered ${status} ${error.code}: ${error.message}`.slice(0, 300),
+    };
+  }
+
+  private async accessToken(credentials: FcmCredentials): Promise<string> {
+    const key = cacheKey(credentials);
+    const cached = this.tokens.get(key);
+    if (cached && cached.expiresAt - Date.now() > REFRESH_BEFORE_MS) return cached.token;
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ scope: SCOPE })
+      .setProtectedHeader({
+        alg: 'RS256',
+        typ: 'JWT',
+        ...(credentials.privateKeyId && { kid: credentials.privateKeyId }),
+      })
+      .setIssuer(credentials.clientEmail)
+      .setAudience(credentials.tokenUri)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(createPrivateKey(credentials.privateKey));
+    const form = new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion,
+    }).toString();
+    const result = await postGuarded(
+      credentials.tokenUri,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      form,
+      this.options,
+    );
+    if (!result.ok) throw new Error(result.reason);
+    if (result.status !== 200) throw new Error(`the token endpoint answered ${result.status}`);
+    const answer = JSON.parse(result.answer.toString('utf8')) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+    };
+    if (typeof answer.access_token !== 'string') throw new Error('the token endpoint gave no access_token');
+    const lifetime = typeof answer.expires_in === 'number' ? answer.expires_in : 3600;
+    this.tokens.set(key, { token: answer.access_token, expiresAt: Date.now() + lifetime * 1000 });
+    return answer.access_token;
+  }
+}
+
+function cacheKey(credentials: FcmCredentials): string {
+  return `${credentials.clientEmail}\n${credentials.tokenUri}\n${credentials.version}`;
+}
+
+/** FCM's error body: `{ error: { status, message, details: [{ errorCode }] } }`. */
+function fcmError(answer: Buffer): { code: string; message: string } {
+  try {
+    const { error } = JSON.parse(answer.toString('utf8')) as {
+      error?: { status?: string; message?: string; details?: { errorCode?: string }[] };
+    };
+    const detail = error?.details?.find((d) => d.errorCode)?.errorCode;
+    return { code: detail ?? error?.status ?? '', message: error?.message ?? '' };
+  } catch {
+    return { code: '', message: '' };
+  }
+}
