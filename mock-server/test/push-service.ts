@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createECDH, type ECDH, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,62 +31,84 @@ export interface BrowserSubscription {
   auth: Buffer;
 }
 
+/**
+ * An HTTPS server on loopback with a certificate made for it (openssl): the fake push services
+ * speak TLS as the real ones do. `ca` is the certificate to trust.
+ */
+export async function startTlsServer(
+  handler: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void,
+): Promise<{ url: string; ca: string; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tls-server-'));
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`A fake push service needs openssl for its certificate: ${(error as Error).message}`);
+  }
+  const ca = readFileSync(cert, 'utf8');
+  const server = https.createServer({ key: readFileSync(key), cert: ca }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => handler(req, Buffer.concat(chunks), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ca,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export class FakePushService {
   readonly requests: PushRequest[] = [];
   /** Answers queued per subscription name, used before the default 201. */
   readonly answers = new Map<string, { status: number; headers?: Record<string, string> }[]>();
-  ca = '';
-  private server?: https.Server;
-  private dir?: string;
+  private tls?: Awaited<ReturnType<typeof startTlsServer>>;
 
   async start(): Promise<void> {
-    this.dir = mkdtempSync(join(tmpdir(), 'push-service-'));
-    const key = join(this.dir, 'key.pem');
-    const cert = join(this.dir, 'cert.pem');
-    try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'pipe' },
-      );
-    } catch (error) {
-      throw new Error(`The fake push service needs openssl for its certificate: ${(error as Error).message}`);
-    }
-    this.ca = readFileSync(cert, 'utf8');
-    this.server = https.createServer({ key: readFileSync(key), cert: this.ca }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const name = (req.url ?? '').replace(/^\/push\//, '');
-        this.requests.push({ name, headers: req.headers, body: Buffer.concat(chunks) });
-        const answer = this.answers.get(name)?.shift() ?? { status: 201 };
-        res.writeHead(answer.status, answer.headers);
-        res.end();
-      });
+    this.tls = await startTlsServer((req, body, res) => {
+      const name = (req.url ?? '').replace(/^\/push\//, '');
+      this.requests.push({ name, headers: req.headers, body });
+      const answer = this.answers.get(name)?.shift() ?? { status: 201 };
+      res.writeHead(answer.status, answer.headers);
+      res.end();
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
   }
 
   get url(): string {
-    return `https://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this.tls!.url;
+  }
+
+  get ca(): string {
+    return this.tls!.ca;
   }
 
   /** A browser's subscription to this service: what `PushSubscription.toJSON()` gives. */
@@ -138,7 +161,6 @@ export class FakePushService {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    await this.tls?.close();
   }
 }

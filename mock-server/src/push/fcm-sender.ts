@@ -36,6 +36,8 @@ const SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
  */
 export class FcmSender {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
+  /** Token requests under way: pushes sent at once wait for one request, not one each. */
+  private readonly asking = new Map<string, Promise<string>>();
 
   constructor(private readonly options: OutboundOptions) {}
 
@@ -98,10 +100,19 @@ export class FcmSender {
     };
   }
 
-  private async accessToken(credentials: FcmCredentials): Promise<string> {
+  private accessToken(credentials: FcmCredentials): Promise<string> {
     const key = cacheKey(credentials);
     const cached = this.tokens.get(key);
-    if (cached && cached.expiresAt - Date.now() > REFRESH_BEFORE_MS) return cached.token;
+    if (cached && cached.expiresAt - Date.now() > REFRESH_BEFORE_MS) return Promise.resolve(cached.token);
+    let asking = this.asking.get(key);
+    if (!asking) {
+      asking = this.askForToken(credentials, key).finally(() => this.asking.delete(key));
+      this.asking.set(key, asking);
+    }
+    return asking;
+  }
+
+  private async askForToken(credentials: FcmCredentials, key: string): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({ scope: SCOPE })
       .setProtectedHeader({
@@ -132,6 +143,8 @@ export class FcmSender {
     };
     if (typeof answer.access_token !== 'string') throw new Error('the token endpoint gave no access_token');
     const lifetime = typeof answer.expires_in === 'number' ? answer.expires_in : 3600;
+    // One entry per application's credentials; a cap in case of many apps rotating keys.
+    if (this.tokens.size >= 1_000) this.tokens.clear();
     this.tokens.set(key, { token: answer.access_token, expiresAt: Date.now() + lifetime * 1000 });
     return answer.access_token;
   }
