@@ -546,6 +546,17 @@ const BACKEND_CALLS: {
     },
   }),
   deleteFcmPush: () => ({}),
+  setApnsPush: () => ({
+    body: {
+      key: generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+      key_id: 'INTRUDER01',
+      team_id: 'INTRUDER02',
+      bundle_id: 'com.intruder.app',
+    },
+  }),
+  deleteApnsPush: () => ({}),
 };
 
 /** Calls every backend endpoint as `api` on `s`'s data; each outcome keyed by endpoint. */

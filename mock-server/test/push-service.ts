@@ -35,12 +35,12 @@ export interface BrowserSubscription {
  * An HTTPS server on loopback with a certificate made for it (openssl): the fake push services
  * speak TLS as the real ones do. `ca` is the certificate to trust.
  */
-export async function startTlsServer(
-  handler: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void,
-): Promise<{ url: string; ca: string; close(): Promise<void> }> {
+/** A certificate for 127.0.0.1 made with openssl for the test, and a cleanup. */
+export function selfSignedCertificate(): { key: Buffer; cert: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'tls-server-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
+  const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     execFileSync(
       'openssl',
@@ -66,11 +66,21 @@ export async function startTlsServer(
       { stdio: 'pipe' },
     );
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     throw new Error(`A fake push service needs openssl for its certificate: ${(error as Error).message}`);
   }
-  const ca = readFileSync(cert, 'utf8');
-  const server = https.createServer({ key: readFileSync(key), cert: ca }, (req, res) => {
+  return { key: readFileSync(key), cert: readFileSync(cert, 'utf8'), remove };
+}
+
+/**
+ * An HTTPS server on loopback with a certificate made for it: the fake push services speak TLS
+ * as the real ones do. `ca` is the certificate to trust.
+ */
+export async function startTlsServer(
+  handler: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void,
+): Promise<{ url: string; ca: string; close(): Promise<void> }> {
+  const tls = selfSignedCertificate();
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => handler(req, Buffer.concat(chunks), res));
@@ -78,11 +88,11 @@ export async function startTlsServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    ca,
+    ca: tls.cert,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
+      tls.remove();
     },
   };
 }

@@ -875,6 +875,19 @@ describe('tenancy: application A against application B', () => {
       setFcmPush: () =>
         asBackend('setFcmPush', as<'setFcmPush'>({ service_account: { ...A_SERVICE_ACCOUNT } })),
       deleteFcmPush: () => asBackend('deleteFcmPush', undefined),
+      setApnsPush: () =>
+        asBackend(
+          'setApnsPush',
+          as<'setApnsPush'>({
+            key: generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+              .privateKey.export({ type: 'pkcs8', format: 'pem' })
+              .toString(),
+            key_id: 'AKEY000001',
+            team_id: 'ATEAM00001',
+            bundle_id: 'com.a.chat',
+          }),
+        ),
+      deleteApnsPush: () => asBackend('deleteApnsPush', undefined),
 
       search: () =>
         actors.flatMap((actor) => [

@@ -1,3 +1,4 @@
+import { setApnsPush } from '../push/apns-config';
 import { setFcmPush } from '../push/fcm-config';
 import { deleteProvider, type SecretBoxOrReason } from '../push/provider-settings';
 import { setWebPush, webPushPublicKey } from '../push/web-push-config';
@@ -13,7 +14,16 @@ export interface PushServices {
 export function pushHandlers(
   db: AppDb,
   s: PushServices,
-): Pick<Handlers, 'getPushConfig' | 'setWebPush' | 'deleteWebPush' | 'setFcmPush' | 'deleteFcmPush'> {
+): Pick<
+  Handlers,
+  | 'getPushConfig'
+  | 'setWebPush'
+  | 'deleteWebPush'
+  | 'setFcmPush'
+  | 'deleteFcmPush'
+  | 'setApnsPush'
+  | 'deleteApnsPush'
+> {
   return {
     getPushConfig: async () => {
       const key = await webPushPublicKey(db);
@@ -27,6 +37,11 @@ export function pushHandlers(
     setFcmPush: async ({ app, body }) => ({ fcm: await setFcmPush(db, app.id, s.secrets, body) }),
     deleteFcmPush: async () => {
       await deleteProvider(db, 'fcm');
+      return { ok: true as const };
+    },
+    setApnsPush: async ({ app, body }) => ({ apns: await setApnsPush(db, app.id, s.secrets, body) }),
+    deleteApnsPush: async () => {
+      await deleteProvider(db, 'apns');
       return { ok: true as const };
     },
   };

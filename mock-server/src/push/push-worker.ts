@@ -6,6 +6,7 @@ import type { OutboundOptions } from '../outbound/post';
 import type { AppDb } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
 import type { PushProvider } from '../store/schema';
+import { ApnsSender } from './apns-sender';
 import { FcmSender, type PushContent } from './fcm-sender';
 import { loadProviders, type SecretBoxOrReason } from './provider-settings';
 import { PUSH_QUEUE, type PushJob } from './push-queue';
@@ -24,15 +25,22 @@ export interface PushWorkerOptions extends OutboundOptions {
 
 /** Works the push queue on this node. `wake()` the pump when pushes were queued. */
 export function workPushes(boss: JobQueue, data: DataAccess, options: PushWorkerOptions): JobPump {
-  const fcm = new FcmSender(options);
-  return startJobPump<PushJob>(boss, {
+  const services = { fcm: new FcmSender(options), apns: new ApnsSender(options) };
+  const pump = startJobPump<PushJob>(boss, {
     queue: PUSH_QUEUE,
     concurrency: JOBS_AT_ONCE,
     idleMs: 500,
     touchEveryMs: 5_000,
     logger: options.logger,
-    handle: (job) => pushMessage(job, data.forApp(job.data.appId), options, fcm),
+    handle: (job) => pushMessage(job, data.forApp(job.data.appId), options, services),
   });
+  return {
+    wake: pump.wake,
+    async stop(timeoutMs) {
+      await pump.stop(timeoutMs);
+      services.apns.close();
+    },
+  };
 }
 
 /**
@@ -44,10 +52,10 @@ async function pushMessage(
   job: JobWithMetadata<PushJob>,
   db: AppDb,
   options: PushWorkerOptions,
-  fcm: FcmSender,
+  services: Services,
 ): Promise<JobResult> {
   const message = job.data;
-  const senders = await sendersFor(db, message, options, fcm);
+  const senders = await sendersFor(db, message, options, services);
   // Turned off since: nothing to send.
   if (senders.size === 0) return { done: true };
   const devices = await pushDevicesFor(db, message.channelId, message.senderId, [...senders.keys()]);
@@ -101,13 +109,18 @@ async function pushMessage(
 }
 
 type Sender = (device: PushDevice) => Promise<PushOutcome>;
+/** The providers' clients of this worker: they keep access tokens and connections. */
+interface Services {
+  fcm: FcmSender;
+  apns: ApnsSender;
+}
 
 /** A sender per provider the application turned on, for this message. */
 async function sendersFor(
   db: AppDb,
   message: PushJob,
   options: PushWorkerOptions,
-  fcm: FcmSender,
+  services: Services,
 ): Promise<Map<PushProvider, Sender>> {
   const providers = await loadProviders(db, options.secrets);
   const senders = new Map<PushProvider, Sender>();
@@ -128,6 +141,12 @@ async function sendersFor(
     };
     senders.set('web', (device) => sendWebPush(device, payload, message.cid, keys, options));
   }
+  const content: PushContent = {
+    title: message.senderName,
+    body: message.preview,
+    data: { type: 'message.new', cid: message.cid, message_id: message.messageId },
+    collapseKey: message.cid,
+  };
   const account = providers.get('fcm');
   if (account) {
     const secret = JSON.parse(account.secret) as { private_key: string; private_key_id: string | null };
@@ -140,13 +159,20 @@ async function sendersFor(
       privateKeyId: secret.private_key_id,
       version: account.updatedAt.toISOString(),
     };
-    const content: PushContent = {
-      title: message.senderName,
-      body: message.preview,
-      data: { type: 'message.new', cid: message.cid, message_id: message.messageId },
-      collapseKey: message.cid,
+    senders.set('fcm', (device) => services.fcm.send(device, content, credentials));
+  }
+  const apns = providers.get('apns');
+  if (apns) {
+    const credentials = {
+      keyId: apns.settings.key_id ?? '',
+      teamId: apns.settings.team_id ?? '',
+      bundleId: apns.settings.bundle_id ?? '',
+      productionUrl: apns.settings.production_url ?? '',
+      sandboxUrl: apns.settings.sandbox_url ?? '',
+      key: apns.secret,
+      version: apns.updatedAt.toISOString(),
     };
-    senders.set('fcm', (device) => fcm.send(device, content, credentials));
+    senders.set('apns', (device) => services.apns.send(device, content, credentials));
   }
   return senders;
 }

@@ -8,6 +8,7 @@ export interface PushDevice {
   token: string;
   web_p256dh: string | null;
   web_auth: string | null;
+  apns_environment: 'sandbox' | 'production' | null;
 }
 
 /**
@@ -27,7 +28,14 @@ export async function pushDevicesFor(
     .selectFrom('channel_members as m')
     .innerJoin('app_users as u', 'u.id', 'm.app_user_id')
     .innerJoin('app_user_devices as d', 'd.app_user_id', 'm.app_user_id')
-    .select(['d.id', 'd.platform as provider', 'd.push_token as token', 'd.web_p256dh', 'd.web_auth'])
+    .select([
+      'd.id',
+      'd.platform as provider',
+      'd.push_token as token',
+      'd.web_p256dh',
+      'd.web_auth',
+      'd.apns_environment',
+    ])
     .where('m.channel_id', '=', channelId)
     .where('u.external_id', '<>', senderId)
     .where('u.is_online', '=', false)

@@ -22,6 +22,10 @@ const image = 'https://cdn.example.com/pic.png';
 const serviceAccountKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
   .toString();
+/** An APNs .p8 key (P-256, PKCS#8 PEM). */
+const apnsKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } = {
   register: (w) => ({
@@ -245,6 +249,20 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
     },
   }),
   deleteFcmPush: () => ({ actor: 'server', params: {}, query: {} }),
+  setApnsPush: () => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    body: {
+      key: apnsKey,
+      key_id: 'ABC123DEFG',
+      team_id: 'DEF123GHIJ',
+      bundle_id: 'com.example.chat',
+      production_url: 'https://apns.example.com',
+      sandbox_url: 'https://apns-sandbox.example.com',
+    },
+  }),
+  deleteApnsPush: () => ({ actor: 'server', params: {}, query: {} }),
   createWebhook: (w) => ({
     actor: 'server',
     params: {},

@@ -255,6 +255,25 @@ const samples: { [N in EndpointName]: Sample<N> } = {
     },
   },
   deleteFcmPush: { response: { ok: true } },
+  setApnsPush: {
+    body: {
+      key: '-----BEGIN PRIVATE KEY-----\nMIGT…\n-----END PRIVATE KEY-----\n',
+      key_id: 'ABC123DEFG',
+      team_id: 'DEF123GHIJ',
+      bundle_id: 'com.example.chat',
+    },
+    response: {
+      apns: {
+        key_id: 'ABC123DEFG',
+        team_id: 'DEF123GHIJ',
+        bundle_id: 'com.example.chat',
+        production_url: 'https://api.push.apple.com',
+        sandbox_url: 'https://api.sandbox.push.apple.com',
+        updated_at: webDevice.updated_at,
+      },
+    },
+  },
+  deleteApnsPush: { response: { ok: true } },
   createWebhook: {
     body: {
       name: 'Moderation backend',
@@ -659,6 +678,12 @@ const malformedRequests: {
     schema: body('setWebPush'),
     input: { subject: 'http://example.com' },
     path: ['subject'],
+  },
+  {
+    name: 'setApnsPush: a key id of the wrong shape',
+    schema: body('setApnsPush'),
+    input: { key: '-----BEGIN PRIVATE KEY-----', key_id: 'abc', team_id: 'DEF123GHIJ', bundle_id: 'com.x' },
+    path: ['key_id'],
   },
   {
     name: 'setFcmPush: not a PEM key',

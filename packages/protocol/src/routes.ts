@@ -285,6 +285,18 @@ export const ROUTES = {
     summary: 'Turn off FCM and forget its service account (server-side)',
     auth: 'server',
   },
+  setApnsPush: {
+    method: 'PUT',
+    path: '/v1/push/apns',
+    summary: "Turn on APNs with the team's signing key (server-side)",
+    auth: 'server',
+  },
+  deleteApnsPush: {
+    method: 'DELETE',
+    path: '/v1/push/apns',
+    summary: 'Turn off APNs and forget its key (server-side)',
+    auth: 'server',
+  },
 
   createWebhook: {
     method: 'POST',

@@ -158,3 +158,38 @@ export const fcmPushSettings = z.object({
   updated_at: timestamp,
 });
 export const fcmPushResponse = z.object({ fcm: fcmPushSettings });
+
+/** Apple's base URLs: where APNs is, for production and development builds. */
+const apnsBaseUrl = safeString(LIMITS.URL_LENGTH).pipe(z.url({ protocol: /^https$/ }));
+
+/**
+ * APNs for an application (server token), with token-based authentication: the `.p8` signing key
+ * from Apple's developer account (sealed at rest, never shown again), its key id, the team id,
+ * and the app's bundle id (the `apns-topic`). The base URLs are Apple's unless said.
+ */
+export const setApnsPushBody = z.strictObject({
+  key: z
+    .string()
+    .max(5_000)
+    .refine((key) => key.includes('-----BEGIN PRIVATE KEY-----'), 'Must be the .p8 key (PEM)'),
+  key_id: z.string().regex(/^[A-Z0-9]{10}$/, 'Ten letters or digits, as Apple shows it'),
+  team_id: z.string().regex(/^[A-Z0-9]{10}$/, 'Ten letters or digits, as Apple shows it'),
+  bundle_id: z
+    .string()
+    .min(1)
+    .max(155)
+    .regex(/^[A-Za-z0-9.-]+$/, 'A bundle id such as com.example.chat'),
+  production_url: apnsBaseUrl.optional(),
+  sandbox_url: apnsBaseUrl.optional(),
+});
+export type SetApnsPushBody = z.infer<typeof setApnsPushBody>;
+
+export const apnsPushSettings = z.object({
+  key_id: z.string(),
+  team_id: z.string(),
+  bundle_id: z.string(),
+  production_url: z.string(),
+  sandbox_url: z.string(),
+  updated_at: timestamp,
+});
+export const apnsPushResponse = z.object({ apns: apnsPushSettings });

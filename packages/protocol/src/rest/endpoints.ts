@@ -12,11 +12,13 @@ import {
   updateChannelBody,
 } from './channels';
 import {
+  apnsPushResponse,
   deviceResponse,
   devicesResponse,
   fcmPushResponse,
   pushConfigResponse,
   registerDeviceBody,
+  setApnsPushBody,
   setFcmPushBody,
   setWebPushBody,
   webPushResponse,
@@ -337,6 +339,8 @@ export const endpoints = {
   deleteWebPush: { ...ROUTES.deleteWebPush, response: ok },
   setFcmPush: { ...ROUTES.setFcmPush, body: setFcmPushBody, response: fcmPushResponse },
   deleteFcmPush: { ...ROUTES.deleteFcmPush, response: ok },
+  setApnsPush: { ...ROUTES.setApnsPush, body: setApnsPushBody, response: apnsPushResponse },
+  deleteApnsPush: { ...ROUTES.deleteApnsPush, response: ok },
 
   createWebhook: {
     ...ROUTES.createWebhook,
