@@ -103,6 +103,52 @@ describe('Web Push', () => {
     }
   });
 
+  it('follows each member’s preferences: levels, per channel, mentions and do-not-disturb', async () => {
+    const { user, subscriptions } = await pushApp('alice', 'bob', 'carol', 'dave', 'erin', 'frank');
+    const to = (name: string) => service.to(subscriptions.get(name)!.name);
+    const cid = await createChannel(user('alice'), 'prefs-room', ['bob', 'carol', 'dave', 'erin', 'frank']);
+    const set = async (name: string, body: unknown) => {
+      const reply = await user(name).put('/v1/push/preferences', body);
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      return reply.body.preferences;
+    };
+    await set('bob', { level: 'mentions' });
+    expect(await set('carol', { level: 'none', channels: [{ cid, level: 'all' }] })).toEqual({
+      level: 'none',
+      dnd_until: null,
+      channels: [{ cid, level: 'all' }],
+    });
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    await set('dave', { dnd_until: later });
+    await set('erin', { level: 'mentions' });
+    await set('frank', { channels: [{ cid, level: 'none' }] });
+    // A channel frank is not in: refused, and nothing of his changed.
+    const refused = await user('frank').put('/v1/push/preferences', {
+      level: 'none',
+      channels: [{ cid: 'messaging:not-his', level: 'all' }],
+    });
+    expect(refused.status).toBe(404);
+    expect((await user('frank').get('/v1/push/preferences')).body.preferences).toEqual({
+      level: 'all',
+      dnd_until: null,
+      channels: [{ cid, level: 'none' }],
+    });
+
+    await send(user('alice'), cid, 'erin, look', { mentioned_user_ids: ['erin'] });
+    await expect.poll(() => to('carol').length + to('erin').length, { timeout: 15_000 }).toBe(2);
+    await settle();
+    for (const name of ['bob', 'dave', 'frank']) expect(to(name), name).toEqual([]);
+
+    // Do-not-disturb over: dave hears of the next one; bob (mentions only) still not.
+    await set('dave', { dnd_until: null });
+    await send(user('alice'), cid, 'second');
+    await expect.poll(() => to('dave').length, { timeout: 15_000 }).toBe(1);
+    await settle();
+    expect(to('bob')).toEqual([]);
+    expect(to('erin')).toHaveLength(1);
+    expect(to('carol')).toHaveLength(2);
+  });
+
   it('tries again after a Retry-After, pushing each device once, and removes a gone subscription', async () => {
     const { user, subscriptions } = await pushApp('alice', 'bob', 'carol');
     const name = (who: string) => subscriptions.get(who)!.name;

@@ -859,6 +859,28 @@ describe('tenancy: application A against application B', () => {
         },
       ],
       deleteDevice: () => onB('deleteDevice', undefined, [''], [{ deviceId: b.device }]),
+      // Preferences are the caller's: B's channels are not A's members' to set.
+      getPushPreferences: () =>
+        userActors.map(
+          (actor): Probe => ({
+            name: 'getPushPreferences',
+            actor,
+            path: endpoints.getPushPreferences.path,
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+      setPushPreferences: () =>
+        userActors.flatMap((actor) =>
+          B_CIDS.map(
+            (cid): Probe => ({
+              name: 'setPushPreferences',
+              actor,
+              path: endpoints.setPushPreferences.path,
+              body: as<'setPushPreferences'>({ level: 'none', channels: [{ cid, level: 'all' }] }),
+              check: expectError(404, 'not_found'),
+            }),
+          ),
+        ),
       // Push settings: A reads and changes its own; B's key never shows, B's stay as they were.
       getPushConfig: () =>
         actors.map(

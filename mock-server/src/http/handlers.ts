@@ -4,6 +4,7 @@ import * as channels from '../domain/channels/channels';
 import * as members from '../domain/channels/members';
 import type { DomainDeps } from '../domain/deps';
 import * as devices from '../domain/devices/devices';
+import * as pushPreferences from '../domain/devices/push-preferences';
 import * as drafts from '../domain/messages/drafts';
 import * as messages from '../domain/messages/messages';
 import * as reactions from '../domain/messages/reactions';
@@ -156,6 +157,12 @@ export function createHandlers(s: HandlerServices): Handlers {
 
     registerDevice: async ({ actor, body }) => ({ device: await devices.registerDevice(db, actor, body) }),
     listDevices: async ({ actor }) => ({ devices: await devices.listDevices(db, actor) }),
+    getPushPreferences: async ({ actor }) => ({
+      preferences: await pushPreferences.getPushPreferences(db, actor),
+    }),
+    setPushPreferences: async ({ actor, body }) => ({
+      preferences: await pushPreferences.setPushPreferences(db, actor, body),
+    }),
     deleteDevice: async ({ actor, params }) => {
       await devices.deleteDevice(db, actor, params.deviceId);
       return { ok: true as const };

@@ -35,6 +35,7 @@ export function pushProducer(boss: JobQueue): FeedConsumer {
             senderId: message.user.id,
             senderName: message.user.name ?? message.user.id,
             preview: [...(message.text ?? '')].slice(0, PREVIEW_LENGTH).join(''),
+            mentioned: message.mentioned_user_ids ?? [],
           });
         }
       }

@@ -24,6 +24,8 @@ export interface PushJob {
   senderName: string;
   /** The start of the text (what the notification shows). */
   preview: string;
+  /** The users it mentions (their own ids): a mention gets through "mentions only". */
+  mentioned?: string[];
 }
 
 /** Retries of a job with pushes pending: backoff from 5 s, at most an hour apart. */

@@ -58,7 +58,11 @@ async function pushMessage(
   const senders = await sendersFor(db, message, options, services);
   // Turned off since: nothing to send.
   if (senders.size === 0) return { done: true };
-  const devices = await pushDevicesFor(db, message.channelId, message.senderId, [...senders.keys()]);
+  const devices = await pushDevicesFor(
+    db,
+    { channelId: message.channelId, senderId: message.senderId, mentioned: message.mentioned ?? [] },
+    [...senders.keys()],
+  );
   if (devices.length > 0)
     await db
       .insertInto('push_sends')

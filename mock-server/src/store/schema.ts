@@ -56,6 +56,12 @@ export interface AppUsersTable {
   custom: Json;
   password_hash: string | null;
   is_online: Generated<boolean>;
+  push_level: ColumnType<
+    'all' | 'mentions' | 'none',
+    'all' | 'mentions' | 'none' | undefined,
+    'all' | 'mentions' | 'none'
+  >;
+  push_dnd_until: NullableTimestamp;
   last_active_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -146,6 +152,12 @@ export interface ChannelMembersTable {
   /** The seq of the last message the member read (unread counts derive from it: domain/reads/unread.ts). */
   read_seq: BigInt;
   is_muted: Generated<boolean>;
+  /** The member's push level here; null: as the user's. */
+  push_level: ColumnType<
+    'all' | 'mentions' | 'none' | null,
+    'all' | 'mentions' | 'none' | null | undefined,
+    'all' | 'mentions' | 'none' | null
+  >;
   is_banned: Generated<boolean>;
   ban_expires_at: NullableTimestamp;
   created_at: Timestamp;

@@ -221,6 +221,17 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
   listDevices: () => ({ actor: 'alice', params: {}, query: {} }),
   deleteDevice: (w) => ({ actor: 'alice', params: { deviceId: w.device }, query: {} }),
   getPushConfig: () => ({ actor: 'alice', params: {}, query: {} }),
+  getPushPreferences: () => ({ actor: 'alice', params: {}, query: {} }),
+  setPushPreferences: (w) => ({
+    actor: 'alice',
+    params: {},
+    query: {},
+    body: {
+      level: 'mentions',
+      dnd_until: '2030-01-01T00:00:00.000Z',
+      channels: [{ cid: w.channelOf('setPushPreferences').cid, level: 'all' }],
+    },
+  }),
   setWebPush: () => ({
     actor: 'server',
     params: {},

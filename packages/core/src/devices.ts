@@ -1,4 +1,4 @@
-import type { Device, RegisterDeviceBody } from '@chat/protocol';
+import type { Device, PushPreferences, RegisterDeviceBody, SetPushPreferencesBody } from '@chat/protocol';
 import { ChatError } from './errors';
 import type { HttpClient } from './http-client';
 
@@ -38,6 +38,19 @@ export class Devices {
   /** Stops pushing to a device (call it on logout with the id `register` gave). */
   async remove(deviceId: string): Promise<void> {
     await this.http.request('deleteDevice', { params: { deviceId } });
+  }
+
+  /** Which messages push to the user: a level, per-channel levels, do-not-disturb. */
+  async preferences(): Promise<PushPreferences> {
+    return (await this.http.request('getPushPreferences', {})).preferences;
+  }
+
+  /**
+   * Changes what is given: `{ level: 'mentions' }`, `{ dnd_until: iso | null }`,
+   * `{ channels: [{ cid, level: 'none' | null }] }` (null: back to the user's level).
+   */
+  async setPreferences(change: SetPushPreferencesBody): Promise<PushPreferences> {
+    return (await this.http.request('setPushPreferences', { body: change })).preferences;
   }
 
   /** The application's public VAPID key, or null when it has not turned Web Push on. */

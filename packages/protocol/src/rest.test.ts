@@ -225,6 +225,21 @@ const samples: { [N in EndpointName]: Sample<N> } = {
   listDevices: { response: { devices: [webDevice] } },
   deleteDevice: { params: { deviceId: webDevice.id }, response: { ok: true } },
   getPushConfig: { response: { web: { vapid_public_key: webKeys.p256dh } } },
+  getPushPreferences: { response: { preferences: { level: 'all', dnd_until: null, channels: [] } } },
+  setPushPreferences: {
+    body: {
+      level: 'mentions',
+      dnd_until: '2026-01-01T22:00:00.000Z',
+      channels: [{ cid: 'messaging:general', level: 'all' }],
+    },
+    response: {
+      preferences: {
+        level: 'mentions',
+        dnd_until: '2026-01-01T22:00:00.000Z',
+        channels: [{ cid: 'messaging:general', level: 'all' }],
+      },
+    },
+  },
   setWebPush: {
     body: { subject: 'mailto:ops@example.com' },
     response: {
@@ -678,6 +693,18 @@ const malformedRequests: {
     schema: body('setWebPush'),
     input: { subject: 'http://example.com' },
     path: ['subject'],
+  },
+  {
+    name: 'setPushPreferences: a level it does not know',
+    schema: body('setPushPreferences'),
+    input: { level: 'loud' },
+    path: ['level'],
+  },
+  {
+    name: 'setPushPreferences: a bad cid',
+    schema: body('setPushPreferences'),
+    input: { channels: [{ cid: 'general', level: 'none' }] },
+    path: ['channels', 0, 'cid'],
   },
   {
     name: 'setApnsPush: a key id of the wrong shape',

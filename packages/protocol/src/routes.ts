@@ -261,6 +261,19 @@ export const ROUTES = {
     summary: "What a client needs to subscribe to push (the app's public VAPID key)",
     auth: 'user',
   },
+  getPushPreferences: {
+    method: 'GET',
+    path: '/v1/push/preferences',
+    summary: "The calling user's push preferences",
+    auth: 'user',
+  },
+  setPushPreferences: {
+    method: 'PUT',
+    path: '/v1/push/preferences',
+    summary:
+      'Change which messages push to the calling user (all, mentions, none; per channel; do-not-disturb)',
+    auth: 'user',
+  },
   setWebPush: {
     method: 'PUT',
     path: '/v1/push/web',

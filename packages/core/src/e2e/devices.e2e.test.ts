@@ -53,6 +53,23 @@ describe('push devices, against the reference server', () => {
     await expect(alice.client.devices.remove(device.id)).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('reads and changes the push preferences', async () => {
+    expect(await alice.client.devices.preferences()).toEqual({ level: 'all', dnd_until: null, channels: [] });
+    await alice.client.channels.create({ type: 'messaging', id: 'prefs', members: ['alice'] });
+    const changed = await alice.client.devices.setPreferences({
+      level: 'mentions',
+      channels: [{ cid: 'messaging:prefs', level: 'none' }],
+    });
+    expect(changed).toEqual({
+      level: 'mentions',
+      dnd_until: null,
+      channels: [{ cid: 'messaging:prefs', level: 'none' }],
+    });
+    await expect(alice.client.devices.setPreferences({ level: 'loud' as 'all' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+  });
+
   it('subscribes a browser with the app’s VAPID key once Web Push is on, and reuses the subscription', async () => {
     const { registration, calls } = fakeRegistration('https://push.example.com/send/e2e');
     await expect(alice.client.devices.enableWebPush(registration)).rejects.toBeInstanceOf(ChatError);

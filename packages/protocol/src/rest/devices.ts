@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits';
-import { name, safeString, timestamp } from '../primitives';
+import { cid, name, safeString, timestamp } from '../primitives';
 
 /**
  * Push devices: where the server sends a user's notifications. An FCM registration token (Android,
@@ -193,3 +193,36 @@ export const apnsPushSettings = z.object({
   updated_at: timestamp,
 });
 export const apnsPushResponse = z.object({ apns: apnsPushSettings });
+
+/**
+ * Which messages a user is pushed: `all`, only those that mention them (`mentions`), or `none`;
+ * for all their channels, and per channel (`null`: as for all). Do-not-disturb holds every push
+ * back until a time.
+ */
+export const PUSH_LEVELS = ['all', 'mentions', 'none'] as const;
+export const pushLevel = z.enum(PUSH_LEVELS);
+export type PushLevel = z.infer<typeof pushLevel>;
+
+export const pushPreferences = z.object({
+  level: pushLevel,
+  dnd_until: timestamp.nullable(),
+  /** The channels with a level of their own. */
+  channels: z.array(z.object({ cid: z.string(), level: pushLevel })),
+});
+export type PushPreferences = z.infer<typeof pushPreferences>;
+
+export const setPushPreferencesBody = z
+  .strictObject({
+    level: pushLevel.optional(),
+    /** Until when no push comes; null ends it. */
+    dnd_until: timestamp.nullable().optional(),
+    /** A level per channel the user is a member of; `null` goes back to the user's level. */
+    channels: z
+      .array(z.strictObject({ cid, level: pushLevel.nullable() }))
+      .max(100)
+      .optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' });
+export type SetPushPreferencesBody = z.infer<typeof setPushPreferencesBody>;
+
+export const pushPreferencesResponse = z.object({ preferences: pushPreferences });
