@@ -65,6 +65,7 @@ export {
 export * from './rest/auth';
 export * from './rest/channels';
 export * from './rest/devices';
+export { type PushPayload, pushPayload } from './push-payload';
 export {
   type Endpoint,
   type EndpointAuth,
