@@ -290,11 +290,26 @@ describe('mute and unmute', () => {
     expect((await ann.get(path)).body.membership.muted).toBe(false);
   });
 
-  it('muted channels still count unread messages', async () => {
-    const { path, ann, ben } = await crew();
+  it('a muted channel keeps its own count but leaves the unread total', async () => {
+    const { path, ann, ben, mod } = await crew();
+    await ann.post('/v1/channels', { type: 'team', id: 'other', members: ['ben'] });
     await ann.post(`${path}/mute`);
     await send(ben, path);
-    expect((await ann.get('/v1/unread')).body.total_unread_count).toBe(1);
+    await send(ben, path);
+    await send(ben, '/v1/channels/team/other');
+    expect((await ann.get('/v1/unread')).body).toEqual({
+      total_unread_count: 1,
+      channels: expect.arrayContaining([
+        { cid: 'team:crew', unread_count: 2, muted: true },
+        { cid: 'team:other', unread_count: 1, muted: false },
+      ]),
+    });
+    // Inside the channel its count still shows.
+    expect((await ann.get(path)).body.membership).toMatchObject({ muted: true, unread_count: 2 });
+    // Unmuted, it counts again; others' totals never changed.
+    await ann.post(`${path}/unmute`);
+    expect((await ann.get('/v1/unread')).body.total_unread_count).toBe(3);
+    expect((await mod.get('/v1/unread')).body.total_unread_count).toBe(2);
   });
 
   it('needs a membership: outsiders get 404, also on a livestream they can watch', async () => {
@@ -454,7 +469,7 @@ describe('unread counts per member', () => {
     expect((await ben.get(path)).body.membership.unread_count).toBe(1);
     expect((await ann.get('/v1/unread')).body).toEqual({
       total_unread_count: 1,
-      channels: [{ cid: 'team:crew', unread_count: 1 }],
+      channels: [{ cid: 'team:crew', unread_count: 1, muted: false }],
     });
   });
 

@@ -25,7 +25,7 @@ describe('REST smoke: channels and messages', () => {
     const unread = await bob!.get('/v1/unread');
     expect(unread.body).toEqual({
       total_unread_count: 1,
-      channels: [{ cid: 'messaging:trip', unread_count: 1 }],
+      channels: [{ cid: 'messaging:trip', unread_count: 1, muted: false }],
     });
 
     const list = await bob!.get('/v1/channels/messaging/trip/messages');

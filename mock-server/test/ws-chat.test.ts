@@ -197,7 +197,7 @@ describe('messages over sockets', () => {
     expect(seen).toMatchObject({ cid, last_read_message_id: sent[1].id, user: { id: 'bob' } });
     expect((await bob!.get('/v1/unread')).body).toEqual({
       total_unread_count: 1,
-      channels: [{ cid, unread_count: 1 }],
+      channels: [{ cid, unread_count: 1, muted: false }],
     });
 
     const all = await b.ok({ type: 'read.mark', cid });
@@ -433,6 +433,25 @@ describe('notifications', () => {
     const later = await send(alice, other, 'elsewhere');
     await waitForEvent(d, 'notification.message_new', (e) => e.message.id === later.id);
     expect(eventsOf(d, 'notification.message_new').map((e) => e.message.id)).toEqual([welcome.id, later.id]);
+  });
+
+  it('a muted channel still notifies its own count, but leaves it out of the total', async () => {
+    const t = await appOn(server);
+    const [alice, bob] = await t.users('alice', 'bob');
+    const loud = await createChannel(alice!, 'loud', ['bob']);
+    const quiet = await createChannel(alice!, 'quiet', ['bob']);
+    expect((await bob!.post(`${channelPath(quiet)}/mute`)).status).toBe(200);
+    const b = await t.connect('bob');
+    const first = await send(alice!, loud, 'one');
+    await waitForEvent(b, 'notification.message_new', (e) => e.message.id === first.id);
+    const hushed = await send(alice!, quiet, 'two');
+    const note = await waitForEvent(b, 'notification.message_new', (e) => e.message.id === hushed.id);
+    expect(note).toMatchObject({ cid: quiet, unread_count: 1, total_unread_count: 1 });
+    const after = await send(alice!, loud, 'three');
+    expect(await waitForEvent(b, 'notification.message_new', (e) => e.message.id === after.id)).toMatchObject({
+      unread_count: 2,
+      total_unread_count: 2,
+    });
   });
 
   it('after channel.unwatch, message.new stops and notification.message_new takes over', async () => {

@@ -50,6 +50,7 @@ export async function notifyMembersNotWatching(
       'channel_members.channel_id',
       'channel_members.is_banned',
       'channel_members.ban_expires_at',
+      'channel_members.is_muted',
     ])
     .select((eb) => unreadCountOf(eb).as('unread_count'))
     .where('channel_members.app_user_id', 'in', candidates)
@@ -65,7 +66,8 @@ export async function notifyMembersNotWatching(
   const totals = new Map<string, number>();
   const recipients: typeof rows = [];
   for (const row of rows) {
-    totals.set(row.app_user_id, (totals.get(row.app_user_id) ?? 0) + row.unread_count);
+    // A muted channel keeps its own count but stays out of the total.
+    if (!row.is_muted) totals.set(row.app_user_id, (totals.get(row.app_user_id) ?? 0) + row.unread_count);
     if (row.channel_id !== channelId) continue;
     const banned = row.is_banned && (row.ban_expires_at === null || row.ban_expires_at > now);
     if (!banned) recipients.push(row);

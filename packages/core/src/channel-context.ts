@@ -12,6 +12,8 @@ export interface ChannelContext {
   userId(): string | undefined;
   /** The channel's unread count changed locally (e.g. `markRead`). */
   onUnreadChanged(cid: string, unreadCount: number): void;
+  /** The user muted or unmuted the channel (the list's unread total follows). */
+  onMuteChanged?(cid: string, muted: boolean): void;
   /** A message the user sent was stored (for the channel list). */
   onMessageSent(message: Message): void;
   /**

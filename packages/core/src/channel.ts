@@ -230,12 +230,13 @@ export class Channel {
 
   private setMembers(members: readonly Member[], removed: readonly string[] = []): void {
     const userId = this.ctx.userId();
+    const mine = members.find((m) => m.user_id === userId);
     this.store.setState((s) => {
       const byId = Object.fromEntries(Object.entries(s.members).filter(([id]) => !removed.includes(id)));
       for (const m of members) byId[m.user_id] = m;
-      const membership = members.find((m) => m.user_id === userId) ?? s.membership;
-      return { ...s, members: byId, membership };
+      return { ...s, members: byId, membership: mine ?? s.membership };
     });
+    if (mine) this.ctx.onMuteChanged?.(this.cid, mine.muted);
     this.ctx.onUsersSeen?.(members.map((m) => m.user));
   }
 

@@ -15,6 +15,7 @@ import {
   entryFromState,
   mergeEntries,
   onNewMessage,
+  setChannelMuted,
   setChannelUnread,
   setEntryUnread,
 } from './state/channel-list';
@@ -45,7 +46,7 @@ export class Channels {
   readonly unreadTotal: ReadableStore<number> = this.listStore.unreadTotal;
 
   constructor(
-    private readonly ctx: Omit<ChannelContext, 'onUnreadChanged' | 'onMessageSent'> & {
+    private readonly ctx: Omit<ChannelContext, 'onUnreadChanged' | 'onMessageSent' | 'onMuteChanged'> & {
       /** A handle was created (the offline layer persists its state). */
       onHandle?(channel: Channel): void;
     },
@@ -59,6 +60,7 @@ export class Channels {
       handle = new Channel(type, id, {
         ...this.ctx,
         onUnreadChanged: (changed, count) => this.setUnread(changed, count),
+        onMuteChanged: (changed, muted) => this.listStore.update((s) => setChannelMuted(s, changed, muted)),
         onMessageSent: (message) =>
           this.listStore.update((s) => ({ ...s, entries: onNewMessage(s.entries, message) })),
       });
@@ -82,7 +84,14 @@ export class Channels {
       handle.hydrate(record, messages);
       const own = handle.state.getSnapshot();
       const lastMessage = own.messages.filter((m) => m.status === 'sent').at(-1) ?? null;
-      entries.push({ cid: own.cid, channel: record.channel, lastMessage, unreadCount: own.unreadCount });
+      const muted = own.membership?.muted ?? false;
+      entries.push({
+        cid: own.cid,
+        channel: record.channel,
+        lastMessage,
+        unreadCount: own.unreadCount,
+        muted,
+      });
     }
     this.listStore.update((s) => {
       // A slow storage may answer after the network: what the network gave wins.
@@ -90,7 +99,9 @@ export class Channels {
       const fresh = entries.filter((e) => !known.has(e.cid));
       if (!fresh.length) return s;
       const merged = mergeEntries(s.entries, fresh);
-      const total = this.unreadFromServer ? s.unreadTotal : merged.reduce((n, e) => n + e.unreadCount, 0);
+      const total = this.unreadFromServer
+        ? s.unreadTotal
+        : merged.reduce((n, e) => (e.muted ? n : n + e.unreadCount), 0);
       return { entries: merged, unreadTotal: total };
     });
   }

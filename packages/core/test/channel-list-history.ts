@@ -14,8 +14,8 @@ const at = (second: number) => new Date(Date.parse(T0) + second * 1000).toISOStr
 /**
  * A server that makes up a random stream of what the channel list follows, for channels the
  * client does not watch (so only the list sees them): new messages (own, others', thread
- * replies), notifications, additions, reads, deletions, removals, a reconnect's `connection.ok`,
- * and events the list ignores. Times mostly move on, sometimes stand still or go back a little,
+ * replies), notifications, additions (some muted), mutes and unmutes, reads, deletions, removals,
+ * a reconnect's `connection.ok`, and events the list ignores. Times mostly move on, sometimes stand still or go back a little,
  * so moves, ties and late messages all occur. Every event is valid on the wire.
  */
 export function listHistory(random: Random, count: number): ChatEvent[] {
@@ -63,7 +63,7 @@ export function listHistory(random: Random, count: number): ChatEvent[] {
         type: 'notification.added_to_channel',
         ...base,
         channel: channelOf(cid, last),
-        member: { ...member(ME), cid, unread_count: random.int(4) },
+        member: { ...member(ME), cid, unread_count: random.int(4), muted: random.chance(0.25) },
       });
     } else if (kind < 14) {
       const user = ref(random.chance(0.7) ? ME : 'bob');
@@ -75,6 +75,13 @@ export function listHistory(random: Random, count: number): ChatEvent[] {
     } else if (kind < 18) {
       const ok = connectionOk();
       events.push({ ...ok, unread: { ...ok.unread, total_unread_count: random.int(30) } });
+    } else if (kind < 19) {
+      const userId = random.chance(0.7) ? ME : 'bob';
+      events.push({
+        type: 'member.updated',
+        ...about(cid),
+        member: { ...member(userId), cid, muted: random.chance(0.5) },
+      });
     } else {
       events.push({
         type: 'typing.start',
@@ -114,7 +121,7 @@ export function applyOneByOne(state: ChannelListState, event: ChatEvent): Channe
         unreadTotal: event.total_unread_count,
       };
     case 'notification.added_to_channel': {
-      const entry = { cid: event.cid, channel: event.channel, lastMessage: null };
+      const entry = { cid: event.cid, channel: event.channel, lastMessage: null, muted: event.member.muted };
       return {
         entries: mergeEntries(entries, [{ ...entry, unreadCount: event.member.unread_count }]),
         unreadTotal,
@@ -122,16 +129,27 @@ export function applyOneByOne(state: ChannelListState, event: ChatEvent): Channe
     }
     case 'message.new': {
       const fromOther = event.message.user_id !== ME && event.message.parent_id === null;
+      const counts = fromOther && !find(event.cid)?.muted;
       return {
         entries: moved(event.message, (n) => n + (fromOther ? 1 : 0)),
-        unreadTotal: unreadTotal + (fromOther ? 1 : 0),
+        unreadTotal: unreadTotal + (counts ? 1 : 0),
       };
     }
     case 'message.read': {
-      const before = find(event.cid)?.unreadCount;
-      if (event.user.id !== ME || before === undefined) return state;
+      const entry = find(event.cid);
+      if (event.user.id !== ME || entry === undefined) return state;
       const read = entries.map((e) => (e.cid === event.cid ? { ...e, unreadCount: 0 } : e));
-      return { entries: read, unreadTotal: Math.max(0, unreadTotal - before) };
+      return { entries: read, unreadTotal: Math.max(0, unreadTotal - (entry.muted ? 0 : entry.unreadCount)) };
+    }
+    case 'member.updated': {
+      // A muted channel's count leaves the total; unmuted, it comes back.
+      const entry = find(event.cid);
+      if (event.member.user_id !== ME || !entry || !!entry.muted === event.member.muted) return state;
+      const muted = event.member.muted;
+      return {
+        entries: entries.map((e) => (e.cid === event.cid ? { ...e, muted } : e)),
+        unreadTotal: Math.max(0, unreadTotal + (muted ? -entry.unreadCount : entry.unreadCount)),
+      };
     }
     case 'channel.deleted':
       return { entries: without(event.cid), unreadTotal };

@@ -151,7 +151,7 @@ export const draft: Draft = {
 
 export const unread: UnreadResponse = {
   total_unread_count: 3,
-  channels: [{ cid: channelCid, unread_count: 3 }],
+  channels: [{ cid: channelCid, unread_count: 3, muted: false }],
 };
 
 export const channelState: ChannelState = {

@@ -6,7 +6,7 @@ import { loadChannel, requireAccess } from '../channels/channel-access';
 import { loadReadStates } from '../channels/channel-state';
 import type { DomainDeps } from '../deps';
 import { toUserRef } from '../views';
-import { currentSeqOf, unreadByChannel } from './unread';
+import { currentSeqOf, unreadByChannel, unreadTotalOf } from './unread';
 
 /**
  * Marks the channel read up to a message (default: its newest). The member's unread count
@@ -103,12 +103,19 @@ export async function getReadState(
   return loadReadStates(deps.db, access.channel.id);
 }
 
-/** Unread counts of the user's channels, and their total. Muted channels count too. */
+/**
+ * Unread counts of the user's channels, and their total. A muted channel keeps its own count but
+ * is left out of the total (the badge a user sees).
+ */
 export async function getUnread(deps: DomainDeps, actor: Actor): Promise<UnreadResponse> {
   if (!actor.userId) throw forbidden('Unread counts belong to a user; server tokens have none');
   const rows = await unreadByChannel(deps.db, [actor.userId]);
   return {
-    total_unread_count: rows.reduce((sum, r) => sum + r.unread_count, 0),
-    channels: rows.map((r) => ({ cid: `${r.type}:${r.external_id}`, unread_count: r.unread_count })),
+    total_unread_count: unreadTotalOf(rows),
+    channels: rows.map((r) => ({
+      cid: `${r.type}:${r.external_id}`,
+      unread_count: r.unread_count,
+      muted: r.muted,
+    })),
   };
 }

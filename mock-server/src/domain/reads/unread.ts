@@ -24,20 +24,29 @@ export function unreadCountOf(eb: ExpressionBuilder<Database, 'channel_members'>
   return eb.fn.coalesce(count, eb.val(0));
 }
 
+/** The unread total of a user: every channel's count but those the user muted. */
+export const unreadTotalOf = (rows: readonly { unread_count: number; muted: boolean }[]): number =>
+  rows.reduce((sum, r) => (r.muted ? sum : sum + r.unread_count), 0);
+
 /**
- * Each given user's unread count in every channel they belong to that has some, newest channel
- * first. Channels whose seq has not moved past the member's read point are skipped without
+ * Each given user's unread count in every channel they belong to that has some (muted ones too:
+ * their own count still shows), newest channel first. Channels whose seq has not moved past the member's read point are skipped without
  * counting (the common case for most of a user's channels).
  */
 export async function unreadByChannel(
   db: AppDb,
   userIds: readonly string[],
-): Promise<{ app_user_id: string; type: string; external_id: string; unread_count: number }[]> {
+): Promise<{ app_user_id: string; type: string; external_id: string; unread_count: number; muted: boolean }[]> {
   if (userIds.length === 0) return [];
   const rows = await db
     .selectFrom('channel_members')
     .innerJoin('channels', 'channels.id', 'channel_members.channel_id')
-    .select(['channel_members.app_user_id', 'channels.type', 'channels.external_id'])
+    .select([
+      'channel_members.app_user_id',
+      'channels.type',
+      'channels.external_id',
+      'channel_members.is_muted as muted',
+    ])
     .select((eb) => unreadCountOf(eb).as('unread_count'))
     .where('channel_members.app_user_id', 'in', userIds)
     .where('channels.deleted_at', 'is', null)

@@ -7,6 +7,8 @@ export interface ChannelListEntry {
   readonly channel: Channel;
   readonly lastMessage: Message | null;
   readonly unreadCount: number;
+  /** The user muted it: its own count shows, but it stays out of the unread total. */
+  readonly muted?: boolean;
 }
 
 /** The client-wide state the list view and the unread badge show; both change with one event. */
@@ -30,6 +32,7 @@ export function entryFromState(state: ServerChannelState): ChannelListEntry {
     channel: state.channel,
     lastMessage,
     unreadCount: state.membership?.unread_count ?? 0,
+    muted: state.membership?.muted ?? false,
   };
 }
 
@@ -145,12 +148,24 @@ export function setChannelUnread(
   unreadCount: number,
   batch?: TransientLists,
 ): ChannelListState {
-  const before = state.entries.find((e) => e.cid === cid)?.unreadCount;
-  if (before === undefined || before === unreadCount) return state;
+  const entry = state.entries.find((e) => e.cid === cid);
+  if (!entry || entry.unreadCount === unreadCount) return state;
+  const counted = entry.muted ? 0 : unreadCount - entry.unreadCount;
   return {
     entries: setEntryUnread(state.entries, cid, unreadCount, batch),
-    unreadTotal: Math.max(0, state.unreadTotal - before + unreadCount),
+    unreadTotal: Math.max(0, state.unreadTotal + counted),
   };
+}
+
+/** The user muted or unmuted a channel: its count leaves or rejoins the total. */
+export function setChannelMuted(state: ChannelListState, cid: string, muted: boolean): ChannelListState {
+  const index = state.entries.findIndex((e) => e.cid === cid);
+  const entry = state.entries[index];
+  if (!entry || !!entry.muted === muted) return state;
+  const entries = [...state.entries];
+  entries[index] = { ...entry, muted };
+  const moved = muted ? -entry.unreadCount : entry.unreadCount;
+  return { entries, unreadTotal: Math.max(0, state.unreadTotal + moved) };
 }
 
 const changed = (
@@ -182,7 +197,7 @@ export function applyChannelListEvent(
         event.total_unread_count,
       );
     case 'notification.added_to_channel': {
-      const added = { cid: event.cid, channel: event.channel, lastMessage: null };
+      const added = { cid: event.cid, channel: event.channel, lastMessage: null, muted: event.member.muted };
       return changed(
         state,
         upsertEntry(entries, { ...added, unreadCount: event.member.unread_count }, batch),
@@ -190,11 +205,14 @@ export function applyChannelListEvent(
       );
     }
     case 'message.new': {
-      // Thread replies and own messages are not unread.
+      // Thread replies and own messages are not unread; a muted channel's are not in the total.
       const fromOther = event.message.user_id !== userId && event.message.parent_id === null;
       const next = onNewMessage(entries, event.message, undefined, fromOther, batch);
-      return changed(state, next, unreadTotal + (fromOther ? 1 : 0));
+      const counts = fromOther && !entries.find((e) => e.cid === event.cid)?.muted;
+      return changed(state, next, unreadTotal + (counts ? 1 : 0));
     }
+    case 'member.updated':
+      return event.member.user_id === userId ? setChannelMuted(state, event.cid, event.member.muted) : state;
     case 'message.read':
       return event.user.id === userId ? setChannelUnread(state, event.cid, 0, batch) : state;
     case 'member.removed':

@@ -9,9 +9,13 @@ export type MarkReadBody = z.infer<typeof markReadBody>;
 
 export const readResponse = z.object({ read: z.array(readState) });
 
+/**
+ * The user's unread counts: every channel with something unread, and the total the badge shows,
+ * which leaves out channels the user muted (their own count still shows).
+ */
 export const unreadResponse = z.object({
   total_unread_count: z.number().int().min(0),
-  channels: z.array(z.object({ cid, unread_count: z.number().int().min(0) })),
+  channels: z.array(z.object({ cid, unread_count: z.number().int().min(0), muted: z.boolean() })),
 });
 export type UnreadResponse = z.infer<typeof unreadResponse>;
 
