@@ -448,10 +448,12 @@ describe('notifications', () => {
     const note = await waitForEvent(b, 'notification.message_new', (e) => e.message.id === hushed.id);
     expect(note).toMatchObject({ cid: quiet, unread_count: 1, total_unread_count: 1 });
     const after = await send(alice!, loud, 'three');
-    expect(await waitForEvent(b, 'notification.message_new', (e) => e.message.id === after.id)).toMatchObject({
-      unread_count: 2,
-      total_unread_count: 2,
-    });
+    expect(await waitForEvent(b, 'notification.message_new', (e) => e.message.id === after.id)).toMatchObject(
+      {
+        unread_count: 2,
+        total_unread_count: 2,
+      },
+    );
   });
 
   it('after channel.unwatch, message.new stops and notification.message_new takes over', async () => {

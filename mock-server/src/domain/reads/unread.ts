@@ -36,7 +36,9 @@ export const unreadTotalOf = (rows: readonly { unread_count: number; muted: bool
 export async function unreadByChannel(
   db: AppDb,
   userIds: readonly string[],
-): Promise<{ app_user_id: string; type: string; external_id: string; unread_count: number; muted: boolean }[]> {
+): Promise<
+  { app_user_id: string; type: string; external_id: string; unread_count: number; muted: boolean }[]
+> {
   if (userIds.length === 0) return [];
   const rows = await db
     .selectFrom('channel_members')
