@@ -7,7 +7,7 @@ import { selfSignedCertificate } from './push-service';
 /**
  * A fake APNs on node:http2 over TLS, as Apple's behaves for a sender: `POST /3/device/<token>`
  * with a provider token (an ES256 JWT from the team's key, checked here), `apns-topic` the bundle
- * id and `apns-push-type`; it answers 200, or `{ reason }` bodies as Apple does (410
+ * id and `apns-push-type` (alert, or background at priority 5 with `content-available` only); it answers 200, or `{ reason }` bodies as Apple does (410
  * Unregistered, 400 BadDeviceToken, 429 TooManyRequests) for tokens the test marks. It counts
  * the HTTP/2 connections, so the test sees that one is reused.
  */
@@ -49,7 +49,9 @@ export class FakeApns {
         if (headers[':method'] !== 'POST' || !token) return reply(405, 'MethodNotAllowed');
         this.check(headers)
           .then(() => {
-            this.pushes.push({ token, headers, payload: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            const payload = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            checkPayload(headers, payload);
+            this.pushes.push({ token, headers, payload });
             const answer = this.answers.get(token)?.shift();
             if (answer) return reply(answer.status, answer.reason);
             reply(200);
@@ -92,11 +94,23 @@ export class FakeApns {
     if (protectedHeader.kid !== this.keyId || typeof payload.iat !== 'number')
       throw new Error('InvalidProviderToken');
     if (headers['apns-topic'] !== this.bundleId) throw new Error('TopicDisallowed');
-    if (headers['apns-push-type'] !== 'alert') throw new Error('InvalidPushType');
+    const type = headers['apns-push-type'];
+    if (type !== 'alert' && type !== 'background') throw new Error('InvalidPushType');
+    // Apple: background pushes must go at priority 5.
+    if (type === 'background' && headers['apns-priority'] !== '5') throw new Error('BadPriority');
   }
 
   async close(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.tls?.remove();
   }
+}
+
+/** What Apple wants of a payload: an alert push shows something; a background one only wakes the app. */
+function checkPayload(headers: http2.IncomingHttpHeaders, payload: { aps?: Record<string, unknown> }): void {
+  const aps = payload.aps;
+  if (!aps) throw new Error('PayloadEmpty');
+  if (headers['apns-push-type'] === 'background') {
+    if (aps['content-available'] !== 1 || 'alert' in aps || 'sound' in aps) throw new Error('BadPayload');
+  } else if (!aps.alert) throw new Error('BadPayload');
 }

@@ -532,6 +532,9 @@ const BACKEND_CALLS: {
   getBeforeSendHook: () => ({}),
   setBeforeSendHook: () => ({ body: { url: `${HOOK_URL}/mine`, on_failure: 'reject', enabled: true } }),
   deleteBeforeSendHook: () => ({}),
+  getPushSettings: () => ({}),
+  setPushSettings: () => ({ body: { include_content: false } }),
+  getPushStats: () => ({}),
   setWebPush: () => ({ body: { subject: 'mailto:intruder@example.com' } }),
   deleteWebPush: () => ({}),
   setFcmPush: () => ({

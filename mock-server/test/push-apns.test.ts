@@ -79,12 +79,16 @@ describe('APNs', () => {
     await expect.poll(() => production.to(token(1)).length, { timeout: 15_000 }).toBe(1);
     const [push] = production.to(token(1));
     expect(push!.payload).toMatchObject({
-      aps: { alert: { title: 'ALICE', body: 'Build is green ✅' }, 'thread-id': cid },
+      aps: { alert: { title: 'ALICE', body: 'Build is green ✅' }, 'thread-id': cid, badge: 1 },
       type: 'message.new',
       cid,
       message_id: first.id,
     });
-    expect(push!.headers).toMatchObject({ 'apns-priority': '10', 'apns-collapse-id': cid });
+    expect(push!.headers).toMatchObject({
+      'apns-push-type': 'alert',
+      'apns-priority': '10',
+      'apns-collapse-id': cid,
+    });
     await expect
       .poll(async () => (await carol!.get('/v1/devices')).body.devices, { timeout: 10_000 })
       .toEqual([]);
@@ -115,6 +119,41 @@ describe('APNs', () => {
     await send(alice!, cid, 'from a dev build');
     await expect.poll(() => sandbox.to(token(10)).length, { timeout: 15_000 }).toBe(1);
     expect(production.to(token(10))).toEqual([]);
+  });
+
+  it('in privacy mode sends a placeholder alert, and a read elsewhere a silent background clear', async () => {
+    const { t, users } = await apnsApp('alice', 'bob');
+    const [alice, bob] = users;
+    await bob!.post('/v1/devices', { provider: 'apns', token: token(30) });
+    expect((await t.server.put('/v1/push/settings', { include_content: false })).status).toBe(200);
+    const cid = await createChannel(alice!, 'apns-private', ['bob']);
+    const secret = await send(alice!, cid, 'the door code is 4321');
+    await expect.poll(() => production.to(token(30)).length, { timeout: 15_000 }).toBe(1);
+    const [shown] = production.to(token(30));
+    expect(shown!.payload).toEqual({
+      aps: { alert: { 'loc-key': 'CHAT_NEW_MESSAGE' }, 'mutable-content': 1, badge: 1, 'thread-id': cid },
+      type: 'message.new',
+      cid,
+      message_id: secret.id,
+      sender_id: 'alice',
+      badge: 1,
+      tag: cid,
+    });
+    expect((await bob!.post(`/v1/channels/messaging/apns-private/read`, {})).status).toBe(200);
+    await expect.poll(() => production.to(token(30)).length, { timeout: 15_000 }).toBe(2);
+    const [, clear] = production.to(token(30));
+    expect(clear!.payload).toEqual({
+      aps: { 'content-available': 1, badge: 0 },
+      type: 'message.read',
+      cid,
+      badge: 0,
+      tag: cid,
+    });
+    expect(clear!.headers).toMatchObject({
+      'apns-push-type': 'background',
+      'apns-priority': '5',
+      'apns-collapse-id': cid,
+    });
   });
 
   it('tries again after TooManyRequests, once per device', async () => {

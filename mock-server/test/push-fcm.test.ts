@@ -69,8 +69,10 @@ describe('FCM', () => {
     await expect.poll(() => fcm.to(bobToken).length, { timeout: 15_000 }).toBe(1);
     expect(fcm.to(bobToken)[0]).toMatchObject({
       notification: { title: 'ALICE', body: 'Standup in 5' },
-      data: { type: 'message.new', cid, message_id: first.id },
-      android: { collapse_key: cid, priority: 'HIGH' },
+      // FCM's data is strings only.
+      data: { type: 'message.new', cid, message_id: first.id, sender_id: 'alice', badge: '1', tag: cid },
+      android: { collapse_key: cid, priority: 'HIGH', notification: { tag: cid, notification_count: 1 } },
+      apns: { payload: { aps: { badge: 1 } } },
     });
     await expect
       .poll(async () => (await carol!.get('/v1/devices')).body.devices, { timeout: 10_000 })

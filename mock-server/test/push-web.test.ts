@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserToken } from '../src/domain/auth/index';
-import { type ChatServer, createChatServer } from '../src/startup/server';
-import { openStore, type Store } from '../src/store/database';
+import type { ChatServer } from '../src/startup/server';
 import { testAppOn } from './api';
-import { newTestSchema, TEST_SECRET_KEY, testDatabase, testDatabaseUrl } from './harness';
-import { type BrowserSubscription, FakePushService } from './push-service';
+import { FakePushService } from './push-service';
 import { createChannel, send } from './rest-helpers';
+import { settle, startWebPushServer, WEB_PUSH_SUBJECT } from './web-push-app';
 import { WsClient } from './ws-client';
 
 /**
@@ -17,53 +16,19 @@ import { WsClient } from './ws-client';
  * file's own, so no other worker takes its jobs.
  */
 
-let store: Store;
+let h: Awaited<ReturnType<typeof startWebPushServer>>;
 let server: ChatServer;
-const service = new FakePushService();
-const SUBJECT = 'mailto:ops@example.com';
+let service: FakePushService;
+const pushApp = (...names: string[]) => h.pushApp(...names);
 
 beforeAll(async () => {
-  await service.start();
-  store =
-    testDatabase === 'postgres'
-      ? await openStore({ databaseUrl: testDatabaseUrl(), schema: newTestSchema(), poolSize: 4 })
-      : await openStore({ dataDir: 'memory' });
-  server = await createChatServer({
-    store,
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-    secretKey: TEST_SECRET_KEY,
-    // The fake push service is on loopback, with a certificate of its own.
-    webhooks: { allowCidrs: ['127.0.0.1/32'] },
-    push: { ca: service.ca, timeoutMs: 5_000 },
-  });
+  h = await startWebPushServer();
+  server = h.server;
+  service = h.service;
 }, 60_000);
 afterAll(async () => {
-  await server?.close();
-  await store?.close();
-  await service.close();
+  await h?.close();
 });
-
-/** An app with Web Push on, and users who subscribed a browser each. */
-async function pushApp(...names: string[]) {
-  const t = await testAppOn(server);
-  const apis = await t.users(...names);
-  const web = await t.server.put('/v1/push/web', { subject: SUBJECT });
-  expect(web.status, JSON.stringify(web.body)).toBe(200);
-  const subscriptions = new Map<string, BrowserSubscription>();
-  for (const [i, name] of names.entries()) {
-    const subscription = service.subscribe(`${t.app.id}-${name}`);
-    const { endpoint, keys } = subscription;
-    const reply = await apis[i]!.post('/v1/devices', { provider: 'web', subscription: { endpoint, keys } });
-    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-    subscriptions.set(name, subscription);
-  }
-  const user = (name: string) => apis[names.indexOf(name)]!;
-  return { t, user, vapidKey: web.body.web.vapid_public_key as string, subscriptions };
-}
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
 
 describe('Web Push', () => {
   it('reaches offline members only, encrypted for each browser and signed with the app key', async () => {
@@ -89,11 +54,14 @@ describe('Web Push', () => {
         type: 'message.new',
         cid,
         message_id: message.id,
+        sender_id: 'alice',
         title: 'ALICE',
         body: 'Lunch at noon? 🍜',
+        // bob's unread total, as the server counts it.
+        badge: 1,
         tag: cid,
       });
-      expect(await FakePushService.verifyVapid(push!, service.url, SUBJECT)).toBe(vapidKey);
+      expect(await FakePushService.verifyVapid(push!, service.url, WEB_PUSH_SUBJECT)).toBe(vapidKey);
       expect(push!.headers).toMatchObject({ 'content-encoding': 'aes128gcm', ttl: '86400', urgency: 'high' });
       expect(String(push!.headers.topic)).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
       // Nobody else: the sender, the muted, the banned, the connected.
@@ -188,14 +156,14 @@ describe('Web Push', () => {
     for (const bad of [
       { subject: 'ops@example.com' },
       { subject: 'http://example.com' },
-      { subject: SUBJECT, vapid_public_key: 'short', vapid_private_key: 'A'.repeat(43) },
-      { subject: SUBJECT, vapid_private_key: 'A'.repeat(43) },
+      { subject: WEB_PUSH_SUBJECT, vapid_public_key: 'short', vapid_private_key: 'A'.repeat(43) },
+      { subject: WEB_PUSH_SUBJECT, vapid_private_key: 'A'.repeat(43) },
     ]) {
       const reply = await t.server.put('/v1/push/web', bad);
       expect(reply.status, JSON.stringify(bad)).toBe(400);
     }
     expect((await bob!.get('/v1/push/config')).body).toEqual({ web: null });
-    expect((await bob!.put('/v1/push/web', { subject: SUBJECT })).status).toBe(403);
+    expect((await bob!.put('/v1/push/web', { subject: WEB_PUSH_SUBJECT })).status).toBe(403);
     await settle();
     expect(service.to(subscription.name)).toEqual([]);
   });

@@ -342,6 +342,9 @@ const USER_ONLY: ReadonlySet<EndpointName> = new Set([
   'registerDevice',
   'listDevices',
   'deleteDevice',
+  'listMutedUsers',
+  'muteUser',
+  'unmuteUser',
 ]);
 
 /**
@@ -910,6 +913,29 @@ describe('tenancy: application A against application B', () => {
           }),
         ),
       deleteApnsPush: () => asBackend('deleteApnsPush', undefined),
+      getPushSettings: () => asBackend('getPushSettings', undefined),
+      setPushSettings: () =>
+        asBackend('setPushSettings', as<'setPushSettings'>({ title_template: 'A: {{sender}}' })),
+      getPushStats: () => asBackend('getPushStats', undefined),
+      // Mutes are the caller's, of users of their own app: B's users are not there to mute.
+      listMutedUsers: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'listMutedUsers',
+            actor,
+            path: endpoints.listMutedUsers.path,
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        {
+          name: 'listMutedUsers',
+          actor: 'server',
+          path: endpoints.listMutedUsers.path,
+          check: expectError(403, 'forbidden'),
+        },
+      ],
+      muteUser: () => onB('muteUser', undefined, [''], [{ userId: 'bob-b' }, { userId: 'pat-b' }]),
+      unmuteUser: () => onB('unmuteUser', undefined, [''], [{ userId: 'bob-b' }, { userId: 'pat-b' }]),
 
       search: () =>
         actors.flatMap((actor) => [

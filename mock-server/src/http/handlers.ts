@@ -12,6 +12,7 @@ import { searchMessages } from '../domain/messages/search';
 import { sendMessage } from '../domain/messages/send-message';
 import * as reads from '../domain/reads/reads';
 import type { Accounts } from '../domain/users/accounts';
+import * as userMutes from '../domain/users/user-mutes';
 import * as users from '../domain/users/users';
 import type { Actor } from '../kernel/actor';
 import type { AppRow } from '../store/schema';
@@ -163,6 +164,12 @@ export function createHandlers(s: HandlerServices): Handlers {
     setPushPreferences: async ({ actor, body }) => ({
       preferences: await pushPreferences.setPushPreferences(db, actor, body),
     }),
+    listMutedUsers: async ({ actor }) => ({ mutes: await userMutes.listMutedUsers(db, actor) }),
+    muteUser: async ({ actor, params }) => ({ mute: await userMutes.muteUser(db, actor, params.userId) }),
+    unmuteUser: async ({ actor, params }) => {
+      await userMutes.unmuteUser(db, actor, params.userId);
+      return { ok: true as const };
+    },
     deleteDevice: async ({ actor, params }) => {
       await devices.deleteDevice(db, actor, params.deviceId);
       return { ok: true as const };

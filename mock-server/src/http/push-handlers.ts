@@ -1,5 +1,6 @@
 import { setApnsPush } from '../push/apns-config';
 import { setFcmPush } from '../push/fcm-config';
+import { getPushSettings, getPushStats, setPushSettings } from '../push/push-settings';
 import { deleteProvider, type SecretBoxOrReason } from '../push/provider-settings';
 import { setWebPush, webPushPublicKey } from '../push/web-push-config';
 import type { AppDb } from '../store/app-scope';
@@ -17,6 +18,9 @@ export function pushHandlers(
 ): Pick<
   Handlers,
   | 'getPushConfig'
+  | 'getPushSettings'
+  | 'setPushSettings'
+  | 'getPushStats'
   | 'setWebPush'
   | 'deleteWebPush'
   | 'setFcmPush'
@@ -29,6 +33,9 @@ export function pushHandlers(
       const key = await webPushPublicKey(db);
       return { web: key ? { vapid_public_key: key } : null };
     },
+    getPushSettings: async () => ({ settings: await getPushSettings(db) }),
+    setPushSettings: async ({ app, body }) => ({ settings: await setPushSettings(db, app.id, body) }),
+    getPushStats: ({ query }) => getPushStats(db, query.days),
     setWebPush: async ({ app, body }) => ({ web: await setWebPush(db, app.id, s.secrets, body) }),
     deleteWebPush: async () => {
       await deleteProvider(db, 'web');

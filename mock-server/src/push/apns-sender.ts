@@ -1,8 +1,9 @@
 import { createPrivateKey } from 'node:crypto';
 import http2 from 'node:http2';
+import type { PushPayload } from '@chat/protocol';
 import { SignJWT } from 'jose';
 import { type OutboundOptions, retryAfterMs } from '../outbound/post';
-import type { PushContent } from './fcm-sender';
+import { apnsCollapseId, PRIVATE_ALERT } from './push-content';
 import type { PushDevice } from './recipients';
 import type { PushOutcome } from './web-push-sender';
 
@@ -40,7 +41,7 @@ export class ApnsSender {
 
   constructor(private readonly options: OutboundOptions) {}
 
-  async send(device: PushDevice, content: PushContent, credentials: ApnsCredentials): Promise<PushOutcome> {
+  async send(device: PushDevice, payload: PushPayload, credentials: ApnsCredentials): Promise<PushOutcome> {
     const base = device.apns_environment === 'sandbox' ? credentials.sandboxUrl : credentials.productionUrl;
     let session: http2.ClientHttp2Session;
     try {
@@ -49,23 +50,21 @@ export class ApnsSender {
       return { kind: 'failed', reason: (error as Error).message };
     }
     const token = await this.providerToken(credentials);
-    const body = JSON.stringify({
-      aps: {
-        alert: { title: content.title, body: content.body },
-        sound: 'default',
-        'thread-id': content.collapseKey,
+    const silent = payload.type === 'message.read';
+    const answer = await this.request(
+      session,
+      `/3/device/${device.token}`,
+      JSON.stringify(apnsBody(payload)),
+      {
+        authorization: `bearer ${token}`,
+        'apns-topic': credentials.bundleId,
+        'apns-push-type': silent ? 'background' : 'alert',
+        // Apple wants background pushes at 5 (10 is refused for them).
+        'apns-priority': silent ? '5' : '10',
+        'apns-expiration': String(Math.floor(Date.now() / 1000) + EXPIRATION_SECONDS),
+        'apns-collapse-id': apnsCollapseId(payload.tag),
       },
-      ...content.data,
-    });
-    const answer = await this.request(session, `/3/device/${device.token}`, body, {
-      authorization: `bearer ${token}`,
-      'apns-topic': credentials.bundleId,
-      'apns-push-type': 'alert',
-      'apns-priority': '10',
-      'apns-expiration': String(Math.floor(Date.now() / 1000) + EXPIRATION_SECONDS),
-      // At most 64 bytes.
-      'apns-collapse-id': Buffer.from(content.collapseKey).subarray(0, 64).toString(),
-    });
+    );
     if ('error' in answer) {
       this.drop(base);
       return { kind: 'retry', reason: answer.error };
@@ -194,4 +193,21 @@ export class ApnsSender {
 
 function tokenKey(credentials: ApnsCredentials): string {
   return `${credentials.teamId}\n${credentials.keyId}\n${credentials.version}`;
+}
+
+/**
+ * The APNs payload of a push: a new message is an alert with the badge (in privacy mode a
+ * placeholder alert the app's notification service extension replaces, `mutable-content`); a read
+ * elsewhere is a silent background push (`content-available`) with the new badge. The payload's
+ * ids ride beside `aps` for the app's code.
+ */
+export function apnsBody(payload: PushPayload) {
+  const { title, body, ...data } = payload as PushPayload & { title?: string; body?: string };
+  if (payload.type === 'message.read')
+    return { aps: { 'content-available': 1, badge: payload.badge }, ...data };
+  const aps =
+    title !== undefined
+      ? { alert: { title, body }, badge: payload.badge, sound: 'default', 'thread-id': payload.tag }
+      : { alert: PRIVATE_ALERT, 'mutable-content': 1, badge: payload.badge, 'thread-id': payload.tag };
+  return { aps, ...data };
 }

@@ -1,6 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
+import type { PushPayload } from '@chat/protocol';
 import { SignJWT } from 'jose';
 import { type OutboundOptions, postGuarded, retryAfterMs } from '../outbound/post';
+import { apnsCollapseId, asStringData, PRIVATE_ALERT } from './push-content';
 import type { PushDevice } from './recipients';
 import type { PushOutcome } from './web-push-sender';
 
@@ -14,15 +16,6 @@ export interface FcmCredentials {
   privateKeyId: string | null;
   /** When they were set: a change makes a new access token. */
   version: string;
-}
-
-export interface PushContent {
-  title: string;
-  body: string;
-  /** Data the app's code gets with the notification (strings only, as FCM wants). */
-  data: Record<string, string>;
-  /** What a later push replaces on the device (a channel's). */
-  collapseKey: string;
 }
 
 /** Google's access tokens last an hour; one is made again when less than this is left. */
@@ -41,26 +34,14 @@ export class FcmSender {
 
   constructor(private readonly options: OutboundOptions) {}
 
-  async send(device: PushDevice, content: PushContent, credentials: FcmCredentials): Promise<PushOutcome> {
+  async send(device: PushDevice, payload: PushPayload, credentials: FcmCredentials): Promise<PushOutcome> {
     let token: string;
     try {
       token = await this.accessToken(credentials);
     } catch (error) {
       return { kind: 'retry', reason: `no FCM access token: ${(error as Error).message}` };
     }
-    const body = JSON.stringify({
-      message: {
-        token: device.token,
-        notification: { title: content.title, body: content.body },
-        data: content.data,
-        android: {
-          collapse_key: content.collapseKey,
-          priority: 'HIGH',
-          notification: { tag: content.collapseKey },
-        },
-        apns: { headers: { 'apns-collapse-id': content.collapseKey } },
-      },
-    });
+    const body = JSON.stringify({ message: fcmMessage(device.token, payload) });
     const url = `${credentials.baseUrl}/v1/projects/${encodeURIComponent(credentials.projectId)}/messages:send`;
     const result = await postGuarded(
       url,
@@ -165,4 +146,46 @@ function fcmError(answer: Buffer): { code: string; message: string } {
   } catch {
     return { code: '', message: '' };
   }
+}
+
+/**
+ * The FCM v1 message of a push. A new message: a notification (none in privacy mode: the app's
+ * code shows its own), the badge as Android's notification count and iOS's badge, collapsing per
+ * channel. A read elsewhere: data only, and a silent background push on iOS, for the app to clear
+ * the channel's notifications and set the badge.
+ */
+export function fcmMessage(token: string, payload: PushPayload) {
+  const data = asStringData(payload);
+  const collapse = { 'apns-collapse-id': apnsCollapseId(payload.tag) };
+  if (payload.type === 'message.read')
+    return {
+      token,
+      data,
+      android: { collapse_key: payload.tag, priority: 'HIGH' },
+      apns: {
+        headers: { ...collapse, 'apns-push-type': 'background', 'apns-priority': '5' },
+        payload: { aps: { 'content-available': 1, badge: payload.badge } },
+      },
+    };
+  const shown = payload.title !== undefined;
+  return {
+    token,
+    ...(shown && { notification: { title: payload.title, body: payload.body } }),
+    data,
+    android: {
+      collapse_key: payload.tag,
+      priority: 'HIGH',
+      ...(shown && { notification: { tag: payload.tag, notification_count: payload.badge } }),
+    },
+    apns: {
+      headers: collapse,
+      payload: {
+        aps: {
+          badge: payload.badge,
+          'thread-id': payload.tag,
+          ...(!shown && { alert: PRIVATE_ALERT, 'mutable-content': 1 }),
+        },
+      },
+    },
+  };
 }

@@ -1,16 +1,20 @@
+import type { PushPayload } from '@chat/protocol';
 import type { JobWithMetadata } from 'pg-boss';
 import type { Logger } from 'pino';
+import { unreadTotals } from '../domain/reads/unread';
 import { type JobPump, type JobResult, startJobPump } from '../jobs/job-pump';
 import type { JobQueue } from '../jobs/job-queue';
 import type { OutboundOptions } from '../outbound/post';
 import type { AppDb } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
-import type { PushProvider } from '../store/schema';
+import type { PushProvider, PushSendState } from '../store/schema';
 import { ApnsSender } from './apns-sender';
-import { FcmSender, type PushContent } from './fcm-sender';
+import { FcmSender } from './fcm-sender';
 import { loadProviders, type SecretBoxOrReason } from './provider-settings';
-import { PUSH_QUEUE, type PushJob } from './push-queue';
-import { type PushDevice, pushDevicesFor } from './recipients';
+import { messagePayload, readPayload } from './push-content';
+import { type MessagePushJob, PUSH_QUEUE, type PushJob, type ReadPushJob } from './push-queue';
+import { countPushes, getPushSettings, type PushTally } from './push-settings';
+import { devicesToClear, type PushDevice, pushDevicesFor, pushInFlight } from './recipients';
 import { type PushOutcome, sendWebPush } from './web-push-sender';
 
 /** Push jobs one worker node works at once (each waits on push services, not on CPU). */
@@ -32,7 +36,7 @@ export function workPushes(boss: JobQueue, data: DataAccess, options: PushWorker
     idleMs: 500,
     touchEveryMs: 5_000,
     logger: options.logger,
-    handle: (job) => pushMessage(job, data.forApp(job.data.appId), options, services),
+    handle: (job) => pushJob(job, data.forApp(job.data.appId), options, services),
   });
   return {
     wake: pump.wake,
@@ -44,29 +48,140 @@ export function workPushes(boss: JobQueue, data: DataAccess, options: PushWorker
 }
 
 /**
- * Pushes one message: finds its devices (on the first attempt, and again on a retry: someone who
- * went offline meanwhile is added), records a pending send per device (a device already sent to
- * keeps its record, so nothing goes twice), and sends the pending ones.
+ * Works one job: finds the devices and what each is sent, records a pending send per device (a
+ * device already sent to keeps its record, so nothing goes twice), sends the pending ones, and
+ * counts what became of them.
  */
-async function pushMessage(
+async function pushJob(
   job: JobWithMetadata<PushJob>,
   db: AppDb,
   options: PushWorkerOptions,
   services: Services,
 ): Promise<JobResult> {
-  const message = job.data;
-  const senders = await sendersFor(db, message, options, services);
+  const senders = await sendersFor(db, options, services);
   // Turned off since: nothing to send.
   if (senders.size === 0) return { done: true };
+  if (job.data.kind === 'read') {
+    // A clear must not overtake the push it clears: wait until that one is sent (or given up).
+    if (await pushInFlight(db, job.data))
+      return {
+        done: false,
+        reason: 'a push to clear is still being sent',
+        notBefore: new Date(Date.now() + 2_000),
+      };
+    return deliver(job, db, await planRead(db, job.data, senders), senders);
+  }
+  return deliver(job, db, await planMessage(db, job.data, senders), senders);
+}
+
+/** Who gets what: each device, and its user's payload. */
+interface Plan {
+  devices: PushDevice[];
+  payloadOf(device: PushDevice): PushPayload;
+  /** The channel a send is about (it can be cleared by a read), or null (a clearing send). */
+  channelId: string | null;
+}
+
+/** A new message: its recipients' devices (found again on a retry: someone who went offline meanwhile is added). */
+async function planMessage(
+  db: AppDb,
+  message: MessagePushJob,
+  senders: Map<PushProvider, Sender>,
+): Promise<Plan> {
   const devices = await pushDevicesFor(
     db,
-    { channelId: message.channelId, senderId: message.senderId, mentioned: message.mentioned ?? [] },
+    {
+      channelId: message.channelId,
+      senderId: message.senderId,
+      mentioned: message.mentioned ?? [],
+      parentId: message.parentId ?? null,
+    },
     [...senders.keys()],
   );
+  if (devices.length === 0)
+    return { devices, payloadOf: () => readPayload(message.cid, 0), channelId: message.channelId };
+  const [settings, channel, badges] = await Promise.all([
+    getPushSettings(db),
+    db.selectFrom('channels').select('name').where('id', '=', message.channelId).executeTakeFirst(),
+    unreadTotals(db, [...new Set(devices.map((d) => d.app_user_id))]),
+  ]);
+  const facts = { ...message, channelName: channel?.name ?? null };
+  const payloads = new Map<string, PushPayload>();
+  return {
+    devices,
+    channelId: message.channelId,
+    payloadOf(device) {
+      let payload = payloads.get(device.app_user_id);
+      if (!payload) {
+        payload = messagePayload(settings, facts, badges.get(device.app_user_id) ?? 0);
+        payloads.set(device.app_user_id, payload);
+      }
+      return payload;
+    },
+  };
+}
+
+/**
+ * A read: the reader's devices shown something of the channel since the last clear, marked
+ * cleared now (a later read does not clear them again), plus those of this job still pending.
+ */
+async function planRead(db: AppDb, read: ReadPushJob, senders: Map<PushProvider, Sender>): Promise<Plan> {
+  const providers = [...senders.keys()];
+  const fresh = await devicesToClear(db, { channelId: read.channelId, userId: read.userId }, providers);
+  if (fresh.length > 0)
+    await db
+      .updateTable('push_sends')
+      .set({ cleared_at: new Date() })
+      .where('channel_id', '=', read.channelId)
+      .where(
+        'device_id',
+        'in',
+        fresh.map((d) => d.id),
+      )
+      .where('cleared_at', 'is', null)
+      .execute();
+  const pending = await db
+    .selectFrom('push_sends as s')
+    .innerJoin('app_user_devices as d', 'd.id', 's.device_id')
+    .select([
+      'd.id',
+      'd.app_user_id',
+      'd.platform as provider',
+      'd.push_token as token',
+      'd.web_p256dh',
+      'd.web_auth',
+      'd.apns_environment',
+    ])
+    .where('s.event_id', '=', read.eventId)
+    .where('s.state', '=', 'pending')
+    .where('d.platform', 'in', providers)
+    .execute();
+  const devices = [...new Map([...fresh, ...pending].map((d) => [d.id, d])).values()];
+  const userIds = [...new Set(devices.map((d) => d.app_user_id))];
+  const badge = (await unreadTotals(db, userIds)).get(userIds[0] ?? '') ?? 0;
+  const payload = readPayload(read.cid, badge);
+  return { devices, payloadOf: () => payload, channelId: null };
+}
+
+async function deliver(
+  job: JobWithMetadata<PushJob>,
+  db: AppDb,
+  plan: Plan,
+  senders: Map<PushProvider, Sender>,
+): Promise<JobResult> {
+  const { appId, eventId } = job.data;
+  const { devices } = plan;
   if (devices.length > 0)
     await db
       .insertInto('push_sends')
-      .values(devices.map((d) => ({ app_id: message.appId, event_id: message.eventId, device_id: d.id })))
+      .values(
+        devices.map((d) => ({
+          app_id: appId,
+          event_id: eventId,
+          device_id: d.id,
+          channel_id: plan.channelId,
+        })),
+      )
       .onConflict((oc) => oc.columns(['event_id', 'device_id']).doNothing())
       .execute();
   const pending = new Set(
@@ -74,23 +189,27 @@ async function pushMessage(
       await db
         .selectFrom('push_sends')
         .select('device_id')
-        .where('event_id', '=', message.eventId)
+        .where('event_id', '=', eventId)
         .where('state', '=', 'pending')
         .execute()
     ).map((row) => row.device_id),
   );
   const toSend = devices.filter((d) => pending.has(d.id));
   const lastChance = job.retryCount >= job.retryLimit;
-  const outcomes = await mapLimit(toSend, PUSHES_AT_ONCE, (device) => senders.get(device.provider)!(device));
+  const outcomes = await mapLimit(toSend, PUSHES_AT_ONCE, (device) =>
+    senders.get(device.provider)!(device, plan.payloadOf(device)),
+  );
   let retryAfter = 0;
   let retries = 0;
+  const tally: PushTally = { sent: 0, failed: 0, removed: 0 };
   for (const [i, outcome] of outcomes.entries()) {
     const device = toSend[i]!;
     if (outcome.kind === 'retry') {
       retries++;
       retryAfter = Math.max(retryAfter, outcome.retryAfterMs ?? 0);
     }
-    await recordSend(db, message.eventId, device.id, outcome, lastChance);
+    const state = await recordSend(db, eventId, device.id, outcome, lastChance);
+    if (state !== 'pending') tally[state]++;
     if (outcome.kind === 'gone')
       await db.deleteFrom('app_user_devices').where('id', '=', device.id).execute();
   }
@@ -101,9 +220,10 @@ async function pushMessage(
     await db
       .updateTable('push_sends')
       .set({ state: 'failed', last_error: 'no longer a recipient', updated_at: new Date() })
-      .where('event_id', '=', message.eventId)
+      .where('event_id', '=', eventId)
       .where('device_id', 'in', dropped)
       .execute();
+  await countPushes(db, appId, tally);
   if (retries === 0 || lastChance) return { done: true };
   return {
     done: false,
@@ -112,17 +232,16 @@ async function pushMessage(
   };
 }
 
-type Sender = (device: PushDevice) => Promise<PushOutcome>;
+type Sender = (device: PushDevice, payload: PushPayload) => Promise<PushOutcome>;
 /** The providers' clients of this worker: they keep access tokens and connections. */
 interface Services {
   fcm: FcmSender;
   apns: ApnsSender;
 }
 
-/** A sender per provider the application turned on, for this message. */
+/** A sender per provider the application turned on. */
 async function sendersFor(
   db: AppDb,
-  message: PushJob,
   options: PushWorkerOptions,
   services: Services,
 ): Promise<Map<PushProvider, Sender>> {
@@ -130,27 +249,13 @@ async function sendersFor(
   const senders = new Map<PushProvider, Sender>();
   const web = providers.get('web');
   if (web) {
-    const payload = JSON.stringify({
-      type: 'message.new',
-      cid: message.cid,
-      message_id: message.messageId,
-      title: message.senderName,
-      body: message.preview,
-      tag: message.cid,
-    });
     const keys = {
       subject: web.settings.subject ?? '',
       publicKey: web.settings.vapid_public_key ?? '',
       privateKey: web.secret,
     };
-    senders.set('web', (device) => sendWebPush(device, payload, message.cid, keys, options));
+    senders.set('web', (device, payload) => sendWebPush(device, payload, keys, options));
   }
-  const content: PushContent = {
-    title: message.senderName,
-    body: message.preview,
-    data: { type: 'message.new', cid: message.cid, message_id: message.messageId },
-    collapseKey: message.cid,
-  };
   const account = providers.get('fcm');
   if (account) {
     const secret = JSON.parse(account.secret) as { private_key: string; private_key_id: string | null };
@@ -163,7 +268,7 @@ async function sendersFor(
       privateKeyId: secret.private_key_id,
       version: account.updatedAt.toISOString(),
     };
-    senders.set('fcm', (device) => services.fcm.send(device, content, credentials));
+    senders.set('fcm', (device, payload) => services.fcm.send(device, payload, credentials));
   }
   const apns = providers.get('apns');
   if (apns) {
@@ -176,7 +281,7 @@ async function sendersFor(
       key: apns.secret,
       version: apns.updatedAt.toISOString(),
     };
-    senders.set('apns', (device) => services.apns.send(device, content, credentials));
+    senders.set('apns', (device, payload) => services.apns.send(device, payload, credentials));
   }
   return senders;
 }
@@ -187,8 +292,8 @@ async function recordSend(
   deviceId: string,
   outcome: PushOutcome,
   lastChance: boolean,
-): Promise<void> {
-  const state =
+): Promise<PushSendState> {
+  const state: PushSendState =
     outcome.kind === 'sent'
       ? 'sent'
       : outcome.kind === 'gone'
@@ -208,6 +313,7 @@ async function recordSend(
     .where('event_id', '=', eventId)
     .where('device_id', '=', deviceId)
     .execute();
+  return state;
 }
 
 /** `fn` over `items`, at most `limit` at once, results in order. */

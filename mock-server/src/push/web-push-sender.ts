@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PushPayload } from '@chat/protocol';
 import webPush from 'web-push';
 import { type OutboundOptions, postGuarded, retryAfterMs } from '../outbound/post';
 import type { PushDevice } from './recipients';
@@ -25,27 +26,26 @@ const TTL_SECONDS = 24 * 3600;
 /**
  * Sends one Web Push (RFC 8030), its payload encrypted for the subscription (RFC 8291,
  * aes128gcm) and the request signed with the app's VAPID key (RFC 8292), by web-push; the
- * request itself goes through the outbound guard. `collapse` names what a later push replaces (a
- * push service keeps only the newest of one topic for a device that is away).
+ * request itself goes through the outbound guard.
  */
 export async function sendWebPush(
   device: PushDevice,
-  payload: string,
-  collapse: string,
+  payload: PushPayload,
   keys: WebPushKeys,
   options: OutboundOptions,
 ): Promise<PushOutcome> {
   if (!device.web_p256dh || !device.web_auth) return { kind: 'failed', reason: 'no subscription keys' };
   const request = webPush.generateRequestDetails(
     { endpoint: device.token, keys: { p256dh: device.web_p256dh, auth: device.web_auth } },
-    payload,
+    JSON.stringify(payload),
     {
       vapidDetails: keys,
       TTL: TTL_SECONDS,
       contentEncoding: 'aes128gcm',
-      urgency: 'high',
-      // At most 32 URL-safe characters.
-      topic: createHash('sha256').update(collapse).digest('base64url').slice(0, 32),
+      urgency: payload.type === 'message.read' ? 'normal' : 'high',
+      // At most 32 URL-safe characters; the same for a channel's messages and its read, so a push
+      // service holding pushes for a device that is away keeps only the newest.
+      topic: createHash('sha256').update(payload.tag).digest('base64url').slice(0, 32),
     },
   );
   const headers = Object.fromEntries(

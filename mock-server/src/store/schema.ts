@@ -119,8 +119,33 @@ export interface PushSendsTable {
   attempts: Generated<number>;
   last_status: number | null;
   last_error: string | null;
+  channel_id: string | null;
+  cleared_at: Date | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface UserMutesTable {
+  app_id: string;
+  app_user_id: string;
+  muted_user_id: string;
+  created_at: Timestamp;
+}
+
+export interface PushSettingsTable {
+  app_id: string;
+  title_template: string;
+  body_template: string;
+  include_content: boolean;
+  updated_at: Timestamp;
+}
+
+export interface PushCountersTable {
+  app_id: string;
+  day: ColumnType<string, string, string>;
+  sent: Generated<number>;
+  failed: Generated<number>;
+  removed: Generated<number>;
 }
 
 export interface ChannelsTable {
@@ -351,6 +376,9 @@ export interface Database {
   app_user_devices: AppUserDevicesTable;
   push_providers: PushProvidersTable;
   push_sends: PushSendsTable;
+  push_settings: PushSettingsTable;
+  push_counters: PushCountersTable;
+  user_mutes: UserMutesTable;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;
   messages: MessagesTable;

@@ -232,6 +232,17 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
       channels: [{ cid: w.channelOf('setPushPreferences').cid, level: 'all' }],
     },
   }),
+  getPushSettings: () => ({ actor: 'server', params: {}, query: {} }),
+  setPushSettings: () => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    body: { title_template: '{{sender}} in {{channel}}', body_template: '{{text}}', include_content: true },
+  }),
+  getPushStats: () => ({ actor: 'server', params: {}, query: { days: '7' } }),
+  listMutedUsers: () => ({ actor: 'alice', params: {}, query: {} }),
+  muteUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),
+  unmuteUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),
   setWebPush: () => ({
     actor: 'server',
     params: {},

@@ -62,10 +62,10 @@ export {
   toCid,
   userId,
 } from './primitives';
+export { type PushPayload, pushPayload } from './push-payload';
 export * from './rest/auth';
 export * from './rest/channels';
 export * from './rest/devices';
-export { type PushPayload, pushPayload } from './push-payload';
 export {
   type Endpoint,
   type EndpointAuth,
@@ -76,8 +76,10 @@ export {
 } from './rest/endpoints';
 export * from './rest/members';
 export * from './rest/messages';
+export * from './rest/push-settings';
 export * from './rest/reads';
 export * from './rest/search';
+export * from './rest/user-mutes';
 export * from './rest/users';
 export * from './rest/webhooks';
 export { ROUTES, type RouteName } from './routes';

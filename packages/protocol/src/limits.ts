@@ -57,6 +57,8 @@ export const LIMITS = {
    * reinstalled app leaves a dead token behind; the newest device must always get pushes).
    */
   DEVICES_PER_USER: 25,
+  /** Users one user can mute. */
+  MUTED_USERS_MAX: 1_000,
   /** Characters of an FCM registration token or an APNs device token. */
   PUSH_TOKEN_LENGTH: 4_096,
   /** Characters of a Web Push subscription's endpoint URL. */

@@ -226,6 +226,54 @@ const samples: { [N in EndpointName]: Sample<N> } = {
   deleteDevice: { params: { deviceId: webDevice.id }, response: { ok: true } },
   getPushConfig: { response: { web: { vapid_public_key: webKeys.p256dh } } },
   getPushPreferences: { response: { preferences: { level: 'all', dnd_until: null, channels: [] } } },
+  getPushSettings: {
+    response: {
+      settings: {
+        title_template: '{{sender}}',
+        body_template: '{{text}}',
+        include_content: true,
+        updated_at: null,
+      },
+    },
+  },
+  setPushSettings: {
+    body: { title_template: '{{sender}} in {{channel}}', include_content: false },
+    response: {
+      settings: {
+        title_template: '{{sender}} in {{channel}}',
+        body_template: '{{text}}',
+        include_content: false,
+        updated_at: '2026-01-01T00:00:00.000Z',
+      },
+    },
+  },
+  getPushStats: {
+    query: { days: 7 },
+    response: {
+      days: [{ day: '2026-01-01', sent: 10, failed: 1, removed: 2 }],
+      total: { sent: 10, failed: 1, removed: 2 },
+    },
+  },
+  listMutedUsers: {
+    response: {
+      mutes: [
+        {
+          user: { id: 'bob', name: 'Bob', image: null, online: false },
+          created_at: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+    },
+  },
+  muteUser: {
+    params: { userId: 'bob' },
+    response: {
+      mute: {
+        user: { id: 'bob', name: 'Bob', image: null, online: false },
+        created_at: '2026-01-01T00:00:00.000Z',
+      },
+    },
+  },
+  unmuteUser: { params: { userId: 'bob' }, response: { ok: true } },
   setPushPreferences: {
     body: {
       level: 'mentions',
@@ -699,6 +747,30 @@ const malformedRequests: {
     schema: body('setPushPreferences'),
     input: { level: 'loud' },
     path: ['level'],
+  },
+  {
+    name: 'setPushSettings: a placeholder it does not know',
+    schema: body('setPushSettings'),
+    input: { title_template: '{{sender}} said {{txt}}' },
+    path: ['title_template'],
+  },
+  {
+    name: 'setPushSettings: an unclosed placeholder',
+    schema: body('setPushSettings'),
+    input: { body_template: '{{text' },
+    path: ['body_template'],
+  },
+  {
+    name: 'setPushSettings: nothing to change',
+    schema: body('setPushSettings'),
+    input: {},
+    path: [],
+  },
+  {
+    name: 'getPushStats: more days than kept',
+    schema: query('getPushStats'),
+    input: { days: '365' },
+    path: ['days'],
   },
   {
     name: 'setPushPreferences: a bad cid',

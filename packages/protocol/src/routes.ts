@@ -274,6 +274,42 @@ export const ROUTES = {
       'Change which messages push to the calling user (all, mentions, none; per channel; do-not-disturb)',
     auth: 'user',
   },
+  getPushSettings: {
+    method: 'GET',
+    path: '/v1/push/settings',
+    summary: "What the app's pushes say: the template and privacy mode (server-side)",
+    auth: 'server',
+  },
+  setPushSettings: {
+    method: 'PUT',
+    path: '/v1/push/settings',
+    summary: "Change the app's push template, or turn privacy mode on or off (server-side)",
+    auth: 'server',
+  },
+  getPushStats: {
+    method: 'GET',
+    path: '/v1/push/stats',
+    summary: 'Pushes sent, failed and devices removed, per day (server-side)',
+    auth: 'server',
+  },
+  listMutedUsers: {
+    method: 'GET',
+    path: '/v1/users/me/mutes',
+    summary: 'The users the calling user muted',
+    auth: 'user',
+  },
+  muteUser: {
+    method: 'POST',
+    path: '/v1/users/{userId}/mute',
+    summary: 'Mute a user: no push from them',
+    auth: 'user',
+  },
+  unmuteUser: {
+    method: 'DELETE',
+    path: '/v1/users/{userId}/mute',
+    summary: 'Unmute a user',
+    auth: 'user',
+  },
   setWebPush: {
     method: 'PUT',
     path: '/v1/push/web',

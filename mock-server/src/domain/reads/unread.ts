@@ -58,6 +58,14 @@ export async function unreadByChannel(
   return rows.filter((r) => r.unread_count > 0);
 }
 
+/** Each given user's unread total (muted channels left out); users with none are absent. */
+export async function unreadTotals(db: AppDb, userIds: readonly string[]): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  for (const row of await unreadByChannel(db, userIds))
+    if (!row.muted) totals.set(row.app_user_id, (totals.get(row.app_user_id) ?? 0) + row.unread_count);
+  return totals;
+}
+
 /** The seq a new member starts reading from: everything already in the channel counts as read. */
 export function currentSeqOf(db: AppDb, channelId: string) {
   return db.selectFrom('channels').select('seq').where('id', '=', channelId);

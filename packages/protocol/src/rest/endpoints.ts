@@ -35,6 +35,12 @@ import {
   updateMessageBody,
 } from './messages';
 import {
+  pushSettingsResponse,
+  pushStatsQuery,
+  pushStatsResponse,
+  setPushSettingsBody,
+} from './push-settings';
+import {
   draftQuery,
   draftResponse,
   markReadBody,
@@ -43,6 +49,7 @@ import {
   unreadResponse,
 } from './reads';
 import { searchQuery, searchResponse } from './search';
+import { mutedUserResponse, mutedUsersResponse } from './user-mutes';
 import { queryUsersQuery, updateSelfBody, upsertUsersBody, userResponse, usersResponse } from './users';
 import {
   beforeSendHookResponse,
@@ -343,6 +350,12 @@ export const endpoints = {
     body: setPushPreferencesBody,
     response: pushPreferencesResponse,
   },
+  getPushSettings: { ...ROUTES.getPushSettings, response: pushSettingsResponse },
+  setPushSettings: { ...ROUTES.setPushSettings, body: setPushSettingsBody, response: pushSettingsResponse },
+  getPushStats: { ...ROUTES.getPushStats, query: pushStatsQuery, response: pushStatsResponse },
+  listMutedUsers: { ...ROUTES.listMutedUsers, response: mutedUsersResponse },
+  muteUser: { ...ROUTES.muteUser, params: z.strictObject({ userId }), response: mutedUserResponse },
+  unmuteUser: { ...ROUTES.unmuteUser, params: z.strictObject({ userId }), response: ok },
   setWebPush: { ...ROUTES.setWebPush, body: setWebPushBody, response: webPushResponse },
   deleteWebPush: { ...ROUTES.deleteWebPush, response: ok },
   setFcmPush: { ...ROUTES.setFcmPush, body: setFcmPushBody, response: fcmPushResponse },
