@@ -1,7 +1,7 @@
 import { setApnsPush } from '../push/apns-config';
 import { setFcmPush } from '../push/fcm-config';
-import { getPushSettings, getPushStats, setPushSettings } from '../push/push-settings';
 import { deleteProvider, type SecretBoxOrReason } from '../push/provider-settings';
+import { getPushSettings, getPushStats, setPushSettings } from '../push/push-settings';
 import { setWebPush, webPushPublicKey } from '../push/web-push-config';
 import type { AppDb } from '../store/app-scope';
 import type { Handlers } from './handlers';

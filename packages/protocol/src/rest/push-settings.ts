@@ -4,13 +4,18 @@ import { timestamp } from '../primitives';
 /** What a push template may name: the sender's name, the channel's name, the message text. */
 export const PUSH_TEMPLATE_PLACEHOLDERS = ['sender', 'channel', 'text'] as const;
 
+const isControl = (char: string) => {
+  const code = char.codePointAt(0) ?? 0;
+  return (code < 0x20 && char !== '\n' && char !== '\t') || code === 0x7f;
+};
+
 /** A template: text with `{{sender}}`, `{{channel}}` and `{{text}}`, nothing else in braces. */
 const template = (max: number) =>
   z
     .string()
     .min(1)
     .max(max)
-    .refine((text) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), 'No control characters')
+    .refine((text) => ![...text].some(isControl), 'No control characters (tabs and new lines are fine)')
     .superRefine((text, ctx) => {
       for (const [, name] of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
         if (!(PUSH_TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name ?? ''))
