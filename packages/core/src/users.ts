@@ -1,4 +1,4 @@
-import type { ChatEvent, User } from '@chat/protocol';
+import type { ChatEvent, MutedUser, User } from '@chat/protocol';
 import type { HttpClient } from './http-client';
 import { createStore, type ReadableStore } from './store';
 
@@ -11,6 +11,7 @@ export type PresenceMap = Readonly<Record<string, boolean>>;
  * @example
  * const [bob] = await client.users.query({ ids: ['bob'] });
  * client.users.presence.subscribe(() => console.log(client.users.isOnline('bob')));
+ * await client.users.mute('spammy'); // no push from them
  */
 export class Users {
   private readonly presenceStore = createStore<PresenceMap>({});
@@ -25,6 +26,20 @@ export class Users {
     const users = (await this.http.request('queryUsers', { query })).users;
     this.seen(users);
     return users;
+  }
+
+  /** Mutes a user: no push notification comes from them (their messages still show). */
+  async mute(userId: string): Promise<MutedUser> {
+    return (await this.http.request('muteUser', { params: { userId } })).mute;
+  }
+
+  async unmute(userId: string): Promise<void> {
+    await this.http.request('unmuteUser', { params: { userId } });
+  }
+
+  /** The users the connected user muted, most recent first. */
+  async muted(): Promise<MutedUser[]> {
+    return (await this.http.request('listMutedUsers', {})).mutes;
   }
 
   /** Whether `userId` is online; `undefined` when this client has not heard of them yet. */

@@ -60,4 +60,15 @@ describe('channel mute, against the reference server', () => {
     expect(total.getSnapshot()).toBe(4);
     expect(entry('messaging:quiet')).toMatchObject({ muted: false, unreadCount: 2 });
   });
+
+  it('mutes and unmutes users, and refuses what the server refuses', async () => {
+    expect(await alice.client.users.muted()).toEqual([]);
+    const mute = await alice.client.users.mute('bob');
+    expect(mute.user.id).toBe('bob');
+    expect((await alice.client.users.muted()).map((m) => m.user.id)).toEqual(['bob']);
+    await expect(alice.client.users.mute('alice')).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(alice.client.users.mute('nobody')).rejects.toMatchObject({ code: 'not_found' });
+    await alice.client.users.unmute('bob');
+    expect(await alice.client.users.muted()).toEqual([]);
+  });
 });
