@@ -101,10 +101,14 @@ export class FakePushService {
   readonly requests: PushRequest[] = [];
   /** Answers queued per subscription name, used before the default 201. */
   readonly answers = new Map<string, { status: number; headers?: Record<string, string> }[]>();
+  /** While true, every request is cut off unanswered (and not kept). */
+  down = false;
   private tls?: Awaited<ReturnType<typeof startTlsServer>>;
 
   async start(): Promise<void> {
     this.tls = await startTlsServer((req, body, res) => {
+      // Down: the connection is cut with no answer, as when the service is unreachable.
+      if (this.down) return req.socket.destroy();
       const name = (req.url ?? '').replace(/^\/push\//, '');
       this.requests.push({ name, headers: req.headers, body });
       const answer = this.answers.get(name)?.shift() ?? { status: 201 };

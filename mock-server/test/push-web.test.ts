@@ -142,6 +142,30 @@ describe('Web Push', () => {
     expect(bodies).toEqual(['first', 'first', 'second']);
   });
 
+  it('a push service down for a while: every push arrives once it is back, none twice', async () => {
+    const { user, subscriptions } = await pushApp('alice', 'bob');
+    const cid = await createChannel(user('alice'), 'outage-room', ['bob']);
+    service.down = true;
+    try {
+      const sent = [];
+      for (const text of ['one', 'two', 'three']) sent.push(await send(user('alice'), cid, text));
+      // The first attempts and a retry fail (backoff 5 s, then 10 s).
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+      expect(service.to(subscriptions.get('bob')!.name)).toEqual([]);
+      service.down = false;
+      await expect.poll(() => service.to(subscriptions.get('bob')!.name).length, { timeout: 30_000 }).toBe(3);
+      await settle();
+      const ids = service
+        .to(subscriptions.get('bob')!.name)
+        .map(
+          (r) => (FakePushService.decrypt(r, subscriptions.get('bob')!) as { message_id: string }).message_id,
+        );
+      expect(ids.sort()).toEqual(sent.map((m) => m.id).sort());
+    } finally {
+      service.down = false;
+    }
+  });
+
   it('sends nothing for an app without Web Push, and refuses bad settings without changing them', async () => {
     const t = await testAppOn(server);
     const [alice, bob] = await t.users('alice', 'bob');
