@@ -1,7 +1,13 @@
 import { packageConfig } from '../../tsup.base';
 
-// Two entries: the client, and the Web Push service worker module (`@chat/core/service-worker`),
-// which shares no code with it and stays out of the main bundle.
+// Entries beside the client, kept out of its size budget: the Web Push service worker module
+// (`@chat/core/service-worker`, which shares no code with it) and the push preferences store the
+// adapters share (`@chat/core/push-preferences`; shared code goes to a common chunk, so its
+// `ChatError` is the client's).
 export default packageConfig({
-  entry: { index: 'src/index.ts', 'service-worker': 'src/service-worker/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'service-worker': 'src/service-worker/index.ts',
+    'push-preferences': 'src/push-preferences.ts',
+  },
 });

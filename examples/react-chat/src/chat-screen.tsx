@@ -12,10 +12,15 @@ import {
 import { useState } from 'react';
 import { ConnectionBanner } from './connection-banner';
 import { NewConversation } from './new-conversation';
+import { NotificationsDialog } from './notifications-dialog';
 
-/** The logged-in app: the channel list beside the open channel and its thread. */
+/**
+ * The logged-in app: the channel list beside the open channel and its thread. Notification
+ * settings open from the sidebar, or from the channel menu (which also mutes the channel).
+ */
 export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; user: User; onLogOut(): void }) {
   const [creating, setCreating] = useState(false);
+  const [settings, setSettings] = useState(false);
   return (
     <Chat client={client} className="app-chat">
       <ConnectionBanner />
@@ -27,6 +32,14 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
           <button type="button" onClick={() => setCreating(true)}>
             New conversation
           </button>
+          <button
+            type="button"
+            aria-haspopup="dialog"
+            data-testid="app-notifications"
+            onClick={() => setSettings(true)}
+          >
+            Notifications
+          </button>
           <button type="button" onClick={onLogOut}>
             Log out
           </button>
@@ -36,7 +49,7 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
       <main className="app-main">
         <Channel>
           <div className="app-channel">
-            <ChannelHeader />
+            <ChannelHeader onNotificationSettings={() => setSettings(true)} />
             <MessageList />
             <TypingIndicator />
             <MessageInput />
@@ -45,6 +58,7 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
         </Channel>
       </main>
       {creating && <NewConversation onClose={() => setCreating(false)} />}
+      {settings && <NotificationsDialog onClose={() => setSettings(false)} />}
     </Chat>
   );
 }

@@ -32,6 +32,18 @@ export interface ChannelList {
   reload(): Promise<void>;
 }
 
+/** Whether the connected user muted a channel, and the calls that change it (`useChannelMute`). */
+export interface ChannelMute {
+  /** The own membership's `muted` (`false` when not a member). */
+  readonly muted: Signal<boolean>;
+  readonly muted$: Observable<boolean>;
+  /** `channel.mute()`: no push for this channel; `muted` turns true when the server answered. */
+  mute(): Promise<void>;
+  unmute(): Promise<void>;
+  /** Mutes or unmutes, whichever the channel's state says it is not now. */
+  toggle(): Promise<void>;
+}
+
 /** A channel watched while its consumer lives (`useChannel`). */
 export interface WatchedChannel {
   readonly channel: Signal<Channel>;
@@ -40,6 +52,7 @@ export interface WatchedChannel {
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const selectMuted = (s: ChannelSnapshot) => s.membership?.muted ?? false;
 
 /**
  * Channel lists, watched channels, creation and membership. Methods that return signals take
@@ -107,6 +120,39 @@ export class ChannelService {
 
   removeMembers(channel: Channel, userIds: string[]): Promise<void> {
     return channel.removeMembers(userIds);
+  }
+
+  /**
+   * Whether the connected user muted `channel` (e.g. `watched.channel`), and mute/unmute/toggle.
+   * `muted` changes when the server answered, or on a `member.updated` from another device of
+   * the user while the channel is watched.
+   *
+   * @example
+   * readonly mute = inject(ChannelService).muting(this.general.channel);
+   * // template: <button [attr.aria-pressed]="mute.muted()" (click)="mute.toggle()">Mute</button>
+   */
+  muting(channel: Reactive<Channel>, options?: ScopeOptions): ChannelMute {
+    const scope = consumerScope(options);
+    const bound = bindInput(scope, channel, (value) => value);
+    const store = bound.follow((value) => value.state);
+    const state = storeSignal(store, scope);
+    const current = bound.target;
+    return {
+      muted: computed(() => selectMuted(state())),
+      muted$: storeObservable(store, scope, selectMuted),
+      mute: () => current().mute(),
+      unmute: () => current().unmute(),
+      toggle: () => (selectMuted(current().state.getSnapshot()) ? current().unmute() : current().mute()),
+    };
+  }
+
+  /** Mutes `channel` for the connected user: no push for it (`channel.mute()`). */
+  mute(channel: Channel): Promise<void> {
+    return channel.mute();
+  }
+
+  unmute(channel: Channel): Promise<void> {
+    return channel.unmute();
   }
 
   /** The unread total, or the unread count of channel `cid` from the channel list (`useUnreadCount`). */

@@ -4,9 +4,11 @@ import { ChannelService } from './channel.service';
 import { ChatService } from './chat.service';
 import { CHAT_CLIENT, type ChatConfig } from './chat-config';
 import { MessageService } from './message.service';
+import { NotificationService } from './notification.service';
 
 /**
- * Provides the chat client and the services to a standalone app (or a lazy route).
+ * Provides the chat client and the services (`ChatService`, `ChannelService`, `MessageService`,
+ * `NotificationService`) to a standalone app (or a lazy route).
  *
  * @example
  * bootstrapApplication(AppComponent, {
@@ -21,6 +23,7 @@ export function provideChat(config: ChatConfig | (() => ChatConfig)): Environmen
     ChatService,
     ChannelService,
     MessageService,
+    NotificationService,
   ]);
 }
 

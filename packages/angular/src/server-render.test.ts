@@ -4,6 +4,7 @@ import { ChatClient } from '@chat/core';
 import { describe, expect, it } from 'vitest';
 import { ChannelService } from './channel.service';
 import { MessageService } from './message.service';
+import { NotificationService } from './notification.service';
 import { provideChat } from './provide-chat';
 
 @Component({ selector: 'test-server-room', template: '' })
@@ -12,6 +13,8 @@ class ServerRoom {
   readonly list = this.channels.list({ sort: { last_message_at: -1 } });
   readonly watched = this.channels.watch('team', 'general');
   readonly thread = inject(MessageService).thread(this.watched.channel(), 'parent-1');
+  readonly mute = this.channels.muting(this.watched.channel);
+  readonly push = inject(NotificationService).preferences();
 }
 
 describe('a server render (Angular SSR)', () => {
@@ -27,5 +30,8 @@ describe('a server render (Angular SSR)', () => {
     expect(room.watched.state().cid).toBe('team:general');
     expect(client.channel('team', 'general').isWatching).toBe(false);
     expect(room.thread.replies()).toEqual([]);
+    expect(room.mute.muted()).toBe(false);
+    expect(room.push.preferences()).toBeNull();
+    expect(room.push.loading()).toBe(false);
   });
 });

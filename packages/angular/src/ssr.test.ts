@@ -12,6 +12,7 @@ describe('importing @chat/angular on a server', () => {
       'ChannelService',
       'ChatService',
       'MessageService',
+      'NotificationService',
       'provideChat',
     ]);
   });

@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 const PUBLIC_API = [
   'ChatProvider',
   'useChannel',
+  'useChannelMute',
   'useChannels',
   'useChat',
   'useConnectionState',
   'useMessages',
   'usePresence',
+  'usePushPreferences',
   'useStore',
   'useThread',
   'useTyping',

@@ -1,10 +1,13 @@
 export { ChatProvider, type ChatProviderProps } from './chat-context';
+export type { PushLevel, PushPreferences, PushPreferencesChange } from './core-types';
 export { type ChannelResult, useChannel } from './use-channel';
+export { type ChannelMuteResult, useChannelMute } from './use-channel-mute';
 export { type ChannelsQuery, type ChannelsResult, useChannels } from './use-channels';
 export { type ChatResult, useChat } from './use-chat';
 export { useConnectionState } from './use-connection-state';
 export { type MessagesResult, useMessages } from './use-messages';
 export { usePresence } from './use-presence';
+export { type PushPreferencesResult, usePushPreferences } from './use-push-preferences';
 export { useStore } from './use-store';
 export { type ThreadResult, useThread } from './use-thread';
 export { type TypingResult, useTyping } from './use-typing';

@@ -5,11 +5,13 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { connectUser, userId } from '../test/harness';
 import { ChatProvider } from './chat-context';
 import { useChannel } from './use-channel';
+import { useChannelMute } from './use-channel-mute';
 import { useChannels } from './use-channels';
 import { useChat } from './use-chat';
 import { useConnectionState } from './use-connection-state';
 import { useMessages } from './use-messages';
 import { usePresence } from './use-presence';
+import { usePushPreferences } from './use-push-preferences';
 import { useThread } from './use-thread';
 import { useTyping } from './use-typing';
 import { useUnreadCount } from './use-unread-count';
@@ -28,6 +30,8 @@ function Page({ channelId }: { channelId: string }) {
   const { typing } = useTyping(channel);
   const online = usePresence(user?.id ?? 'nobody');
   const unread = useUnreadCount();
+  const { muted } = useChannelMute(channel);
+  const { preferences } = usePushPreferences();
   return (
     <main>
       <p>{`user=${user?.id ?? 'none'} status=${status} online=${online} unread=${unread}`}</p>
@@ -39,6 +43,7 @@ function Page({ channelId }: { channelId: string }) {
         ))}
       </ul>
       <p>{`replies=${replies.length} typing=${typing.length}`}</p>
+      <p>{`muted=${muted} push=${preferences?.level ?? 'unknown'}`}</p>
     </main>
   );
 }
@@ -74,6 +79,8 @@ describe('server rendering (react-dom/server, no DOM)', () => {
     expect(html).toContain('<h1>Rendered</h1>');
     expect(html).toContain('<li>hello from the server render</li>');
     expect(html).toContain('replies=0 typing=0');
+    // The own membership came with the channel; preferences would need a request, which waits for the browser.
+    expect(html).toContain('muted=false push=unknown');
     // Effects do not run on the server: nothing was watched, fetched or sent.
     expect(requests).not.toHaveBeenCalled();
     expect(traffic.frames.length).toBe(framesBefore);

@@ -3,6 +3,7 @@ import { DefaultAvatar } from './components/avatar';
 import { DefaultChannelHeader } from './components/channel-header';
 import { DefaultChannelList } from './components/channel-list';
 import { DefaultChannelListItem } from './components/channel-list-item';
+import { DefaultChannelMenu } from './components/channel-menu';
 import { DefaultDateSeparator } from './components/date-separator';
 import { DefaultMentionSuggestions } from './components/mention-suggestions';
 import { DefaultMessage } from './components/message';
@@ -11,7 +12,9 @@ import { DefaultMessageInput } from './components/message-input/message-input';
 import { DefaultMessageList } from './components/message-list/message-list';
 import { DefaultMessageStatus } from './components/message-status';
 import { DefaultMessageText } from './components/message-text';
+import { DefaultMutedIndicator } from './components/muted-indicator';
 import { DefaultNewMessagesPill } from './components/new-messages-pill';
+import { DefaultNotificationSettings } from './components/notification-settings';
 import { DefaultQuotedMessage } from './components/quoted-message';
 import { DefaultReactionPicker } from './components/reaction-picker';
 import { DefaultReactions } from './components/reactions';
@@ -35,6 +38,7 @@ export const defaultComponents: Readonly<ChatComponents> = {
   ChannelHeader: DefaultChannelHeader,
   ChannelList: DefaultChannelList,
   ChannelListItem: DefaultChannelListItem,
+  ChannelMenu: DefaultChannelMenu,
   DateSeparator: DefaultDateSeparator,
   MentionSuggestions: DefaultMentionSuggestions,
   Message: DefaultMessage,
@@ -43,7 +47,9 @@ export const defaultComponents: Readonly<ChatComponents> = {
   MessageList: DefaultMessageList,
   MessageStatus: DefaultMessageStatus,
   MessageText: DefaultMessageText,
+  MutedIndicator: DefaultMutedIndicator,
   NewMessagesPill: DefaultNewMessagesPill,
+  NotificationSettings: DefaultNotificationSettings,
   QuotedMessage: DefaultQuotedMessage,
   ReactionPicker: DefaultReactionPicker,
   Reactions: DefaultReactions,

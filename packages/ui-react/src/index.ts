@@ -4,6 +4,7 @@ export { Channel, type ChannelProps } from './components/channel';
 export { ChannelHeader, type ChannelHeaderProps } from './components/channel-header';
 export { ChannelList, type ChannelListProps } from './components/channel-list';
 export { ChannelListItem, type ChannelListItemProps } from './components/channel-list-item';
+export { ChannelMenu, type ChannelMenuProps } from './components/channel-menu';
 export { Chat, type ChatProps, type ChatTheme } from './components/chat';
 export { DateSeparator, type DateSeparatorProps } from './components/date-separator';
 export { MentionSuggestions, type MentionSuggestionsProps } from './components/mention-suggestions';
@@ -13,7 +14,12 @@ export { MessageInput, type MessageInputProps } from './components/message-input
 export { MessageList, type MessageListProps } from './components/message-list/message-list';
 export { MessageStatus, type MessageStatusProps } from './components/message-status';
 export { MessageText, type MessageTextProps } from './components/message-text';
+export { MutedIndicator, type MutedIndicatorProps } from './components/muted-indicator';
 export { NewMessagesPill, type NewMessagesPillProps } from './components/new-messages-pill';
+export {
+  NotificationSettings,
+  type NotificationSettingsProps,
+} from './components/notification-settings';
 export { QuotedMessage, type QuotedMessageProps } from './components/quoted-message';
 export { DEFAULT_REACTIONS, ReactionPicker, type ReactionPickerProps } from './components/reaction-picker';
 export { Reactions, type ReactionsProps } from './components/reactions';

@@ -5,9 +5,11 @@ import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { createChat } from './chat-context';
 import { useChannel } from './use-channel';
+import { useChannelMute } from './use-channel-mute';
 import { useChannels } from './use-channels';
 import { useConnectionState } from './use-connection-state';
 import { useMessages } from './use-messages';
+import { usePushPreferences } from './use-push-preferences';
 import { useThread } from './use-thread';
 
 describe('outside a browser', () => {
@@ -28,6 +30,8 @@ describe('outside a browser', () => {
     const retainWatch = vi.spyOn(channel, 'retainWatch');
     const getReplies = vi.spyOn(channel, 'getReplies');
     const query = vi.spyOn(client.channels, 'query');
+    const subscribeUser = vi.spyOn(client.user, 'subscribe');
+    const preferences = vi.spyOn(client.devices, 'preferences');
     const App = defineComponent({
       setup() {
         const connection = useConnectionState();
@@ -35,6 +39,8 @@ describe('outside a browser', () => {
         const { messages } = useMessages(channel);
         const { replies } = useThread(channel, 'parent');
         const { channels } = useChannels();
+        const { muted } = useChannelMute(channel);
+        const push = usePushPreferences();
         return () =>
           h('p', [
             connection.value.status,
@@ -42,15 +48,19 @@ describe('outside a browser', () => {
             messages.value.length,
             replies.value.length,
             channels.value.length,
+            String(muted.value),
+            push.preferences.value?.level ?? 'unknown',
           ]);
       },
     });
     const html = await renderToString(createSSRApp(App).use(createChat({ client })));
-    expect(html).toBe('<p>idleteam:general000</p>');
+    expect(html).toBe('<p>idleteam:general000falseunknown</p>');
     expect(subscribe).not.toHaveBeenCalled();
     expect(subscribeChannel).not.toHaveBeenCalled();
     expect(retainWatch).not.toHaveBeenCalled();
     expect(getReplies).not.toHaveBeenCalled();
     expect(query).not.toHaveBeenCalled();
+    expect(subscribeUser).not.toHaveBeenCalled();
+    expect(preferences).not.toHaveBeenCalled();
   });
 });

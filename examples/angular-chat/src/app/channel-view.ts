@@ -5,6 +5,7 @@ import {
   effect,
   inject,
   input,
+  signal,
   untracked,
 } from '@angular/core';
 import { ChannelService, MessageService } from '@chat/angular';
@@ -21,7 +22,17 @@ const idOf = (cid: string) => cid.slice(cid.indexOf(':') + 1);
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="channel" [attr.aria-label]="name()">
-      <h2>{{ name() }}</h2>
+      <div class="channel-title">
+        <h2>{{ name() }}</h2>
+        @if (watched.state().membership) {
+          <button type="button" class="mute" [attr.aria-pressed]="mute.muted()" (click)="toggleMute()">
+            <span aria-hidden="true">{{ mute.muted() ? '🔕' : '🔔' }}</span> Mute channel
+          </button>
+        }
+      </div>
+      @if (muteFailed()) {
+        <p role="alert" class="error">Could not change the mute of this channel.</p>
+      }
       @if (messages.hasMore()) {
         <button type="button" [disabled]="messages.loading()" (click)="messages.loadOlder()">Load older messages</button>
       }
@@ -52,7 +63,15 @@ export class ChannelView {
     () => idOf(this.cid()),
   );
   protected readonly messages = inject(MessageService).messages(this.watched.channel);
+  /** Muted: no push for this channel; follows the server's answer and the user's other devices. */
+  protected readonly mute = inject(ChannelService).muting(this.watched.channel);
+  protected readonly muteFailed = signal(false);
   protected readonly name = computed(() => this.watched.state().channel?.name ?? idOf(this.cid()));
+
+  protected toggleMute() {
+    this.muteFailed.set(false);
+    this.mute.toggle().catch(() => this.muteFailed.set(true));
+  }
 
   constructor() {
     // The app's choice: what is on screen counts as read.

@@ -6,22 +6,31 @@ import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
 import { displayName } from '../text/format';
 import { Avatar } from './avatar';
+import { ChannelMenu } from './channel-menu';
+import { MutedIndicator } from './muted-indicator';
 
 export interface ChannelHeaderProps {
   /** How many online members to show as avatars. Default 5. */
   maxOnline?: number;
+  /** Adds "Notification settings" to the channel menu, calling this (e.g. to open `<NotificationSettings>`). */
+  onNotificationSettings?(): void;
 }
 
 const selectChannel = (s: ChannelSnapshot) => s.channel;
 const selectMembers = (s: ChannelSnapshot) => s.members;
+const selectMuted = (s: ChannelSnapshot) => s.membership?.muted ?? false;
 
-/** The active channel's name, member count, and who of its members is online now (live). */
-function DefaultChannelHeader({ maxOnline = 5 }: ChannelHeaderProps) {
+/**
+ * The active channel's name (with a muted mark when the user muted it), member count, who of
+ * its members is online now (live), and the channel menu (mute).
+ */
+function DefaultChannelHeader({ maxOnline = 5, onNotificationSettings }: ChannelHeaderProps) {
   const t = useStrings();
   const channel = useActiveChannel('ChannelHeader');
   const { client } = useChat();
   const data = useStore(channel.state, selectChannel);
   const members = useStore(channel.state, selectMembers);
+  const muted = useStore(channel.state, selectMuted);
   const presence = useStore(client.users.presence);
   const online = useMemo(
     () =>
@@ -36,7 +45,10 @@ function DefaultChannelHeader({ maxOnline = 5 }: ChannelHeaderProps) {
     <header className="chat-channel-header" data-testid="chat-channel-header">
       <Avatar user={{ id: channel.cid, name: title, image: data?.image ?? null }} size="large" />
       <div className="chat-channel-header__text">
-        <h2 className="chat-channel-header__title">{title}</h2>
+        <div className="chat-channel-header__title-row">
+          <h2 className="chat-channel-header__title">{title}</h2>
+          {muted && <MutedIndicator />}
+        </div>
         <p className="chat-channel-header__meta">
           <span data-testid="chat-member-count" data-count={memberCount}>
             {t.plural('header.members', memberCount)}
@@ -64,6 +76,7 @@ function DefaultChannelHeader({ maxOnline = 5 }: ChannelHeaderProps) {
           )}
         </ul>
       )}
+      <ChannelMenu onNotificationSettings={onNotificationSettings} />
     </header>
   );
 }

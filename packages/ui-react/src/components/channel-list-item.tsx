@@ -5,10 +5,13 @@ import { useStrings } from '../context/ui-context';
 import type { Translator } from '../i18n/strings';
 import { displayName } from '../text/format';
 import { Avatar } from './avatar';
+import { MutedIndicator } from './muted-indicator';
 
 export interface ChannelListItemProps {
   entry: ChannelListEntry;
   selected: boolean;
+  /** The user muted the channel: a muted mark, and its unread badge in grey. */
+  muted?: boolean;
   /** In the tab order (the one roving tab stop of the list). */
   focusable: boolean;
   /** The connected user, to show "You: …" in the preview. */
@@ -32,10 +35,11 @@ function preview(entry: ChannelListEntry, ownUserId: string | undefined, t: Tran
   return `${author}: ${text}`;
 }
 
-/** One channel in `<ChannelList>`: avatar, name, last message, unread badge. */
+/** One channel in `<ChannelList>`: avatar, name, last message, muted mark, unread badge. */
 function DefaultChannelListItem({
   entry,
   selected,
+  muted = false,
   focusable,
   ownUserId,
   onSelect,
@@ -52,9 +56,10 @@ function DefaultChannelListItem({
       role="option"
       aria-selected={selected}
       tabIndex={focusable ? 0 : -1}
-      className={`chat-channel-list__item${selected ? ' chat-channel-list__item--selected' : ''}${unread ? ' chat-channel-list__item--unread' : ''}`}
+      className={`chat-channel-list__item${selected ? ' chat-channel-list__item--selected' : ''}${unread ? ' chat-channel-list__item--unread' : ''}${muted ? ' chat-channel-list__item--muted' : ''}`}
       data-testid="chat-channel-list-item"
       data-cid={entry.cid}
+      data-muted={muted}
       onClick={() => onSelect(entry.cid)}
       onKeyDown={(event) => onKeyDown(event, entry.cid)}
     >
@@ -63,8 +68,14 @@ function DefaultChannelListItem({
         <span className="chat-channel-list__name">{title}</span>
         <span className="chat-channel-list__preview">{preview(entry, ownUserId, t)}</span>
       </span>
+      {muted && <MutedIndicator />}
       {unread > 0 && (
-        <span className="chat-channel-list__badge" data-testid="chat-unread-badge" data-count={unread}>
+        <span
+          className={`chat-channel-list__badge${muted ? ' chat-channel-list__badge--muted' : ''}`}
+          data-testid="chat-unread-badge"
+          data-count={unread}
+          data-muted={muted}
+        >
           <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
           <span className="chat-visually-hidden">{t.plural('channelList.unread', unread)}</span>
         </span>

@@ -98,6 +98,7 @@ function DefaultChannelList({ query = DEFAULT_QUERY, autoSelect = true, onSelect
         <div className="chat-channel-list__items" role="listbox" aria-label={t('channelList.label')}>
           {channels.map((entry, index) => (
             <ChannelListItem
+              muted={entry.muted ?? false}
               key={entry.cid}
               entry={entry}
               selected={entry.cid === activeCid}

@@ -4,6 +4,7 @@ import type { AvatarProps } from '../components/avatar';
 import type { ChannelHeaderProps } from '../components/channel-header';
 import type { ChannelListProps } from '../components/channel-list';
 import type { ChannelListItemProps } from '../components/channel-list-item';
+import type { ChannelMenuProps } from '../components/channel-menu';
 import type { DateSeparatorProps } from '../components/date-separator';
 import type { MentionSuggestionsProps } from '../components/mention-suggestions';
 import type { MessageProps } from '../components/message';
@@ -12,7 +13,9 @@ import type { MessageInputProps } from '../components/message-input/message-inpu
 import type { MessageListProps } from '../components/message-list/message-list';
 import type { MessageStatusProps } from '../components/message-status';
 import type { MessageTextProps } from '../components/message-text';
+import type { MutedIndicatorProps } from '../components/muted-indicator';
 import type { NewMessagesPillProps } from '../components/new-messages-pill';
+import type { NotificationSettingsProps } from '../components/notification-settings';
 import type { QuotedMessageProps } from '../components/quoted-message';
 import type { ReactionPickerProps } from '../components/reaction-picker';
 import type { ReactionsProps } from '../components/reactions';
@@ -32,6 +35,7 @@ export interface ChatComponents {
   ChannelHeader: ComponentType<ChannelHeaderProps>;
   ChannelList: ComponentType<ChannelListProps>;
   ChannelListItem: ComponentType<ChannelListItemProps>;
+  ChannelMenu: ComponentType<ChannelMenuProps>;
   DateSeparator: ComponentType<DateSeparatorProps>;
   MentionSuggestions: ComponentType<MentionSuggestionsProps>;
   Message: ComponentType<MessageProps>;
@@ -40,7 +44,9 @@ export interface ChatComponents {
   MessageList: ComponentType<MessageListProps>;
   MessageStatus: ComponentType<MessageStatusProps>;
   MessageText: ComponentType<MessageTextProps>;
+  MutedIndicator: ComponentType<MutedIndicatorProps>;
   NewMessagesPill: ComponentType<NewMessagesPillProps>;
+  NotificationSettings: ComponentType<NotificationSettingsProps>;
   QuotedMessage: ComponentType<QuotedMessageProps>;
   ReactionPicker: ComponentType<ReactionPickerProps>;
   Reactions: ComponentType<ReactionsProps>;

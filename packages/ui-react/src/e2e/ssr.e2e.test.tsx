@@ -23,6 +23,7 @@ describe('server rendering', () => {
       <kit.Chat client={client} theme="dark">
         <kit.ChannelList />
         <FullChannel cid="messaging:general" />
+        <kit.NotificationSettings cid="messaging:general" />
       </kit.Chat>,
     );
     expect(html).toContain('class="chat-root"');
@@ -30,6 +31,8 @@ describe('server rendering', () => {
     expect(html).toContain('role="log"');
     expect(html).toContain('aria-label="Messages in general"');
     expect(html).toContain('placeholder="Write a message…"');
+    // The settings wait for the browser to load them.
+    expect(html).toContain('Loading notification settings…');
     // Rendering opened no socket and watched nothing.
     expect(client.connection.getSnapshot().status).toBe('idle');
   });

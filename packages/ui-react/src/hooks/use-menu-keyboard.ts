@@ -1,6 +1,8 @@
 import { type KeyboardEvent, type RefObject, useCallback } from 'react';
 
-const ITEM_SELECTOR = '[role="menuitem"]:not([disabled])';
+const ITEM_SELECTOR = ['menuitem', 'menuitemcheckbox', 'menuitemradio']
+  .map((role) => `[role="${role}"]:not([disabled])`)
+  .join(', ');
 
 /**
  * Keyboard use of a `role="menu"`: arrow keys (both axes, so a row of emoji works too), Home and
