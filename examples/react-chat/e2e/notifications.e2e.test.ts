@@ -79,6 +79,10 @@ describe.skipIf(!browserAvailable())('the React chat app: mute and notification 
         });
       expect(await fits()).toEqual({ left: true, right: true, scroll: true, overflowing: [] });
 
+      // Loaded (a change before that waits for the server, and check() wants it at once).
+      await expect
+        .poll(() => panel.getByRole('radio', { name: 'All messages' }).isChecked(), WAIT)
+        .toBe(true);
       await panel.getByRole('radio', { name: 'Mentions only' }).check();
       await panel.getByRole('radio', { name: 'For 1 hour' }).check();
       await expect
@@ -123,7 +127,8 @@ describe.skipIf(!browserAvailable())('the React chat app: mute and notification 
       await page.getByRole('menuitem', { name: 'Notification settings' }).click();
       const own = page.getByRole('group', { name: 'In General' });
       await own.getByLabel('Notifications in General').selectOption('none');
-      await own.getByRole('checkbox', { name: 'Mute this channel' }).check();
+      // The mute is the server's answer, not immediate: click, then wait for it.
+      await own.getByRole('checkbox', { name: 'Mute this channel' }).click();
       await page.getByTestId('chat-channel-header').getByRole('img', { name: 'Muted' }).waitFor(WAIT);
       await page.getByRole('button', { name: 'Close notification settings' }).click();
       // Focus is back on the channel menu's button.
