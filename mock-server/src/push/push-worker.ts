@@ -7,7 +7,7 @@ import type { JobQueue } from '../jobs/job-queue';
 import type { OutboundOptions } from '../outbound/post';
 import type { AppDb } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
-import type { PushProvider, PushSendState } from '../store/schema';
+import type { PushProvider } from '../store/schema';
 import { ApnsSender } from './apns-sender';
 import { FcmSender } from './fcm-sender';
 import { loadProviders, type SecretBoxOrReason } from './provider-settings';
@@ -15,12 +15,15 @@ import { messagePayload, readPayload } from './push-content';
 import { type MessagePushJob, PUSH_QUEUE, type PushJob, type ReadPushJob } from './push-queue';
 import { countPushes, getPushSettings, type PushTally } from './push-settings';
 import { devicesToClear, type PushDevice, pushDevicesFor, pushInFlight } from './recipients';
+import { dropSends, pendingDevices, recordAttempts, recordPending, stateAfter } from './send-log';
 import { type PushOutcome, sendWebPush } from './web-push-sender';
 
 /** Push jobs one worker node works at once (each waits on push services, not on CPU). */
 const JOBS_AT_ONCE = 16;
-/** Pushes one job has in flight at once. */
-const PUSHES_AT_ONCE = 8;
+/** Pushes one job has in flight at once (requests to push services are mostly waiting). */
+const PUSHES_AT_ONCE = 64;
+/** Sends recorded together (one statement), and at most repeated if a worker dies mid-job. */
+const CHUNK = 500;
 
 export interface PushWorkerOptions extends OutboundOptions {
   secrets: SecretBoxOrReason;
@@ -171,58 +174,47 @@ async function deliver(
 ): Promise<JobResult> {
   const { appId, eventId } = job.data;
   const { devices } = plan;
-  if (devices.length > 0)
-    await db
-      .insertInto('push_sends')
-      .values(
-        devices.map((d) => ({
-          app_id: appId,
-          event_id: eventId,
-          device_id: d.id,
-          channel_id: plan.channelId,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['event_id', 'device_id']).doNothing())
-      .execute();
-  const pending = new Set(
-    (
-      await db
-        .selectFrom('push_sends')
-        .select('device_id')
-        .where('event_id', '=', eventId)
-        .where('state', '=', 'pending')
-        .execute()
-    ).map((row) => row.device_id),
+  await recordPending(
+    db,
+    { appId, eventId, channelId: plan.channelId },
+    devices.map((d) => d.id),
   );
+  const pending = await pendingDevices(db, eventId);
   const toSend = devices.filter((d) => pending.has(d.id));
   const lastChance = job.retryCount >= job.retryLimit;
-  const outcomes = await mapLimit(toSend, PUSHES_AT_ONCE, (device) =>
-    senders.get(device.provider)!(device, plan.payloadOf(device)),
-  );
   let retryAfter = 0;
   let retries = 0;
   const tally: PushTally = { sent: 0, failed: 0, removed: 0 };
-  for (const [i, outcome] of outcomes.entries()) {
-    const device = toSend[i]!;
-    if (outcome.kind === 'retry') {
-      retries++;
-      retryAfter = Math.max(retryAfter, outcome.retryAfterMs ?? 0);
+  // In chunks, each recorded as it ends: a worker that dies mid-job repeats one chunk at most.
+  for (let i = 0; i < toSend.length; i += CHUNK) {
+    const chunk = toSend.slice(i, i + CHUNK);
+    const outcomes = await mapLimit(chunk, PUSHES_AT_ONCE, (device) =>
+      senders.get(device.provider)!(device, plan.payloadOf(device)),
+    );
+    const records = outcomes.map((outcome, k) => ({
+      deviceId: chunk[k]!.id,
+      outcome,
+      state: stateAfter(outcome, lastChance),
+    }));
+    await recordAttempts(db, eventId, records);
+    const gone = records.filter((r) => r.outcome.kind === 'gone').map((r) => r.deviceId);
+    if (gone.length > 0) await db.deleteFrom('app_user_devices').where('id', 'in', gone).execute();
+    for (const { outcome, state } of records) {
+      if (state !== 'pending') tally[state]++;
+      if (outcome.kind === 'retry') {
+        retries++;
+        retryAfter = Math.max(retryAfter, outcome.retryAfterMs ?? 0);
+      }
     }
-    const state = await recordSend(db, eventId, device.id, outcome, lastChance);
-    if (state !== 'pending') tally[state]++;
-    if (outcome.kind === 'gone')
-      await db.deleteFrom('app_user_devices').where('id', '=', device.id).execute();
   }
   // Devices pending from an earlier attempt that are no longer recipients (came online, muted,
   // removed): nothing is sent to them.
-  const dropped = [...pending].filter((id) => !toSend.some((d) => d.id === id));
-  if (dropped.length > 0)
-    await db
-      .updateTable('push_sends')
-      .set({ state: 'failed', last_error: 'no longer a recipient', updated_at: new Date() })
-      .where('event_id', '=', eventId)
-      .where('device_id', 'in', dropped)
-      .execute();
+  const recipients = new Set(toSend.map((d) => d.id));
+  await dropSends(
+    db,
+    eventId,
+    [...pending].filter((id) => !recipients.has(id)),
+  );
   await countPushes(db, appId, tally);
   if (retries === 0 || lastChance) return { done: true };
   return {
@@ -284,36 +276,6 @@ async function sendersFor(
     senders.set('apns', (device, payload) => services.apns.send(device, payload, credentials));
   }
   return senders;
-}
-
-async function recordSend(
-  db: AppDb,
-  eventId: string,
-  deviceId: string,
-  outcome: PushOutcome,
-  lastChance: boolean,
-): Promise<PushSendState> {
-  const state: PushSendState =
-    outcome.kind === 'sent'
-      ? 'sent'
-      : outcome.kind === 'gone'
-        ? 'removed'
-        : outcome.kind === 'failed' || lastChance
-          ? 'failed'
-          : 'pending';
-  await db
-    .updateTable('push_sends')
-    .set((eb) => ({
-      state,
-      attempts: eb('attempts', '+', 1),
-      last_status: 'status' in outcome ? (outcome.status ?? null) : null,
-      last_error: 'reason' in outcome ? outcome.reason.slice(0, 500) : null,
-      updated_at: new Date(),
-    }))
-    .where('event_id', '=', eventId)
-    .where('device_id', '=', deviceId)
-    .execute();
-  return state;
 }
 
 /** `fn` over `items`, at most `limit` at once, results in order. */
