@@ -13,6 +13,7 @@ export const SCENARIOS = [
   'dms',
   'rest',
   'webhooks',
+  'push',
   'client-state',
   'browser-client',
   'ui',

@@ -1,6 +1,7 @@
 // Shared by the connection scenarios: an undo stack per run, and a target started with a fresh
 // application and its users' tokens.
 import { appEnv, newCredentials, restClient, userTokens } from './chat-app.mjs';
+import { unwind } from './cleanup.mjs';
 import { startTarget } from './proc.mjs';
 import { runNamespace } from './services.mjs';
 
@@ -12,11 +13,7 @@ export async function withStack(fn) {
   } catch (error) {
     return { error: error?.message ?? String(error) };
   } finally {
-    for (const undo of stack.reverse()) {
-      try {
-        await undo();
-      } catch {}
-    }
+    await unwind(stack);
   }
 }
 

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { appEnv, newCredentials, restClient, userTokens } from './chat-app.mjs';
+import { unwind } from './cleanup.mjs';
 import { BenchClient, benchText, nowMs } from './clients.mjs';
 import { startLoadGen } from './loadgen.mjs';
 import { hostBusy, hostCpu, procStat, startTarget } from './proc.mjs';
@@ -333,10 +334,6 @@ export async function runFanout(
     result.error = error?.message ?? String(error);
     return result;
   } finally {
-    for (const undo of stack.reverse()) {
-      try {
-        await undo();
-      } catch {}
-    }
+    await unwind(stack);
   }
 }

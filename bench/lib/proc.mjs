@@ -65,11 +65,13 @@ const TARGETS = {
   bare: './targets/bare-ws.mjs',
   sio: './targets/socketio.mjs',
   chat: './targets/chat.mjs',
+  // The chat server with the push scenario's extra commands (push-server.mjs).
+  push: './push-server.mjs',
 };
 
 /**
  * Starts a target server as a child process and resolves once it listens:
- * `{ pid, port, url, info, stat(), gc(), profile(), stop() }`.
+ * `{ pid, port, url, info, stat(), gc(), profile(), request(), stop() }`.
  */
 export async function startTarget(kind, { env = {}, name = kind, timeoutMs = 60_000 } = {}) {
   const script = fileURLToPath(new URL(TARGETS[kind], import.meta.url));
@@ -87,8 +89,9 @@ export async function startTarget(kind, { env = {}, name = kind, timeoutMs = 60_
   let pendingGc = new Map();
   let gcId = 0;
   child.on('message', (message) => {
-    if (message?.type === 'gc' || message?.type === 'profile') {
-      pendingGc.get(message.id)?.(message);
+    // Answers to requests (gc, profile, a target's own commands) carry the request's id.
+    if (message?.id !== undefined && pendingGc.has(message.id)) {
+      pendingGc.get(message.id)(message);
       pendingGc.delete(message.id);
     }
   });
@@ -149,6 +152,8 @@ export async function startTarget(kind, { env = {}, name = kind, timeoutMs = 60_
     exited,
     stat: () => procStat(child.pid),
     peakRss: () => peakRss(child.pid),
+    /** Sends the server a command (`{ type, ... }`) and resolves to its answer, or null after `timeoutMs`. */
+    request,
     /** Runs a full GC in the server and returns its memory figures. */
     gc(timeoutMs = 10_000) {
       return request({ type: 'gc' }, timeoutMs);

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { appEnv, newCredentials, restClient, userTokens } from '../lib/chat-app.mjs';
+import { unwind } from '../lib/cleanup.mjs';
 import { quiesce, TARGETS } from '../lib/fanout-run.mjs';
 import { startLoadGen } from '../lib/loadgen.mjs';
 import { hostBusy, hostCpu, startTarget } from '../lib/proc.mjs';
@@ -140,11 +141,7 @@ async function run(def) {
     result.error = error?.message ?? String(error);
     return result;
   } finally {
-    for (const undo of stack.reverse()) {
-      try {
-        await undo();
-      } catch {}
-    }
+    await unwind(stack);
   }
 }
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { appEnv, newCredentials, restClient, userTokens } from '../lib/chat-app.mjs';
+import { unwind } from '../lib/cleanup.mjs';
 import { quiesce, TARGETS } from '../lib/fanout-run.mjs';
 import { hostBusy, hostCpu, startTarget } from '../lib/proc.mjs';
 import { writeReport } from '../lib/report.mjs';
@@ -144,11 +145,7 @@ async function run(store) {
     out.error = error?.message ?? String(error);
     return out;
   } finally {
-    for (const undo of stack.reverse()) {
-      try {
-        await undo();
-      } catch {}
-    }
+    await unwind(stack);
   }
 }
 

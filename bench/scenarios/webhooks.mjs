@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { appEnv, newCredentials, restClient, userTokens } from '../lib/chat-app.mjs';
+import { unwind } from '../lib/cleanup.mjs';
 import { nowMs } from '../lib/clients.mjs';
 import { quiesce, TARGETS } from '../lib/fanout-run.mjs';
 import { startLoadGen } from '../lib/loadgen.mjs';
@@ -398,11 +399,7 @@ async function run(def) {
     result.error = error?.message ?? String(error);
     return result;
   } finally {
-    for (const undo of stack.reverse()) {
-      try {
-        await undo();
-      } catch {}
-    }
+    await unwind(stack);
   }
 }
 
