@@ -75,8 +75,8 @@ export async function recordAttempts(
     const status = 'status' in outcome ? (outcome.status ?? null) : null;
     const error = 'reason' in outcome ? outcome.reason.slice(0, 500) : null;
     const key = JSON.stringify([state, status, error]);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { state, status, error, ids: [] }));
+    const group = groups.get(key) ?? { state, status, error, ids: [] };
+    groups.set(key, group);
     group.ids.push(deviceId);
   }
   for (const { state, status, error, ids } of groups.values())
