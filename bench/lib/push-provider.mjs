@@ -13,7 +13,7 @@
 // Commands over IPC: `round` (name the Web Push round), `report` (a message's or round's figures),
 // `totals`.
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import https from 'node:https';
+import http2 from 'node:http2';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -85,7 +85,9 @@ function checkGrant(form, audience) {
   return null;
 }
 
-const server = https.createServer({ key: keyPem, cert: certPem, keepAliveTimeout: 30_000 }, (req, res) => {
+// HTTP/2 and HTTP/1.1, as Google's and the browsers' push services take both (the server's FCM
+// sends use HTTP/2, Web Push HTTP/1.1).
+const server = http2.createSecureServer({ key: keyPem, cert: certPem, allowHTTP1: true }, (req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {

@@ -24,6 +24,8 @@ export class FakeFcm {
   /** Device tokens FCM says are gone, and answers queued per device token. */
   readonly unregistered = new Set<string>();
   readonly answers = new Map<string, { status: number; headers?: Record<string, string> }[]>();
+  /** While true, a send's connection is cut unanswered (the request is not kept). */
+  down = false;
   private readonly issued = new Set<string>();
   private tls?: Awaited<ReturnType<typeof startTlsServer>>;
 
@@ -42,6 +44,8 @@ export class FakeFcm {
       }
       if (req.url !== `/v1/projects/${this.projectId}/messages:send`)
         return reply(404, { error: { code: 404 } });
+      // Down: the whole connection is cut, every request on it unanswered.
+      if (this.down) return req.httpVersion === '2.0' ? req.stream.session?.destroy() : req.socket.destroy();
       const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization))?.[1];
       if (!bearer || !this.issued.has(bearer))
         return reply(401, {
@@ -77,6 +81,11 @@ export class FakeFcm {
 
   get url(): string {
     return this.tls!.url;
+  }
+
+  /** Requests per HTTP version ('2.0', '1.1'). */
+  get versions(): Map<string, number> {
+    return this.tls!.versions;
   }
 
   get ca(): string {

@@ -85,6 +85,32 @@ describe('FCM', () => {
     expect(fcm.to(carolToken)).toHaveLength(1);
     // One access token for both pushes and both messages.
     expect(fcm.tokenRequests - tokensBefore).toBe(1);
+    // Sends over HTTP/2 (as Google's Admin SDK sends them); the token grant over HTTP/1.1.
+    expect(fcm.versions.get('2.0')).toBeGreaterThanOrEqual(3);
+    expect(fcm.versions.get('1.1')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a connection cut with sends in flight: the retries go over a new one, each device once', async () => {
+    const t = await testAppOn(server);
+    const [alice, bob, carol] = await t.users('alice', 'bob', 'carol');
+    await t.server.put('/v1/push/fcm', { service_account: fcm.serviceAccount(), base_url: fcm.url });
+    const tokens = [`bob-${t.app.id}`, `carol-${t.app.id}`];
+    await bob!.post('/v1/devices', { provider: 'fcm', token: tokens[0] });
+    await carol!.post('/v1/devices', { provider: 'fcm', token: tokens[1] });
+    const cid = await createChannel(alice!, 'fcm-cut', ['bob', 'carol']);
+    fcm.down = true;
+    try {
+      const message = await send(alice!, cid, 'through the tunnel');
+      // The first attempt is cut off (the retry waits 5 s).
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(tokens.flatMap((token) => fcm.to(token))).toEqual([]);
+      fcm.down = false;
+      for (const token of tokens) await expect.poll(() => fcm.to(token).length, { timeout: 20_000 }).toBe(1);
+      await settle();
+      for (const token of tokens) expect(fcm.to(token).map((m) => m.data.message_id)).toEqual([message.id]);
+    } finally {
+      fcm.down = false;
+    }
   });
 
   it('tries again after FCM is unavailable, pushing each device once', async () => {

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createECDH, type ECDH, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import http2 from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // http_ece is what web-push encrypts with; here it decrypts, as a browser would.
@@ -31,10 +30,6 @@ export interface BrowserSubscription {
   auth: Buffer;
 }
 
-/**
- * An HTTPS server on loopback with a certificate made for it (openssl): the fake push services
- * speak TLS as the real ones do. `ca` is the certificate to trust.
- */
 /** A certificate for 127.0.0.1 made with openssl for the test, and a cleanup. */
 export function selfSignedCertificate(): { key: Buffer; cert: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'tls-server-'));
@@ -74,23 +69,41 @@ export function selfSignedCertificate(): { key: Buffer; cert: string; remove(): 
 
 /**
  * An HTTPS server on loopback with a certificate made for it: the fake push services speak TLS
- * as the real ones do. `ca` is the certificate to trust.
+ * as the real ones do, HTTP/2 and HTTP/1.1 alike (Google's and the browsers' push services take
+ * both). `ca` is the certificate to trust; `versions` counts the requests per HTTP version.
  */
 export async function startTlsServer(
-  handler: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void,
-): Promise<{ url: string; ca: string; close(): Promise<void> }> {
+  handler: (req: http2.Http2ServerRequest, body: Buffer, res: http2.Http2ServerResponse) => void,
+): Promise<{
+  url: string;
+  ca: string;
+  versions: Map<string, number>;
+  connections(): number;
+  close(): Promise<void>;
+}> {
   const tls = selfSignedCertificate();
-  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+  const versions = new Map<string, number>();
+  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, (req, res) => {
+    versions.set(req.httpVersion, (versions.get(req.httpVersion) ?? 0) + 1);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => handler(req, Buffer.concat(chunks), res));
+  });
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  server.on('secureConnection', (socket: Socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     ca: tls.cert,
+    versions,
+    connections: () => connections,
     async close() {
-      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       tls.remove();
     },

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
-import http2 from 'node:http2';
 import type { PushPayload } from '@chat/protocol';
 import { SignJWT } from 'jose';
+import { Http2Poster } from '../outbound/http2-post';
 import { type OutboundOptions, retryAfterMs } from '../outbound/post';
 import { apnsCollapseId, PRIVATE_ALERT } from './push-content';
 import type { PushDevice } from './recipients';
@@ -36,26 +36,21 @@ const GONE_REASONS = new Set(['BadDeviceToken', 'Unregistered', 'DeviceTokenNotF
  * guard, and the connection resolves names through it.
  */
 export class ApnsSender {
-  private readonly sessions = new Map<string, http2.ClientHttp2Session>();
   private readonly tokens = new Map<string, { token: string; madeAt: number }>();
+  private readonly http2: Http2Poster;
 
-  constructor(private readonly options: OutboundOptions) {}
+  constructor(options: OutboundOptions) {
+    this.http2 = new Http2Poster(options);
+  }
 
   async send(device: PushDevice, payload: PushPayload, credentials: ApnsCredentials): Promise<PushOutcome> {
     const base = device.apns_environment === 'sandbox' ? credentials.sandboxUrl : credentials.productionUrl;
-    let session: http2.ClientHttp2Session;
-    try {
-      session = this.session(base);
-    } catch (error) {
-      return { kind: 'failed', reason: (error as Error).message };
-    }
     const token = await this.providerToken(credentials);
     const silent = payload.type === 'message.read';
-    const answer = await this.request(
-      session,
-      `/3/device/${device.token}`,
-      JSON.stringify(apnsBody(payload)),
+    const result = await this.http2.post(
+      `${base}/3/device/${device.token}`,
       {
+        'content-type': 'application/json',
         authorization: `bearer ${token}`,
         'apns-topic': credentials.bundleId,
         'apns-push-type': silent ? 'background' : 'alert',
@@ -64,12 +59,14 @@ export class ApnsSender {
         'apns-expiration': String(Math.floor(Date.now() / 1000) + EXPIRATION_SECONDS),
         'apns-collapse-id': apnsCollapseId(payload.tag),
       },
+      JSON.stringify(apnsBody(payload)),
     );
-    if ('error' in answer) {
-      this.drop(base);
-      return { kind: 'retry', reason: answer.error };
-    }
-    const { status, reason } = answer;
+    if (!result.ok)
+      return result.refused
+        ? { kind: 'failed', reason: result.reason }
+        : { kind: 'retry', reason: result.reason };
+    const { status } = result;
+    const reason = apnsReason(result.answer);
     if (status === 200) return { kind: 'sent', status };
     if (status === 410 || GONE_REASONS.has(reason)) return { kind: 'gone', status };
     if (status === 403 && (reason === 'ExpiredProviderToken' || reason === 'InvalidProviderToken')) {
@@ -77,7 +74,7 @@ export class ApnsSender {
       return { kind: 'retry', status, reason: `APNs refused the provider token (${reason})` };
     }
     if (status === 429 || status >= 500) {
-      const after = retryAfterMs(answer.retryAfter);
+      const after = retryAfterMs(result.headers['retry-after']);
       return {
         kind: 'retry',
         status,
@@ -90,90 +87,7 @@ export class ApnsSender {
 
   /** Closes the connections (the worker stops). */
   close(): void {
-    for (const session of this.sessions.values()) session.close();
-    this.sessions.clear();
-  }
-
-  private session(base: string): http2.ClientHttp2Session {
-    const open = this.sessions.get(base);
-    if (open && !open.closed && !open.destroyed) return open;
-    const url = this.options.guard.checkUrl(base);
-    const session = http2.connect(url, {
-      lookup: this.options.guard.lookup,
-      ...(this.options.ca && { ca: this.options.ca }),
-    });
-    // A broken or refused connection is dropped; the next push opens another.
-    session.on('error', () => this.drop(base));
-    session.on('goaway', () => this.drop(base));
-    session.on('close', () => {
-      if (this.sessions.get(base) === session) this.sessions.delete(base);
-    });
-    // Idle connections do not keep the worker's process alive.
-    session.unref();
-    this.sessions.set(base, session);
-    return session;
-  }
-
-  private drop(base: string): void {
-    const session = this.sessions.get(base);
-    this.sessions.delete(base);
-    session?.destroy();
-  }
-
-  private request(
-    session: http2.ClientHttp2Session,
-    path: string,
-    body: string,
-    headers: Record<string, string>,
-  ): Promise<{ status: number; reason: string; retryAfter?: string } | { error: string }> {
-    return new Promise((resolve) => {
-      let settled = false;
-      const done = (value: { status: number; reason: string; retryAfter?: string } | { error: string }) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(value);
-      };
-      let stream: http2.ClientHttp2Stream;
-      try {
-        stream = session.request({
-          ':method': 'POST',
-          ':path': path,
-          'content-type': 'application/json',
-          ...headers,
-        });
-      } catch (error) {
-        return done({ error: (error as Error).message });
-      }
-      const timer = setTimeout(() => {
-        stream.close(http2.constants.NGHTTP2_CANCEL);
-        done({ error: `no answer within ${this.options.timeoutMs} ms` });
-      }, this.options.timeoutMs);
-      let status = 0;
-      let retryAfter: string | undefined;
-      const chunks: Buffer[] = [];
-      stream.on('response', (h) => {
-        status = Number(h[':status']);
-        const after = h['retry-after'];
-        retryAfter = Array.isArray(after) ? after[0] : after;
-      });
-      stream.on('data', (chunk: Buffer) => {
-        if (chunks.length < 16) chunks.push(chunk);
-      });
-      stream.on('end', () => {
-        let reason = '';
-        try {
-          reason = String(
-            (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { reason?: unknown }).reason ?? '',
-          );
-        } catch {
-          reason = '';
-        }
-        done({ status, reason, ...(retryAfter !== undefined && { retryAfter }) });
-      });
-      stream.on('error', (error) => done({ error: error.message }));
-      stream.end(body);
-    });
+    this.http2.close();
   }
 
   private async providerToken(credentials: ApnsCredentials): Promise<string> {
@@ -188,6 +102,15 @@ export class ApnsSender {
     if (this.tokens.size >= 1_000) this.tokens.clear();
     this.tokens.set(key, { token, madeAt: Date.now() });
     return token;
+  }
+}
+
+/** APNs's error body: `{ "reason": "BadDeviceToken" }`. */
+function apnsReason(answer: Buffer): string {
+  try {
+    return String((JSON.parse(answer.toString('utf8')) as { reason?: unknown }).reason ?? '');
+  } catch {
+    return '';
   }
 }
 

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { PushPayload } from '@chat/protocol';
 import { SignJWT } from 'jose';
+import { Http2Poster } from '../outbound/http2-post';
 import { type OutboundOptions, postGuarded, retryAfterMs } from '../outbound/post';
 import { apnsCollapseId, asStringData, PRIVATE_ALERT } from './push-content';
 import type { PushDevice } from './recipients';
@@ -25,14 +26,25 @@ const SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
 /**
  * Sends FCM HTTP v1 messages with OAuth access tokens made from a service account (a JWT signed
  * with its key, traded at its token URI), one per credentials kept until shortly before it
- * expires. Requests go through the outbound guard.
+ * expires. Requests go through the outbound guard; sends share one HTTP/2 connection per origin
+ * (the token request is a rare HTTP/1.1 POST).
  */
 export class FcmSender {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
   /** Token requests under way: pushes sent at once wait for one request, not one each. */
   private readonly asking = new Map<string, Promise<string>>();
 
-  constructor(private readonly options: OutboundOptions) {}
+  /** Sends go over HTTP/2, as Google's own Admin SDK sends them. */
+  private readonly http2: Http2Poster;
+
+  constructor(private readonly options: OutboundOptions) {
+    this.http2 = new Http2Poster(options);
+  }
+
+  /** Closes the connections (the worker stops). */
+  close(): void {
+    this.http2.close();
+  }
 
   async send(device: PushDevice, payload: PushPayload, credentials: FcmCredentials): Promise<PushOutcome> {
     let token: string;
@@ -43,11 +55,10 @@ export class FcmSender {
     }
     const body = JSON.stringify({ message: fcmMessage(device.token, payload) });
     const url = `${credentials.baseUrl}/v1/projects/${encodeURIComponent(credentials.projectId)}/messages:send`;
-    const result = await postGuarded(
+    const result = await this.http2.post(
       url,
       { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body,
-      this.options,
     );
     if (!result.ok)
       return result.refused

@@ -46,6 +46,7 @@ export function workPushes(boss: JobQueue, data: DataAccess, options: PushWorker
     async stop(timeoutMs) {
       await pump.stop(timeoutMs);
       services.apns.close();
+      services.fcm.close();
     },
   };
 }
