@@ -122,6 +122,11 @@ describe('what a push says', () => {
     await send(user('alice'), cid, 'Pizza?');
     await expect.poll(() => received('bob').length, { timeout: 15_000 }).toBe(1);
     expect(last(received('bob'))).toMatchObject({ title: 'ALICE in Lunch crew', body: '“Pizza?”' });
+    // A channel without a name (a direct message) is called by the sender's name.
+    const nameless = await createChannel(user('alice'), 'nameless', ['bob']);
+    await send(user('alice'), nameless, 'psst');
+    await expect.poll(() => received('bob').length, { timeout: 15_000 }).toBe(2);
+    expect(last(received('bob'))).toMatchObject({ title: 'ALICE in ALICE', body: '“psst”', tag: nameless });
 
     // Refused templates change nothing.
     for (const bad of [
@@ -142,14 +147,14 @@ describe('what a push says', () => {
 
     expect((await t.server.put('/v1/push/settings', { include_content: false })).status).toBe(200);
     const secret = await send(user('alice'), cid, 'the code is 1234');
-    await expect.poll(() => received('bob').length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => received('bob').length, { timeout: 15_000 }).toBe(3);
     const push = last(received('bob'))!;
     expect(push).toEqual({
       type: 'message.new',
       cid,
       message_id: secret.id,
       sender_id: 'alice',
-      badge: 2,
+      badge: 3,
       tag: cid,
     });
     expect(JSON.stringify(push)).not.toContain('1234');
