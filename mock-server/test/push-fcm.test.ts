@@ -127,6 +127,38 @@ describe('FCM', () => {
     expect(fcm.to(token)).toHaveLength(2);
   });
 
+  it('a message to 1,150 devices (three chunks): each device once, the refused ones on the retry only', async () => {
+    const t = await testAppOn(server);
+    const names = Array.from({ length: 50 }, (_, i) => `member${i}`);
+    const [alice, ...members] = await t.users('alice', ...names);
+    await t.server.put('/v1/push/fcm', { service_account: fcm.serviceAccount(), base_url: fcm.url });
+    // 23 devices each: the chunks of 500 split some users' devices across two chunks.
+    const tokens = names.flatMap((name) => Array.from({ length: 23 }, (_, k) => `${name}-${k}-${t.app.id}`));
+    for (let u = 0; u < members.length; u++)
+      await Promise.all(
+        tokens
+          .slice(u * 23, (u + 1) * 23)
+          .map((token) => members[u]!.post('/v1/devices', { provider: 'fcm', token })),
+      );
+    // FCM is unavailable for some devices in every chunk, once.
+    const refused = tokens.filter((_, i) => i % 97 === 0);
+    for (const token of refused) fcm.answers.set(token, [{ status: 503 }]);
+    const cid = await createChannel(alice!, 'fcm-crowd', names);
+    const message = await send(alice!, cid, 'all hands');
+    const attempts = () => tokens.reduce((n, token) => n + fcm.to(token).length, 0);
+    await expect.poll(attempts, { timeout: 40_000, interval: 250 }).toBe(tokens.length + refused.length);
+    await settle();
+    expect(tokens.flatMap((token) => fcm.to(token)).every((m) => m.data.message_id === message.id)).toBe(
+      true,
+    );
+    // Every device got it once; the refused ones were tried twice, the rest once.
+    for (const token of tokens) expect(fcm.to(token)).toHaveLength(refused.includes(token) ? 2 : 1);
+    // Each user's badge is theirs: one unread message.
+    expect(new Set(tokens.map((token) => fcm.to(token).at(-1)!.data.badge))).toEqual(new Set(['1']));
+    const stats = (await t.server.get('/v1/push/stats')).body;
+    expect(JSON.stringify(stats)).toContain(`"sent":${tokens.length}`);
+  }, 90_000);
+
   it('refuses a service account it cannot use, and keeps what was set', async () => {
     const t = await testAppOn(server);
     const bad = await t.server.put('/v1/push/fcm', {

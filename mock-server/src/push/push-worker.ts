@@ -22,7 +22,7 @@ import { type PushOutcome, sendWebPush } from './web-push-sender';
 const JOBS_AT_ONCE = 16;
 /** Pushes one job has in flight at once (requests to push services are mostly waiting). */
 const PUSHES_AT_ONCE = 64;
-/** Sends recorded together (one statement), and at most repeated if a worker dies mid-job. */
+/** Devices claimed, sent to and recorded together (see `deliver`). */
 const CHUNK = 500;
 
 export interface PushWorkerOptions extends OutboundOptions {
@@ -78,10 +78,10 @@ async function pushJob(
   return deliver(job, db, await planMessage(db, job.data, senders), senders);
 }
 
-/** Who gets what: each device, and its user's payload. */
+/** Who gets what: each device, and (loaded a chunk at a time) its user's payload. */
 interface Plan {
   devices: PushDevice[];
-  payloadOf(device: PushDevice): PushPayload;
+  payloadsFor(devices: readonly PushDevice[]): Promise<(device: PushDevice) => PushPayload>;
   /** The channel a send is about (it can be cleared by a read), or null (a clearing send). */
   channelId: string | null;
 }
@@ -103,27 +103,35 @@ async function planMessage(
     [...senders.keys()],
   );
   if (devices.length === 0)
-    return { devices, payloadOf: () => readPayload(message.cid, 0), channelId: message.channelId };
-  const [settings, channel, badges] = await Promise.all([
+    return { devices, channelId: message.channelId, payloadsFor: async () => () => ({}) as never };
+  const [settings, channel] = await Promise.all([
     getPushSettings(db),
     db.selectFrom('channels').select('name').where('id', '=', message.channelId).executeTakeFirst(),
-    unreadTotals(db, [...new Set(devices.map((d) => d.app_user_id))]),
   ]);
   const facts = { ...message, channelName: channel?.name ?? null };
-  const payloads = new Map<string, PushPayload>();
   return {
     devices,
     channelId: message.channelId,
-    payloadOf(device) {
-      let payload = payloads.get(device.app_user_id);
-      if (!payload) {
-        payload = messagePayload(settings, facts, badges.get(device.app_user_id) ?? 0);
-        payloads.set(device.app_user_id, payload);
-      }
-      return payload;
+    // Each user's badge, read as their devices' turn comes (a badge read then is also fresher).
+    async payloadsFor(chunk) {
+      const badges = await unreadTotals(db, [...new Set(chunk.map((d) => d.app_user_id))]);
+      const payloads = new Map<string, PushPayload>();
+      return (device) => {
+        let payload = payloads.get(device.app_user_id);
+        if (!payload) {
+          payload = messagePayload(settings, facts, badges.get(device.app_user_id) ?? 0);
+          payloads.set(device.app_user_id, payload);
+        }
+        return payload;
+      };
     },
   };
 }
+
+/** The payloads of a plan without devices: never asked for. */
+const noPayloads = async (): Promise<(device: PushDevice) => PushPayload> => () => {
+  throw new Error('a plan without devices has no payloads');
+};
 
 /**
  * A read: the reader's devices shown something of the channel since the last clear, marked
@@ -164,9 +172,17 @@ async function planRead(db: AppDb, read: ReadPushJob, senders: Map<PushProvider,
   const userIds = [...new Set(devices.map((d) => d.app_user_id))];
   const badge = (await unreadTotals(db, userIds)).get(userIds[0] ?? '') ?? 0;
   const payload = readPayload(read.cid, badge);
-  return { devices, payloadOf: () => payload, channelId: null };
+  return { devices, payloadsFor: async () => () => payload, channelId: null };
 }
 
+/**
+ * Sends a plan's pushes a chunk at a time. A chunk is claimed (a pending send recorded for each of
+ * its devices that has none; those already sent, failed or removed are skipped) and its payloads
+ * read while the chunk before it is being sent, and its outcomes are recorded while the next one
+ * is: the database's work overlaps the push services', and no statement holds up the rest (on
+ * the embedded database, the one connection) for longer than a chunk's. A worker that dies
+ * mid-job repeats at most the two chunks whose outcomes were not recorded yet.
+ */
 async function deliver(
   job: JobWithMetadata<PushJob>,
   db: AppDb,
@@ -175,25 +191,23 @@ async function deliver(
 ): Promise<JobResult> {
   const { appId, eventId } = job.data;
   const { devices } = plan;
-  await recordPending(
-    db,
-    { appId, eventId, channelId: plan.channelId },
-    devices.map((d) => d.id),
-  );
-  const pending = await pendingDevices(db, eventId);
-  const toSend = devices.filter((d) => pending.has(d.id));
+  // Sends pending from an earlier attempt (those that are no longer recipients are dropped).
+  const pendingBefore = await pendingDevices(db, eventId);
   const lastChance = job.retryCount >= job.retryLimit;
   let retryAfter = 0;
   let retries = 0;
   const tally: PushTally = { sent: 0, failed: 0, removed: 0 };
-  // In chunks, each recorded as it ends: a worker that dies mid-job repeats one chunk at most.
-  for (let i = 0; i < toSend.length; i += CHUNK) {
-    const chunk = toSend.slice(i, i + CHUNK);
-    const outcomes = await mapLimit(chunk, PUSHES_AT_ONCE, (device) =>
-      senders.get(device.provider)!(device, plan.payloadOf(device)),
-    );
+
+  const prepare = async (chunk: PushDevice[]) => {
+    const ids = chunk.map((d) => d.id);
+    await recordPending(db, { appId, eventId, channelId: plan.channelId }, ids);
+    const pending = await pendingDevices(db, eventId, ids);
+    const toSend = chunk.filter((d) => pending.has(d.id));
+    return { toSend, payloadOf: await plan.payloadsFor(toSend) };
+  };
+  const record = async (toSend: PushDevice[], outcomes: PushOutcome[]) => {
     const records = outcomes.map((outcome, k) => ({
-      deviceId: chunk[k]!.id,
+      deviceId: toSend[k]!.id,
       outcome,
       state: stateAfter(outcome, lastChance),
     }));
@@ -207,14 +221,27 @@ async function deliver(
         retryAfter = Math.max(retryAfter, outcome.retryAfterMs ?? 0);
       }
     }
+  };
+
+  let prepared = devices.length > 0 ? settled(prepare(devices.slice(0, CHUNK))) : null;
+  let recording: Promise<void> = Promise.resolve();
+  for (let i = 0; prepared; i += CHUNK) {
+    const { toSend, payloadOf } = await prepared;
+    prepared = i + CHUNK < devices.length ? settled(prepare(devices.slice(i + CHUNK, i + 2 * CHUNK))) : null;
+    const outcomes = await mapLimit(toSend, PUSHES_AT_ONCE, (device) =>
+      senders.get(device.provider)!(device, payloadOf(device)),
+    );
+    // The previous chunk's record is awaited first: one chunk's outcomes at a time, in order.
+    await recording;
+    recording = settled(record(toSend, outcomes));
   }
-  // Devices pending from an earlier attempt that are no longer recipients (came online, muted,
-  // removed): nothing is sent to them.
-  const recipients = new Set(toSend.map((d) => d.id));
+  await recording;
+
+  const recipients = new Set(devices.map((d) => d.id));
   await dropSends(
     db,
     eventId,
-    [...pending].filter((id) => !recipients.has(id)),
+    [...pendingBefore].filter((id) => !recipients.has(id)),
   );
   await countPushes(db, appId, tally);
   if (retries === 0 || lastChance) return { done: true };
@@ -223,6 +250,15 @@ async function deliver(
     reason: `${retries} push${retries === 1 ? '' : 'es'} to retry`,
     ...(retryAfter > 0 && { notBefore: new Date(Date.now() + retryAfter) }),
   };
+}
+
+/**
+ * A promise awaited later, not now: its failure is handled (the process does not see an
+ * unhandled rejection meanwhile) and still thrown to whoever awaits it.
+ */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 type Sender = (device: PushDevice, payload: PushPayload) => Promise<PushOutcome>;

@@ -31,13 +31,19 @@ export async function recordPending(
       .execute();
 }
 
-/** The devices of this event still pending. */
-export async function pendingDevices(db: AppDb, eventId: string): Promise<Set<string>> {
+/** The devices of this event still pending (of those given, or all). */
+export async function pendingDevices(
+  db: AppDb,
+  eventId: string,
+  deviceIds?: readonly string[],
+): Promise<Set<string>> {
+  if (deviceIds?.length === 0) return new Set();
   const rows = await db
     .selectFrom('push_sends')
     .select('device_id')
     .where('event_id', '=', eventId)
     .where('state', '=', 'pending')
+    .$if(deviceIds !== undefined, (qb) => qb.where('device_id', 'in', deviceIds!))
     .execute();
   return new Set(rows.map((row) => row.device_id));
 }
