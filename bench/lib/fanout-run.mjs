@@ -30,7 +30,8 @@ export const TARGETS = {
     id: 'chat-pglite',
     kind: 'chat',
     label: 'this server, PGlite',
-    env: { CHAT_DATA_DIR: 'memory' },
+    // Embedded: a DATABASE_URL or REDIS_URL in the bench's own environment must not reach it.
+    env: { CHAT_DATA_DIR: 'memory', DATABASE_URL: '', REDIS_URL: '' },
   },
   'chat-pg': { id: 'chat-pg', kind: 'chat', label: 'this server, PostgreSQL + Redis', services: true },
 };
