@@ -8,45 +8,62 @@ import type { OutboundOptions } from '../outbound/post';
 import type { AppDb } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
 import type { PushProvider } from '../store/schema';
-import { ApnsSender } from './apns-sender';
-import { FcmSender } from './fcm-sender';
 import { loadProviders, type SecretBoxOrReason } from './provider-settings';
 import { messagePayload, readPayload } from './push-content';
 import { type MessagePushJob, PUSH_QUEUE, type PushJob, type ReadPushJob } from './push-queue';
 import { countPushes, getPushSettings, type PushTally } from './push-settings';
+import {
+  directTransport,
+  type ProviderCredentials,
+  type PushSend,
+  type PushTransport,
+} from './push-transport';
 import { devicesToClear, type PushDevice, pushDevicesFor, pushInFlight } from './recipients';
 import { dropSends, pendingDevices, recordAttempts, recordPending, stateAfter } from './send-log';
-import { type PushOutcome, sendWebPush } from './web-push-sender';
+import { sendThreadScript, threadTransport } from './thread-transport';
+import type { PushOutcome } from './web-push-sender';
 
 /** Push jobs one worker node works at once (each waits on push services, not on CPU). */
 const JOBS_AT_ONCE = 16;
-/** Pushes one job has in flight at once (requests to push services are mostly waiting). */
-const PUSHES_AT_ONCE = 64;
 /** Devices claimed, sent to and recorded together (see `deliver`). */
 const CHUNK = 500;
 
 export interface PushWorkerOptions extends OutboundOptions {
+  /** Addresses the guard lets through (the send thread builds its own guard from them). */
+  allowCidrs: readonly string[];
   secrets: SecretBoxOrReason;
   logger: Logger;
 }
 
-/** Works the push queue on this node. `wake()` the pump when pushes were queued. */
+/**
+ * Works the push queue on this node. `wake()` the pump when pushes were queued. The pushes
+ * themselves go out from a thread of their own when the server runs from its build (TLS, HTTP/2
+ * and Web Push encryption then stay off the event loop that answers requests and sockets); from
+ * the sources (the tests) they go out on this thread, through the same code.
+ */
 export function workPushes(boss: JobQueue, data: DataAccess, options: PushWorkerOptions): JobPump {
-  const services = { fcm: new FcmSender(options), apns: new ApnsSender(options) };
+  const script = sendThreadScript();
+  const transport = script
+    ? threadTransport(script, {
+        allowCidrs: options.allowCidrs,
+        timeoutMs: options.timeoutMs,
+        ...(options.ca && { ca: options.ca }),
+      })
+    : directTransport(options);
+  options.logger.info(`push sends run on ${script ? 'a thread of their own' : 'the main thread'}`);
   const pump = startJobPump<PushJob>(boss, {
     queue: PUSH_QUEUE,
     concurrency: JOBS_AT_ONCE,
     idleMs: 500,
     touchEveryMs: 5_000,
     logger: options.logger,
-    handle: (job) => pushJob(job, data.forApp(job.data.appId), options, services),
+    handle: (job) => pushJob(job, data.forApp(job.data.appId), options, transport),
   });
   return {
     wake: pump.wake,
     async stop(timeoutMs) {
       await pump.stop(timeoutMs);
-      services.apns.close();
-      services.fcm.close();
+      await transport.close();
     },
   };
 }
@@ -60,11 +77,13 @@ async function pushJob(
   job: JobWithMetadata<PushJob>,
   db: AppDb,
   options: PushWorkerOptions,
-  services: Services,
+  transport: PushTransport,
 ): Promise<JobResult> {
-  const senders = await sendersFor(db, options, services);
+  const credentials = await credentialsFor(db, options);
+  const providers = Object.keys(credentials) as PushProvider[];
   // Turned off since: nothing to send.
-  if (senders.size === 0) return { done: true };
+  if (providers.length === 0) return { done: true };
+  const send = (sends: PushSend[]) => transport.send(sends, credentials);
   if (job.data.kind === 'read') {
     // A clear must not overtake the push it clears: wait until that one is sent (or given up).
     if (await pushInFlight(db, job.data))
@@ -73,9 +92,9 @@ async function pushJob(
         reason: 'a push to clear is still being sent',
         notBefore: new Date(Date.now() + 2_000),
       };
-    return deliver(job, db, await planRead(db, job.data, senders), senders);
+    return deliver(job, db, await planRead(db, job.data, providers), send);
   }
-  return deliver(job, db, await planMessage(db, job.data, senders), senders);
+  return deliver(job, db, await planMessage(db, job.data, providers), send);
 }
 
 /** Who gets what: each device, and (loaded a chunk at a time) its user's payload. */
@@ -87,11 +106,7 @@ interface Plan {
 }
 
 /** A new message: its recipients' devices (found again on a retry: someone who went offline meanwhile is added). */
-async function planMessage(
-  db: AppDb,
-  message: MessagePushJob,
-  senders: Map<PushProvider, Sender>,
-): Promise<Plan> {
+async function planMessage(db: AppDb, message: MessagePushJob, providers: PushProvider[]): Promise<Plan> {
   const devices = await pushDevicesFor(
     db,
     {
@@ -100,10 +115,9 @@ async function planMessage(
       mentioned: message.mentioned ?? [],
       parentId: message.parentId ?? null,
     },
-    [...senders.keys()],
+    providers,
   );
-  if (devices.length === 0)
-    return { devices, channelId: message.channelId, payloadsFor: async () => () => ({}) as never };
+  if (devices.length === 0) return { devices, channelId: message.channelId, payloadsFor: noPayloads };
   const [settings, channel] = await Promise.all([
     getPushSettings(db),
     db.selectFrom('channels').select('name').where('id', '=', message.channelId).executeTakeFirst(),
@@ -137,8 +151,7 @@ const noPayloads = async (): Promise<(device: PushDevice) => PushPayload> => () 
  * A read: the reader's devices shown something of the channel since the last clear, marked
  * cleared now (a later read does not clear them again), plus those of this job still pending.
  */
-async function planRead(db: AppDb, read: ReadPushJob, senders: Map<PushProvider, Sender>): Promise<Plan> {
-  const providers = [...senders.keys()];
+async function planRead(db: AppDb, read: ReadPushJob, providers: PushProvider[]): Promise<Plan> {
   const fresh = await devicesToClear(db, { channelId: read.channelId, userId: read.userId }, providers);
   if (fresh.length > 0)
     await db
@@ -187,7 +200,7 @@ async function deliver(
   job: JobWithMetadata<PushJob>,
   db: AppDb,
   plan: Plan,
-  senders: Map<PushProvider, Sender>,
+  send: (sends: PushSend[]) => Promise<PushOutcome[]>,
 ): Promise<JobResult> {
   const { appId, eventId } = job.data;
   const { devices } = plan;
@@ -228,9 +241,7 @@ async function deliver(
   for (let i = 0; prepared; i += CHUNK) {
     const { toSend, payloadOf } = await prepared;
     prepared = i + CHUNK < devices.length ? settled(prepare(devices.slice(i + CHUNK, i + 2 * CHUNK))) : null;
-    const outcomes = await mapLimit(toSend, PUSHES_AT_ONCE, (device) =>
-      senders.get(device.provider)!(device, payloadOf(device)),
-    );
+    const outcomes = await send(toSend.map((device) => ({ device, payload: payloadOf(device) })));
     // The previous chunk's record is awaited first: one chunk's outcomes at a time, in order.
     await recording;
     recording = settled(record(toSend, outcomes));
@@ -261,34 +272,21 @@ function settled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-type Sender = (device: PushDevice, payload: PushPayload) => Promise<PushOutcome>;
-/** The providers' clients of this worker: they keep access tokens and connections. */
-interface Services {
-  fcm: FcmSender;
-  apns: ApnsSender;
-}
-
-/** A sender per provider the application turned on. */
-async function sendersFor(
-  db: AppDb,
-  options: PushWorkerOptions,
-  services: Services,
-): Promise<Map<PushProvider, Sender>> {
+/** The credentials of each provider the application turned on. */
+async function credentialsFor(db: AppDb, options: PushWorkerOptions): Promise<ProviderCredentials> {
   const providers = await loadProviders(db, options.secrets);
-  const senders = new Map<PushProvider, Sender>();
+  const credentials: ProviderCredentials = {};
   const web = providers.get('web');
-  if (web) {
-    const keys = {
+  if (web)
+    credentials.web = {
       subject: web.settings.subject ?? '',
       publicKey: web.settings.vapid_public_key ?? '',
       privateKey: web.secret,
     };
-    senders.set('web', (device, payload) => sendWebPush(device, payload, keys, options));
-  }
   const account = providers.get('fcm');
   if (account) {
     const secret = JSON.parse(account.secret) as { private_key: string; private_key_id: string | null };
-    const credentials = {
+    credentials.fcm = {
       projectId: account.settings.project_id ?? '',
       clientEmail: account.settings.client_email ?? '',
       baseUrl: account.settings.base_url ?? '',
@@ -297,11 +295,10 @@ async function sendersFor(
       privateKeyId: secret.private_key_id,
       version: account.updatedAt.toISOString(),
     };
-    senders.set('fcm', (device, payload) => services.fcm.send(device, payload, credentials));
   }
   const apns = providers.get('apns');
-  if (apns) {
-    const credentials = {
+  if (apns)
+    credentials.apns = {
       keyId: apns.settings.key_id ?? '',
       teamId: apns.settings.team_id ?? '',
       bundleId: apns.settings.bundle_id ?? '',
@@ -310,21 +307,5 @@ async function sendersFor(
       key: apns.secret,
       version: apns.updatedAt.toISOString(),
     };
-    senders.set('apns', (device, payload) => services.apns.send(device, payload, credentials));
-  }
-  return senders;
-}
-
-/** `fn` over `items`, at most `limit` at once, results in order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
+  return credentials;
 }

@@ -349,6 +349,7 @@ async function startWorker(
   await createPushQueue(boss);
   const pushes = workPushes(boss, createDataAccess(side.db), {
     guard,
+    allowCidrs: options.webhooks.allowCidrs,
     timeoutMs: options.push.timeoutMs,
     ...(options.push.ca && { ca: options.push.ca }),
     secrets: options.pushSecrets,

@@ -1,0 +1,27 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createTargetGuard } from '../outbound/target-guard';
+import { directTransport, type ProviderCredentials, type PushSend } from './push-transport';
+import type { SendThreadOptions } from './thread-transport';
+
+/**
+ * The push send thread's entry (built to dist/push-send-thread.js): sends each batch it is given
+ * with the direct transport — TLS, HTTP/2 framing and Web Push's encryption then cost the worker
+ * thread's CPU, not the event loop that answers requests — and answers with the outcomes.
+ */
+const options = workerData as SendThreadOptions;
+const transport = directTransport({
+  guard: createTargetGuard(options.allowCidrs),
+  timeoutMs: options.timeoutMs,
+  ...(options.ca && { ca: options.ca }),
+});
+
+parentPort!.on(
+  'message',
+  async ({ id, sends, credentials }: { id: number; sends: PushSend[]; credentials: ProviderCredentials }) => {
+    try {
+      parentPort!.postMessage({ id, outcomes: await transport.send(sends, credentials) });
+    } catch (error) {
+      parentPort!.postMessage({ id, error: (error as Error).message });
+    }
+  },
+);
