@@ -32,7 +32,7 @@ const env = () => ({
   ...database,
   PORT: '0',
   HOST: '127.0.0.1',
-  LOG_LEVEL: 'info',
+  LOG_LEVEL: 'debug',
   REDIS_URL: '',
   CHAT_SEED_DEMO: '0',
   CHAT_WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',

@@ -50,7 +50,7 @@ export function workPushes(boss: JobQueue, data: DataAccess, options: PushWorker
         ...(options.ca && { ca: options.ca }),
       })
     : directTransport(options);
-  options.logger.info(`push sends run on ${script ? 'a thread of their own' : 'the main thread'}`);
+  options.logger.debug(`push sends run on ${script ? 'a thread of their own' : 'the main thread'}`);
   const pump = startJobPump<PushJob>(boss, {
     queue: PUSH_QUEUE,
     concurrency: JOBS_AT_ONCE,
