@@ -29,7 +29,10 @@ if (process.env.CHAT_WEB_ROOT && !existsSync(join(webRoot, 'index.html'))) {
 const what = process.env.CHAT_WEB_ROOT ? 'the server' : `the server and the ${name} app`;
 console.log(`Building ${what}: the first time takes a minute or two, later starts reuse the build.`);
 const started = Date.now();
-const filters = ['--filter=@chat/server...', ...(process.env.CHAT_WEB_ROOT ? [] : [`--filter=${app.pkg}...`])];
+const filters = [
+  '--filter=@chat/server...',
+  ...(process.env.CHAT_WEB_ROOT ? [] : [`--filter=${app.pkg}...`]),
+];
 // hash-only: a line per package as it is built (or taken from the cache), without its logs.
 const build = spawnSync('npx', ['turbo', 'run', 'build', ...filters, '--output-logs=hash-only'], {
   cwd: ROOT,
@@ -41,10 +44,14 @@ if (build.status !== 0) {
 }
 console.log(`Built in ${Math.round((Date.now() - started) / 1000)} s. Starting the server…`);
 
-const server = spawn(process.execPath, [join(ROOT, 'mock-server/dist/cli.js'), 'start', '--web-root', webRoot], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
+const server = spawn(
+  process.execPath,
+  [join(ROOT, 'mock-server/dist/cli.js'), 'start', '--web-root', webRoot],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+  },
+);
 // Ctrl+C reaches the server too (same process group); it drains and exits, and so does this.
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.on(signal, () => {
