@@ -488,6 +488,12 @@ describe('notifications', () => {
       channel: { cid, member_count: 3 },
       member: { user_id: 'dave', role: 'member' },
     });
+    // The first members, named, so dave's client can name a channel without a name.
+    expect(note.members?.map((m) => [m.user_id, m.user.name]).sort()).toEqual([
+      ['alice', 'ALICE'],
+      ['bob', 'BOB'],
+      ['dave', 'DAVE'],
+    ]);
 
     // Now a member, dave may watch it.
     const watched = await d.ok({ type: 'channel.watch', cid });
@@ -497,5 +503,13 @@ describe('notifications', () => {
     const other = await createChannel(alice!, 'fresh', ['dave']);
     const second = await waitForEvent(d, 'notification.added_to_channel', (e) => e.cid === other);
     expect(second.member).toMatchObject({ user_id: 'dave' });
+    expect(second.members?.map((m) => m.user_id).sort()).toEqual(['alice', 'dave']);
+
+    // A channel of many members: the first five.
+    const crowd = Array.from({ length: 8 }, (_, i) => `crowd${i}`);
+    await t.users(...crowd);
+    const big = await createChannel(alice!, 'crowded', [...crowd, 'dave']);
+    const third = await waitForEvent(d, 'notification.added_to_channel', (e) => e.cid === big);
+    expect(third.members).toHaveLength(5);
   });
 });

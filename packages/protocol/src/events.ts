@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channel, member } from './entities/channel';
 import { message } from './entities/message';
 import { user, userRef } from './entities/user';
+import { LIMITS } from './limits';
 import { cid, messageId, sequence, timestamp, userId } from './primitives';
 import { unreadResponse } from './rest/reads';
 
@@ -74,6 +75,12 @@ export const notificationAddedToChannelEvent = event('notification.added_to_chan
   ...about,
   channel,
   member,
+  /**
+   * The channel's first members (in join order, the new one among them when it is one of the
+   * first), so a client can name a channel that has no name — a direct message — after the people
+   * in it. Absent from servers before this field.
+   */
+  members: z.array(member).max(LIMITS.MEMBERS_PREVIEW).optional(),
 });
 
 /** Server → client events, one discriminated union on `type`. */

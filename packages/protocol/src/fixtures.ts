@@ -248,7 +248,13 @@ export const events: { [T in ChatEventType]: EventOf<T> } = {
     unread_count: 1,
     total_unread_count: 4,
   },
-  'notification.added_to_channel': { type: 'notification.added_to_channel', ...about, channel, member },
+  'notification.added_to_channel': {
+    type: 'notification.added_to_channel',
+    ...about,
+    channel,
+    member,
+    members: [member],
+  },
 };
 
 export const allEvents: ChatEvent[] = Object.values(events);

@@ -17,6 +17,8 @@ export const LIMITS = {
   ATTACHMENTS_PER_MESSAGE: 10,
   /** Members of one channel. */
   MEMBERS_PER_CHANNEL: 10_000,
+  /** Members an `added_to_channel` notification carries, to name a channel without a name. */
+  MEMBERS_PREVIEW: 5,
   /** User ids in one add/remove/query call. */
   IDS_PER_REQUEST: 100,
   /** Users mentioned in one message. */

@@ -116,6 +116,7 @@ export async function createChannel(
         created_at: result.event.created_at,
         channel: state.channel,
         member,
+        members: state.members.slice(0, LIMITS.MEMBERS_PREVIEW),
       },
     });
   }

@@ -84,6 +84,8 @@ export async function addMembers(
   for (const event of events) deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
   const all = await loadMembers(db, access, { userIds: users.map((u) => u.id) });
   const fresh = events.length ? await loadChannel(db, actor, type, id) : access;
+  // The first members, for the newcomers' clients to name a channel without a name by.
+  const first = events.length ? await loadMembers(db, access, { limit: LIMITS.MEMBERS_PREVIEW }) : [];
   for (const event of events) {
     const user = users.find((u) => u.external_id === event.member.user_id);
     if (!user || !added.includes(user.id)) continue;
@@ -98,6 +100,7 @@ export async function addMembers(
         created_at: event.created_at,
         channel: toChannel(fresh.channel, fresh.createdBy),
         member: event.member,
+        members: first,
       },
     });
   }
