@@ -10,6 +10,7 @@ import type { ChannelContext } from './channel-context';
 import { ChannelListQuery } from './channel-list-query';
 import { createChannelListStore } from './channel-list-store';
 import type { CachedChannel } from './offline/storage-adapter';
+import { channelPeople } from './state/channel-label';
 import {
   type ChannelListEntry,
   entryFromState,
@@ -91,6 +92,7 @@ export class Channels {
         lastMessage,
         unreadCount: own.unreadCount,
         muted,
+        people: channelPeople(record.members, own.membership?.user_id),
       });
     }
     this.listStore.update((s) => {

@@ -97,6 +97,15 @@ export {
   toQueueItemError,
 } from './offline';
 export {
+  type ChannelLabel,
+  channelLabel,
+  channelPeople,
+  channelTitle,
+  type Person,
+  personName,
+  type TitleWords,
+} from './state/channel-label';
+export {
   applyChannelListEvent,
   type ChannelListEntry,
   type ChannelListState,

@@ -64,6 +64,12 @@ export function listHistory(random: Random, count: number): ChatEvent[] {
         ...base,
         channel: channelOf(cid, last),
         member: { ...member(ME), cid, unread_count: random.int(4), muted: random.chance(0.25) },
+        // Servers before `members` send none; the first members include the user or not.
+        ...(random.chance(0.7) && {
+          members: ['bob', ME, 'carol', 'dave', 'erin']
+            .slice(0, 1 + random.int(5))
+            .map((id) => ({ ...member(id), cid })),
+        }),
       });
     } else if (kind < 14) {
       const user = ref(random.chance(0.7) ? ME : 'bob');
@@ -121,7 +127,18 @@ export function applyOneByOne(state: ChannelListState, event: ChatEvent): Channe
         unreadTotal: event.total_unread_count,
       };
     case 'notification.added_to_channel': {
-      const entry = { cid: event.cid, channel: event.channel, lastMessage: null, muted: event.member.muted };
+      // The other members, named as far as a label needs (at most four).
+      const people = (event.members ?? [])
+        .filter((m) => m.user_id !== ME)
+        .slice(0, 4)
+        .map(({ user }) => ({ id: user.id, name: user.name, image: user.image }));
+      const entry = {
+        cid: event.cid,
+        channel: event.channel,
+        lastMessage: null,
+        muted: event.member.muted,
+        people,
+      };
       return {
         entries: mergeEntries(entries, [{ ...entry, unreadCount: event.member.unread_count }]),
         unreadTotal,

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject, model } from '@angular/core';
 import { ChannelService } from '@chat/angular';
+import { type ChannelListEntry, channelLabel, channelTitle } from '@chat/core';
 
 /** The user's channels, newest activity first, with unread counts; picks the open one. */
 @Component({
@@ -17,7 +18,7 @@ import { ChannelService } from '@chat/angular';
         @for (entry of list.channels(); track entry.cid) {
           <li>
             <button type="button" [attr.aria-current]="entry.cid === selected()" (click)="selected.set(entry.cid)">
-              {{ entry.channel.name ?? entry.channel.id }}
+              {{ titleOf(entry) }}
               @if (entry.unreadCount) {
                 <span class="badge" [attr.aria-label]="entry.unreadCount + ' unread'">{{ entry.unreadCount }}</span>
               }
@@ -43,4 +44,8 @@ export class ChannelList {
   readonly selected = model<string>();
   protected readonly list = this.channels.list({ sort: { last_message_at: -1 }, limit: 20 });
   protected readonly total = this.channels.unreadCount();
+  /** Its name, else the people in it ("Bob", "Bob and Carol"): a direct message has no name. */
+  protected titleOf(entry: ChannelListEntry): string {
+    return channelTitle(channelLabel(entry.channel, entry.people));
+  }
 }

@@ -8,8 +8,8 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { ChannelService, MessageService } from '@chat/angular';
-import type { Channel } from '@chat/core';
+import { ChannelService, ChatService, MessageService } from '@chat/angular';
+import { type Channel, channelLabel, channelPeople, channelTitle } from '@chat/core';
 import { MessageInput } from './message-input';
 
 const typeOf = (cid: string) => cid.slice(0, cid.indexOf(':')) as Channel['type'];
@@ -66,7 +66,13 @@ export class ChannelView {
   /** Muted: no push for this channel; follows the server's answer and the user's other devices. */
   protected readonly mute = inject(ChannelService).muting(this.watched.channel);
   protected readonly muteFailed = signal(false);
-  protected readonly name = computed(() => this.watched.state().channel?.name ?? idOf(this.cid()));
+  private readonly user = inject(ChatService).user;
+  /** Its name, else the people in it: a direct message is called by the other person's name. */
+  protected readonly name = computed(() => {
+    const { channel, members } = this.watched.state();
+    if (!channel) return idOf(this.cid());
+    return channelTitle(channelLabel(channel, channelPeople(Object.values(members), this.user()?.id)));
+  });
 
   protected toggleMute() {
     this.muteFailed.set(false);

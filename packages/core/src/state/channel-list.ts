@@ -1,4 +1,5 @@
 import type { Channel, ChatEvent, Message, ChannelState as ServerChannelState } from '@chat/protocol';
+import { channelPeople, type Person } from './channel-label';
 import { type TransientLists, writableList } from './transient-lists';
 
 /** One row of the channel list. */
@@ -9,6 +10,8 @@ export interface ChannelListEntry {
   readonly unreadCount: number;
   /** The user muted it: its own count shows, but it stays out of the unread total. */
   readonly muted?: boolean;
+  /** Its first other members, to name it by when it has no name (`channelLabel`). */
+  readonly people?: readonly Person[];
 }
 
 /** The client-wide state the list view and the unread badge show; both change with one event. */
@@ -33,6 +36,7 @@ export function entryFromState(state: ServerChannelState): ChannelListEntry {
     lastMessage,
     unreadCount: state.membership?.unread_count ?? 0,
     muted: state.membership?.muted ?? false,
+    people: channelPeople(state.members, state.membership?.user_id),
   };
 }
 
@@ -197,7 +201,13 @@ export function applyChannelListEvent(
         event.total_unread_count,
       );
     case 'notification.added_to_channel': {
-      const added = { cid: event.cid, channel: event.channel, lastMessage: null, muted: event.member.muted };
+      const added = {
+        cid: event.cid,
+        channel: event.channel,
+        lastMessage: null,
+        muted: event.member.muted,
+        people: channelPeople(event.members ?? [], event.member.user_id),
+      };
       return changed(
         state,
         upsertEntry(entries, { ...added, unreadCount: event.member.unread_count }, batch),

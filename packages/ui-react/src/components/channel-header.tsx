@@ -1,9 +1,11 @@
-import type { ChannelSnapshot } from '@chat/core';
+import { type ChannelSnapshot, channelPeople } from '@chat/core';
 import { useChat, useStore } from '@chat/react';
 import { useMemo } from 'react';
 import { useActiveChannel } from '../context/channel-context';
 import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
+import { useOwnUserId } from '../hooks/use-own-user-id';
+import { avatarOf, labelOf } from '../text/channel-label';
 import { displayName } from '../text/format';
 import { Avatar } from './avatar';
 import { ChannelMenu } from './channel-menu';
@@ -39,11 +41,17 @@ function DefaultChannelHeader({ maxOnline = 5, onNotificationSettings }: Channel
         .filter((user) => presence[user.id] ?? user.online),
     [members, presence],
   );
-  const title = data?.name?.trim() || channel.id;
+  const ownUserId = useOwnUserId();
+  const people = useMemo(() => channelPeople(Object.values(members), ownUserId), [members, ownUserId]);
+  const label = data ? labelOf(data, people, t) : null;
+  const title = label?.title ?? channel.id;
   const memberCount = data?.member_count ?? Object.keys(members).length;
   return (
     <header className="chat-channel-header" data-testid="chat-channel-header">
-      <Avatar user={{ id: channel.cid, name: title, image: data?.image ?? null }} size="large" />
+      <Avatar
+        user={label ? avatarOf(channel.cid, label) : { id: channel.cid, name: title, image: null }}
+        size="large"
+      />
       <div className="chat-channel-header__text">
         <div className="chat-channel-header__title-row">
           <h2 className="chat-channel-header__title">{title}</h2>

@@ -3,6 +3,7 @@ import type { KeyboardEvent, Ref } from 'react';
 import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
 import type { Translator } from '../i18n/strings';
+import { avatarOf, labelOf } from '../text/channel-label';
 import { displayName } from '../text/format';
 import { Avatar } from './avatar';
 import { MutedIndicator } from './muted-indicator';
@@ -21,10 +22,6 @@ export interface ChannelListItemProps {
   onKeyDown(event: KeyboardEvent<HTMLElement>, cid: string): void;
   itemRef?: Ref<HTMLDivElement>;
 }
-
-/** The name shown for a channel: its name, else its id. */
-export const channelTitle = (channel: ChannelListEntry['channel'], t: Translator) =>
-  channel.name?.trim() || channel.id || t('channel.untitled');
 
 function preview(entry: ChannelListEntry, ownUserId: string | undefined, t: Translator): string {
   const message = entry.lastMessage;
@@ -47,7 +44,8 @@ function DefaultChannelListItem({
   itemRef,
 }: ChannelListItemProps) {
   const t = useStrings();
-  const title = channelTitle(entry.channel, t);
+  const label = labelOf(entry.channel, entry.people, t);
+  const { title } = label;
   const unread = entry.unreadCount;
   return (
     // An option of the listbox (a div: ARIA roles on list elements confuse some readers).
@@ -63,7 +61,7 @@ function DefaultChannelListItem({
       onClick={() => onSelect(entry.cid)}
       onKeyDown={(event) => onKeyDown(event, entry.cid)}
     >
-      <Avatar user={{ id: entry.cid, name: title, image: entry.channel.image }} />
+      <Avatar user={avatarOf(entry.cid, label)} />
       <span className="chat-channel-list__text">
         <span className="chat-channel-list__name">{title}</span>
         <span className="chat-channel-list__preview">{preview(entry, ownUserId, t)}</span>

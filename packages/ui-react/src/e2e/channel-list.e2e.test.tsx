@@ -1,7 +1,7 @@
 import type { ChatClient } from '@chat/core';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectUser, FullChannel, newChannel, renderChat } from '../../test/harness';
+import { connectUser, FullChannel, newChannel, renderChat, userId } from '../../test/harness';
 import { ChannelList } from '../components/channel-list';
 
 let alice: ChatClient;
@@ -79,6 +79,54 @@ describe('<ChannelList>', () => {
       await waitFor(() => expect(screen.queryByRole('button', { name: 'Load more channels' })).toBeNull());
     } finally {
       await dave.disconnect();
+    }
+  });
+
+  it('names a direct message and an unnamed group after the people in it, live, in the list and the header', async () => {
+    const erin = await connectUser('erin');
+    const frank = await connectUser('frank');
+    try {
+      renderChat(erin, {
+        children: (
+          <>
+            <ChannelList
+              query={{ filter: { type: 'messaging' }, sort: { last_message_at: -1 } }}
+              autoSelect={false}
+            />
+            <FullChannel />
+          </>
+        ),
+      });
+      await waitFor(() => expect(screen.getByText('No channels yet')).toBeTruthy());
+      // Frank starts a direct message (no id, no name): erin's list gets it from the notification.
+      const direct = await frank.channels.create({
+        type: 'messaging',
+        members: [userId('frank'), userId('erin')],
+      });
+      const directItem = await item(direct.cid);
+      await waitFor(() =>
+        expect(directItem.querySelector('.chat-channel-list__name')?.textContent).toBe('Frank'),
+      );
+      expect(directItem.textContent).not.toContain('!members');
+      // An unnamed group of three, from a query this time.
+      const group = await carol.channels.create({
+        type: 'messaging',
+        members: [userId('carol'), userId('erin'), userId('frank')],
+      });
+      await frank.channel(direct.type, direct.id).sendMessage({ text: 'hi erin' });
+      const groupItem = await item(group.cid);
+      await waitFor(() =>
+        // In join order (the members of one create join at once: either way round).
+        expect(groupItem.querySelector('.chat-channel-list__name')?.textContent).toMatch(
+          /^(Carol and Frank|Frank and Carol)$/,
+        ),
+      );
+      fireEvent.click(directItem);
+      await waitFor(() =>
+        expect(screen.getByTestId('chat-channel-header').querySelector('h2')?.textContent).toBe('Frank'),
+      );
+    } finally {
+      await Promise.all([erin.disconnect(), frank.disconnect()]);
     }
   });
 });

@@ -19,6 +19,10 @@ export const defaultStrings = {
 
   'channel.none': 'Select a channel to start chatting.',
   'channel.untitled': 'Untitled channel',
+  /** A channel without a name is named after its people: "Bob and Carol", "Bob, Carol and 2 others". */
+  'channel.and': 'and',
+  'channel.others.one': '{count} other',
+  'channel.others.other': '{count} others',
   'channel.muted': 'Muted',
 
   'channelMenu.label': 'Channel options',
