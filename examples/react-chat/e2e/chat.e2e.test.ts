@@ -100,6 +100,21 @@ describe.skipIf(!browserAvailable())('the React chat app, alice and bob in Chrom
     expect(await messageTexts(bob.page)).toEqual(['lunch?', 'at noon']);
   });
 
+  it('a direct message is called by the other person’s name, never by its generated id', async () => {
+    await alice.page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = alice.page.getByRole('dialog', { name: 'New conversation' });
+    await dialog.getByLabel('Find people').fill('ca');
+    await dialog.getByLabel(/carol/i).check(WAIT);
+    // The dialog names who is chosen by their display name.
+    expect(await dialog.getByTestId('app-chosen').textContent()).toBe('With: Carol');
+    await dialog.getByRole('button', { name: /start conversation/i }).click();
+    await alice.page.getByTestId('chat-channel-header').getByRole('heading', { name: 'Carol' }).waitFor(WAIT);
+    await send(alice.page, 'just us');
+    const item = alice.page.getByTestId('chat-channel-list-item').filter({ hasText: 'just us' });
+    await expect.poll(() => item.locator('.chat-channel-list__name').textContent(), WAIT).toBe('Carol');
+    expect(await alice.page.getByTestId('chat-channel-list').textContent()).not.toContain('!members');
+  });
+
   it('messages sent offline show as sending, then arrive once and in order when back online', async () => {
     await openChannel(alice.page, 'General');
     await openChannel(bob.page, 'General');

@@ -13,7 +13,8 @@ export function NewConversation({ onClose }: { onClose(): void }) {
   const { select } = useChannelSelection();
   const [search, setSearch] = useState('');
   const [people, setPeople] = useState<User[]>([]);
-  const [chosen, setChosen] = useState<string[]>([]);
+  // Who is chosen, with their names (a later search may not show them any more).
+  const [chosen, setChosen] = useState<Pick<User, 'id' | 'name'>[]>([]);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
@@ -38,8 +39,12 @@ export function NewConversation({ onClose }: { onClose(): void }) {
     };
   }, [client, user, search]);
 
-  const toggle = (id: string) =>
-    setChosen((current) => (current.includes(id) ? current.filter((c) => c !== id) : [...current, id]));
+  const toggle = (person: Pick<User, 'id' | 'name'>) =>
+    setChosen((current) =>
+      current.some((c) => c.id === person.id)
+        ? current.filter((c) => c.id !== person.id)
+        : [...current, person],
+    );
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -47,7 +52,7 @@ export function NewConversation({ onClose }: { onClose(): void }) {
     try {
       const channel = await client.channels.create({
         type: 'messaging',
-        members: [user.id, ...chosen],
+        members: [user.id, ...chosen.map((c) => c.id)],
         ...(name.trim() && { name: name.trim() }),
       });
       select(channel.cid);
@@ -82,14 +87,16 @@ export function NewConversation({ onClose }: { onClose(): void }) {
             <label key={person.id} className="app-dialog__person">
               <input
                 type="checkbox"
-                checked={chosen.includes(person.id)}
-                onChange={() => toggle(person.id)}
+                checked={chosen.some((c) => c.id === person.id)}
+                onChange={() => toggle(person)}
               />
               {person.name ?? person.id}
             </label>
           ))}
         </fieldset>
-        {chosen.length > 0 && <p data-testid="app-chosen">With: {chosen.join(', ')}</p>}
+        {chosen.length > 0 && (
+          <p data-testid="app-chosen">With: {chosen.map((c) => c.name ?? c.id).join(', ')}</p>
+        )}
         <label>
           Name (optional)
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
