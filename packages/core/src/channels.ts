@@ -10,7 +10,7 @@ import type { ChannelContext } from './channel-context';
 import { ChannelListQuery } from './channel-list-query';
 import { createChannelListStore } from './channel-list-store';
 import type { CachedChannel } from './offline/storage-adapter';
-import { channelPeople } from './state/channel-label';
+import { channelPeople, type Person } from './state/channel-label';
 import {
   type ChannelListEntry,
   entryFromState,
@@ -78,9 +78,11 @@ export class Channels {
   }
 
   /** Cold start: cached channels into their handles and the list (before any network reply). */
-  hydrate(cached: readonly { record: CachedChannel; messages: readonly Message[] }[]): void {
+  hydrate(
+    cached: readonly { record: CachedChannel; messages: readonly Message[]; people?: readonly Person[] }[],
+  ): void {
     const entries: ChannelListEntry[] = [];
-    for (const { record, messages } of cached) {
+    for (const { record, messages, people } of cached) {
       const handle = this.byCid(record.channel.cid);
       handle.hydrate(record, messages);
       const own = handle.state.getSnapshot();
@@ -92,7 +94,7 @@ export class Channels {
         lastMessage,
         unreadCount: own.unreadCount,
         muted,
-        people: channelPeople(record.members, own.membership?.user_id),
+        people: people ?? channelPeople(record.members, own.membership?.user_id),
       });
     }
     this.listStore.update((s) => {

@@ -180,6 +180,8 @@ describe('OfflineSync', () => {
         cid: CID,
         unreadCount: 1,
         lastMessage: expect.objectContaining({ id: 'm4' }),
+        // Who else is in it, from the row: a channel without a name is named after them at once.
+        people: [expect.objectContaining({ id: 'bob' })],
       }),
     ]);
     expect(b.channels.unreadTotal.getSnapshot()).toBe(1);

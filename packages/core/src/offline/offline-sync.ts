@@ -4,6 +4,7 @@ import type { ConnectionManager } from '../connection/connection-manager';
 import type { RequestFrame } from '../connection/socket';
 import type { Clock, TimerHandle } from '../environment';
 import { ChatError, NetworkError, toChatError } from '../errors';
+import type { Person } from '../state/channel-label';
 import type { ChannelSnapshot, LocalMessage } from '../state/types';
 import type { ReadableStore } from '../store';
 import type {
@@ -32,6 +33,7 @@ const fromSummary = (row: CachedChannelSummary) => ({
     unread_count: row.unread_count,
   },
   messages: row.last_message ? [row.last_message] : [],
+  ...(row.people && { people: row.people }),
 });
 
 /** What a channel handle needs to route its writes through the durable queue. */
@@ -86,7 +88,8 @@ export interface OfflineSyncInit {
   /** The handle of a cid (created when missing). */
   channel(cid: string): Channel;
   /** Puts cached channels into the handles and the channel list. */
-  hydrate(records: { record: CachedChannel; messages: Message[] }[]): void;
+  /** `people`: a list row's other members (a record has them among its members). */
+  hydrate(records: { record: CachedChannel; messages: Message[]; people?: readonly Person[] }[]): void;
   /** Then their cached messages, into the handles the network has not reloaded meanwhile. */
   hydrateMessages(records: { record: CachedChannel; messages: Message[] }[]): void;
 }

@@ -1,4 +1,5 @@
 import type { Channel, Member, Message, ReadState, SendMessageBody, UpdateMessageBody } from '@chat/protocol';
+import { channelPeople, type Person } from '../state/channel-label';
 
 /** How many messages per channel a storage keeps unless told otherwise: the newest ones by `seq`. */
 export const DEFAULT_MESSAGE_LIMIT = 200;
@@ -34,6 +35,8 @@ export interface CachedChannelSummary {
   unread_count: number;
   /** The user's own member record (role, mute, unread), or null when not a member. */
   membership: Member | null;
+  /** The first other members, to name a channel without a name by. Absent in older rows. */
+  people?: Person[];
 }
 
 /**
@@ -51,6 +54,7 @@ export function summarizeChannel(record: CachedChannel, userId?: string): Cached
     last_message: record.last_message ?? null,
     unread_count: record.unread_count ?? membership?.unread_count ?? ownRead?.unread_count ?? 0,
     membership,
+    people: channelPeople(record.members, userId),
   };
 }
 

@@ -182,7 +182,13 @@ describe.each(implementations)('StorageAdapter contract: %s', (_name, create) =>
     const storage = make();
     expect(await storage.getChannelList?.()).toEqual([]);
     const newest = message(A, 7);
-    await storage.putChannel({ ...cached(A, 7), last_message: newest, unread_count: 4 });
+    const bob = { ...member(A), user_id: 'bob', user: { ...member(A).user, id: 'bob', name: 'Bob' } };
+    await storage.putChannel({
+      ...cached(A, 7),
+      members: [member(A), bob],
+      last_message: newest,
+      unread_count: 4,
+    });
     await storage.putChannel(cached(B, 2));
     expect(byCid(await storage.getChannelList?.())).toEqual([
       {
@@ -192,6 +198,8 @@ describe.each(implementations)('StorageAdapter contract: %s', (_name, create) =>
         last_message: newest,
         unread_count: 4,
         membership: member(A),
+        // The others, to name a channel without a name by.
+        people: [{ id: 'bob', name: 'Bob', image: bob.user.image }],
       },
       // Written without a count or a newest message (an older SDK): the membership's count.
       {
@@ -201,6 +209,7 @@ describe.each(implementations)('StorageAdapter contract: %s', (_name, create) =>
         last_message: null,
         unread_count: 0,
         membership: member(B),
+        people: [],
       },
     ]);
   });
