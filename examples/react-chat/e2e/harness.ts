@@ -12,9 +12,17 @@ import {
 export const DIST = resolve(import.meta.dirname, '../dist');
 export { WAIT };
 
-/** A person in their own browser (context), logged in. */
-export async function logIn(browser: Browser, chat: ChatServer, username: string) {
-  const { context, page } = await openPage(browser, chat.url);
+/** A phone's screen: 390×844 CSS pixels, touch. */
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+/** A person in their own browser (context), logged in; `device`: the context's options (`PHONE`). */
+export async function logIn(
+  browser: Browser,
+  chat: ChatServer,
+  username: string,
+  device: Parameters<typeof openPage>[2] = {},
+) {
+  const { context, page } = await openPage(browser, chat.url, device);
   await logInForm(page, username);
   await page.getByTestId('chat-channel-list').waitFor(WAIT);
   return { context, page };

@@ -4,6 +4,7 @@ import {
   ChannelHeader,
   ChannelList,
   Chat,
+  ChatLayout,
   MessageInput,
   MessageList,
   Thread,
@@ -15,8 +16,9 @@ import { NewConversation } from './new-conversation';
 import { NotificationsDialog } from './notifications-dialog';
 
 /**
- * The logged-in app: the channel list beside the open channel and its thread. Notification
- * settings open from the sidebar, or from the channel menu (which also mutes the channel).
+ * The logged-in app: the channel list beside the open channel and its thread (on a phone, one
+ * of them at a time: `<ChatLayout>`). Notification settings open from the sidebar, or from the
+ * channel menu (which also mutes the channel).
  */
 export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; user: User; onLogOut(): void }) {
   const [creating, setCreating] = useState(false);
@@ -24,29 +26,33 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
   return (
     <Chat client={client} className="app-chat">
       <ConnectionBanner />
-      <aside className="app-sidebar">
-        <header className="app-sidebar__header">
-          <span className="app-sidebar__me" data-testid="app-me">
-            {user.name ?? user.id}
-          </span>
-          <button type="button" onClick={() => setCreating(true)}>
-            New conversation
-          </button>
-          <button
-            type="button"
-            aria-haspopup="dialog"
-            data-testid="app-notifications"
-            onClick={() => setSettings(true)}
-          >
-            Notifications
-          </button>
-          <button type="button" onClick={onLogOut}>
-            Log out
-          </button>
-        </header>
-        <ChannelList />
-      </aside>
-      <main className="app-main">
+      <ChatLayout
+        className="app-layout"
+        sidebar={
+          <>
+            <header className="app-sidebar__header">
+              <span className="app-sidebar__me" data-testid="app-me">
+                {user.name ?? user.id}
+              </span>
+              <button type="button" onClick={() => setCreating(true)}>
+                New conversation
+              </button>
+              <button
+                type="button"
+                aria-haspopup="dialog"
+                data-testid="app-notifications"
+                onClick={() => setSettings(true)}
+              >
+                Notifications
+              </button>
+              <button type="button" onClick={onLogOut}>
+                Log out
+              </button>
+            </header>
+            <ChannelList />
+          </>
+        }
+      >
         <Channel>
           <div className="app-channel">
             <ChannelHeader onNotificationSettings={() => setSettings(true)} />
@@ -56,7 +62,7 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
           </div>
           <Thread />
         </Channel>
-      </main>
+      </ChatLayout>
       {creating && <NewConversation onClose={() => setCreating(false)} />}
       {settings && <NotificationsDialog onClose={() => setSettings(false)} />}
     </Chat>

@@ -6,6 +6,7 @@ export { ChannelList, type ChannelListProps } from './components/channel-list';
 export { ChannelListItem, type ChannelListItemProps } from './components/channel-list-item';
 export { ChannelMenu, type ChannelMenuProps } from './components/channel-menu';
 export { Chat, type ChatProps, type ChatTheme } from './components/chat';
+export { ChatLayout, type ChatLayoutProps } from './components/chat-layout';
 export { DateSeparator, type DateSeparatorProps } from './components/date-separator';
 export { MentionSuggestions, type MentionSuggestionsProps } from './components/mention-suggestions';
 export { Message, type MessageProps } from './components/message';
@@ -34,6 +35,7 @@ export {
   useComposer,
 } from './context/channel-context';
 export type { ChatComponents } from './context/components';
+export { type ChatLayoutState, useChatLayout } from './context/layout-context';
 export { type ChannelSelection, useChannelSelection } from './context/selection-context';
 export { useStrings } from './context/ui-context';
 export type { Attachment, ChannelData, Member, ReadState, UserRef } from './core-types';

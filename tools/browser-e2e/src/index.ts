@@ -57,8 +57,10 @@ export function browserAvailable(): boolean {
 export async function openPage(
   browser: Browser,
   url: string,
+  /** The context's options: a phone's viewport, touch, … (desktop 1280×720 by default). */
+  options: Parameters<Browser['newContext']>[0] = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   await page.goto(url);

@@ -3,6 +3,7 @@ import { useChat, useStore } from '@chat/react';
 import { useMemo } from 'react';
 import { useActiveChannel } from '../context/channel-context';
 import { replaceable } from '../context/components';
+import { useChatLayout } from '../context/layout-context';
 import { useStrings } from '../context/ui-context';
 import { useOwnUserId } from '../hooks/use-own-user-id';
 import { avatarOf, labelOf } from '../text/channel-label';
@@ -42,12 +43,24 @@ function DefaultChannelHeader({ maxOnline = 5, onNotificationSettings }: Channel
     [members, presence],
   );
   const ownUserId = useOwnUserId();
+  const layout = useChatLayout();
   const people = useMemo(() => channelPeople(Object.values(members), ownUserId), [members, ownUserId]);
   const label = data ? labelOf(data, people, t) : null;
   const title = label?.title ?? channel.id;
   const memberCount = data?.member_count ?? Object.keys(members).length;
   return (
     <header className="chat-channel-header" data-testid="chat-channel-header">
+      {layout?.narrow && (
+        <button
+          type="button"
+          className="chat-channel-header__back"
+          data-testid="chat-channel-header-back"
+          aria-label={t('header.back')}
+          onClick={layout.showList}
+        >
+          <span aria-hidden="true">‹</span>
+        </button>
+      )}
       <Avatar
         user={label ? avatarOf(channel.cid, label) : { id: channel.cid, name: title, image: null }}
         size="large"

@@ -2,6 +2,7 @@ import type { ChannelListEntry, ChannelSnapshot, ReadableStore } from '@chat/cor
 import { type ChannelsQuery, useChannels, useChat, useStore } from '@chat/react';
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef } from 'react';
 import { replaceable } from '../context/components';
+import { useChatLayout } from '../context/layout-context';
 import { useChannelSelection } from '../context/selection-context';
 import { useStrings } from '../context/ui-context';
 import { useOwnUserId } from '../hooks/use-own-user-id';
@@ -62,12 +63,16 @@ function DefaultChannelList({ query = DEFAULT_QUERY, autoSelect = true, onSelect
   const items = useRef(new Map<string, HTMLDivElement>());
   const selectedIndex = channels.findIndex((entry) => entry.cid === activeCid);
 
+  const layout = useChatLayout();
+  const showChannel = layout?.showChannel;
+  // The user's choice (not an automatic first selection): on a phone it opens the channel.
   const choose = useCallback(
-    (cid: string) => {
+    (cid: string, open = true) => {
       select(cid);
+      if (open) showChannel?.();
       onSelect?.(cid);
     },
-    [select, onSelect],
+    [select, onSelect, showChannel],
   );
 
   const first = channels[0]?.cid;
@@ -88,7 +93,8 @@ function DefaultChannelList({ query = DEFAULT_QUERY, autoSelect = true, onSelect
     const entry = target === undefined ? undefined : channels[target];
     if (!entry) return;
     event.preventDefault();
-    choose(entry.cid);
+    // Arrows move the selection; Enter and Space open it (on a phone, the channel pane).
+    choose(entry.cid, event.key === 'Enter' || event.key === ' ');
     items.current.get(entry.cid)?.focus();
   };
 

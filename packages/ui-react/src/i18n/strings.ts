@@ -36,6 +36,7 @@ export const defaultStrings = {
   'header.online.one': '{count} online',
   'header.online.other': '{count} online',
   'header.onlineList': 'Online now',
+  'header.back': 'Back to channels',
 
   'messageList.label': 'Messages in {channel}',
   'messageList.empty': 'No messages yet. Say hello!',
