@@ -34,18 +34,23 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
               <span className="app-sidebar__me" data-testid="app-me">
                 {user.name ?? user.id}
               </span>
-              <button type="button" onClick={() => setCreating(true)}>
+              <button
+                type="button"
+                className="chat-button chat-button--primary"
+                onClick={() => setCreating(true)}
+              >
                 New conversation
               </button>
               <button
                 type="button"
+                className="chat-button"
                 aria-haspopup="dialog"
                 data-testid="app-notifications"
                 onClick={() => setSettings(true)}
               >
                 Notifications
               </button>
-              <button type="button" onClick={onLogOut}>
+              <button type="button" className="chat-button" onClick={onLogOut}>
                 Log out
               </button>
             </header>

@@ -27,47 +27,58 @@ export function LoginScreen({ onLogIn }: { onLogIn(username: string, password: s
   };
 
   return (
-    <main className="app-login">
-      <h1>Chat</h1>
-      <form className="app-login__form" onSubmit={onSubmit} aria-label="Log in">
-        <label>
-          Username
-          <input
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="username"
-            required
-          />
-        </label>
-        <label>
-          Password
-          <input
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="current-password"
-            required
-          />
-        </label>
-        <button type="submit" disabled={busy}>
-          Log in
-        </button>
-        {error && (
-          <p role="alert" className="app-login__error">
-            {error}
-          </p>
-        )}
-      </form>
-      <section className="app-login__demo" aria-label="Demo users">
-        <p>
-          Demo users (password <code>{DEMO_PASSWORD}</code>):
-        </p>
-        {DEMO_USERS.map((user) => (
-          <button key={user} type="button" disabled={busy} onClick={() => void submit(user, DEMO_PASSWORD)}>
-            Log in as {user}
+    // Themed by the kit's tokens (light or dark with the system), like the chat it leads to.
+    <div className="chat-root app-login-page" data-theme="auto">
+      <main className="app-login">
+        <h1>Chat</h1>
+        <form className="app-login__form" onSubmit={onSubmit} aria-label="Log in">
+          <label>
+            Username
+            <input
+              className="app-input"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              autoComplete="username"
+              required
+            />
+          </label>
+          <label>
+            Password
+            <input
+              className="app-input"
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="current-password"
+              required
+            />
+          </label>
+          <button type="submit" className="chat-button chat-button--primary" disabled={busy}>
+            Log in
           </button>
-        ))}
-      </section>
-    </main>
+          {error && (
+            <p role="alert" className="app-login__error">
+              {error}
+            </p>
+          )}
+        </form>
+        <section className="app-login__demo" aria-label="Demo users">
+          <p>
+            Demo users (password <code>{DEMO_PASSWORD}</code>):
+          </p>
+          {DEMO_USERS.map((user) => (
+            <button
+              key={user}
+              type="button"
+              className="chat-button"
+              disabled={busy}
+              onClick={() => void submit(user, DEMO_PASSWORD)}
+            >
+              Log in as {user}
+            </button>
+          ))}
+        </section>
+      </main>
+    </div>
   );
 }

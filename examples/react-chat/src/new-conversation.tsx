@@ -78,7 +78,12 @@ export function NewConversation({ onClose }: { onClose(): void }) {
         <h2 id={titleId}>New conversation</h2>
         <label>
           Find people
-          <input value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name or id" />
+          <input
+            className="app-input"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Name or id"
+          />
         </label>
         <fieldset>
           <legend>People</legend>
@@ -99,14 +104,19 @@ export function NewConversation({ onClose }: { onClose(): void }) {
         )}
         <label>
           Name (optional)
-          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+          <input
+            className="app-input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={100}
+          />
         </label>
         {error && <p role="alert">{error}</p>}
         <div className="app-dialog__actions">
-          <button type="button" onClick={onClose}>
+          <button type="button" className="chat-button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" disabled={chosen.length === 0}>
+          <button type="submit" className="chat-button chat-button--primary" disabled={chosen.length === 0}>
             {chosen.length > 1 ? 'Create group' : 'Start conversation'}
           </button>
         </div>
