@@ -53,6 +53,8 @@ function DefaultMessage({
   const replyCount = Math.max(message.reply_count, loadedReplies);
   const deleted = message.deleted_at !== null || message.type === 'deleted';
   const author = displayName(message.user);
+  // Sent, sending or failed (with its retry): beside the time, not on a row of its own.
+  const status = isOwn && !deleted ? <MessageStatus message={message} /> : null;
   const className = [
     'chat-message',
     isOwn && 'chat-message--own',
@@ -67,13 +69,18 @@ function DefaultMessage({
       <div className="chat-message__gutter">{!grouped && <Avatar user={message.user} />}</div>
       <div className="chat-message__body">
         {grouped ? (
-          <span className="chat-visually-hidden">{author}</span>
+          <>
+            <span className="chat-visually-hidden">{author}</span>
+            {/* Floated before the text: on its first line, not a row of its own. */}
+            {status && <span className="chat-message__inline-status">{status}</span>}
+          </>
         ) : (
           <div className="chat-message__header">
             <span className="chat-message__author">{author}</span>
             <time className="chat-message__time" dateTime={message.created_at} suppressHydrationWarning>
               {timeOfDay(message.created_at, t.locale)}
             </time>
+            {status}
           </div>
         )}
         {!deleted && message.quoted_message && <QuotedMessage quoted={message.quoted_message} />}
@@ -104,9 +111,8 @@ function DefaultMessage({
             {t.plural('message.replies', replyCount)}
           </button>
         )}
-        {(isOwn || readers.length > 0) && (
+        {readers.length > 0 && (
           <div className="chat-message__footer">
-            {isOwn && !deleted && <MessageStatus message={message} />}
             <ReadReceipts readers={readers} />
           </div>
         )}
