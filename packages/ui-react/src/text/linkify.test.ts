@@ -21,6 +21,25 @@ describe('linkify', () => {
     expect(links('"https://a.io/q?x=1",')).toEqual(['https://a.io/q?x=1']);
   });
 
+  it('links a www. address without a scheme, as https', () => {
+    expect(linkify('try www.example.com/docs, or WWW.Example.org.')).toEqual([
+      { kind: 'text', text: 'try ' },
+      { kind: 'link', text: 'www.example.com/docs', href: 'https://www.example.com/docs' },
+      { kind: 'text', text: ', or ' },
+      { kind: 'link', text: 'WWW.Example.org', href: 'https://www.example.org/' },
+      { kind: 'text', text: '.' },
+    ]);
+    // Not an address: "www." alone, no dot after it, or part of a word.
+    for (const text of ['www.', 'the www.thing', 'awww.nice.one', 'www.localhost']) {
+      expect(
+        linkify(text).filter((s) => s.kind === 'link'),
+        text,
+      ).toEqual([]);
+    }
+    // An already-schemed URL is linked once.
+    expect(linkify('https://www.example.com').filter((s) => s.kind === 'link')).toHaveLength(1);
+  });
+
   it('never links other schemes', () => {
     for (const text of [
       'javascript:alert(1)',

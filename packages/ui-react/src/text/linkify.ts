@@ -3,7 +3,8 @@ export type TextSegment = { kind: 'text'; text: string } | { kind: 'link'; text:
 
 // Only http(s) URLs are candidates; `javascript:`, `data:` and the like never match, so they stay
 // text. The match stops at whitespace and at characters that cannot end a URL in prose.
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+// A `www.` address without a scheme is a candidate too (linked as https): people type them so.
+const URL_PATTERN = /\b(?:https?:\/\/|www\.(?=[a-z0-9-]+\.[a-z]))[^\s<>"'`]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?'"*_~]+$/;
 
 /** The URL if it parses as http(s), normalised by the URL parser; else `null`. */
@@ -37,6 +38,7 @@ function trimUrl(candidate: string): string {
  *
  * @example
  * linkify('see https://example.com.') // [text 'see ', link 'https://example.com', text '.']
+ * linkify('www.example.com/a') // [link 'www.example.com/a' → https://www.example.com/a]
  */
 export function linkify(text: string): TextSegment[] {
   const segments: TextSegment[] = [];
@@ -44,7 +46,7 @@ export function linkify(text: string): TextSegment[] {
   for (const match of text.matchAll(URL_PATTERN)) {
     const start = match.index;
     const raw = trimUrl(match[0]);
-    const href = safeHttpUrl(raw);
+    const href = safeHttpUrl(/^www\./i.test(raw) ? `https://${raw}` : raw);
     if (!href) continue;
     if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
     segments.push({ kind: 'link', text: raw, href });
