@@ -74,4 +74,15 @@ describe.skipIf(!browserAvailable())('the React chat app on a phone', () => {
     expect(await header.isVisible()).toBe(false);
     expect(await scrollsSideways(page)).toBe(false);
   });
+
+  it('a theme chosen in the app stays chosen after a reload', async () => {
+    const { page } = carol;
+    const root = page.locator('.chat-root').first();
+    expect(await root.getAttribute('data-theme')).toBe('auto');
+    await page.getByTestId('app-theme').selectOption('dark');
+    await expect.poll(() => root.getAttribute('data-theme'), WAIT).toBe('dark');
+    await page.reload();
+    await page.getByLabel('Username').waitFor(WAIT);
+    expect(await page.locator('.chat-root').first().getAttribute('data-theme')).toBe('dark');
+  });
 });

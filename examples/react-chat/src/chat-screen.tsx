@@ -14,6 +14,7 @@ import { useState } from 'react';
 import { ConnectionBanner } from './connection-banner';
 import { NewConversation } from './new-conversation';
 import { NotificationsDialog } from './notifications-dialog';
+import { type ThemeChoice, useThemeChoice } from './theme';
 
 /**
  * The logged-in app: the channel list beside the open channel and its thread (on a phone, one
@@ -23,8 +24,9 @@ import { NotificationsDialog } from './notifications-dialog';
 export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; user: User; onLogOut(): void }) {
   const [creating, setCreating] = useState(false);
   const [settings, setSettings] = useState(false);
+  const [theme, setTheme] = useThemeChoice();
   return (
-    <Chat client={client} className="app-chat">
+    <Chat client={client} className="app-chat" theme={theme}>
       <ConnectionBanner />
       <ChatLayout
         className="app-layout"
@@ -50,6 +52,19 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
               >
                 Notifications
               </button>
+              <label className="app-theme">
+                <span className="chat-visually-hidden">Theme</span>
+                <select
+                  className="app-input"
+                  value={theme}
+                  data-testid="app-theme"
+                  onChange={(e) => setTheme(e.target.value as ThemeChoice)}
+                >
+                  <option value="auto">System theme</option>
+                  <option value="light">Light</option>
+                  <option value="dark">Dark</option>
+                </select>
+              </label>
               <button type="button" className="chat-button" onClick={onLogOut}>
                 Log out
               </button>

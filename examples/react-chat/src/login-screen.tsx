@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useThemeChoice } from './theme';
 
 const DEMO_USERS = ['alice', 'bob', 'carol', 'dave'];
 const DEMO_PASSWORD = 'chat-demo';
@@ -9,6 +10,7 @@ export function LoginScreen({ onLogIn }: { onLogIn(username: string, password: s
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [theme] = useThemeChoice();
 
   const submit = async (user: string, secret: string) => {
     setBusy(true);
@@ -28,7 +30,7 @@ export function LoginScreen({ onLogIn }: { onLogIn(username: string, password: s
 
   return (
     // Themed by the kit's tokens (light or dark with the system), like the chat it leads to.
-    <div className="chat-root app-login-page" data-theme="auto">
+    <div className="chat-root app-login-page" data-theme={theme}>
       <main className="app-login">
         <h1>Chat</h1>
         <form className="app-login__form" onSubmit={onSubmit} aria-label="Log in">
