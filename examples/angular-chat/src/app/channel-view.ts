@@ -10,6 +10,7 @@ import {
 } from '@angular/core';
 import { ChannelService, ChatService, MessageService } from '@chat/angular';
 import { type Channel, channelLabel, channelPeople, channelTitle } from '@chat/core';
+import { hueOf, initials, timeOf } from './format';
 import { MessageInput } from './message-input';
 
 const typeOf = (cid: string) => cid.slice(0, cid.indexOf(':')) as Channel['type'];
@@ -38,16 +39,24 @@ const idOf = (cid: string) => cid.slice(cid.indexOf(':') + 1);
       }
       <ol class="messages" aria-label="Messages">
         @for (message of messages.messages(); track message.id) {
-          <li [attr.data-status]="message.status">
-            <strong>{{ message.user.name ?? message.user_id }}</strong>
-            @if (message.deleted_at) {
-              <span class="deleted">deleted</span>
-            } @else {
-              <span>{{ message.text }}</span>
-            }
-            @if (message.status === 'failed') {
-              <button type="button" (click)="messages.retry(message.id)">Retry</button>
-            }
+          <li class="message" [attr.data-status]="message.status">
+            <span class="avatar" aria-hidden="true" [style.--hue]="hueOf(message.user_id)">
+              {{ initials(message.user.name ?? message.user_id) }}
+            </span>
+            <div class="message-body">
+              <div class="message-head">
+                <strong>{{ message.user.name ?? message.user_id }}</strong>
+                <time [attr.datetime]="message.created_at">{{ timeOf(message.created_at) }}</time>
+              </div>
+              @if (message.deleted_at) {
+                <p class="deleted">deleted</p>
+              } @else {
+                <p class="message-text">{{ message.text }}</p>
+              }
+              @if (message.status === 'failed') {
+                <button type="button" (click)="messages.retry(message.id)">Retry</button>
+              }
+            </div>
           </li>
         }
       </ol>
@@ -73,6 +82,10 @@ export class ChannelView {
     if (!channel) return idOf(this.cid());
     return channelTitle(channelLabel(channel, channelPeople(Object.values(members), this.user()?.id)));
   });
+
+  protected readonly initials = initials;
+  protected readonly hueOf = hueOf;
+  protected readonly timeOf = timeOf;
 
   protected toggleMute() {
     this.muteFailed.set(false);
