@@ -14,7 +14,7 @@ export interface MessageActionsProps {
   inThread: boolean;
 }
 
-type Open = 'menu' | 'reactions' | null;
+type Open = 'menu' | 'reactions' | 'confirm-delete' | null;
 
 /**
  * The "⋯" menu of a message: react, reply in thread, quote, and for the user's own messages
@@ -80,9 +80,18 @@ function DefaultMessageActions({ message, isOwn, inThread }: MessageActionsProps
           <MenuItem label={t('message.quote')} onClick={run(() => actions.startQuote(message))} />
           {editable && <MenuItem label={t('message.edit')} onClick={run(() => actions.startEdit(message))} />}
           {editable && (
-            <MenuItem label={t('message.delete')} danger onClick={run(() => actions.remove(message.id))} />
+            <MenuItem label={t('message.delete')} danger onClick={() => setOpen('confirm-delete')} />
           )}
         </div>
+      )}
+      {open === 'confirm-delete' && (
+        <ConfirmDelete
+          onCancel={() => close(true)}
+          onConfirm={() => {
+            close(true);
+            actions.remove(message.id);
+          }}
+        />
       )}
       {open === 'reactions' && (
         <ReactionPicker
@@ -95,6 +104,42 @@ function DefaultMessageActions({ message, isOwn, inThread }: MessageActionsProps
           }}
         />
       )}
+    </div>
+  );
+}
+
+/**
+ * "Delete this message?" before a delete, which cannot be undone: Cancel has the focus (Enter
+ * on a menu item does not delete by accident), Escape cancels.
+ */
+function ConfirmDelete({ onCancel, onConfirm }: { onCancel(): void; onConfirm(): void }) {
+  const t = useStrings();
+  const cancel = useRef<HTMLButtonElement>(null);
+  const titleId = useId();
+  useEffect(() => cancel.current?.focus(), []);
+  return (
+    <div
+      role="alertdialog"
+      aria-labelledby={titleId}
+      className="chat-menu chat-confirm"
+      data-testid="chat-confirm-delete"
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.stopPropagation();
+        onCancel();
+      }}
+    >
+      <p id={titleId} className="chat-confirm__text">
+        {t('message.deleteConfirm')}
+      </p>
+      <div className="chat-confirm__actions">
+        <button ref={cancel} type="button" className="chat-button" onClick={onCancel}>
+          {t('message.deleteCancel')}
+        </button>
+        <button type="button" className="chat-button chat-button--danger" onClick={onConfirm}>
+          {t('message.delete')}
+        </button>
+      </div>
     </div>
   );
 }

@@ -185,6 +185,15 @@ describe('a conversation', () => {
     const row = await rowOf(message.id);
     fireEvent.click(within(row).getByRole('button', { name: 'Message actions' }));
     fireEvent.click(within(row).getByRole('menuitem', { name: 'Delete' }));
+    // Asked first; Cancel (which has the focus) keeps it.
+    const confirm = within(row).getByRole('alertdialog', { name: /delete this message/i });
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(within(row).queryByRole('alertdialog')).toBeNull();
+    expect(within(row).getByText('Regrettable')).toBeTruthy();
+    fireEvent.click(within(row).getByRole('button', { name: 'Message actions' }));
+    fireEvent.click(within(row).getByRole('menuitem', { name: 'Delete' }));
+    fireEvent.click(within(within(row).getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
     await within(row).findByTestId('chat-message-deleted');
     expect(within(row).queryByText('Regrettable')).toBeNull();
     await until(bobs.state, (s) => s.messages.find((m) => m.id === message.id)?.deleted_at != null);

@@ -66,6 +66,8 @@ export const defaultStrings = {
   'message.quote': 'Quote',
   'message.edit': 'Edit',
   'message.delete': 'Delete',
+  'message.deleteConfirm': 'Delete this message for everyone? This cannot be undone.',
+  'message.deleteCancel': 'Cancel',
 
   'reactions.label': 'Reactions',
   'reactions.item.one': '{type}: {count} reaction',
