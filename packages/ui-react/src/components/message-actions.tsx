@@ -5,22 +5,31 @@ import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
 import { useDismissOnOutsidePointer } from '../hooks/use-dismiss';
 import { useMenuKeyboard } from '../hooks/use-menu-keyboard';
-import { ReactionPicker } from './reaction-picker';
+import { DEFAULT_REACTIONS, ReactionPicker } from './reaction-picker';
 
 export interface MessageActionsProps {
   message: LocalMessage;
   isOwn: boolean;
   /** Inside a thread there is no "Reply in thread". */
   inThread: boolean;
+  /** Reactions one click away, beside the menu. Default: the picker's first three. */
+  quickReactions?: readonly string[];
 }
+
+const QUICK_REACTIONS = DEFAULT_REACTIONS.slice(0, 3);
 
 type Open = 'menu' | 'reactions' | 'confirm-delete' | null;
 
 /**
- * The "⋯" menu of a message: react, reply in thread, quote, and for the user's own messages
- * edit and delete. Keyboard: Enter/Space opens it, arrows move, Escape closes and returns focus.
+ * A message's actions: three reactions one click away, and the "⋯" menu: react, reply in
+ * thread, quote, and for the user's own messages edit and delete (asked first). Keyboard: Enter/Space opens it, arrows move, Escape closes and returns focus.
  */
-function DefaultMessageActions({ message, isOwn, inThread }: MessageActionsProps) {
+function DefaultMessageActions({
+  message,
+  isOwn,
+  inThread,
+  quickReactions = QUICK_REACTIONS,
+}: MessageActionsProps) {
   const t = useStrings();
   const actions = useChannelActions('MessageActions');
   const [open, setOpen] = useState<Open>(null);
@@ -46,9 +55,28 @@ function DefaultMessageActions({ message, isOwn, inThread }: MessageActionsProps
     action();
   };
   const editable = isOwn && message.status === 'sent' && !message.deleted_at;
+  const toggleReaction = (type: string) => {
+    if (message.own_reactions.includes(type)) actions.unreact(message.id, type);
+    else actions.react(message.id, type);
+  };
 
   return (
     <div className="chat-message-actions" ref={root} data-testid="chat-message-actions">
+      <div className="chat-message-actions__quick" role="group" aria-label={t('message.quickReactions')}>
+        {quickReactions.map((type) => (
+          <button
+            key={type}
+            type="button"
+            className="chat-icon-button chat-message-actions__quick-item"
+            aria-label={t('reactionPicker.item', { type })}
+            aria-pressed={message.own_reactions.includes(type)}
+            data-type={type}
+            onClick={() => toggleReaction(type)}
+          >
+            {type}
+          </button>
+        ))}
+      </div>
       <button
         ref={trigger}
         type="button"
@@ -99,8 +127,7 @@ function DefaultMessageActions({ message, isOwn, inThread }: MessageActionsProps
           onClose={close}
           onPick={(type) => {
             close(true);
-            if (message.own_reactions.includes(type)) actions.unreact(message.id, type);
-            else actions.react(message.id, type);
+            toggleReaction(type);
           }}
         />
       )}

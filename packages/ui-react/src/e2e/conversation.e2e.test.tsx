@@ -109,6 +109,17 @@ describe('a conversation', () => {
     fireEvent.click(reaction);
     await waitFor(() => expect(within(row).queryByTestId('chat-reactions')).toBeNull());
     await until(bobs.state, (s) => !s.messages.find((m) => m.id === message.id)?.reaction_counts['🎉']);
+
+    // One click: a quick reaction beside the menu, pressed once added, and again to take it back.
+    const quick = within(within(row).getByRole('group', { name: 'Quick reactions' })).getByRole('button', {
+      name: 'React with 👍',
+    });
+    fireEvent.click(quick);
+    await within(row).findByRole('button', { name: '👍: 1 reaction' });
+    await waitFor(() => expect(quick.getAttribute('aria-pressed')).toBe('true'));
+    await until(bobs.state, (s) => s.messages.find((m) => m.id === message.id)?.reaction_counts['👍'] === 1);
+    fireEvent.click(quick);
+    await until(bobs.state, (s) => !s.messages.find((m) => m.id === message.id)?.reaction_counts['👍']);
   });
 
   it('shows a refused message as failed, with Retry and Discard', async () => {

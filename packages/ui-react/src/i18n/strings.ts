@@ -62,6 +62,7 @@ export const defaultStrings = {
   'message.quoted': 'Quoted message from {name}',
   'message.actions': 'Message actions',
   'message.react': 'Add reaction',
+  'message.quickReactions': 'Quick reactions',
   'message.replyInThread': 'Reply in thread',
   'message.quote': 'Quote',
   'message.edit': 'Edit',
