@@ -62,7 +62,7 @@ function DefaultMessageActions({
 
   return (
     <div className="chat-message-actions" ref={root} data-testid="chat-message-actions">
-      <div className="chat-message-actions__quick" role="group" aria-label={t('message.quickReactions')}>
+      <fieldset className="chat-message-actions__quick" aria-label={t('message.quickReactions')}>
         {quickReactions.map((type) => (
           <button
             key={type}
@@ -76,7 +76,7 @@ function DefaultMessageActions({
             {type}
           </button>
         ))}
-      </div>
+      </fieldset>
       <button
         ref={trigger}
         type="button"
