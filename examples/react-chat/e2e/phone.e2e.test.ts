@@ -65,6 +65,15 @@ describe.skipIf(!browserAvailable())('the React chat app on a phone', () => {
     expect(await scrollsSideways(page)).toBe(false);
     // The message's text wraps within the screen.
     expect((await messageRow(page, long).boundingBox())!.width).toBeLessThanOrEqual(390);
+    // No hover on a phone: a tap on the message shows its actions, and a quick reaction is one more tap.
+    const row = messageRow(page, long);
+    const actions = row.getByTestId('chat-message-actions');
+    const opacity = () => actions.evaluate((el) => getComputedStyle(el).opacity);
+    expect(await opacity()).toBe('0');
+    await row.getByTestId('chat-message-text').tap();
+    await expect.poll(opacity, WAIT).toBe('1');
+    await row.getByRole('button', { name: 'React with ❤️' }).tap();
+    await row.getByRole('button', { name: '❤️: 1 reaction' }).waitFor(WAIT);
 
     const back = page.getByRole('button', { name: 'Back to channels' });
     const target = (await back.boundingBox())!;

@@ -65,7 +65,15 @@ function DefaultMessage({
     .filter(Boolean)
     .join(' ');
   return (
-    <article className={className} data-testid="chat-message" data-own={isOwn} data-status={message.status}>
+    // Focusable by a tap (not in the tab order): on a touch screen, with no hover, a tap on a
+    // message shows its actions.
+    <article
+      className={className}
+      tabIndex={-1}
+      data-testid="chat-message"
+      data-own={isOwn}
+      data-status={message.status}
+    >
       <div className="chat-message__gutter">{!grouped && <Avatar user={message.user} />}</div>
       <div className="chat-message__body">
         {grouped ? (
