@@ -115,6 +115,18 @@ describe.skipIf(!browserAvailable())('the React chat app, alice and bob in Chrom
     expect(await alice.page.getByTestId('chat-channel-list').textContent()).not.toContain('!members');
   });
 
+  it('search finds a message in another channel and opens it', async () => {
+    await openChannel(alice.page, 'General');
+    await alice.page.getByRole('button', { name: 'Search' }).click();
+    await alice.page.getByRole('searchbox', { name: 'Search messages' }).fill('noon');
+    const result = alice.page.getByTestId('chat-search-result').filter({ hasText: 'at noon' });
+    await result.waitFor(WAIT);
+    expect(await result.locator('mark').textContent()).toBe('noon');
+    await result.click();
+    await alice.page.getByTestId('chat-channel-header').getByRole('heading', { name: 'Plans' }).waitFor(WAIT);
+    await alice.page.getByRole('button', { name: 'Search' }).click();
+  });
+
   it('messages sent offline show as sending, then arrive once and in order when back online', async () => {
     await openChannel(alice.page, 'General');
     await openChannel(bob.page, 'General');

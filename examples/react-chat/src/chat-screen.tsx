@@ -7,6 +7,7 @@ import {
   ChatLayout,
   MessageInput,
   MessageList,
+  SearchPanel,
   Thread,
   TypingIndicator,
 } from '@chat/ui-react';
@@ -25,6 +26,7 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
   const [creating, setCreating] = useState(false);
   const [settings, setSettings] = useState(false);
   const [theme, setTheme] = useThemeChoice();
+  const [searching, setSearching] = useState(false);
   return (
     <Chat client={client} className="app-chat" theme={theme}>
       <ConnectionBanner />
@@ -42,6 +44,14 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
                 onClick={() => setCreating(true)}
               >
                 New conversation
+              </button>
+              <button
+                type="button"
+                className="chat-button"
+                aria-pressed={searching}
+                onClick={() => setSearching((on) => !on)}
+              >
+                Search
               </button>
               <button
                 type="button"
@@ -69,6 +79,7 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
                 Log out
               </button>
             </header>
+            {searching && <SearchPanel />}
             <ChannelList />
           </>
         }

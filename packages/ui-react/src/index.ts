@@ -25,6 +25,7 @@ export { QuotedMessage, type QuotedMessageProps } from './components/quoted-mess
 export { DEFAULT_REACTIONS, ReactionPicker, type ReactionPickerProps } from './components/reaction-picker';
 export { Reactions, type ReactionsProps } from './components/reactions';
 export { ReadReceipts, type ReadReceiptsProps } from './components/read-receipts';
+export { SearchPanel, type SearchPanelProps } from './components/search-panel';
 export { Thread, type ThreadProps } from './components/thread';
 export { TypingIndicator, type TypingIndicatorProps } from './components/typing-indicator';
 export {

@@ -38,6 +38,14 @@ export const defaultStrings = {
   'header.onlineList': 'Online now',
   'header.back': 'Back to channels',
 
+  'search.label': 'Search messages',
+  'search.placeholder': 'Search messages…',
+  'search.searching': 'Searching…',
+  'search.none': 'No messages match.',
+  'search.failed': 'Could not search. Try again.',
+  'search.results.one': '{count} message found',
+  'search.results.other': '{count} messages found',
+
   'messageList.label': 'Messages in {channel}',
   'messageList.empty': 'No messages yet. Say hello!',
   'messageList.loading': 'Loading messages…',
