@@ -30,7 +30,13 @@ function highlighted(text: string, query: string): ReactNode[] {
     .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   if (words.length === 0) return [text];
   const pattern = new RegExp(`(${words.join('|')})`, 'giu');
-  return text.split(pattern).map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part));
+  // Keyed by where each part starts in the text (stable for the same text and query).
+  let at = 0;
+  return text.split(pattern).map((part, i) => {
+    const key = `${at}`;
+    at += part.length;
+    return i % 2 === 1 ? <mark key={key}>{part}</mark> : part;
+  });
 }
 
 /**
