@@ -309,6 +309,10 @@ describe('presence', () => {
     expect(new Date(afterOffline.last_active_at!).getTime()).toBeGreaterThanOrEqual(
       new Date(whileOnline.last_active_at!).getTime(),
     );
+    // Each announcement carries the row's time: clients order what they hear by it.
+    expect(online.user.last_active_at).toBe(new Date(whileOnline.last_active_at!).toISOString());
+    expect(offline.user.last_active_at).toBe(new Date(afterOffline.last_active_at!).toISOString());
+    expect(Date.parse(offline.user.last_active_at!)).toBeGreaterThan(Date.parse(online.user.last_active_at!));
     // alice never hears about herself.
     expect(eventsOf(a, 'user.presence.changed').filter((e) => e.user.id === 'alice')).toEqual([]);
   });

@@ -22,9 +22,15 @@ export function toUser(row: AppUserRow): User {
 }
 
 export function toUserRef(
-  row: Pick<AppUserRow, 'external_id' | 'display_name' | 'image' | 'is_online'>,
+  row: Pick<AppUserRow, 'external_id' | 'display_name' | 'image' | 'is_online' | 'last_active_at'>,
 ): UserRef {
-  return { id: row.external_id, name: row.display_name, image: row.image, online: row.is_online };
+  return {
+    id: row.external_id,
+    name: row.display_name,
+    image: row.image,
+    online: row.is_online,
+    last_active_at: iso(row.last_active_at),
+  };
 }
 
 export function toChannel(row: ChannelRow, createdBy: string | null): Channel {
@@ -47,7 +53,10 @@ export function toChannel(row: ChannelRow, createdBy: string | null): Channel {
   };
 }
 
-export type UserRefRow = Pick<AppUserRow, 'external_id' | 'display_name' | 'image' | 'is_online'>;
+export type UserRefRow = Pick<
+  AppUserRow,
+  'external_id' | 'display_name' | 'image' | 'is_online' | 'last_active_at'
+>;
 
 /** `row` carries its derived `unread_count` (domain/unread.ts). */
 export function toMember(cid: string, row: MemberRow & { unread_count: number }, user: UserRefRow): Member {
@@ -155,7 +164,9 @@ export async function toMessages(
       type: deleted ? 'deleted' : row.type,
       text: deleted ? '' : row.text,
       user_id: author?.external_id ?? 'deleted-user',
-      user: author ? toUserRef(author) : { id: 'deleted-user', name: null, image: null, online: false },
+      user: author
+        ? toUserRef(author)
+        : { id: 'deleted-user', name: null, image: null, online: false, last_active_at: null },
       attachments: deleted
         ? []
         : attachments

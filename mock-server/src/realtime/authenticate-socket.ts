@@ -72,7 +72,7 @@ export async function authenticateSocket(
   }
   conn.actor = actor;
   // Online from now on, whether or not the row said so when it was read.
-  const online = { ...user, is_online: true };
+  const online = { ...user, is_online: true, last_active_at: new Date() };
   conn.userRef = toUserRef(online);
   ctx.admit(conn);
   conn.sendFrame({ type: 'ack', id: frame.id, result: { connection_id: conn.id } });

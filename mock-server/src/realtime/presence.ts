@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { toUserRef } from '../domain/views';
 import type { Publish } from '../events/published-event';
@@ -104,7 +105,10 @@ export class PresenceService {
       await this.disconnected(appId, userId, connectionId, at);
     const touched = [...this.touched.values()];
     this.touched.clear();
-    for (const { appId, userId } of touched) await this.announce(appId, userId);
+    // A user about to go offline is announced by that transition: announcing the row now (still
+    // online) could reach clients after it.
+    for (const { appId, userId } of touched)
+      if (!this.pendingOffline.has(`${appId}:${userId}`)) await this.announce(appId, userId);
   }
 
   /** Marks offline the users whose connections expired on a node that died. */
@@ -157,14 +161,18 @@ export class PresenceService {
     this.pendingOffline.delete(key);
   }
 
+  /**
+   * `last_active_at` takes the database's clock, not this node's: clients order the presence they
+   * hear by it, whichever node (and whichever clock) announced it.
+   */
   private async setOnline(appId: string, userId: string, online: boolean): Promise<void> {
     const row = await this.options.data
       .forApp(appId)
       .updateTable('app_users')
-      .set({ is_online: online, last_active_at: new Date() })
+      .set({ is_online: online, last_active_at: sql<Date>`now()` })
       .where('id', '=', userId)
       .where('is_online', '=', !online)
-      .returning(['external_id', 'display_name', 'image', 'is_online'])
+      .returning(['external_id', 'display_name', 'image', 'is_online', 'last_active_at'])
       .executeTakeFirst();
     if (!row) return; // already in that state: nothing to announce
     if (this.degraded) this.touched.set(`${appId}:${userId}`, { appId, userId });
@@ -176,7 +184,7 @@ export class PresenceService {
     const row = await this.options.data
       .forApp(appId)
       .selectFrom('app_users')
-      .select(['external_id', 'display_name', 'image', 'is_online'])
+      .select(['external_id', 'display_name', 'image', 'is_online', 'last_active_at'])
       .where('id', '=', userId)
       .executeTakeFirst();
     if (row) await this.publishPresence(appId, userId, row);

@@ -26,7 +26,13 @@ async function memberPage(db: AppDb, channelId: string, options: PageOptions) {
         .onRef('message_reads.app_user_id', '=', 'channel_members.app_user_id'),
     )
     .selectAll('channel_members')
-    .select(['app_users.external_id', 'app_users.display_name', 'app_users.image', 'app_users.is_online'])
+    .select([
+      'app_users.external_id',
+      'app_users.display_name',
+      'app_users.image',
+      'app_users.is_online',
+      'app_users.last_active_at',
+    ])
     .select(['message_reads.message_id as read_message_id', 'message_reads.read_at'])
     .select((eb) => unreadCountOf(eb).as('unread_count'))
     .where('channel_members.channel_id', '=', channelId);

@@ -75,7 +75,7 @@ export async function markRead(
       .execute();
     const me = await tx
       .selectFrom('app_users')
-      .select(['external_id', 'display_name', 'image', 'is_online'])
+      .select(['external_id', 'display_name', 'image', 'is_online', 'last_active_at'])
       .where('id', '=', userId)
       .executeTakeFirstOrThrow();
     return appendChannelEvent(tx, actor.appId, channelId, (seq, at) => ({

@@ -20,7 +20,7 @@ export async function listMutedUsers(db: AppDb, actor: Actor): Promise<MutedUser
   const rows = await db
     .selectFrom('user_mutes as m')
     .innerJoin('app_users as u', 'u.id', 'm.muted_user_id')
-    .select(['u.external_id', 'u.display_name', 'u.image', 'u.is_online', 'm.created_at'])
+    .select(['u.external_id', 'u.display_name', 'u.image', 'u.is_online', 'u.last_active_at', 'm.created_at'])
     .where('m.app_user_id', '=', userOf(actor))
     .orderBy('m.created_at', 'desc')
     .orderBy('u.external_id')
@@ -32,7 +32,7 @@ export async function muteUser(db: AppDb, actor: Actor, externalId: string): Pro
   const userId = userOf(actor);
   const target = await db
     .selectFrom('app_users')
-    .select(['id', 'external_id', 'display_name', 'image', 'is_online'])
+    .select(['id', 'external_id', 'display_name', 'image', 'is_online', 'last_active_at'])
     .where('external_id', '=', externalId)
     .executeTakeFirst();
   if (!target) throw notFound('User');

@@ -19,6 +19,12 @@ export const user = z.object({
 });
 export type User = z.infer<typeof user>;
 
-/** The part of a user embedded in messages, members and events. */
-export const userRef = user.pick({ id: true, name: true, image: true, online: true });
+/**
+ * The part of a user embedded in messages, members and events. `last_active_at` is when their
+ * presence last changed (the database's clock): of two refs, the later one says who is online now
+ * (absent from refs stored before it existed).
+ */
+export const userRef = user
+  .pick({ id: true, name: true, image: true, online: true })
+  .extend({ last_active_at: timestamp.nullable().optional() });
 export type UserRef = z.infer<typeof userRef>;
