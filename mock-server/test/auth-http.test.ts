@@ -331,6 +331,110 @@ describe('HTTP auth: password accounts', () => {
   });
 });
 
+describe('HTTP auth: browser sessions in an httpOnly cookie', () => {
+  const password = 'correct horse battery';
+  /** A JSON POST with the app's api key and, optionally, a Cookie header. */
+  const post = (t: { app: { api_key: string } }, path: string, body: unknown, cookie?: string) =>
+    raw(path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': t.app.api_key,
+        ...(cookie && { cookie }),
+      },
+      body: JSON.stringify(body),
+    });
+  /** The `name=value` of the Set-Cookie header, and its attributes, lower-cased. */
+  const cookieOf = (reply: Reply) => {
+    const header = reply.headers.get('set-cookie') ?? '';
+    const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
+    return {
+      pair,
+      value: pair.slice(pair.indexOf('=') + 1),
+      attributes: attributes.map((a) => a.toLowerCase()),
+    };
+  };
+
+  it('keeps the refresh token out of the answer and in an httpOnly, SameSite=Strict cookie on /v1/auth', async () => {
+    const t = await newTestApp({ allow_registration: true });
+    const username = freshName('cookie');
+    const registered = await post(t, '/v1/auth/register', { username, password, session: 'cookie' });
+    expect(registered.status).toBe(201);
+    expect(registered.body.refresh_token).toBeUndefined();
+    expect(registered.body.access_token).toEqual(expect.any(String));
+    const cookie = cookieOf(registered);
+    expect(cookie.pair).toMatch(/^chat_session_[0-9a-f]{16}=.{16,}/);
+    expect(cookie.attributes).toEqual(
+      expect.arrayContaining([
+        'httponly',
+        'samesite=strict',
+        'path=/v1/auth',
+        expect.stringMatching(/^max-age=\d+$/),
+      ]),
+    );
+
+    // A reload: refresh with no token in the body, only the cookie. It rotates the cookie.
+    const resumed = await post(t, '/v1/auth/refresh', {}, cookie.pair);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.user.id).toBe(username);
+    expect(resumed.body.refresh_token).toBeUndefined();
+    const rotated = cookieOf(resumed);
+    expect(rotated.value).not.toBe(cookie.value);
+    expect((await t.anonymous.as(resumed.body.access_token).get('/v1/users/me')).body.user.id).toBe(username);
+
+    // The old cookie again is a reuse: refused, the family revoked, and the browser told to drop it.
+    const reused = await post(t, '/v1/auth/refresh', {}, cookie.pair);
+    expectError(reused, 401, 'refresh_token_reused');
+    expect(cookieOf(reused).attributes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^expires=thu, 01 jan 1970/)]),
+    );
+    expect((await post(t, '/v1/auth/refresh', {}, rotated.pair)).status).toBe(401);
+  });
+
+  it("logs in to a cookie, and logout revokes the cookie's token and clears it", async () => {
+    const t = await newTestApp({ allow_registration: true });
+    const username = freshName('cookie-out');
+    await post(t, '/v1/auth/register', { username, password });
+    const login = await post(t, '/v1/auth/login', { username, password, session: 'cookie' });
+    expect(login.status).toBe(200);
+    expect(login.body.refresh_token).toBeUndefined();
+    const cookie = cookieOf(login);
+    const out = await post(t, '/v1/auth/logout', {}, cookie.pair);
+    expect(out.body).toEqual({ ok: true });
+    expect(cookieOf(out).value).toBe('');
+    const after = await post(t, '/v1/auth/refresh', {}, cookie.pair);
+    expectError(after, 401, after.body.error.code);
+    expect(['refresh_token_reused', 'unauthenticated']).toContain(after.body.error.code);
+  });
+
+  it('refuses a refresh with neither a token nor a cookie, a cookie of another app, and a bad session mode', async () => {
+    const t = await newTestApp({ allow_registration: true });
+    const other = await newTestApp({ allow_registration: true });
+    const username = freshName('cookie-bad');
+    const login = await post(t, '/v1/auth/register', { username, password, session: 'cookie' });
+    const cookie = cookieOf(login);
+    expectError(await post(t, '/v1/auth/refresh', {}), 401, 'unauthenticated');
+    // Another app's cookie has another name: this app sees none.
+    expectError(await post(other, '/v1/auth/refresh', {}, cookie.pair), 401, 'unauthenticated');
+    // Even under this app's name, another app's token is unknown there.
+    const renamed = cookie.pair.replace(
+      /^chat_session_[0-9a-f]+/,
+      cookieOf(await post(other, '/v1/auth/register', { username, password, session: 'cookie' })).pair.split(
+        '=',
+      )[0]!,
+    );
+    expectError(await post(other, '/v1/auth/refresh', {}, renamed), 401, 'unauthenticated');
+    for (const session of ['header', 'COOKIE', true, 1, null]) {
+      const reply = await post(t, '/v1/auth/login', { username, password, session });
+      expectError(reply, 400, 'validation_failed');
+      expect(issuePaths(reply)).toContainEqual(['session']);
+      expect(reply.headers.get('set-cookie')).toBeNull();
+    }
+    // The cookie still works after all that.
+    expect((await post(t, '/v1/auth/refresh', {}, cookie.pair)).status).toBe(200);
+  });
+});
+
 describe('HTTP bodies and query strings', () => {
   it('answers 400 for a body that is not JSON, empty, or not sent as JSON', async () => {
     const t = await newTestApp();

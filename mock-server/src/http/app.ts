@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { LIMITS, makeError } from '@chat/protocol';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { VerifyOptions } from '../domain/auth/index';
@@ -140,6 +141,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       push: options.push,
     }),
   );
+  // Reads the browser session's cookie on the auth endpoints (http/session-cookie.ts).
+  void app.register(fastifyCookie);
   registerRoutes(app, { data: options.data, handlersFor, tokens: options.tokens, writes: options.writes });
   return app;
 }

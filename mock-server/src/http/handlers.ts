@@ -17,6 +17,7 @@ import * as users from '../domain/users/users';
 import type { Actor } from '../kernel/actor';
 import type { AppRow } from '../store/schema';
 import { type PushServices, pushHandlers } from './push-handlers';
+import type { SessionCookie } from './session-cookie';
 import { type WebhookServices, webhookHandlers } from './webhook-handlers';
 
 type Def<N extends EndpointName> = (typeof endpoints)[N];
@@ -32,6 +33,8 @@ export interface HandlerContext<N extends EndpointName> {
   query: Part<N, 'query'>;
   body: Part<N, 'body'>;
   ip: string;
+  /** The browser session's refresh-token cookie (used by the auth endpoints only). */
+  session: SessionCookie;
 }
 
 export interface HandlerServices extends DomainDeps {
@@ -51,11 +54,24 @@ export type Handlers = {
 export function createHandlers(s: HandlerServices): Handlers {
   const { db } = s;
   return {
-    register: ({ app, body, ip }) => s.accounts.register(app, body, ip),
-    login: ({ app, body, ip }) => s.accounts.login(app, body, ip),
-    refresh: ({ app, body }) => s.accounts.refresh(app, body.refresh_token),
-    logout: async ({ app, body }) => {
-      await s.accounts.logout(app, body.refresh_token);
+    register: async ({ app, body, ip, session }) =>
+      session.deliver(await s.accounts.register(app, body, ip), body.session === 'cookie'),
+    login: async ({ app, body, ip, session }) =>
+      session.deliver(await s.accounts.login(app, body, ip), body.session === 'cookie'),
+    refresh: async ({ app, body, session }) => {
+      const { token, fromCookie } = session.tokenOf(body.refresh_token);
+      try {
+        return session.deliver(await s.accounts.refresh(app, token), fromCookie);
+      } catch (error) {
+        // A cookie the server refuses (expired, revoked, reused) is of no more use: drop it.
+        if (fromCookie) session.end();
+        throw error;
+      }
+    },
+    logout: async ({ app, body, session }) => {
+      const token = body.refresh_token ?? session.read();
+      session.end();
+      if (token) await s.accounts.logout(app, token);
       return { ok: true as const };
     },
 

@@ -6,6 +6,7 @@ import type { WriteBudget } from '../limits/write-budget';
 import type { DataAccess } from '../store/data-access';
 import { authenticate, resolveApp } from './authenticate';
 import type { Handlers } from './handlers';
+import { SessionCookie } from './session-cookie';
 
 /** `/v1/channels/{type}/{id}` → `/v1/channels/:type/:id` */
 const toFastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -119,7 +120,8 @@ export function registerRoutes(app: FastifyInstance, options: RouteOptions): voi
         // The user's one write budget, shared with the socket: REST is no way around it. The
         // app's backend (a server token) is not a user and is not metered.
         const handler = handlersFor(application.id)[name] as (ctx: unknown) => Promise<unknown>;
-        const run = () => handler({ app: application, actor, params, query, body, ip: request.ip });
+        const session = new SessionCookie(request, reply, application.api_key);
+        const run = () => handler({ app: application, actor, params, query, body, ip: request.ip, session });
         const result =
           spends && actor?.userId && !actor.server
             ? await writes.metered(actor.appId, actor.userId, run)

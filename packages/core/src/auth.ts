@@ -1,5 +1,6 @@
-import type { User } from '@chat/protocol';
+import type { TokenResponse, User } from '@chat/protocol';
 import type { KeyValueStore } from './environment';
+import { ChatError, NetworkError } from './errors';
 import type { HttpClient } from './http-client';
 import type { TokenProvider } from './token-manager';
 
@@ -7,11 +8,17 @@ import type { TokenProvider } from './token-manager';
  * Accounts owned by the chat server (`POST /v1/auth/*`), for apps without their own backend:
  * `login` and `register` connect the user with a token provider that rotates the refresh token.
  *
+ * With `remember: true` the session survives a reload: the server keeps the refresh token in an
+ * httpOnly cookie (no page script can read it) and `resume()` picks the session up again, from
+ * the cache when the network is down. For an app served from the chat server's origin.
+ *
  * @example
- * const me = await client.auth.login({ username: 'alice', password: 'chat-demo' });
+ * const me = (await client.auth.resume()) ?? (await client.auth.login({ username, password }, { remember: true }));
  */
 export class Auth {
   private refreshToken: string | undefined;
+  /** The session's refresh token is in the server's cookie, not in `refreshToken`. */
+  private inCookie = false;
 
   constructor(
     private readonly http: HttpClient,
@@ -19,6 +26,8 @@ export class Auth {
     private readonly signOut: () => Promise<void>,
     /** Keeps each username's device token, under keys scoped by the app. */
     private readonly deviceTokens: { store: KeyValueStore; prefix: string },
+    /** Where a remembered session's user is kept (public profile only: the secret is the cookie). */
+    private readonly sessionKey: string,
   ) {}
 
   /**
@@ -26,15 +35,48 @@ export class Auth {
    * login as this user goes along, so the server knows it: someone guessing the password
    * elsewhere then cannot lock the user out here.
    */
-  async login(credentials: { username: string; password: string }): Promise<User> {
+  async login(
+    credentials: { username: string; password: string },
+    options: SessionOptions = {},
+  ): Promise<User> {
     const deviceToken = this.deviceTokens.store.get(this.deviceKey(credentials.username));
-    const body = deviceToken ? { ...credentials, device_token: deviceToken } : credentials;
-    return this.start(credentials.username, await this.http.request('login', { body }));
+    const body = { ...credentials, ...(deviceToken && { device_token: deviceToken }), ...sessionOf(options) };
+    return this.start(credentials.username, await this.http.request('login', { body }), options);
   }
 
   /** Creates an account (when the app allows it) and connects. */
-  async register(input: { username: string; password: string; name?: string }): Promise<User> {
-    return this.start(input.username, await this.http.request('register', { body: input }));
+  async register(
+    input: { username: string; password: string; name?: string },
+    options: SessionOptions = {},
+  ): Promise<User> {
+    const body = { ...input, ...sessionOf(options) };
+    return this.start(input.username, await this.http.request('register', { body }), options);
+  }
+
+  /**
+   * Picks up the session a `remember: true` login left (after a reload, a new tab): resolves with
+   * the connected user, or `null` when there is none or the server ended it (logged out
+   * elsewhere, expired, revoked). With the server unreachable it connects with the user it
+   * remembers, so the offline cache and the queued messages show; the session is checked once
+   * the network is back.
+   */
+  async resume(): Promise<User | null> {
+    const remembered = this.remembered();
+    if (!remembered) return null;
+    this.inCookie = true;
+    let tokens: TokenResponse;
+    try {
+      tokens = await this.http.request('refresh', { body: {} });
+    } catch (error) {
+      if (error instanceof NetworkError || (error instanceof ChatError && error.retryable)) {
+        void this.connect(remembered, this.provider(undefined)).catch(() => {});
+        return remembered;
+      }
+      this.forget();
+      this.inCookie = false;
+      return null;
+    }
+    return this.start(remembered.id, tokens, { remember: true });
   }
 
   /**
@@ -43,9 +85,13 @@ export class Auth {
    */
   async logout(): Promise<void> {
     const token = this.refreshToken;
+    const inCookie = this.inCookie;
     this.refreshToken = undefined;
+    this.inCookie = false;
+    this.forget();
     try {
       if (token) await this.http.request('logout', { body: { refresh_token: token } });
+      else if (inCookie) await this.http.request('logout', { body: {} });
     } finally {
       await this.signOut();
     }
@@ -55,23 +101,60 @@ export class Auth {
     return `${this.deviceTokens.prefix}${username}`;
   }
 
-  private start(
-    username: string,
-    tokens: { access_token: string; refresh_token: string; user: User; device_token?: string | undefined },
-  ): Promise<User> {
+  private start(username: string, tokens: TokenResponse, options: SessionOptions): Promise<User> {
     if (tokens.device_token) this.deviceTokens.store.set(this.deviceKey(username), tokens.device_token);
     this.refreshToken = tokens.refresh_token;
-    let first: string | undefined = tokens.access_token;
-    const provider: TokenProvider = async () => {
+    this.inCookie = !tokens.refresh_token;
+    if (options.remember) this.deviceTokens.store.set(this.sessionKey, JSON.stringify(tokens.user));
+    else this.forget();
+    return this.connect(tokens.user, this.provider(tokens.access_token));
+  }
+
+  /** Tokens for the connection: `first` once, then a refresh (by the cookie, or by the token kept here). */
+  private provider(first: string | undefined): TokenProvider {
+    return async () => {
       if (first) {
         const token = first;
         first = undefined;
         return token;
       }
-      const next = await this.http.request('refresh', { body: { refresh_token: this.refreshToken ?? '' } });
-      this.refreshToken = next.refresh_token;
-      return next.access_token;
+      const body = this.inCookie ? {} : { refresh_token: this.refreshToken ?? '' };
+      try {
+        const next = await this.http.request('refresh', { body });
+        if (next.refresh_token) this.refreshToken = next.refresh_token;
+        return next.access_token;
+      } catch (error) {
+        // The server ended the session: a reload must not try to resume it.
+        if (error instanceof ChatError && !error.retryable && !(error instanceof NetworkError)) this.forget();
+        throw error;
+      }
     };
-    return this.connect(tokens.user, provider);
+  }
+
+  /** The user of a remembered session, if any. */
+  private remembered(): User | null {
+    const saved = this.deviceTokens.store.get(this.sessionKey);
+    if (!saved) return null;
+    try {
+      const user = JSON.parse(saved) as User;
+      return typeof user?.id === 'string' ? user : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private forget(): void {
+    if (this.deviceTokens.store.get(this.sessionKey)) this.deviceTokens.store.set(this.sessionKey, '');
   }
 }
+
+/** How a login keeps its session. */
+export interface SessionOptions {
+  /**
+   * Keep the session across reloads (`resume()`): the refresh token goes into the server's
+   * httpOnly cookie instead of memory. Default `false`: the session ends with the page.
+   */
+  remember?: boolean;
+}
+
+const sessionOf = (options: SessionOptions) => (options.remember ? { session: 'cookie' as const } : {});

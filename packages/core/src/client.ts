@@ -124,6 +124,7 @@ export class ChatClient {
       (user, provider) => this.connect(user, provider),
       () => this.disconnect({ clear: true }),
       { store: env.keyValue, prefix: `chat-device:${options.apiKey}:` },
+      `chat-session:${options.apiKey}`,
     );
     this.users = new Users(this.http);
     this.messages = new Messages(this.http);

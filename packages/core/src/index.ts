@@ -12,7 +12,7 @@ export type {
   User,
   UserRef,
 } from '@chat/protocol';
-export { Auth } from './auth';
+export { Auth, type SessionOptions } from './auth';
 export { Channel, UNWATCH_GRACE_MS } from './channel';
 export type { ChannelContext } from './channel-context';
 export {

@@ -82,6 +82,7 @@ export * from './rest/search';
 export * from './rest/user-mutes';
 export * from './rest/users';
 export * from './rest/webhooks';
+export { ROUTE_SUMMARIES } from './route-summaries';
 export { ROUTES, type RouteName } from './routes';
 export {
   type ParseResult,

@@ -484,6 +484,24 @@ const malformedRequests: {
     path: ['password'],
   },
   {
+    name: 'login: unknown session mode',
+    schema: body('login'),
+    input: { username: 'alice', password: 'pw', session: 'localStorage' },
+    path: ['session'],
+  },
+  {
+    name: 'register: session as a flag',
+    schema: body('register'),
+    input: { username: 'alice', password: 'correct horse', session: true },
+    path: ['session'],
+  },
+  {
+    name: 'refresh: empty token (not absent)',
+    schema: body('refresh'),
+    input: { refresh_token: '' },
+    path: ['refresh_token'],
+  },
+  {
     name: 'refresh: short token',
     schema: body('refresh'),
     input: { refresh_token: 'abc' },

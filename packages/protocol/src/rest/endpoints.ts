@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { reactionType } from '../entities/message';
 import { channelId, channelType, messageId, userId } from '../primitives';
-import { ROUTES } from '../routes';
+import { ROUTE_SUMMARIES } from '../route-summaries';
+import { ROUTES, type RouteName } from '../routes';
 import { loginBody, logoutBody, refreshBody, registerBody, tokenResponse } from './auth';
 import {
   channelListResponse,
@@ -88,6 +89,9 @@ export interface Endpoint {
   status?: 200 | 201 | 204;
 }
 
+/** An endpoint's route with its summary (the browser SDKs bundle `ROUTES` without the prose). */
+const route = <N extends RouteName>(name: N) => ({ ...ROUTES[name], summary: ROUTE_SUMMARIES[name] });
+
 const channelParams = z.strictObject({ type: channelType, id: channelId });
 const messageParams = z.strictObject({ id: messageId });
 const ok = z.object({ ok: z.literal(true) });
@@ -100,328 +104,328 @@ const deviceParams = z.strictObject({ deviceId: z.uuid() });
  */
 export const endpoints = {
   register: {
-    ...ROUTES.register,
+    ...route('register'),
     body: registerBody,
     response: tokenResponse,
   },
   login: {
-    ...ROUTES.login,
+    ...route('login'),
     body: loginBody,
     response: tokenResponse,
   },
   refresh: {
-    ...ROUTES.refresh,
+    ...route('refresh'),
     body: refreshBody,
     response: tokenResponse,
   },
   logout: {
-    ...ROUTES.logout,
+    ...route('logout'),
     body: logoutBody,
     response: ok,
   },
 
   getMe: {
-    ...ROUTES.getMe,
+    ...route('getMe'),
     response: userResponse,
   },
   updateMe: {
-    ...ROUTES.updateMe,
+    ...route('updateMe'),
     body: updateSelfBody,
     response: userResponse,
   },
   queryUsers: {
-    ...ROUTES.queryUsers,
+    ...route('queryUsers'),
     query: queryUsersQuery,
     response: usersResponse,
   },
   getUser: {
-    ...ROUTES.getUser,
+    ...route('getUser'),
     params: z.strictObject({ userId }),
     response: userResponse,
   },
   upsertUsers: {
-    ...ROUTES.upsertUsers,
+    ...route('upsertUsers'),
     body: upsertUsersBody,
     response: usersResponse,
   },
 
   createChannel: {
-    ...ROUTES.createChannel,
+    ...route('createChannel'),
     body: createChannelBody,
     response: channelStateResponse,
   },
   queryChannels: {
-    ...ROUTES.queryChannels,
+    ...route('queryChannels'),
     body: queryChannelsBody,
     response: channelListResponse,
   },
   getChannel: {
-    ...ROUTES.getChannel,
+    ...route('getChannel'),
     params: channelParams,
     response: channelStateResponse,
   },
   updateChannel: {
-    ...ROUTES.updateChannel,
+    ...route('updateChannel'),
     params: channelParams,
     body: updateChannelBody,
     response: channelResponse,
   },
   deleteChannel: {
-    ...ROUTES.deleteChannel,
+    ...route('deleteChannel'),
     params: channelParams,
     response: channelResponse,
   },
   freezeChannel: {
-    ...ROUTES.freezeChannel,
+    ...route('freezeChannel'),
     params: channelParams,
     response: channelResponse,
   },
   unfreezeChannel: {
-    ...ROUTES.unfreezeChannel,
+    ...route('unfreezeChannel'),
     params: channelParams,
     response: channelResponse,
   },
   truncateChannel: {
-    ...ROUTES.truncateChannel,
+    ...route('truncateChannel'),
     params: channelParams,
     response: channelResponse,
   },
 
   listMembers: {
-    ...ROUTES.listMembers,
+    ...route('listMembers'),
     params: channelParams,
     response: membersResponse,
   },
   addMembers: {
-    ...ROUTES.addMembers,
+    ...route('addMembers'),
     params: channelParams,
     body: memberIdsBody,
     response: membersResponse,
   },
   removeMembers: {
-    ...ROUTES.removeMembers,
+    ...route('removeMembers'),
     params: channelParams,
     body: memberIdsBody,
     response: membersResponse,
   },
   setMemberRole: {
-    ...ROUTES.setMemberRole,
+    ...route('setMemberRole'),
     params: channelParams.extend({ userId }),
     body: setMemberRoleBody,
     response: membersResponse,
   },
   muteChannel: {
-    ...ROUTES.muteChannel,
+    ...route('muteChannel'),
     params: channelParams,
     response: membersResponse,
   },
   unmuteChannel: {
-    ...ROUTES.unmuteChannel,
+    ...route('unmuteChannel'),
     params: channelParams,
     response: membersResponse,
   },
   banMember: {
-    ...ROUTES.banMember,
+    ...route('banMember'),
     params: channelParams,
     body: banBody,
     response: membersResponse,
   },
   unbanMember: {
-    ...ROUTES.unbanMember,
+    ...route('unbanMember'),
     params: channelParams.extend({ userId }),
     response: membersResponse,
   },
 
   sendMessage: {
-    ...ROUTES.sendMessage,
+    ...route('sendMessage'),
     params: channelParams,
     body: sendMessageBody,
     response: messageResponse,
   },
   listMessages: {
-    ...ROUTES.listMessages,
+    ...route('listMessages'),
     params: channelParams,
     query: listMessagesQuery,
     response: messagesResponse,
   },
   getMessage: {
-    ...ROUTES.getMessage,
+    ...route('getMessage'),
     params: messageParams,
     response: messageResponse,
   },
   updateMessage: {
-    ...ROUTES.updateMessage,
+    ...route('updateMessage'),
     params: messageParams,
     body: updateMessageBody,
     response: messageResponse,
   },
   deleteMessage: {
-    ...ROUTES.deleteMessage,
+    ...route('deleteMessage'),
     params: messageParams,
     response: messageResponse,
   },
   pinMessage: {
-    ...ROUTES.pinMessage,
+    ...route('pinMessage'),
     params: messageParams,
     response: messageResponse,
   },
   unpinMessage: {
-    ...ROUTES.unpinMessage,
+    ...route('unpinMessage'),
     params: messageParams,
     response: messageResponse,
   },
   listReplies: {
-    ...ROUTES.listReplies,
+    ...route('listReplies'),
     params: messageParams,
     query: listMessagesQuery,
     response: messagesResponse,
   },
   addReaction: {
-    ...ROUTES.addReaction,
+    ...route('addReaction'),
     params: messageParams,
     body: addReactionBody,
     response: messageResponse,
   },
   removeReaction: {
-    ...ROUTES.removeReaction,
+    ...route('removeReaction'),
     params: messageParams.extend({ reaction: reactionType }),
     response: messageResponse,
   },
 
   markRead: {
-    ...ROUTES.markRead,
+    ...route('markRead'),
     params: channelParams,
     body: markReadBody,
     response: readResponse,
   },
   getReadState: {
-    ...ROUTES.getReadState,
+    ...route('getReadState'),
     params: channelParams,
     response: readResponse,
   },
   getUnread: {
-    ...ROUTES.getUnread,
+    ...route('getUnread'),
     response: unreadResponse,
   },
 
   saveDraft: {
-    ...ROUTES.saveDraft,
+    ...route('saveDraft'),
     params: channelParams,
     body: saveDraftBody,
     response: draftResponse,
   },
   getDraft: {
-    ...ROUTES.getDraft,
+    ...route('getDraft'),
     params: channelParams,
     query: draftQuery,
     response: draftResponse,
   },
   deleteDraft: {
-    ...ROUTES.deleteDraft,
+    ...route('deleteDraft'),
     params: channelParams,
     query: draftQuery,
     response: draftResponse,
   },
 
   search: {
-    ...ROUTES.search,
+    ...route('search'),
     query: searchQuery,
     response: searchResponse,
   },
 
   registerDevice: {
-    ...ROUTES.registerDevice,
+    ...route('registerDevice'),
     body: registerDeviceBody,
     response: deviceResponse,
   },
   listDevices: {
-    ...ROUTES.listDevices,
+    ...route('listDevices'),
     response: devicesResponse,
   },
   deleteDevice: {
-    ...ROUTES.deleteDevice,
+    ...route('deleteDevice'),
     params: deviceParams,
     response: ok,
   },
-  getPushConfig: { ...ROUTES.getPushConfig, response: pushConfigResponse },
-  getPushPreferences: { ...ROUTES.getPushPreferences, response: pushPreferencesResponse },
+  getPushConfig: { ...route('getPushConfig'), response: pushConfigResponse },
+  getPushPreferences: { ...route('getPushPreferences'), response: pushPreferencesResponse },
   setPushPreferences: {
-    ...ROUTES.setPushPreferences,
+    ...route('setPushPreferences'),
     body: setPushPreferencesBody,
     response: pushPreferencesResponse,
   },
-  getPushSettings: { ...ROUTES.getPushSettings, response: pushSettingsResponse },
-  setPushSettings: { ...ROUTES.setPushSettings, body: setPushSettingsBody, response: pushSettingsResponse },
-  getPushStats: { ...ROUTES.getPushStats, query: pushStatsQuery, response: pushStatsResponse },
-  listMutedUsers: { ...ROUTES.listMutedUsers, response: mutedUsersResponse },
-  muteUser: { ...ROUTES.muteUser, params: z.strictObject({ userId }), response: mutedUserResponse },
-  unmuteUser: { ...ROUTES.unmuteUser, params: z.strictObject({ userId }), response: ok },
-  setWebPush: { ...ROUTES.setWebPush, body: setWebPushBody, response: webPushResponse },
-  deleteWebPush: { ...ROUTES.deleteWebPush, response: ok },
-  setFcmPush: { ...ROUTES.setFcmPush, body: setFcmPushBody, response: fcmPushResponse },
-  deleteFcmPush: { ...ROUTES.deleteFcmPush, response: ok },
-  setApnsPush: { ...ROUTES.setApnsPush, body: setApnsPushBody, response: apnsPushResponse },
-  deleteApnsPush: { ...ROUTES.deleteApnsPush, response: ok },
+  getPushSettings: { ...route('getPushSettings'), response: pushSettingsResponse },
+  setPushSettings: { ...route('setPushSettings'), body: setPushSettingsBody, response: pushSettingsResponse },
+  getPushStats: { ...route('getPushStats'), query: pushStatsQuery, response: pushStatsResponse },
+  listMutedUsers: { ...route('listMutedUsers'), response: mutedUsersResponse },
+  muteUser: { ...route('muteUser'), params: z.strictObject({ userId }), response: mutedUserResponse },
+  unmuteUser: { ...route('unmuteUser'), params: z.strictObject({ userId }), response: ok },
+  setWebPush: { ...route('setWebPush'), body: setWebPushBody, response: webPushResponse },
+  deleteWebPush: { ...route('deleteWebPush'), response: ok },
+  setFcmPush: { ...route('setFcmPush'), body: setFcmPushBody, response: fcmPushResponse },
+  deleteFcmPush: { ...route('deleteFcmPush'), response: ok },
+  setApnsPush: { ...route('setApnsPush'), body: setApnsPushBody, response: apnsPushResponse },
+  deleteApnsPush: { ...route('deleteApnsPush'), response: ok },
 
   createWebhook: {
-    ...ROUTES.createWebhook,
+    ...route('createWebhook'),
     body: createWebhookBody,
     response: webhookWithSecretResponse,
   },
   listWebhooks: {
-    ...ROUTES.listWebhooks,
+    ...route('listWebhooks'),
     response: webhooksResponse,
   },
   getWebhook: {
-    ...ROUTES.getWebhook,
+    ...route('getWebhook'),
     params: webhookParams,
     response: webhookResponse,
   },
   updateWebhook: {
-    ...ROUTES.updateWebhook,
+    ...route('updateWebhook'),
     params: webhookParams,
     body: updateWebhookBody,
     response: webhookResponse,
   },
   deleteWebhook: {
-    ...ROUTES.deleteWebhook,
+    ...route('deleteWebhook'),
     params: webhookParams,
     response: ok,
   },
   rotateWebhookSecret: {
-    ...ROUTES.rotateWebhookSecret,
+    ...route('rotateWebhookSecret'),
     params: webhookParams,
     body: rotateWebhookSecretBody,
     response: webhookWithSecretResponse,
   },
   listWebhookDeliveries: {
-    ...ROUTES.listWebhookDeliveries,
+    ...route('listWebhookDeliveries'),
     params: webhookParams,
     query: listWebhookDeliveriesQuery,
     response: webhookDeliveriesResponse,
   },
   replayWebhookDelivery: {
-    ...ROUTES.replayWebhookDelivery,
+    ...route('replayWebhookDelivery'),
     params: webhookParams.extend({ deliveryId: z.uuid() }),
     response: webhookDeliveryResponse,
   },
   replayWebhookEvents: {
-    ...ROUTES.replayWebhookEvents,
+    ...route('replayWebhookEvents'),
     params: webhookParams,
     body: replayWebhookEventsBody,
     response: replayWebhookEventsResponse,
   },
   getBeforeSendHook: {
-    ...ROUTES.getBeforeSendHook,
+    ...route('getBeforeSendHook'),
     response: beforeSendHookResponse,
   },
   setBeforeSendHook: {
-    ...ROUTES.setBeforeSendHook,
+    ...route('setBeforeSendHook'),
     body: setBeforeSendHookBody,
     response: beforeSendHookWithSecretResponse,
   },
   deleteBeforeSendHook: {
-    ...ROUTES.deleteBeforeSendHook,
+    ...route('deleteBeforeSendHook'),
     response: beforeSendHookResponse,
   },
 } as const satisfies Record<string, Endpoint>;
