@@ -91,7 +91,8 @@ describe.skipIf(!browserAvailable())('the React chat app on a phone', () => {
     await page.getByTestId('app-theme').selectOption('dark');
     await expect.poll(() => root.getAttribute('data-theme'), WAIT).toBe('dark');
     await page.reload();
-    await page.getByLabel('Username').waitFor(WAIT);
+    // The session is kept too (e2e/session.e2e.test.ts): the chat comes back, still dark.
+    await page.getByTestId('chat-channel-list').waitFor(WAIT);
     expect(await page.locator('.chat-root').first().getAttribute('data-theme')).toBe('dark');
   });
 });

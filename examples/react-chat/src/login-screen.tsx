@@ -5,18 +5,24 @@ const DEMO_USERS = ['alice', 'bob', 'carol', 'dave'];
 const DEMO_PASSWORD = 'chat-demo';
 
 /** Username and password, with one-click buttons for the demo users the server seeds. */
-export function LoginScreen({ onLogIn }: { onLogIn(username: string, password: string): Promise<void> }) {
+export function LoginScreen({
+  onLogIn,
+}: {
+  onLogIn(username: string, password: string, remember: boolean): Promise<void>;
+}) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Kept in an httpOnly cookie the page cannot read, so on by default, as most apps do.
+  const [remember, setRemember] = useState(true);
   const [theme] = useThemeChoice();
 
   const submit = async (user: string, secret: string) => {
     setBusy(true);
     setError(null);
     try {
-      await onLogIn(user, secret);
+      await onLogIn(user, secret, remember);
     } catch (cause) {
       setError(cause instanceof Error ? cause.message : String(cause));
       setBusy(false);
@@ -54,6 +60,10 @@ export function LoginScreen({ onLogIn }: { onLogIn(username: string, password: s
               autoComplete="current-password"
               required
             />
+          </label>
+          <label className="app-login__remember">
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+            Keep me signed in
           </label>
           <button type="submit" className="chat-button chat-button--primary" disabled={busy}>
             Log in

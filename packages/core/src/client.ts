@@ -213,6 +213,7 @@ export class ChatClient {
       channel: (cid) => this.channels.byCid(cid),
       hydrate: (cached) => this.channels.hydrate(cached),
       hydrateMessages: (cached) => this.channels.hydrateMessages(cached),
+      visible: this.env.visible,
     });
     this.offline = { sync, storage, ready: Promise.resolve() };
     this.offline.ready = sync.load().catch(() => {});

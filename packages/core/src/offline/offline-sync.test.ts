@@ -14,6 +14,7 @@ import type { StorageAdapter } from './storage-adapter';
 function setup(
   storage: StorageAdapter = createMemoryStorage(),
   status: ConnectionState['status'] = 'offline',
+  visible?: { current(): boolean; subscribe(listener: (value: boolean) => void): () => void },
 ) {
   const request = vi.fn();
   const state = createStore<ConnectionState>({ status, attempt: 0 });
@@ -36,6 +37,7 @@ function setup(
     channel: (cid) => channels.byCid(cid),
     hydrate: (cached) => channels.hydrate(cached),
     hydrateMessages: (cached) => channels.hydrateMessages(cached),
+    visible,
   });
   const connect = () => state.setState({ status: 'connected', attempt: 0 });
   return { channels, sync, request, connect, storage, channel: channels.byCid(CID) };
@@ -144,6 +146,29 @@ describe('OfflineSync', () => {
     );
     await b.channel.watch();
     expect(b.request).toHaveBeenCalledWith(expect.objectContaining({ type: 'channel.watch', since: 3 }));
+  });
+
+  it('writes at once when the page is hidden (a reload, a closed tab), not a moment later', async () => {
+    const listeners = new Set<(value: boolean) => void>();
+    const visible = {
+      current: () => true,
+      subscribe: (listener: (value: boolean) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const a = setup(createMemoryStorage(), 'offline', visible);
+    a.channel.seed(serverState(2, [message(1), message(2)]));
+    await vi.advanceTimersByTimeAsync(1_000);
+    a.channel.handleEvent(newMessage(message(3)));
+    await vi.advanceTimersByTimeAsync(0); // the store's listeners hear of it (not a timer)
+    expect(listeners.size).toBe(1);
+    for (const listener of listeners) listener(false);
+    // Well before the batching delay (300 ms): the write was started by the page going hidden.
+    await vi.advanceTimersByTimeAsync(50);
+    expect((await a.storage.getMessages(CID)).map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+    await a.sync.close();
+    expect(listeners.size).toBe(0);
   });
 
   it('cold start: the list shows from the channel records before any message is read', async () => {

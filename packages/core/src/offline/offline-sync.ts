@@ -2,7 +2,7 @@ import type { Channel as ChannelData, ErrorBody, Message } from '@chat/protocol'
 import type { Channel } from '../channel';
 import type { ConnectionManager } from '../connection/connection-manager';
 import type { RequestFrame } from '../connection/socket';
-import type { Clock, TimerHandle } from '../environment';
+import type { Clock, SignalSource, TimerHandle } from '../environment';
 import { ChatError, NetworkError, toChatError } from '../errors';
 import type { Person } from '../state/channel-label';
 import type { ChannelSnapshot, LocalMessage } from '../state/types';
@@ -92,6 +92,8 @@ export interface OfflineSyncInit {
   hydrate(records: { record: CachedChannel; messages: Message[]; people?: readonly Person[] }[]): void;
   /** Then their cached messages, into the handles the network has not reloaded meanwhile. */
   hydrateMessages(records: { record: CachedChannel; messages: Message[] }[]): void;
+  /** Whether the app is in the foreground: going to the background (or unloading) writes at once. */
+  visible?: SignalSource;
 }
 
 /**
@@ -131,6 +133,13 @@ export class OfflineSync implements ChannelSync {
     });
     const isConnected = () => init.connection.state.getSnapshot().status === 'connected';
     this.connected = isConnected();
+    // An app sent to the background (a phone switching apps) may be killed without another
+    // word: what waits out PERSIST_DELAY_MS is written now. (A write started by an unload
+    // itself does not survive it; only the batching delay stands between a change and a reload.)
+    const stopVisible = init.visible?.subscribe((visible) => {
+      if (!visible) void this.persist();
+    });
+    if (stopVisible) this.stops.push(stopVisible);
     this.stops.push(
       init.connection.state.subscribe(() => {
         const wasConnected = this.connected;
