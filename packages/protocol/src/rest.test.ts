@@ -723,6 +723,24 @@ const malformedRequests: {
     path: ['after'],
   },
   {
+    name: 'listMessages: around with before',
+    schema: query('listMessages'),
+    input: { before: uuid(), around: uuid() },
+    path: ['around'],
+  },
+  {
+    name: 'listReplies: around not an id',
+    schema: query('listReplies'),
+    input: { around: '../../etc' },
+    path: ['around'],
+  },
+  {
+    name: 'queryChannels: joinable false (only true means anything)',
+    schema: body('queryChannels'),
+    input: { filter: { joinable: false } },
+    path: ['filter', 'joinable'],
+  },
+  {
     name: 'listReplies: bad before',
     schema: query('listReplies'),
     input: { before: 'yesterday' },

@@ -45,6 +45,11 @@ export const queryChannelsBody = z.strictObject({
       members: z.array(userId).min(1).max(LIMITS.IDS_PER_REQUEST).optional(),
       last_message_at: timeRange.optional(),
       frozen: z.boolean().optional(),
+      /**
+       * `true`: instead of the caller's channels, the public ones they could join and are not in
+       * (types any user of the app may read and join, such as `livestream`): a "browse" list.
+       */
+      joinable: z.literal(true).optional(),
     })
     .optional(),
   sort: z

@@ -40,14 +40,24 @@ export const updateMessageBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' });
 export type UpdateMessageBody = z.infer<typeof updateMessageBody>;
 
-/** Pages go back with `before` and forward with `after` (message ids); the newest page without either. */
+/**
+ * Pages go back with `before` and forward with `after` (message ids); the newest page without
+ * either. `around` is the page a jump lands on (a quoted or searched message, the first unread):
+ * that message and the ones beside it, about half older and half newer.
+ */
 export const listMessagesQuery = z
   .strictObject({
     before: messageId.optional(),
     after: messageId.optional(),
+    around: messageId.optional(),
     limit: limitParam,
   })
-  .refine((q) => !(q.before && q.after), { message: 'Use before or after, not both', path: ['after'] });
+  .superRefine((q, ctx) => {
+    const given = (['before', 'after', 'around'] as const).filter((key) => q[key]);
+    // Reported at the second cursor given: the first one stands.
+    if (given.length > 1)
+      ctx.addIssue({ code: 'custom', message: 'Use one of before, after and around', path: [given[1]!] });
+  });
 export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;
 
 export const addReactionBody = z.strictObject({ type: reactionType });
@@ -55,5 +65,14 @@ export type AddReactionBody = z.infer<typeof addReactionBody>;
 
 export const messageResponse = z.object({ message });
 export type MessageResponse = z.infer<typeof messageResponse>;
-export const messagesResponse = z.object({ messages: z.array(message), has_more: z.boolean() });
+/**
+ * Oldest first. `has_more`: more in the direction of travel (older without a cursor, with
+ * `before` and with `around`; newer with `after`). `has_newer`: with `around` and `after`,
+ * whether newer messages follow the page (false: it reaches the newest).
+ */
+export const messagesResponse = z.object({
+  messages: z.array(message),
+  has_more: z.boolean(),
+  has_newer: z.boolean().optional(),
+});
 export type MessagesResponse = z.infer<typeof messagesResponse>;
