@@ -11,17 +11,12 @@ import type { ChannelContext } from './channel-context';
 import { ChannelHydration } from './channel-hydration';
 import { ChannelLoader } from './channel-loader';
 import { createChannelStore } from './channel-store';
+import { ChannelWindow } from './channel-window';
 import { ChannelWrites } from './channel-writes';
 import type { ChatError } from './errors';
 import { pendingWritesOf } from './offline/pending-writes';
 import type { CachedChannel, QueueItem, QueueOperation } from './offline/storage-adapter';
-import {
-  addOlderMessages,
-  clearTyping,
-  emptyChannelState,
-  loadChannelState,
-  setThread,
-} from './state/channel-reducer';
+import { clearTyping, emptyChannelState, loadChannelState, setThread } from './state/channel-reducer';
 import type { SendBody, SendMessageInput } from './state/local-message';
 import type { ChannelSnapshot, LocalMessage } from './state/types';
 import type { ReadableStore } from './store';
@@ -68,6 +63,7 @@ export class Channel {
   private unwatchTimer: ReturnType<ChannelContext['env']['clock']['setTimeout']> | undefined;
   private readonly writes: ChannelWrites;
   private readonly admin: ChannelAdmin;
+  private readonly window: ChannelWindow;
 
   constructor(
     readonly type: ChannelType,
@@ -109,6 +105,9 @@ export class Channel {
       (draft) => this.store.setState((s) => ({ ...s, draft })),
     );
     this.pendingWrites = pendingWritesOf(this.cid, () => ctx.sync?.()?.queue, this.store);
+    this.window = new ChannelWindow(ctx.http, this.store, { type, id }, () =>
+      this.watching ? this.loader.load(false) : undefined,
+    );
   }
 
   /** Whether the channel receives realtime events (after `watch()`, until `unwatch()`). */
@@ -267,6 +266,8 @@ export class Channel {
    * or `discardMessage(id)`.
    */
   sendMessage(input: SendMessageInput): Promise<LocalMessage> {
+    // Written while a window of the past is shown: back to the newest, where the message goes.
+    if (!input.parentId && this.store.getSnapshot().hasNewer) void this.jumpToLatest().catch(() => {});
     return this.writes.send(input);
   }
 
@@ -334,13 +335,32 @@ export class Channel {
   }
 
   /** Loads a page of messages older than the oldest one shown. Resolves with whether more exist. */
-  async loadOlder(options: { limit?: number } = {}): Promise<boolean> {
-    const oldest = this.store.getSnapshot().messages.find((m) => m.status === 'sent');
-    const query = { limit: options.limit ?? 50, ...(oldest && { before: oldest.id }) };
-    const page = await this.ctx.http.request('listMessages', { params: this.params, query });
-    const top = page.messages.filter((m) => m.parent_id === null);
-    this.store.setState((s) => addOlderMessages(s, top, page.has_more));
-    return page.has_more;
+  loadOlder(options: { limit?: number } = {}): Promise<boolean> {
+    return this.window.loadOlder(options.limit);
+  }
+
+  /**
+   * Shows `messageId` with the messages around it: a quoted message, a search result, the first
+   * unread. When it is far back, the list becomes a window of the past (`hasNewer`), which pages
+   * both ways (`loadOlder`, `loadNewer`) and goes back with `jumpToLatest` (sending a message
+   * does too). Rejects with `not_found` for a message not in this channel; the list stays.
+   *
+   * @example
+   * await channel.jumpTo(quoted.id);
+   * document.querySelector(`[data-message-id="${quoted.id}"]`)?.scrollIntoView();
+   */
+  jumpTo(messageId: string, options: { limit?: number } = {}): Promise<void> {
+    return this.window.jumpTo(messageId, options.limit);
+  }
+
+  /** In a window of the past, loads the next newer page; resolves with whether more exist. */
+  loadNewer(options: { limit?: number } = {}): Promise<boolean> {
+    return this.window.loadNewer(options.limit);
+  }
+
+  /** Back to the newest messages after `jumpTo`. */
+  jumpToLatest(): Promise<void> {
+    return this.window.jumpToLatest();
   }
 
   /** Loads a thread's replies into `state.threads[parentId]`. */

@@ -255,6 +255,10 @@ export class OfflineSync implements ChannelSync {
   private async write(s: ChannelSnapshot): Promise<void> {
     const { storage } = this.init;
     if (!s.channel) return;
+    // A window of the past (a jump back) is not what a cold start should show, and its last
+    // message is not the channel's: the cache keeps the live list until the view returns to it.
+    // Its seq stays behind too, so the next watch replays what arrived meanwhile.
+    if (s.hasNewer) return;
     const before = this.written.get(s.cid);
     const member = s.membership !== null;
     // Deleted, or the user was removed from it: it leaves the cache (and the next cold start's list).

@@ -20,6 +20,7 @@ export function emptyChannelState(cid: string): ChannelSnapshot {
     draft: null,
     lastSeq: 0,
     hasOlder: false,
+    hasNewer: false,
     loading: false,
     error: null,
     watcherCount: 0,
@@ -55,6 +56,7 @@ export function loadChannelState(
     draft: server.draft,
     lastSeq: server.channel.seq,
     hasOlder: messageLimit === undefined ? top.length > 0 : top.length >= messageLimit,
+    hasNewer: false,
   };
 }
 
@@ -163,6 +165,9 @@ export function putMessage(
     m.parent_id === null ? state.messages : (state.threads[m.parent_id] ?? EMPTY);
   const list = listOf(message);
   const existing = list[indexToReplace(list, { ...message, status: 'sent' })];
+  // A message outside the loaded window (older than its first with more before it, or newer than
+  // its last while it is a window of the past) would make a hole in it: it shows when paged to.
+  if (!existing && message.parent_id === null && !inWindow(state, message)) return state;
   const own = ownReactions
     ? ownReactions(existing?.own_reactions ?? [])
     : (existing?.own_reactions ?? message.own_reactions);
@@ -173,6 +178,23 @@ export function putMessage(
   // parent, and each reply arrives here once as sent (later copies replace it).
   if (existing?.status === 'sent') return { ...state, threads };
   return { ...state, threads, messages: countReply(state.messages, message.parent_id, batch) };
+}
+
+/** Whether a top-level message falls between the first and the last message loaded. */
+function inWindow(state: ChannelSnapshot, message: Message): boolean {
+  // Called for every event: the ends are found from the ends (unsent messages sit at the end).
+  const { messages } = state;
+  if (state.hasOlder) {
+    const first = messages.find((m) => m.status === 'sent');
+    if (first && message.seq < first.seq) return false;
+  }
+  if (state.hasNewer) {
+    let i = messages.length - 1;
+    while (i >= 0 && messages[i]!.status !== 'sent') i--;
+    const last = messages[i];
+    if (!last || message.seq > last.seq) return false;
+  }
+  return true;
 }
 
 function countReply(
@@ -286,6 +308,30 @@ export function addOlderMessages(
   hasMore: boolean,
 ): ChannelSnapshot {
   return { ...state, messages: mergeMessages(state.messages, page.map(sent)), hasOlder: hasMore };
+}
+
+/**
+ * Shows a window of the past (a jump to a message): the page replaces the list, own messages not
+ * yet sent stay at its end, and `hasNewer` holds new messages back until the list reaches the
+ * newest again.
+ */
+export function showWindow(
+  state: ChannelSnapshot,
+  page: readonly Message[],
+  more: { older: boolean; newer: boolean },
+): ChannelSnapshot {
+  const unsent = state.messages.filter((m) => m.status !== 'sent');
+  const messages = mergeMessages(mergeMessages(EMPTY, page.map(sent)), unsent);
+  return { ...state, messages, hasOlder: more.older, hasNewer: more.newer };
+}
+
+/** Merges a page of newer messages at the end of a window of the past. */
+export function addNewerMessages(
+  state: ChannelSnapshot,
+  page: readonly Message[],
+  hasMore: boolean,
+): ChannelSnapshot {
+  return { ...state, messages: mergeMessages(state.messages, page.map(sent)), hasNewer: hasMore };
 }
 
 /** Replaces a thread's replies with a page from the server (unsent own replies kept). */

@@ -46,6 +46,12 @@ export interface ChannelSnapshot {
   readonly lastSeq: number;
   /** Whether older messages than the first in `messages` may exist on the server. */
   readonly hasOlder: boolean;
+  /**
+   * Whether newer messages than the last in `messages` exist on the server: after a jump back
+   * (`jumpTo`) the list is a window of the past, and new messages do not join it until it reaches
+   * the newest again (`loadNewer`, `jumpToLatest`). `false` for the usual, live list.
+   */
+  readonly hasNewer: boolean;
   /** Whether the state is being loaded or resumed from the server. */
   readonly loading: boolean;
   /** Why the last load (watch or resume) failed; `null` once one succeeds. */
