@@ -1,5 +1,6 @@
 export { Attachments, type AttachmentsProps } from './components/attachments';
 export { Avatar, type AvatarProps } from './components/avatar';
+export { BrowseChannels, type BrowseChannelsProps } from './components/browse-channels';
 export { Channel, type ChannelProps } from './components/channel';
 export { ChannelHeader, type ChannelHeaderProps } from './components/channel-header';
 export { ChannelList, type ChannelListProps } from './components/channel-list';
@@ -23,6 +24,7 @@ export {
 } from './components/notification-settings';
 export { QuotedMessage, type QuotedMessageProps } from './components/quoted-message';
 export { DEFAULT_REACTIONS, ReactionPicker, type ReactionPickerProps } from './components/reaction-picker';
+export type { ReactionRef, ReactionsLoader } from './components/reaction-users/reactors-store';
 export { Reactions, type ReactionsProps } from './components/reactions';
 export { ReadReceipts, type ReadReceiptsProps } from './components/read-receipts';
 export { SearchPanel, type SearchPanelProps } from './components/search-panel';
@@ -36,6 +38,7 @@ export {
   useComposer,
 } from './context/channel-context';
 export type { ChatComponents } from './context/components';
+export { jumpToMessage } from './context/jump-target';
 export { type ChatLayoutState, useChatLayout } from './context/layout-context';
 export { type ChannelSelection, useChannelSelection } from './context/selection-context';
 export { useStrings } from './context/ui-context';
@@ -49,4 +52,5 @@ export {
   type StringValues,
   type Translator,
 } from './i18n/strings';
+export { safeLinkHref } from './text/link-href';
 export { linkify, safeHttpUrl, type TextSegment } from './text/linkify';

@@ -5,9 +5,10 @@ import { useActiveChannel } from '../context/channel-context';
 import { replaceable } from '../context/components';
 import { useChatLayout } from '../context/layout-context';
 import { useStrings } from '../context/ui-context';
+import { useLastSeen } from '../hooks/use-last-seen';
 import { useOwnUserId } from '../hooks/use-own-user-id';
 import { avatarOf, labelOf } from '../text/channel-label';
-import { displayName } from '../text/format';
+import { displayName, timeAgo } from '../text/format';
 import { Avatar } from './avatar';
 import { ChannelMenu } from './channel-menu';
 import { MutedIndicator } from './muted-indicator';
@@ -25,7 +26,8 @@ const selectMuted = (s: ChannelSnapshot) => s.membership?.muted ?? false;
 
 /**
  * The active channel's name (with a muted mark when the user muted it), member count, who of
- * its members is online now (live), and the channel menu (mute).
+ * its members is online now (live), and the channel menu (mute). A direct message (unnamed, one
+ * other person) says instead whether they are online, or when they were last seen.
  */
 function DefaultChannelHeader({ maxOnline = 5, onNotificationSettings }: ChannelHeaderProps) {
   const t = useStrings();
@@ -48,6 +50,10 @@ function DefaultChannelHeader({ maxOnline = 5, onNotificationSettings }: Channel
   const label = data ? labelOf(data, people, t) : null;
   const title = label?.title ?? channel.id;
   const memberCount = data?.member_count ?? Object.keys(members).length;
+  // A direct message (no name, one other person) says whether they are here, or when they last were.
+  const direct = memberCount === 2 && people.length === 1 && !data?.name?.trim();
+  const other = direct ? members[people[0]!.id]?.user : undefined;
+  const seen = useLastSeen(other);
   return (
     <header className="chat-channel-header" data-testid="chat-channel-header">
       {layout?.narrow && (
@@ -70,15 +76,25 @@ function DefaultChannelHeader({ maxOnline = 5, onNotificationSettings }: Channel
           <h2 className="chat-channel-header__title">{title}</h2>
           {muted && <MutedIndicator />}
         </div>
-        <p className="chat-channel-header__meta">
-          <span data-testid="chat-member-count" data-count={memberCount}>
-            {t.plural('header.members', memberCount)}
-          </span>
-          {' · '}
-          <span data-testid="chat-online-count" data-count={online.length}>
-            {t.plural('header.online', online.length)}
-          </span>
-        </p>
+        {seen ? (
+          <p className="chat-channel-header__meta" data-testid="chat-last-seen" data-online={seen.online}>
+            {seen.online
+              ? t('header.activeNow')
+              : seen.at
+                ? t('header.lastSeen', { when: timeAgo(seen.at, t.locale, seen.now) })
+                : t.plural('header.members', memberCount)}
+          </p>
+        ) : (
+          <p className="chat-channel-header__meta">
+            <span data-testid="chat-member-count" data-count={memberCount}>
+              {t.plural('header.members', memberCount)}
+            </span>
+            {' · '}
+            <span data-testid="chat-online-count" data-count={online.length}>
+              {t.plural('header.online', online.length)}
+            </span>
+          </p>
+        )}
       </div>
       {online.length > 0 && (
         <ul

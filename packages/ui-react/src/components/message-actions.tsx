@@ -5,6 +5,7 @@ import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
 import { useDismissOnOutsidePointer } from '../hooks/use-dismiss';
 import { useMenuKeyboard } from '../hooks/use-menu-keyboard';
+import { EmojiPickerPopover } from './emoji-picker/emoji-picker-popover';
 import { DEFAULT_REACTIONS, ReactionPicker } from './reaction-picker';
 
 export interface MessageActionsProps {
@@ -18,11 +19,13 @@ export interface MessageActionsProps {
 
 const QUICK_REACTIONS = DEFAULT_REACTIONS.slice(0, 3);
 
-type Open = 'menu' | 'reactions' | 'confirm-delete' | null;
+type Open = 'menu' | 'reactions' | 'emoji' | 'confirm-delete' | null;
 
 /**
- * A message's actions: three reactions one click away, and the "⋯" menu: react, reply in
- * thread, quote, and for the user's own messages edit and delete (asked first). Keyboard: Enter/Space opens it, arrows move, Escape closes and returns focus.
+ * A message's actions: three reactions one click away and "More reactions" (the full emoji
+ * picker), and the "⋯" menu: react, reply in thread, quote, and for the user's own messages edit
+ * and delete (asked first). Keyboard: Enter/Space opens it, arrows move, Escape closes and
+ * returns focus.
  */
 function DefaultMessageActions({
   message,
@@ -35,6 +38,7 @@ function DefaultMessageActions({
   const [open, setOpen] = useState<Open>(null);
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
+  const moreReactions = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
 
@@ -76,6 +80,19 @@ function DefaultMessageActions({
             {type}
           </button>
         ))}
+        <button
+          ref={moreReactions}
+          type="button"
+          className="chat-icon-button chat-message-actions__quick-item chat-message-actions__more"
+          aria-label={t('reactionPicker.more')}
+          title={t('reactionPicker.more')}
+          aria-haspopup="dialog"
+          aria-expanded={open === 'emoji'}
+          data-testid="chat-more-reactions"
+          onClick={() => setOpen((o) => (o === 'emoji' ? null : 'emoji'))}
+        >
+          <span aria-hidden="true">+</span>
+        </button>
       </fieldset>
       <button
         ref={trigger}
@@ -118,6 +135,21 @@ function DefaultMessageActions({
           onConfirm={() => {
             close(true);
             actions.remove(message.id);
+          }}
+        />
+      )}
+      {open === 'emoji' && (
+        <EmojiPickerPopover
+          label={t('reactionPicker.moreLabel')}
+          align="end"
+          onClose={(refocus) => {
+            setOpen(null);
+            if (refocus) moreReactions.current?.focus();
+          }}
+          onPick={(type) => {
+            setOpen(null);
+            moreReactions.current?.focus();
+            toggleReaction(type);
           }}
         />
       )}

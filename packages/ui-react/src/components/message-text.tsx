@@ -1,54 +1,38 @@
-import { type ReactNode, useMemo } from 'react';
+import { useMemo } from 'react';
 import { replaceable } from '../context/components';
-import { linkify } from '../text/linkify';
+import { linkedText } from './rich-text/linked-text';
+import { useMarkdown } from './rich-text/use-markdown';
 
 export interface MessageTextProps {
   text: string;
   /** Display names of the mentioned users: `@name` in the text is highlighted. */
   mentions?: readonly string[];
+  /** Render markdown (bold, italic, code, quotes, lists, links). Default `true`; `false`: plain text. */
+  markdown?: boolean;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function withMentions(text: string, mentions: readonly string[], key: string): ReactNode[] {
-  if (mentions.length === 0) return [text];
-  const pattern = new RegExp(`(@(?:${mentions.map(escapeRegExp).join('|')}))`, 'g');
-  return text.split(pattern).map((part, index) =>
-    index % 2 === 1 ? (
-      // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string, never reordered
-      <span key={`${key}-${index}`} className="chat-message-text__mention">
-        {part}
-      </span>
-    ) : (
-      part
-    ),
-  );
-}
+const NO_MENTIONS: readonly string[] = [];
 
 /**
- * A message's text as React text nodes: http(s) URLs become links that open in a new tab, and
- * nothing is ever parsed as HTML, so `<img onerror=…>` shows as typed. Line breaks are kept by CSS.
+ * A message's text. Markdown (`**bold**`, `_italic_`, `~~struck~~`, `` `code` ``, fenced code,
+ * `>` quotes, lists, `[links](https://…)`) renders as formatting; the renderer is loaded the
+ * first time a message needs it, and until then the text shows as plain text with its links.
+ * Nothing is ever parsed as HTML: `<img onerror=…>` shows as typed, and only http(s) and mailto
+ * links are made. Line breaks are kept.
  */
-function DefaultMessageText({ text, mentions = [] }: MessageTextProps) {
-  const segments = useMemo(() => linkify(text), [text]);
-  return (
+function DefaultMessageText({ text, mentions = NO_MENTIONS, markdown = true }: MessageTextProps) {
+  const renderMarkdown = useMarkdown(text, markdown);
+  const content = useMemo(
+    () => (renderMarkdown ? renderMarkdown(text, mentions) : linkedText(text, mentions, 't')),
+    [renderMarkdown, text, mentions],
+  );
+  return renderMarkdown ? (
+    <div className="chat-message-text chat-message-text--markdown" data-testid="chat-message-text">
+      {content}
+    </div>
+  ) : (
     <p className="chat-message-text" data-testid="chat-message-text">
-      {segments.map((segment, index) =>
-        segment.kind === 'link' ? (
-          <a
-            // biome-ignore lint/suspicious/noArrayIndexKey: segments of one immutable string
-            key={index}
-            className="chat-message-text__link"
-            href={segment.href}
-            target="_blank"
-            rel="noopener noreferrer"
-          >
-            {segment.text}
-          </a>
-        ) : (
-          withMentions(segment.text, mentions, String(index))
-        ),
-      )}
+      {content}
     </p>
   );
 }

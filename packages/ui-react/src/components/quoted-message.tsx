@@ -1,5 +1,7 @@
 import type { LocalMessage } from '@chat/core';
+import { useActiveChannel } from '../context/channel-context';
 import { replaceable } from '../context/components';
+import { jumpToMessage } from '../context/jump-target';
 import { useStrings } from '../context/ui-context';
 import { displayName } from '../text/format';
 
@@ -10,22 +12,49 @@ export interface QuotedMessageProps {
 
 const MAX_PREVIEW = 160;
 
-/** The message a reply quotes: author and the start of its text. */
+/**
+ * The message a reply quotes: author and the start of its text. Choosing it shows the quoted
+ * message in the list (loaded around it when it is far back); a deleted one is just text.
+ */
 function DefaultQuotedMessage({ quoted }: QuotedMessageProps) {
   const t = useStrings();
+  const channel = useActiveChannel('QuotedMessage');
   const name = displayName(quoted.user);
   const deleted = quoted.deleted_at !== null || quoted.type === 'deleted';
   const text = quoted.text.length > MAX_PREVIEW ? `${quoted.text.slice(0, MAX_PREVIEW)}…` : quoted.text;
+  const body = (
+    <>
+      <span className="chat-quoted-message__author">{name}</span>
+      <span className="chat-quoted-message__text">{deleted ? t('message.deleted') : text}</span>
+    </>
+  );
+  if (deleted || quoted.parent_id) {
+    return (
+      <figure
+        className="chat-quoted-message"
+        data-testid="chat-quoted-message"
+        data-quoted-id={quoted.id}
+        aria-label={t('message.quoted', { name })}
+      >
+        {body}
+      </figure>
+    );
+  }
   return (
-    <figure
-      className="chat-quoted-message"
+    <button
+      type="button"
+      className="chat-quoted-message chat-quoted-message--button"
       data-testid="chat-quoted-message"
       data-quoted-id={quoted.id}
-      aria-label={t('message.quoted', { name })}
+      aria-label={t('message.showQuoted', { name })}
+      onClick={(event) => {
+        // The message row's own click (showing its actions) is not this.
+        event.stopPropagation();
+        jumpToMessage(channel, quoted.id);
+      }}
     >
-      <figcaption className="chat-quoted-message__author">{name}</figcaption>
-      <blockquote className="chat-quoted-message__text">{deleted ? t('message.deleted') : text}</blockquote>
-    </figure>
+      {body}
+    </button>
   );
 }
 

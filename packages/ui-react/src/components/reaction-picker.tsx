@@ -1,7 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
 import { useMenuKeyboard } from '../hooks/use-menu-keyboard';
+import { EmojiPickerPopover } from './emoji-picker/emoji-picker-popover';
 
 export interface ReactionPickerProps {
   /** The reaction types offered. Default: six common emoji. */
@@ -15,7 +16,10 @@ export interface ReactionPickerProps {
 
 export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
 
-/** A small menu of emoji: arrow keys move, Enter picks, Escape closes. Takes focus when opened. */
+/**
+ * A small menu of emoji: arrow keys move, Enter picks, Escape closes. Takes focus when opened.
+ * Its last item, "More reactions", swaps it for the full emoji picker (loaded then).
+ */
 function DefaultReactionPicker({
   choices = DEFAULT_REACTIONS,
   selected = [],
@@ -24,10 +28,21 @@ function DefaultReactionPicker({
 }: ReactionPickerProps) {
   const t = useStrings();
   const menu = useRef<HTMLDivElement>(null);
+  const [more, setMore] = useState(false);
   const onKeyDown = useMenuKeyboard(menu, onClose);
   useEffect(() => {
     menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
   }, []);
+  if (more) {
+    return (
+      <EmojiPickerPopover
+        label={t('reactionPicker.moreLabel')}
+        align="end"
+        onPick={onPick}
+        onClose={onClose}
+      />
+    );
+  }
   return (
     <div
       ref={menu}
@@ -52,6 +67,18 @@ function DefaultReactionPicker({
           {type}
         </button>
       ))}
+      <button
+        type="button"
+        role="menuitem"
+        tabIndex={-1}
+        className="chat-reaction-picker__item chat-reaction-picker__more"
+        aria-label={t('reactionPicker.more')}
+        title={t('reactionPicker.more')}
+        data-testid="chat-more-reactions"
+        onClick={() => setMore(true)}
+      >
+        <span aria-hidden="true">+</span>
+      </button>
     </div>
   );
 }

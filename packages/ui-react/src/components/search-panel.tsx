@@ -1,6 +1,7 @@
 import type { Message } from '@chat/core';
 import { useChat } from '@chat/react';
 import { type ReactNode, useEffect, useId, useState } from 'react';
+import { jumpToMessage } from '../context/jump-target';
 import { useChatLayout } from '../context/layout-context';
 import { useChannelSelection } from '../context/selection-context';
 import { useStrings } from '../context/ui-context';
@@ -42,7 +43,7 @@ function highlighted(text: string, query: string): ReactNode[] {
 /**
  * Searches the user's messages as they type (the server's full-text search): each result shows
  * its author, time and text with the words found marked; choosing one opens its channel (on a
- * phone, the channel pane). Results are announced to screen readers.
+ * phone, the channel pane) at that message. Results are announced to screen readers.
  */
 export function SearchPanel({ onSelect, limit = 20 }: SearchPanelProps) {
   const t = useStrings();
@@ -112,6 +113,8 @@ export function SearchPanel({ onSelect, limit = 20 }: SearchPanelProps) {
                 onClick={() => {
                   select(message.cid);
                   layout?.showChannel();
+                  // Shown in the channel's list, loaded around it when far back (a reply: its thread's parent).
+                  jumpToMessage(client.channels.byCid(message.cid), message.parent_id ?? message.id);
                   onSelect?.(message);
                 }}
               >

@@ -43,7 +43,7 @@ describe('user text is text', () => {
     const linkRow = await rowOf(links.id);
     const anchors = [...linkRow.querySelectorAll('a')];
     expect(anchors.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/a?b=1&c=2']);
-    expect(anchors[0]!.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(anchors[0]!.getAttribute('rel')).toBe('noopener noreferrer nofollow');
     expect(anchors[0]!.getAttribute('target')).toBe('_blank');
     // The trailing full stop is prose, not part of the URL.
     expect(anchors[0]!.textContent).toBe('https://example.com/a?b=1&c=2');

@@ -80,3 +80,28 @@ export function fileSize(bytes: number): string {
 /** Names as a sentence lists them, in the locale's words: "Ann, Bo, and Cy". */
 export const joinNames = (names: readonly string[], locale: string | undefined) =>
   new Intl.ListFormat(locale, { type: 'conjunction' }).format(names);
+
+/**
+ * How long ago `iso` was, in words ("5 minutes ago", "yesterday"); past a week, the date. For a
+ * "last seen" line: precise enough to tell a minute from an hour, never a wall of digits.
+ */
+export function timeAgo(iso: string, locale: string | undefined, now = Date.now()): string {
+  const seconds = Math.max(0, (now - Date.parse(iso)) / 1000);
+  const relative = relativeFormatter(locale);
+  if (seconds < 60) return relative.format(0, 'minute');
+  if (seconds < 3600) return relative.format(-Math.floor(seconds / 60), 'minute');
+  if (seconds < 86_400) return relative.format(-Math.floor(seconds / 3600), 'hour');
+  if (seconds < 7 * 86_400) return relative.format(-Math.floor(seconds / 86_400), 'day');
+  return formatter('date', locale).format(new Date(iso));
+}
+
+const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();
+function relativeFormatter(locale: string | undefined): Intl.RelativeTimeFormat {
+  const key = locale ?? '';
+  let made = relativeFormatters.get(key);
+  if (!made) {
+    made = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    relativeFormatters.set(key, made);
+  }
+  return made;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkify, safeHttpUrl } from './linkify';
+import { linkify, matchUrlAt, safeHttpUrl } from './linkify';
 
 describe('linkify', () => {
   it('links http(s) URLs and leaves the rest as text', () => {
@@ -63,5 +63,20 @@ describe('linkify', () => {
     expect(safeHttpUrl('javascript:alert(1)')).toBeNull();
     expect(safeHttpUrl('not a url')).toBeNull();
     expect(safeHttpUrl(null)).toBeNull();
+  });
+});
+
+describe('matchUrlAt', () => {
+  it('finds a URL only at the very start, by linkify’s rules', () => {
+    expect(matchUrlAt('https://a.io/__init__/x and more')).toEqual({
+      raw: 'https://a.io/__init__/x',
+      href: 'https://a.io/__init__/x',
+    });
+    expect(matchUrlAt('www.example.com/a.')).toEqual({
+      raw: 'www.example.com/a',
+      href: 'https://www.example.com/a',
+    });
+    expect(matchUrlAt('see https://a.io')).toBeNull();
+    expect(matchUrlAt('javascript:alert(1)')).toBeNull();
   });
 });

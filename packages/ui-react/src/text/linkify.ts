@@ -32,6 +32,24 @@ function trimUrl(candidate: string): string {
   return url;
 }
 
+const URL_AT_START = new RegExp(`^${URL_PATTERN.source.replace(/^\\b/, '')}`, 'i');
+
+/**
+ * The URL at the very start of `text`, by the same rules as `linkify` (scheme or `www.`,
+ * trailing prose punctuation left out), or `null`. The markdown renderer asks this at each place
+ * a URL may start, so `_` or `*` inside a URL never turn into emphasis.
+ *
+ * @example
+ * matchUrlAt('https://a.io/__init__ and more') // { raw: 'https://a.io/__init__', href: 'https://a.io/__init__' }
+ */
+export function matchUrlAt(text: string): { raw: string; href: string } | null {
+  const match = URL_AT_START.exec(text);
+  if (!match) return null;
+  const raw = trimUrl(match[0]);
+  const href = safeHttpUrl(/^www\./i.test(raw) ? `https://${raw}` : raw);
+  return href ? { raw, href } : null;
+}
+
 /**
  * Splits text into plain parts and links. The result is rendered as React text and `<a>`
  * elements, never as HTML, so markup in a message shows as the characters it is.

@@ -7,6 +7,7 @@ import { useOwnUserId } from '../../hooks/use-own-user-id';
 import { displayName } from '../../text/format';
 import { MentionSuggestions } from '../mention-suggestions';
 import { ComposerBanner } from './composer-banner';
+import { EmojiButton } from './emoji-button';
 import { useDraft } from './use-draft';
 import { useMentionAutocomplete } from './use-mention-autocomplete';
 
@@ -112,6 +113,20 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
     }
   };
 
+  // An emoji from the picker goes where the caret was (a blurred textarea keeps its selection),
+  // replacing any selected text; the caret then follows it and the focus comes back here.
+  const insertEmoji = (emoji: string) => {
+    const el = textarea.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? start;
+    const caret = start + emoji.length;
+    caretAfterRender.current = caret;
+    setText(text.slice(0, start) + emoji + text.slice(end));
+    mentions.trackCaret(caret);
+    if (!editingHere) onKeystroke();
+    el?.focus();
+  };
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     submit();
@@ -173,6 +188,7 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
           onKeyDown={onKeyDown}
           onBlur={stop}
         />
+        <EmojiButton onPick={insertEmoji} />
         <button
           type="submit"
           className="chat-button chat-button--primary chat-message-input__send"

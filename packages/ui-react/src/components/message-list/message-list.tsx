@@ -4,11 +4,14 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useActiveChannel } from '../../context/channel-context';
 import { replaceable } from '../../context/components';
+import { jumpToMessage } from '../../context/jump-target';
 import { useStrings } from '../../context/ui-context';
 import { useOwnUserId } from '../../hooks/use-own-user-id';
 import { NewMessagesPill } from '../new-messages-pill';
 import { buildRows } from './build-rows';
 import { MessageRow } from './message-row';
+import { firstUnreadId, useUnreadMark } from './unread-divider';
+import { useJump } from './use-jump';
 import { useKeepInView } from './use-keep-in-view';
 import { useMarkRead } from './use-mark-read';
 import { useReadReceipts } from './use-read-receipts';
@@ -25,7 +28,7 @@ export interface MessageListProps {
 
 /** Within this many px of the end counts as "at the end" (sticks to new messages). */
 const END_THRESHOLD_PX = 48;
-/** Older messages load when the user scrolls within this many px of the top. */
+/** Older messages load when the user scrolls within this many px of the top (newer: of the end). */
 const LOAD_OLDER_PX = 400;
 
 // Layout effects warn on the server; nothing here needs to run there.
@@ -41,11 +44,16 @@ const selectChannel = (s: ChannelSnapshot) => s.channel;
  * - Loads older messages as the user nears the top, keeping the messages in view exactly where
  *   they were (see `useKeepInView`).
  * - Marks the channel read once its end is on screen and the page is visible.
+ * - A "new messages" line above the first message unread when the channel opened, and a button
+ *   to jump to it while it is out of view.
+ * - Jumps to a message (`jumpToMessage`, a quoted message): loaded around it when it is far back,
+ *   scrolled to, highlighted and focused. Such a window of the past pages forward as the user
+ *   scrolls down, and "Jump to latest" returns to the newest.
  */
 function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageListProps) {
   const t = useStrings();
   const channel = useActiveChannel('MessageList');
-  const { messages, hasMore, loading, loadOlder } = useMessages(channel);
+  const { messages, hasMore, hasNewer, loading, loadOlder, loadNewer, jumpToLatest } = useMessages(channel);
   const data = useStore(channel.state, selectChannel);
   const ownUserId = useOwnUserId();
   const readers = useReadReceipts(channel, ownUserId);
@@ -55,6 +63,16 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
   const [unseen, setUnseen] = useState(0);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const olderInFlight = useRef(false);
+  const [loadingNewer, setLoadingNewer] = useState(false);
+  const newerInFlight = useRef(false);
+  const jump = useJump(channel);
+  const unreadMark = useUnreadMark(channel, ownUserId);
+  const dividerId = useMemo(
+    () => firstUnreadId(messages, unreadMark, ownUserId),
+    [messages, unreadMark, ownUserId],
+  );
+  const dividerIndex = dividerId ? rows.findIndex((row) => row.message.id === dividerId) : -1;
+  const [dividerAbove, setDividerAbove] = useState(false);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -63,9 +81,10 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
     getItemKey: (index) => rows[index]?.key ?? index,
     overscan: 6,
     // Chat semantics, built into the virtualizer: a prepend keeps the row at the top of the
-    // viewport in place (anchored by key), and an append while at the end follows it.
+    // viewport in place (anchored by key), and an append while at the end follows it (not the
+    // pages of a window of the past loading below the reader).
     anchorTo: 'end',
-    followOnAppend: true,
+    followOnAppend: !hasNewer,
     scrollEndThreshold: END_THRESHOLD_PX,
     // Start at the newest message: the first frame already shows the end, not the top.
     initialOffset: () => rows.length * estimatedRowHeight,
@@ -88,17 +107,36 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
       });
   }, [hasMore, loading, loadOlder, pageSize]);
 
+  const loadNewerPage = useCallback(() => {
+    if (newerInFlight.current || !hasNewer) return;
+    newerInFlight.current = true;
+    setLoadingNewer(true);
+    loadNewer(pageSize)
+      .catch(() => {})
+      .finally(() => {
+        newerInFlight.current = false;
+        setLoadingNewer(false);
+      });
+  }, [hasNewer, loadNewer, pageSize]);
+
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
     const { scrollTop, clientHeight } = el;
     noteInView(scrollTop, clientHeight);
-    atEnd.current = el.scrollHeight - scrollTop - clientHeight <= END_THRESHOLD_PX;
+    const fromEnd = el.scrollHeight - scrollTop - clientHeight;
+    // A window of the past has no end to stick to: more of it loads below instead.
+    atEnd.current = !hasNewer && fromEnd <= END_THRESHOLD_PX;
     if (atEnd.current) {
       setUnseen(0);
       markReadIfSeen();
     }
     if (scrollTop < LOAD_OLDER_PX) loadOlderPage();
+    if (hasNewer && fromEnd < LOAD_OLDER_PX) loadNewerPage();
+    if (dividerIndex >= 0) {
+      const first = virtualizer.getVirtualItems().find((item) => item.end > scrollTop);
+      setDividerAbove(first !== undefined && first.index > dividerIndex);
+    }
   };
 
   // Scrolls from an effect go through a microtask: the virtualizer re-renders synchronously
@@ -144,11 +182,45 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
   }, [totalSize, rows.length, loadOlderPage, virtualizer]);
 
   const jumpToEnd = () => {
+    if (hasNewer) {
+      void jumpToLatest()
+        .then(() => {
+          atEnd.current = true;
+          scrollToEnd();
+        })
+        .catch(() => {});
+      return;
+    }
     atEnd.current = true;
     setUnseen(0);
     virtualizer.scrollToEnd();
     markReadIfSeen();
   };
+
+  // A jump's page is in: scroll its message to the middle, then highlight and focus it.
+  const jumpIndex = jump.pending ? rows.findIndex((row) => row.message.id === jump.pending) : -1;
+  useEffect(() => {
+    if (!jump.pending || jumpIndex < 0) return;
+    const messageId = jump.pending;
+    atEnd.current = false;
+    virtualizer.scrollToIndex(jumpIndex, { align: 'center' });
+    jump.arrived(messageId);
+    requestAnimationFrame(() =>
+      scroller.current
+        ?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"] [tabindex="-1"]`)
+        ?.focus({ preventScroll: true }),
+    );
+  }, [jump.pending, jump.arrived, jumpIndex, virtualizer]);
+
+  const toFirstUnread = () => {
+    if (dividerIndex >= 0) {
+      atEnd.current = false;
+      virtualizer.scrollToIndex(dividerIndex, { align: 'start' });
+      setDividerAbove(false);
+    } else if (unreadMark.lastReadId) jumpToMessage(channel, unreadMark.lastReadId);
+  };
+  // The first unread is not loaded (further back than the list): the button goes and gets it.
+  const unreadOutOfReach = unreadMark.count > 0 && dividerIndex < 0 && unreadMark.lastReadId !== null;
 
   const title = data?.name?.trim() || channel.id;
   return (
@@ -158,12 +230,28 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
           {t('messageList.loadingOlder')}
         </p>
       )}
+      {(dividerAbove || unreadOutOfReach) && (
+        <button
+          type="button"
+          className="chat-jump-to-unread"
+          data-testid="chat-jump-to-unread"
+          onClick={toFirstUnread}
+        >
+          <span aria-hidden="true">↑ </span>
+          {t('messageList.jumpToUnread')}
+        </button>
+      )}
+      {jump.failed && (
+        <p className="chat-message-list__notice" role="status">
+          {t('messageList.jumpFailed')}
+        </p>
+      )}
       <div
         ref={scroller}
         className="chat-message-list__scroller"
         role="log"
         aria-label={t('messageList.label', { channel: title })}
-        aria-busy={loading || loadingOlder}
+        aria-busy={loading || loadingOlder || loadingNewer}
         // Focusable, so keyboard users can scroll it (arrow keys, Page Up/Down); axe requires it
         // of a scrollable region.
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable log must be reachable by keyboard
@@ -186,9 +274,15 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
                   ref={virtualizer.measureElement}
                   data-index={item.index}
                   data-message-id={row.message.id}
+                  data-highlighted={jump.highlighted === row.message.id || undefined}
                   className="chat-message-list__row"
                   style={{ transform: `translateY(${item.start}px)` }}
                 >
+                  {row.message.id === dividerId && (
+                    <div className="chat-unread-divider" data-testid="chat-unread-divider">
+                      <span>{t('messageList.unreadDivider')}</span>
+                    </div>
+                  )}
                   <MessageRow
                     message={row.message}
                     startsDay={row.startsDay}
@@ -202,7 +296,24 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
           </div>
         )}
       </div>
-      {unseen > 0 && <NewMessagesPill count={unseen} onClick={jumpToEnd} />}
+      {loadingNewer && (
+        <p className="chat-message-list__loading-newer" role="status">
+          {t('messageList.loadingNewer')}
+        </p>
+      )}
+      {hasNewer ? (
+        <button
+          type="button"
+          className="chat-new-messages-pill"
+          data-testid="chat-jump-to-latest"
+          onClick={jumpToEnd}
+        >
+          <span aria-hidden="true">↓ </span>
+          {t('messageList.jumpToLatest')}
+        </button>
+      ) : (
+        unseen > 0 && <NewMessagesPill count={unseen} onClick={jumpToEnd} />
+      )}
     </div>
   );
 }

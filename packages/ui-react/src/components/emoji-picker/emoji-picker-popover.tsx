@@ -1,0 +1,78 @@
+import { type FocusEvent, type KeyboardEvent, useEffect, useRef } from 'react';
+import { useStrings } from '../../context/ui-context';
+import { useEmojiPickerModule } from './use-emoji-picker-module';
+import { usePopoverPlacement } from './use-popover-placement';
+
+export interface EmojiPickerPopoverProps {
+  /** The dialog's name, e.g. "Emoji" or "React with any emoji". */
+  label: string;
+  onPick(emoji: string): void;
+  /** `refocus`: give focus back to what opened it (Escape), not when focus moved on by itself. */
+  onClose(refocus: boolean): void;
+  /** Which edge of the positioned parent it lines up with. */
+  align: 'start' | 'end';
+  id?: string;
+}
+
+const PREFERRED_HEIGHT = 360;
+
+/**
+ * The emoji picker in a non-modal dialog, over the content beside what opened it (above or below,
+ * wherever it fits, at most the screen's width less a margin). Its code loads the first time it
+ * opens; meanwhile the dialog says so. Focus moves in at once; Escape closes it and returns the
+ * focus; it also closes when the focus leaves it.
+ */
+export function EmojiPickerPopover({ label, onPick, onClose, align, id }: EmojiPickerPopoverProps) {
+  const t = useStrings();
+  const dialog = useRef<HTMLDivElement>(null);
+  const picker = useEmojiPickerModule();
+  const { side, maxHeight } = usePopoverPlacement(dialog, PREFERRED_HEIGHT);
+  // Until the picker's search field takes it, the dialog holds the focus, so Escape works at once.
+  // (When the code is already loaded, the picker mounted first and its field has the focus.)
+  useEffect(() => {
+    const el = dialog.current;
+    if (el && !el.contains(el.ownerDocument.activeElement)) el.focus();
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    // Handled: a surrounding menu or thread panel must not close too.
+    event.preventDefault();
+    event.stopPropagation();
+    onClose(true);
+  };
+  const onBlur = (event: FocusEvent) => {
+    const next = event.relatedTarget as Node | null;
+    if (next && !dialog.current?.contains(next)) onClose(false);
+  };
+
+  return (
+    <div
+      ref={dialog}
+      id={id}
+      role="dialog"
+      aria-label={label}
+      tabIndex={-1}
+      className={`chat-emoji-popover chat-emoji-popover--${side} chat-emoji-popover--${align}`}
+      style={{ maxHeight }}
+      data-testid="chat-emoji-picker"
+      onKeyDown={onKeyDown}
+      onBlur={onBlur}
+    >
+      {picker.status === 'ready' ? (
+        <picker.EmojiPicker label={label} onPick={onPick} />
+      ) : picker.status === 'failed' ? (
+        <p className="chat-emoji-popover__status" role="alert">
+          {t('emojiPicker.loadFailed')}{' '}
+          <button type="button" className="chat-link-button" onClick={picker.retry}>
+            {t('emojiPicker.retry')}
+          </button>
+        </p>
+      ) : (
+        <p className="chat-emoji-popover__status" role="status">
+          {t('emojiPicker.loading')}
+        </p>
+      )}
+    </div>
+  );
+}
