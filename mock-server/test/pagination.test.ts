@@ -110,7 +110,7 @@ describe('message pagination', () => {
     expect(ids(forwards)).toEqual(ids(everything.slice(1)));
     expect(new Set(ids(forwards)).size).toBe(forwards.length);
     // Caught up: nothing after the newest.
-    expect((await list(`after=${after}`)).body).toEqual({ messages: [], has_more: false });
+    expect((await list(`after=${after}`)).body).toEqual({ messages: [], has_more: false, has_newer: false });
 
     // The newest page, without a cursor, is the newest messages oldest first.
     const latest = await list('limit=100');
@@ -145,7 +145,11 @@ describe('message pagination', () => {
     expect(tail.body.has_more).toBe(false);
     expect((await list(`after=${sent[5]!.id}&limit=3`)).body.has_more).toBe(true);
     expect((await list(`before=${sent[0]!.id}`)).body).toEqual({ messages: [], has_more: false });
-    expect((await list(`after=${sent[9]!.id}`)).body).toEqual({ messages: [], has_more: false });
+    expect((await list(`after=${sent[9]!.id}`)).body).toEqual({
+      messages: [],
+      has_more: false,
+      has_newer: false,
+    });
     // A deleted message is still a valid cursor and keeps its place.
     await alice.delete(`/v1/messages/${sent[5]!.id}`);
     const around = await list(`after=${sent[4]!.id}&limit=2`);

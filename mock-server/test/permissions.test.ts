@@ -115,6 +115,7 @@ const PERFORM: Record<Exclude<Action, 'typing'>, (s: Scene) => Promise<Step[]>> 
     ['GET members', await actor.get(`${path}/members`)],
     ['GET read state', await actor.get(`${path}/read`)],
     ['GET message', await actor.get(`/v1/messages/${messageId}`)],
+    ['GET reactions', await actor.get(`/v1/messages/${messageId}/reactions`)],
   ],
   join: async ({ t, path }) => {
     // A second user of the same standing (`none`), so the actor's own standing never changes.

@@ -616,6 +616,9 @@ describe('tenancy: application A against application B', () => {
             as<'queryChannels'>({ limit: 100 }),
             as<'queryChannels'>({ filter: { members: ['bob-b'] } }),
             as<'queryChannels'>({ filter: { type: ['team', 'livestream'] } }),
+            // The browse list: B's livestream is public in B, and nothing at all in A.
+            as<'queryChannels'>({ filter: { joinable: true } }),
+            as<'queryChannels'>({ filter: { joinable: true, type: 'livestream', members: ['bob-b'] } }),
           ].map(
             (body): Probe => ({
               name: 'queryChannels',
@@ -715,16 +718,24 @@ describe('tenancy: application A against application B', () => {
         ]),
       ],
       listMessages: () => [
-        ...onB('listMessages', undefined, ['', `?before=${b.m2}`, `?after=${b.m1}`]),
+        ...onB('listMessages', undefined, ['', `?before=${b.m2}`, `?after=${b.m1}`, `?around=${b.m1}`]),
         ...onA('listMessages', aRoom, `?before=${b.m2}`, undefined, 400),
         ...onA('listMessages', aRoom, `?after=${b.m1}`, undefined, 400),
+        // A page around B's message: the target must be on the page, so it is unknown (404).
+        ...onA('listMessages', aRoom, `?around=${b.m1}`, undefined, 404),
+        ...onA('listMessages', aRoom, `?around=${b.liveMessage}`, undefined, 404),
       ],
       getMessage: () => onB('getMessage'),
       updateMessage: () => onB('updateMessage', () => [as<'updateMessage'>({ text: 'rewritten by A' })]),
       deleteMessage: () => onB('deleteMessage'),
       pinMessage: () => onB('pinMessage'),
       unpinMessage: () => onB('unpinMessage'),
-      listReplies: () => onB('listReplies', undefined, ['', `?after=${b.reply}`]),
+      listReplies: () => [
+        ...onB('listReplies', undefined, ['', `?after=${b.reply}`, `?around=${b.reply}`]),
+        ...onA('listReplies', { id: a.aMessage }, `?around=${b.reply}`, undefined, 404),
+      ],
+      listReactions: () =>
+        onB('listReactions', undefined, ['', `?type=${encodeURIComponent('👍')}`, '?limit=100']),
       addReaction: () => onB('addReaction', () => [as<'addReaction'>({ type: '👍' })]),
       removeReaction: () => onB('removeReaction'),
 

@@ -2,6 +2,7 @@ import type { EndpointName, EndpointResponse, endpoints } from '@chat/protocol';
 import type { z } from 'zod';
 import * as channels from '../domain/channels/channels';
 import * as members from '../domain/channels/members';
+import { queryChannels } from '../domain/channels/query-channels';
 import type { DomainDeps } from '../domain/deps';
 import * as devices from '../domain/devices/devices';
 import * as pushPreferences from '../domain/devices/push-preferences';
@@ -82,7 +83,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     upsertUsers: async ({ actor, body }) => ({ users: await users.upsertUsers(db, actor, body.users) }),
 
     createChannel: async ({ actor, body }) => (await channels.createChannel(s, actor, body)).state,
-    queryChannels: ({ actor, body }) => channels.queryChannels(s, actor, body),
+    queryChannels: ({ actor, body }) => queryChannels(s, actor, body),
     getChannel: ({ actor, params }) => channels.getChannel(s, actor, params.type, params.id),
     updateChannel: async ({ actor, params, body }) => ({
       channel: await channels.updateChannel(s, actor, params.type, params.id, body),
@@ -144,6 +145,7 @@ export function createHandlers(s: HandlerServices): Handlers {
       message: await messages.setPinned(s, actor, params.id, false),
     }),
     listReplies: ({ actor, params, query }) => messages.listReplies(s, actor, params.id, query),
+    listReactions: ({ actor, params, query }) => reactions.listReactions(s, actor, params.id, query),
     addReaction: async ({ actor, params, body }) => ({
       message: await reactions.setReaction(s, actor, params.id, body.type, true),
     }),

@@ -7,7 +7,7 @@ import type { ForeignIds, World } from './world';
  */
 export type IdKind = 'channel' | 'cid' | 'message' | 'user' | 'user-list' | 'webhook' | 'delivery' | 'device';
 
-const MESSAGE_KEYS = new Set(['message_id', 'parent_id', 'quoted_message_id', 'before', 'after']);
+const MESSAGE_KEYS = new Set(['message_id', 'parent_id', 'quoted_message_id', 'before', 'after', 'around']);
 const USER_KEYS = new Set(['user_id', 'created_by_id', 'userId']);
 const USER_LIST_KEYS = new Set(['user_ids', 'members', 'mentioned_user_ids']);
 const WEBHOOK_KEYS = new Set(['webhookId', 'webhook_id']);

@@ -87,11 +87,13 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
     params: {},
     query: {},
     body: {
+      // The browse list: the world's public channel, which bob is in and alice is not.
       filter: {
-        type: ['messaging'],
-        members: ['alice'],
+        type: ['messaging', 'livestream'],
+        members: ['bob'],
         last_message_at: { gt: '2020-01-01T00:00:00Z', lt: '2100-01-01T00:00:00.000+02:00' },
         frozen: false,
+        joinable: true,
       },
       sort: { last_message_at: -1 },
       limit: 5,
@@ -169,7 +171,22 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
   deleteMessage: (w) => onMessage(w, 'deleteMessage'),
   pinMessage: (w) => onMessage(w, 'pinMessage'),
   unpinMessage: (w) => onMessage(w, 'unpinMessage'),
-  listReplies: (w) => ({ ...onMessage(w, 'listReplies'), query: { limit: '10' } }),
+  // `around` here, `before` on listMessages: the cursors exclude each other, so each list takes one.
+  listReplies: (w) => ({
+    ...onMessage(w, 'listReplies'),
+    query: { around: w.channelOf('listReplies').reply, limit: '10' },
+  }),
+  // A cursor as a page hands out (base64url JSON: a time to the microsecond and a reaction id).
+  listReactions: (w) => ({
+    ...onMessage(w, 'listReactions'),
+    query: {
+      type: '👍',
+      limit: '10',
+      cursor: Buffer.from(
+        JSON.stringify({ t: '2100-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000000' }),
+      ).toString('base64url'),
+    },
+  }),
   addReaction: (w) => ({ ...onMessage(w, 'addReaction'), body: { type: '👍' } }),
   removeReaction: (w) => {
     const input = onMessage(w, 'removeReaction');

@@ -15,7 +15,8 @@ import { type Digest, digestApps } from './state-digest';
  * another tenant, and A's `messaging:private` is a channel the caller (alice of A) cannot read.
  * Inputs name channels of A with alice as admin, bob and erin as members, a message of each and
  * a reply: one shared channel, and one per endpoint that takes something away (see OWN_CHANNEL),
- * so that deleting or freezing a channel leaves the others' inputs valid. Both apps have webhook
+ * so that deleting or freezing a channel leaves the others' inputs valid; and `livestream:public`,
+ * bob's, which alice is not in (a browse list offers it). Both apps have webhook
  * endpoints (see OWN_WEBHOOK) with a delivery log, and B a before-send hook, all disabled: nothing
  * is delivered, and no background work writes to what the inputs name.
  */
@@ -210,6 +211,9 @@ export async function createWorld(): Promise<World> {
     const reply = await sendAs(call, a, bob, path, 'a reply from bob', { parent_id: aliceMessage });
     channels.set(owner, { type: 'messaging', id, cid: `messaging:${id}`, aliceMessage, bobMessage, reply });
   }
+  // A public channel alice is not in: what a browse list (queryChannels' `joinable`) offers her.
+  await call(a, bob, 'POST', '/v1/channels', { type: 'livestream', id: 'public', members: ['erin'] });
+  await sendAs(call, a, bob, 'livestream/public', 'live from bob');
   // So that unbanning someone is a valid input, not a no-op on a user who was never banned.
   await call(a, alice, 'POST', `/v1/channels/messaging/own-unbanMember/bans`, { user_id: 'erin' });
   // Every channel.created event of the world is older than this (event times are the database's).

@@ -201,6 +201,14 @@ const samples: { [N in EndpointName]: Sample<N> } = {
   pinMessage: { params: { id: msgId }, response: one },
   unpinMessage: { params: { id: msgId }, response: one },
   listReplies: { params: { id: msgId }, query: { after: uuid() }, response: page },
+  listReactions: {
+    params: { id: msgId },
+    query: { type: '🔥', limit: '10', cursor: 'eyJ0IjoiMjAyNi0wMS0wMSJ9' },
+    response: {
+      reactions: [{ type: '🔥', user: message.user, created_at: '2026-01-01T00:00:00.000Z' }],
+      next_cursor: 'next',
+    },
+  },
   addReaction: { params: { id: msgId }, body: { type: '🔥' }, response: one },
   removeReaction: { params: { id: msgId, reaction: 'thumbs_up' }, response: one },
   markRead: { params: channelParams, body: { message_id: msgId }, response: { read: [readState] } },
@@ -382,6 +390,7 @@ const coercedQueries: Partial<Record<EndpointName, unknown>> = {
   queryUsers: { ids: ['alice', 'bob.smith@example'], q: 'Al', limit: 20 },
   listMessages: { before: msgId, limit: 50 },
   search: { query: 'deploy', cid: 'messaging:general', limit: 10, cursor: 'abc' },
+  listReactions: { type: '🔥', limit: 10, cursor: 'eyJ0IjoiMjAyNi0wMS0wMSJ9' },
   listWebhookDeliveries: { state: 'failed', limit: 10 },
 };
 
@@ -656,6 +665,43 @@ const malformedRequests: {
     message: /lone surrogates/,
   },
   { name: 'addReaction: empty type', schema: body('addReaction'), input: { type: '' }, path: ['type'] },
+  { name: 'listReactions: empty type', schema: query('listReactions'), input: { type: '' }, path: ['type'] },
+  {
+    name: 'listReactions: type over 32 characters',
+    schema: query('listReactions'),
+    input: { type: 'r'.repeat(LIMITS.REACTION_TYPE_LENGTH + 1) },
+    path: ['type'],
+  },
+  {
+    name: 'listReactions: limit over the page maximum',
+    schema: query('listReactions'),
+    input: { limit: String(LIMITS.PAGE_SIZE_MAX + 1) },
+    path: ['limit'],
+  },
+  {
+    name: 'listReactions: limit "0"',
+    schema: query('listReactions'),
+    input: { limit: '0' },
+    path: ['limit'],
+  },
+  {
+    name: 'listReactions: NUL in the cursor',
+    schema: query('listReactions'),
+    input: { cursor: 'abc\u0000' },
+    path: ['cursor'],
+  },
+  {
+    name: 'listReactions: cursor over 512 characters',
+    schema: query('listReactions'),
+    input: { cursor: 'c'.repeat(513) },
+    path: ['cursor'],
+  },
+  {
+    name: 'listReactions: unknown parameter',
+    schema: query('listReactions'),
+    input: { user: 'bob' },
+    path: [],
+  },
   {
     name: 'markRead: bad message id',
     schema: body('markRead'),

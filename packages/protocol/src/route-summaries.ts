@@ -38,6 +38,7 @@ export const ROUTE_SUMMARIES: Record<RouteName, string> = {
   pinMessage: 'Pin a message',
   unpinMessage: 'Unpin a message',
   listReplies: 'Page through a thread',
+  listReactions: 'Who reacted to a message, newest first, by type, with cursor pagination',
   addReaction: 'React to a message',
   removeReaction: 'Remove a reaction',
   markRead: 'Mark the channel read',

@@ -152,6 +152,7 @@ export const ROUTES = {
     path: '/v1/messages/{id}/replies',
     auth: 'user',
   },
+  listReactions: { method: 'GET', path: '/v1/messages/{id}/reactions', auth: 'user' },
   addReaction: {
     method: 'POST',
     path: '/v1/messages/{id}/reactions',

@@ -90,6 +90,14 @@ export const PERMISSIONS: Record<ChannelType, Record<Action, ChannelStanding>> =
   },
 };
 
+/**
+ * Types whose channels any user of the app may join on their own (`join` needs no standing):
+ * the public channels a "browse" list offers. Derived from the table, so a new public type joins it.
+ */
+export const JOINABLE_TYPES: readonly ChannelType[] = (Object.keys(PERMISSIONS) as ChannelType[]).filter(
+  (type) => PERMISSIONS[type].join === 'none',
+);
+
 export function can(actor: Actor, type: ChannelType, standing: ChannelStanding, action: Action): boolean {
   if (actor.server || actor.role === 'admin') return true;
   return RANK[standing] >= RANK[PERMISSIONS[type][action]];

@@ -9,8 +9,9 @@ import {
 } from '@chat/protocol';
 import { bumpSeq, forgetMessageContent, recordChannelEvent } from '../../events/channel-events';
 import type { Actor } from '../../kernel/actor';
-import { ChatError, forbidden } from '../../kernel/errors';
+import { ChatError, forbidden, notFound } from '../../kernel/errors';
 import type { AppDb } from '../../store/app-scope';
+import type { MessageRow } from '../../store/schema';
 import { type ChannelAccess, loadChannel, requireAccess } from '../channels/channel-access';
 import type { DomainDeps } from '../deps';
 import { requireUsers } from '../users/users';
@@ -21,6 +22,21 @@ import { loadMessage, messageView } from './message-access';
 export async function getMessage(deps: DomainDeps, actor: Actor, messageId: string): Promise<Message> {
   const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
   return messageView(deps.db, actor, access, row);
+}
+
+/** What a page may show: the channel's top-level messages (or one thread's), less what a truncate hid. */
+function listedMessages(db: AppDb, access: ChannelAccess, parentId: string | null) {
+  let q = db.selectFrom('messages').selectAll().where('channel_id', '=', access.channel.id);
+  q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
+  if (access.channel.truncated_at) q = q.where('created_at', '>', access.channel.truncated_at);
+  return q;
+}
+type ListedMessages = ReturnType<typeof listedMessages>;
+
+interface Page {
+  rows: MessageRow[];
+  hasMore: boolean;
+  hasNewer?: boolean;
 }
 
 /**
@@ -35,9 +51,26 @@ async function pageMessages(
   parentId: string | null,
 ): Promise<MessagesResponse> {
   const limit = query.limit ?? LIMITS.PAGE_SIZE_DEFAULT;
-  let q = db.selectFrom('messages').selectAll().where('channel_id', '=', access.channel.id);
-  q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
-  if (access.channel.truncated_at) q = q.where('created_at', '>', access.channel.truncated_at);
+  const listed = listedMessages(db, access, parentId);
+  const page = query.around
+    ? await pageAround(listed, query.around, limit)
+    : await pageFromCursor(db, access, listed, query, limit);
+  return {
+    messages: await toMessages(db, page.rows, () => access.cid, actor.userId),
+    has_more: page.hasMore,
+    ...(page.hasNewer !== undefined && { has_newer: page.hasNewer }),
+  };
+}
+
+/** The newest page, or the page before or after a cursor message. */
+async function pageFromCursor(
+  db: AppDb,
+  access: ChannelAccess,
+  listed: ListedMessages,
+  query: ListMessagesQuery,
+  limit: number,
+): Promise<Page> {
+  let q = listed;
   const cursorId = query.before ?? query.after;
   if (cursorId) {
     const cursor = await db
@@ -62,10 +95,55 @@ async function pageMessages(
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (newestFirst) page.reverse();
+  // Going forward, "more" is newer: said under both names, so a client reads one field either way.
+  return { rows: page, hasMore, ...(query.after && { hasNewer: hasMore }) };
+}
+
+/**
+ * The page a jump lands on: the target and the messages beside it. Unlike a cursor, the target
+ * must be on the page, so it must be in this list (this channel's top level, or this thread) and
+ * not hidden by a truncate; anything else is a 404, as for any unknown id.
+ */
+async function pageAround(listed: ListedMessages, targetId: string, limit: number): Promise<Page> {
+  const target = await listed.where('id', '=', targetId).executeTakeFirst();
+  if (!target) throw notFound('Message');
+  const beside = limit - 1;
+  const seq = Number(target.seq);
+  // Each side fetches enough to fill the whole page alone (when the other side runs short), plus one
+  // to tell whether more lie beyond.
+  const [older, newer] = await Promise.all([
+    listed
+      .where('seq', '<', seq)
+      .orderBy('seq', 'desc')
+      .limit(beside + 1)
+      .execute(),
+    listed
+      .where('seq', '>', seq)
+      .orderBy('seq', 'asc')
+      .limit(beside + 1)
+      .execute(),
+  ]);
+  const { olderCount, newerCount } = splitAround(beside, older.length, newer.length);
   return {
-    messages: await toMessages(db, page, () => access.cid, actor.userId),
-    has_more: hasMore,
+    rows: [...older.slice(0, olderCount).reverse(), target, ...newer.slice(0, newerCount)],
+    hasMore: older.length > olderCount,
+    hasNewer: newer.length > newerCount,
   };
+}
+
+/**
+ * Shares the `beside` places next to the target: the smaller half older, the rest newer (a limit
+ * of 50 gives 24 and 25), and a side that runs short leaves its places to the other.
+ */
+function splitAround(
+  beside: number,
+  olderAvailable: number,
+  newerAvailable: number,
+): { olderCount: number; newerCount: number } {
+  const newerWanted = Math.min(newerAvailable, Math.ceil(beside / 2));
+  const olderCount = Math.min(olderAvailable, beside - newerWanted);
+  const newerCount = Math.min(newerAvailable, beside - olderCount);
+  return { olderCount, newerCount };
 }
 
 export async function listMessages(

@@ -1,9 +1,18 @@
-import type { Message } from '@chat/protocol';
+import {
+  LIMITS,
+  type ListReactionsQuery,
+  type Message,
+  type ReactionsResponse,
+  timestamp,
+} from '@chat/protocol';
+import { sql } from 'kysely';
+import { z } from 'zod';
 import { bumpSeq, recordChannelEvent } from '../../events/channel-events';
 import type { Actor } from '../../kernel/actor';
 import { ChatError, forbidden } from '../../kernel/errors';
+import { decodeCursor, encodeCursor } from '../cursor';
 import type { DomainDeps } from '../deps';
-import { toMessages } from '../views';
+import { toMessages, toUserRef } from '../views';
 import { loadMessage, messageView } from './message-access';
 
 /**
@@ -53,4 +62,56 @@ export async function setReaction(
   });
   if (event) deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
   return messageView(deps.db, actor, access, row);
+}
+
+/**
+ * Where a page of reactions ended: the last one's time at the database's full (microsecond)
+ * precision, and its id. A JS Date would round the time to milliseconds, and the next page would
+ * then skip or repeat reactions made within the same millisecond. The time is range-checked (a
+ * year PostgreSQL cannot take would be a 500).
+ */
+const reactionCursor = z.strictObject({ t: timestamp, id: z.uuid() });
+
+/**
+ * Who reacted to a message, newest first, optionally of one type. Readable by whoever may read
+ * the message (its channel unreadable, or the message another app's, answers 404). A deleted
+ * message lists nothing, as its `reaction_counts` are empty; every reaction its counts include
+ * is listed (a banned member's too).
+ */
+export async function listReactions(
+  deps: DomainDeps,
+  actor: Actor,
+  messageId: string,
+  query: ListReactionsQuery,
+): Promise<ReactionsResponse> {
+  const { row } = await loadMessage(deps.db, actor, messageId, 'read');
+  if (row.is_deleted) return { reactions: [], next_cursor: null };
+  const limit = query.limit ?? LIMITS.PAGE_SIZE_DEFAULT;
+  let q = deps.db
+    .selectFrom('message_reactions as r')
+    .innerJoin('app_users as u', 'u.id', 'r.app_user_id')
+    .select(['r.id', 'r.type', 'r.created_at'])
+    .select(['u.external_id', 'u.display_name', 'u.image', 'u.is_online', 'u.last_active_at'])
+    .select(sql<string>`to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('t'))
+    .where('r.message_id', '=', row.id);
+  if (query.type) q = q.where('r.type', '=', query.type);
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor, reactionCursor);
+    q = q.where(sql<boolean>`(r.created_at, r.id) < (${cursor.t}::timestamptz, ${cursor.id}::uuid)`);
+  }
+  const rows = await q
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    reactions: page.map((r) => ({
+      type: r.type,
+      user: toUserRef(r),
+      created_at: new Date(r.created_at).toISOString(),
+    })),
+    next_cursor: rows.length > limit && last ? encodeCursor({ t: last.t, id: last.id }) : null,
+  };
 }

@@ -76,6 +76,18 @@ describe('two clients chat through the reference server', () => {
     expect(bobChannel.state.getSnapshot().messages[0]?.own_reactions).toEqual(['👍']);
     const withReaction = await until(aliceChannel.state, (s) => s.messages[0]?.reaction_counts['👍'] === 1);
     expect(withReaction.messages[0]?.own_reactions).toEqual([]);
+    // Who reacted, from the server: newest first, one type or all, a page at a time.
+    await aliceChannel.sendReaction(first.id, '❤️');
+    const { reactions, next_cursor } = await alice.client.messages.reactions(first.id);
+    expect(reactions.map((r) => `${r.user.id}:${r.type}`)).toEqual(['alice:❤️', 'bob:👍']);
+    expect(next_cursor).toBeNull();
+    const page = await alice.client.messages.reactions(first.id, { limit: 1 });
+    expect(page.reactions.map((r) => r.user.id)).toEqual(['alice']);
+    const next = await alice.client.messages.reactions(first.id, { limit: 1, cursor: page.next_cursor! });
+    expect(next).toEqual({ reactions: [reactions[1]], next_cursor: null });
+    const thumbs = await bob.client.messages.reactions(first.id, { type: '👍' });
+    expect(thumbs.reactions.map((r) => r.user.id)).toEqual(['bob']);
+    await aliceChannel.deleteReaction(first.id, '❤️');
     await bobChannel.deleteReaction(first.id, '👍');
     await until(aliceChannel.state, (s) => !s.messages[0]?.reaction_counts['👍']);
 

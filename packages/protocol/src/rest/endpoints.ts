@@ -30,8 +30,10 @@ import { banBody, memberIdsBody, membersResponse, setMemberRoleBody } from './me
 import {
   addReactionBody,
   listMessagesQuery,
+  listReactionsQuery,
   messageResponse,
   messagesResponse,
+  reactionsResponse,
   sendMessageBody,
   updateMessageBody,
 } from './messages';
@@ -279,6 +281,12 @@ export const endpoints = {
     params: messageParams,
     query: listMessagesQuery,
     response: messagesResponse,
+  },
+  listReactions: {
+    ...route('listReactions'),
+    params: messageParams,
+    query: listReactionsQuery,
+    response: reactionsResponse,
   },
   addReaction: {
     ...route('addReaction'),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { attachment, message, reactionType } from '../entities/message';
+import { userRef } from '../entities/user';
 import { LIMITS } from '../limits';
-import { clientMessageId, customData, messageId, safeString, userId } from '../primitives';
+import { clientMessageId, customData, messageId, safeString, timestamp, userId } from '../primitives';
 import { limitParam } from './query-params';
 
 const text = safeString(LIMITS.MESSAGE_TEXT_LENGTH);
@@ -62,6 +63,24 @@ export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;
 
 export const addReactionBody = z.strictObject({ type: reactionType });
 export type AddReactionBody = z.infer<typeof addReactionBody>;
+
+/**
+ * Who reacted to a message: `type` keeps one reaction type; `limit` defaults to 25. Pages go
+ * back with the previous page's `next_cursor` (opaque).
+ */
+export const listReactionsQuery = z.strictObject({
+  type: reactionType.optional(),
+  limit: limitParam,
+  cursor: safeString(512).optional(),
+});
+export type ListReactionsQuery = z.infer<typeof listReactionsQuery>;
+
+/** Newest first; `next_cursor` is null on the last page. */
+export const reactionsResponse = z.object({
+  reactions: z.array(z.object({ type: z.string(), user: userRef, created_at: timestamp })),
+  next_cursor: z.string().nullable(),
+});
+export type ReactionsResponse = z.infer<typeof reactionsResponse>;
 
 export const messageResponse = z.object({ message });
 export type MessageResponse = z.infer<typeof messageResponse>;
