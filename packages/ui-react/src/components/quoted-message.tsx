@@ -46,13 +46,14 @@ function DefaultQuotedMessage({ quoted }: QuotedMessageProps) {
       className="chat-quoted-message chat-quoted-message--button"
       data-testid="chat-quoted-message"
       data-quoted-id={quoted.id}
-      aria-label={t('message.showQuoted', { name })}
       onClick={(event) => {
         // The message row's own click (showing its actions) is not this.
         event.stopPropagation();
         jumpToMessage(channel, quoted.id);
       }}
     >
+      {/* The visible text stays the button's name (WCAG 2.5.3); the hint goes before it. */}
+      <span className="chat-visually-hidden">{t('message.showQuoted', { name })}: </span>
       {body}
     </button>
   );

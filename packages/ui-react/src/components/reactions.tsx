@@ -10,8 +10,9 @@ export interface ReactionsProps {
   message: LocalMessage;
   /**
    * Lists who reacted to a message, asked the first time one of its reactions is hovered or
-   * focused (then cached per message). Without it the tooltip names the people seen reacting
-   * live and counts the rest ("You and 3 others reacted with 🎉").
+   * focused (then cached per message). Default: the server's list (`client.messages.reactions`,
+   * `GET /v1/messages/{id}/reactions`). Until it answers, or if it fails, the tooltip names the
+   * people seen reacting live and counts the rest ("You and 3 others reacted with 🎉").
    */
   loadReactions?: ReactionsLoader;
 }

@@ -108,6 +108,35 @@ describe('who reacted', () => {
     });
   });
 
+  it('names, from the server, a reaction made before the page was loaded (asked once)', async () => {
+    const { channel, bobs } = await openChannel('Who reacted before');
+    const message = await bobs.sendMessage({ text: 'Before you came' });
+    await bobs.sendReaction(message.id, '🚀');
+    await bobs.sendReaction(message.id, '👀');
+    const asked = vi.spyOn(alice.messages, 'reactions');
+    try {
+      renderChat(alice, { cid: channel.cid });
+      const row = await rowOf(message.id);
+      const chip = await within(row).findByRole('button', {
+        name: '🚀: 1 reaction',
+        description: '1 person reacted with 🚀',
+      });
+      expect(asked).not.toHaveBeenCalled();
+
+      fireEvent.mouseEnter(chip.parentElement!);
+      expect(tooltipOf(chip).textContent).toBe('Loading who reacted…');
+      await within(row).findByRole('button', { name: '🚀: 1 reaction', description: 'Bob reacted with 🚀' });
+      // One answer names the people of every type on the message.
+      await within(row).findByRole('button', { name: '👀: 1 reaction', description: 'Bob reacted with 👀' });
+      fireEvent.mouseLeave(chip.parentElement!);
+      act(() => within(row).getByRole('button', { name: '👀: 1 reaction' }).focus());
+      expect(asked).toHaveBeenCalledTimes(1);
+      expect(asked).toHaveBeenCalledWith(message.id, { limit: 100 });
+    } finally {
+      asked.mockRestore();
+    }
+  });
+
   it('asks a loader once per message, saying it is loading meanwhile', async () => {
     const { channel, bobs } = await openChannel('Who reacted loader');
     const message = await bobs.sendMessage({ text: 'Loaded' });

@@ -8,7 +8,7 @@ export interface ReactionRef {
 
 /**
  * Lists a message's reactions, newest first (what `<Reactions loadReactions>` takes): an app's own
- * endpoint, for one. The protocol has no route that lists who reacted yet.
+ * endpoint, for one. Without it, the server's (`client.messages.reactions`) is asked.
  */
 export type ReactionsLoader = (messageId: string) => Promise<readonly ReactionRef[]>;
 

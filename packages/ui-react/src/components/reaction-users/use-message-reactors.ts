@@ -1,6 +1,18 @@
+import type { ChatClient } from '@chat/core';
 import { useChat } from '@chat/react';
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { type MessageReactors, type ReactionsLoader, reactorsOf } from './reactors-store';
+
+/**
+ * The loader used when the app gives none: the server's list (`client.messages.reactions`), its
+ * first page at the largest size (100), so every type on the message is likely to be in it.
+ */
+const fromServer =
+  (client: ChatClient): ReactionsLoader =>
+  (id) =>
+    client.messages
+      .reactions(id, { limit: 100 })
+      .then((page) => page.reactions.map((r) => ({ type: r.type, user_id: r.user.id })));
 
 /**
  * Keeps the client's reactors store listening to live reactions while mounted (reference
@@ -13,8 +25,8 @@ export function useWatchReactors(): void {
 }
 
 /**
- * Who is known to have reacted to a message, live, and `load()` to ask `loader` (once per
- * message and client, cached; nothing happens without a loader).
+ * Who is known to have reacted to a message, live, and `load()` to ask `loader`, or the server
+ * without one (once per message and client, cached).
  */
 export function useMessageReactors(
   messageId: string,
@@ -24,8 +36,9 @@ export function useMessageReactors(
   const store = reactorsOf(client);
   const get = useCallback(() => store.get(messageId), [store, messageId]);
   const reactors = useSyncExternalStore(store.subscribe, get, get);
-  const load = useCallback(() => {
-    if (loader) store.load(messageId, loader);
-  }, [store, messageId, loader]);
+  const load = useCallback(
+    () => store.load(messageId, loader ?? fromServer(client)),
+    [store, messageId, loader, client],
+  );
   return { reactors, load };
 }
