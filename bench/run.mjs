@@ -18,6 +18,7 @@ export const SCENARIOS = [
   'browser-client',
   'ui',
   'bundle-size',
+  'lighthouse',
 ];
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -35,10 +36,10 @@ const chosen = asked.length ? SCENARIOS.filter((s) => asked.includes(s)) : SCENA
 
 if (process.env.BENCH_SKIP_BUILD !== '1') {
   // The scenarios load the built packages, as users would. Turbo skips what is up to date.
-  const filters = ['@chat/server', '@chat/core', '@chat/react', '@chat/ui-react'].flatMap((f) => [
-    '--filter',
-    f,
-  ]);
+  // The lighthouse scenario audits the React example as `npm start` serves it.
+  const packages = ['@chat/server', '@chat/core', '@chat/react', '@chat/ui-react'];
+  if (chosen.includes('lighthouse')) packages.push('@chat/example-react-chat');
+  const filters = packages.flatMap((f) => ['--filter', f]);
   console.error(
     `Building ${filters.filter((f) => f !== '--filter').join(', ')} (BENCH_SKIP_BUILD=1 skips this)…`,
   );

@@ -67,10 +67,7 @@ describe.skipIf(!browserAvailable())('the React chat app, alice and bob in Chrom
   it('a reaction shows for both', async () => {
     const row = messageRow(bob.page, 'Hello Bob!');
     await row.hover();
-    await row
-      .getByRole('button', { name: /actions/i })
-      .first()
-      .click();
+    await row.getByRole('button', { name: 'Message actions' }).first().click();
     await bob.page.getByRole('menuitem', { name: /react/i }).click();
     await bob.page.getByTestId('chat-reaction-picker').getByRole('menuitem').first().click();
     for (const page of [bob.page, alice.page]) {

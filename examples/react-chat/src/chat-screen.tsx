@@ -1,5 +1,6 @@
 import type { ChatClient, User } from '@chat/core';
 import {
+  BrowseChannels,
   Channel,
   ChannelHeader,
   ChannelList,
@@ -27,73 +28,88 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
   const [settings, setSettings] = useState(false);
   const [theme, setTheme] = useThemeChoice();
   const [searching, setSearching] = useState(false);
+  const [browsing, setBrowsing] = useState(false);
   return (
     <Chat client={client} className="app-chat" theme={theme}>
       <ConnectionBanner />
-      <ChatLayout
-        className="app-layout"
-        sidebar={
-          <>
-            <header className="app-sidebar__header">
-              <span className="app-sidebar__me" data-testid="app-me">
-                {user.name ?? user.id}
-              </span>
-              <button
-                type="button"
-                className="chat-button chat-button--primary"
-                onClick={() => setCreating(true)}
-              >
-                New conversation
-              </button>
-              <button
-                type="button"
-                className="chat-button"
-                aria-pressed={searching}
-                onClick={() => setSearching((on) => !on)}
-              >
-                Search
-              </button>
-              <button
-                type="button"
-                className="chat-button"
-                aria-haspopup="dialog"
-                data-testid="app-notifications"
-                onClick={() => setSettings(true)}
-              >
-                Notifications
-              </button>
-              <label className="app-theme">
-                <span className="chat-visually-hidden">Theme</span>
-                <select
-                  className="app-input"
-                  value={theme}
-                  data-testid="app-theme"
-                  onChange={(e) => setTheme(e.target.value as ThemeChoice)}
+      {/* The page's one main landmark and heading; on a phone only one pane shows, so not a pane. */}
+      <main className="app-main">
+        <h1 className="chat-visually-hidden">Chat</h1>
+        <ChatLayout
+          className="app-layout"
+          sidebar={
+            <>
+              <header className="app-sidebar__header">
+                <span className="app-sidebar__me" data-testid="app-me">
+                  {user.name ?? user.id}
+                </span>
+                <button
+                  type="button"
+                  className="chat-button chat-button--primary"
+                  onClick={() => setCreating(true)}
                 >
-                  <option value="auto">System theme</option>
-                  <option value="light">Light</option>
-                  <option value="dark">Dark</option>
-                </select>
-              </label>
-              <button type="button" className="chat-button" onClick={onLogOut}>
-                Log out
-              </button>
-            </header>
-            {searching && <SearchPanel />}
-            <ChannelList />
-          </>
-        }
-      >
-        <Channel>
-          <div className="app-channel">
-            <ChannelHeader onNotificationSettings={() => setSettings(true)} />
-            <MessageList />
-            <TypingIndicator />
-            <MessageInput />
-          </div>
-          <Thread />
-        </Channel>
-      </ChatLayout>
+                  New conversation
+                </button>
+                <button
+                  type="button"
+                  className="chat-button"
+                  aria-pressed={searching}
+                  onClick={() => setSearching((on) => !on)}
+                >
+                  Search
+                </button>
+                <button
+                  type="button"
+                  className="chat-button"
+                  aria-pressed={browsing}
+                  data-testid="app-browse"
+                  onClick={() => setBrowsing((on) => !on)}
+                >
+                  Browse
+                </button>
+                <button
+                  type="button"
+                  className="chat-button"
+                  aria-haspopup="dialog"
+                  data-testid="app-notifications"
+                  onClick={() => setSettings(true)}
+                >
+                  Notifications
+                </button>
+                <label className="app-theme">
+                  <span className="chat-visually-hidden">Theme</span>
+                  <select
+                    className="app-input"
+                    value={theme}
+                    data-testid="app-theme"
+                    onChange={(e) => setTheme(e.target.value as ThemeChoice)}
+                  >
+                    <option value="auto">System theme</option>
+                    <option value="light">Light</option>
+                    <option value="dark">Dark</option>
+                  </select>
+                </label>
+                <button type="button" className="chat-button" onClick={onLogOut}>
+                  Log out
+                </button>
+              </header>
+              {searching && <SearchPanel />}
+              {browsing && <BrowseChannels onJoined={() => setBrowsing(false)} />}
+              <ChannelList />
+            </>
+          }
+        >
+          <Channel>
+            <div className="app-channel">
+              <ChannelHeader onNotificationSettings={() => setSettings(true)} />
+              <MessageList />
+              <TypingIndicator />
+              <MessageInput />
+            </div>
+            <Thread />
+          </Channel>
+        </ChatLayout>
+      </main>
       {creating && <NewConversation onClose={() => setCreating(false)} />}
       {settings && <NotificationsDialog onClose={() => setSettings(false)} />}
     </Chat>

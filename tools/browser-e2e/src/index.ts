@@ -8,6 +8,15 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
  * built app from the same origin, and Debian's Chromium driven by playwright-core.
  */
 
+export {
+  AXE_SIZES,
+  AXE_TAGS,
+  type AxeOptions,
+  axeChecks,
+  axeViolations,
+  expectNoAxeViolations,
+  formatAxeViolations,
+} from './axe';
 export { DEMO_PASSWORD, logIn, WAIT } from './pages';
 
 /** Where Debian's Chromium lives; `.ci/run` installs it (`apt-get install -y chromium`). */

@@ -12,6 +12,7 @@ import { ConnectionBanner } from './connection-banner';
   template: `
     <div class="layout">
       <header>
+        <h1>Chat</h1>
         <strong>{{ user().name ?? user().id }}</strong>
         <chat-connection-banner />
         <label class="push-level">
@@ -28,11 +29,13 @@ import { ConnectionBanner } from './connection-banner';
         <button type="button" (click)="logOut()">Log out</button>
       </header>
       <chat-channel-list [(selected)]="selected" />
-      @if (selected(); as cid) {
-        <chat-channel-view [cid]="cid" />
-      } @else {
-        <p class="empty">Pick a channel.</p>
-      }
+      <main>
+        @if (selected(); as cid) {
+          <chat-channel-view [cid]="cid" />
+        } @else {
+          <p class="empty">Pick a channel.</p>
+        }
+      </main>
     </div>
   `,
 })

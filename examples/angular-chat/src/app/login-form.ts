@@ -6,16 +6,18 @@ import { ChatService } from '@chat/angular';
   selector: 'chat-login-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <form class="login" (submit)="$event.preventDefault(); logIn(username.value, password.value)">
-      <h1>Chat</h1>
-      <label>Username <input #username name="username" autocomplete="username" required /></label>
-      <label>Password <input #password name="password" type="password" autocomplete="current-password" required /></label>
-      <button type="submit" [disabled]="busy()">Log in</button>
-      @if (error(); as message) {
-        <p role="alert" class="error">{{ message }}</p>
-      }
-      <p class="hint">Demo users: alice, bob, carol, dave; password <code>chat-demo</code>.</p>
-    </form>
+    <main>
+      <form class="login" (submit)="$event.preventDefault(); logIn(username.value, password.value)">
+        <h1>Chat</h1>
+        <label>Username <input #username name="username" autocomplete="username" required /></label>
+        <label>Password <input #password name="password" type="password" autocomplete="current-password" required /></label>
+        <button type="submit" [disabled]="busy()">Log in</button>
+        @if (error(); as message) {
+          <p role="alert" class="error">{{ message }}</p>
+        }
+        <p class="hint">Demo users: alice, bob, carol, dave; password <code>chat-demo</code>.</p>
+      </form>
+    </main>
   `,
 })
 export class LoginForm {
