@@ -72,6 +72,8 @@ describe.skipIf(!enabled || !browserAvailable())('screenshots for the UI kit REA
         if (size === 'phone') await shot(page, `${size}-${scheme}-channels`);
         await page.getByTestId('chat-channel-list-item').filter({ hasText: 'General' }).first().click(WAIT);
         await messageRow(page, 'Nice — ship it 🚀').waitFor(WAIT);
+        // No message under the pointer (its hover actions would show).
+        await page.mouse.move(0, 0);
         await shot(page, `${size}-${scheme}-channel`);
         await context.close();
       });

@@ -278,17 +278,13 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
                   className="chat-message-list__row"
                   style={{ transform: `translateY(${item.start}px)` }}
                 >
-                  {row.message.id === dividerId && (
-                    <div className="chat-unread-divider" data-testid="chat-unread-divider">
-                      <span>{t('messageList.unreadDivider')}</span>
-                    </div>
-                  )}
                   <MessageRow
                     message={row.message}
                     startsDay={row.startsDay}
                     grouped={row.grouped}
                     isOwn={row.message.user_id === ownUserId}
                     readers={readers.get(row.message.id)}
+                    unreadLine={row.message.id === dividerId ? t('messageList.unreadDivider') : undefined}
                   />
                 </div>
               );
