@@ -23,7 +23,7 @@ type Open = 'menu' | 'reactions' | 'emoji' | 'confirm-delete' | null;
 
 /**
  * A message's actions: three reactions one click away and "More reactions" (the full emoji
- * picker), and the "⋯" menu: react, reply in thread, quote, and for the user's own messages edit
+ * picker), quote and reply in thread one click away, and the "⋯" menu: react, reply in thread, quote, and for the user's own messages edit
  * and delete (asked first). Keyboard: Enter/Space opens it, arrows move, Escape closes and
  * returns focus.
  */
@@ -94,6 +94,29 @@ function DefaultMessageActions({
           <span aria-hidden="true">+</span>
         </button>
       </fieldset>
+      {/* Reply and thread one click away too, as the reactions are (also in the menu, for keyboards). */}
+      <button
+        type="button"
+        className="chat-icon-button chat-message-actions__quick-item"
+        aria-label={t('message.quote')}
+        title={t('message.quote')}
+        data-testid="chat-quick-quote"
+        onClick={() => actions.startQuote(message)}
+      >
+        <span aria-hidden="true">↩</span>
+      </button>
+      {!inThread && (
+        <button
+          type="button"
+          className="chat-icon-button chat-message-actions__quick-item"
+          aria-label={t('message.replyInThread')}
+          title={t('message.replyInThread')}
+          data-testid="chat-quick-thread"
+          onClick={() => actions.openThread(message.id)}
+        >
+          <span aria-hidden="true">💬</span>
+        </button>
+      )}
       <button
         ref={trigger}
         type="button"
