@@ -94,10 +94,11 @@ function DefaultMessageActions({
           <span aria-hidden="true">+</span>
         </button>
       </fieldset>
-      {/* Reply and thread one click away too, as the reactions are (also in the menu, for keyboards). */}
+      {/* Quote and thread one click away too, as the reactions are (also in the menu, for keyboards;
+          on a phone only there: the bar would cover the message). */}
       <button
         type="button"
-        className="chat-icon-button chat-message-actions__quick-item"
+        className="chat-icon-button chat-message-actions__quick-item chat-message-actions__reply"
         aria-label={t('message.quote')}
         title={t('message.quote')}
         data-testid="chat-quick-quote"
@@ -108,7 +109,7 @@ function DefaultMessageActions({
       {!inThread && (
         <button
           type="button"
-          className="chat-icon-button chat-message-actions__quick-item"
+          className="chat-icon-button chat-message-actions__quick-item chat-message-actions__reply"
           aria-label={t('message.replyInThread')}
           title={t('message.replyInThread')}
           data-testid="chat-quick-thread"
