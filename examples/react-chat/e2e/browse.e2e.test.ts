@@ -10,7 +10,7 @@ import {
 } from '@chat/browser-e2e';
 import { demoBackend } from '@chat/browser-e2e/demo-backend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DIST, logIn, messageRow, PHONE, send, WAIT } from './harness';
+import { DEVICES, DIST, logIn, messageRow, send, WAIT } from './harness';
 
 /** Finding public channels and joining them; a direct message says when the other was last seen. */
 
@@ -18,11 +18,6 @@ let chat: ChatServer;
 let browser: Browser;
 let backend: Awaited<ReturnType<typeof demoBackend>>;
 let page: Page | undefined;
-
-const DEVICES = [
-  ['desktop', { viewport: { width: 1280, height: 800 } }],
-  ['phone', PHONE],
-] as const;
 
 describe.skipIf(!browserAvailable())('the React app: browsing channels, last seen', () => {
   beforeAll(async () => {

@@ -14,6 +14,13 @@ export { WAIT };
 
 /** A phone's screen: 390×844 CSS pixels, touch. */
 export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+/** A laptop's window: 1280×800. */
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+/** The two sizes every first-impression check runs at. */
+export const DEVICES = [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+] as const;
 
 /** A person in their own browser (context), logged in; `device`: the context's options (`PHONE`). */
 export async function logIn(

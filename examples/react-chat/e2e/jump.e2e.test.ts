@@ -10,7 +10,7 @@ import {
 } from '@chat/browser-e2e';
 import { demoBackend } from '@chat/browser-e2e/demo-backend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DIST, logIn, messageRow, PHONE, WAIT } from './harness';
+import { DEVICES, DIST, logIn, messageRow, WAIT } from './harness';
 
 /**
  * Moving through a long history: the "new messages" line and the jump to the first unread, a
@@ -21,11 +21,6 @@ let chat: ChatServer;
 let browser: Browser;
 let backend: Awaited<ReturnType<typeof demoBackend>>;
 let page: Page | undefined;
-
-const DEVICES = [
-  ['desktop', { viewport: { width: 1280, height: 800 } }],
-  ['phone', PHONE],
-] as const;
 
 /** A channel of bob and `reader` with 150 messages from bob, `reader` having read the first 20. */
 async function history(name: string, reader: string) {

@@ -7,7 +7,7 @@ import {
   type Page,
 } from '@chat/browser-e2e';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST, logIn, messageRow, messageTexts, openChannel, PHONE, send, WAIT } from './harness';
+import { DEVICES, DIST, logIn, messageRow, messageTexts, openChannel, send, WAIT } from './harness';
 
 /**
  * The session and the app shell outlive a reload: the refresh token sits in an httpOnly cookie
@@ -17,11 +17,6 @@ import { DIST, logIn, messageRow, messageTexts, openChannel, PHONE, send, WAIT }
 
 let chat: ChatServer;
 let browser: Browser;
-
-const DEVICES = [
-  ['desktop', { viewport: { width: 1280, height: 800 } }],
-  ['phone', PHONE],
-] as const;
 
 /** Waits until the service worker controls the page (precache done), so a reload can go offline. */
 const serviceWorkerInControl = (page: Page) =>
