@@ -13,6 +13,7 @@ import {
   TypingIndicator,
 } from '@chat/ui-react';
 import { useState } from 'react';
+import { createPortal } from 'react-dom';
 import { ConnectionBanner } from './connection-banner';
 import { NewConversation } from './new-conversation';
 import { NotificationsDialog } from './notifications-dialog';
@@ -29,6 +30,7 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
   const [theme, setTheme] = useThemeChoice();
   const [searching, setSearching] = useState(false);
   const [browsing, setBrowsing] = useState(false);
+  const [dialogs, setDialogs] = useState<HTMLDivElement | null>(null);
   return (
     <Chat client={client} className="app-chat" theme={theme}>
       <ConnectionBanner />
@@ -95,6 +97,11 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
               </header>
               {searching && <SearchPanel />}
               {browsing && <BrowseChannels onJoined={() => setBrowsing(false)} />}
+              {/* In the layout's React tree (a portal keeps its context), so starting a
+                  conversation on a phone goes to it; drawn at the chat's root, over everything. */}
+              {creating &&
+                dialogs &&
+                createPortal(<NewConversation onClose={() => setCreating(false)} />, dialogs)}
               <ChannelList />
             </>
           }
@@ -110,8 +117,8 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
           </Channel>
         </ChatLayout>
       </main>
-      {creating && <NewConversation onClose={() => setCreating(false)} />}
       {settings && <NotificationsDialog onClose={() => setSettings(false)} />}
+      <div ref={setDialogs} />
     </Chat>
   );
 }

@@ -1,6 +1,6 @@
 import type { User } from '@chat/core';
 import { useChat } from '@chat/react';
-import { useChannelSelection } from '@chat/ui-react';
+import { useChannelSelection, useChatLayout } from '@chat/ui-react';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useState } from 'react';
 
 /**
@@ -11,6 +11,7 @@ import { type FormEvent, type KeyboardEvent, useEffect, useId, useState } from '
 export function NewConversation({ onClose }: { onClose(): void }) {
   const { client, user } = useChat();
   const { select } = useChannelSelection();
+  const layout = useChatLayout();
   const [search, setSearch] = useState('');
   const [people, setPeople] = useState<User[]>([]);
   // Who is chosen, with their names (a later search may not show them any more).
@@ -56,6 +57,8 @@ export function NewConversation({ onClose }: { onClose(): void }) {
         ...(name.trim() && { name: name.trim() }),
       });
       select(channel.cid);
+      // On a phone the list is showing: go to the new conversation.
+      layout?.showChannel();
       onClose();
     } catch (cause) {
       setError(cause instanceof Error ? cause.message : String(cause));
