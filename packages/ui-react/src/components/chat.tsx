@@ -6,6 +6,7 @@ import { type DraftMap, DraftsContext } from '../context/drafts-context';
 import { type ChannelSelection, SelectionContext } from '../context/selection-context';
 import { type UiConfig, UiConfigContext } from '../context/ui-context';
 import { type ChatStrings, createTranslator } from '../i18n/strings';
+import { useWatchReactors } from './reaction-users/use-message-reactors';
 
 /** `auto` follows the system (`prefers-color-scheme`). */
 export type ChatTheme = 'light' | 'dark' | 'auto';
@@ -76,6 +77,7 @@ export function Chat({
   );
   const selection = useMemo<ChannelSelection>(() => ({ activeCid, select }), [activeCid, select]);
   const [drafts] = useState<DraftMap>(() => new Map());
+  useWatchReactors(client);
   return (
     <ChatProvider client={client}>
       <UiConfigContext.Provider value={config}>

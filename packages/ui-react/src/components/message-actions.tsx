@@ -1,5 +1,5 @@
 import type { LocalMessage } from '@chat/core';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useChannelActions } from '../context/channel-context';
 import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
@@ -15,6 +15,12 @@ export interface MessageActionsProps {
   inThread: boolean;
   /** Reactions one click away, beside the menu. Default: the picker's first three. */
   quickReactions?: readonly string[];
+  /**
+   * Show the one-click buttons (quick reactions, quote, thread) beside the menu. `<Message>` turns
+   * them on when a pointer or focus first reaches it, so rows scrolled past never build them.
+   * Default true.
+   */
+  quick?: boolean;
 }
 
 const QUICK_REACTIONS = DEFAULT_REACTIONS.slice(0, 3);
@@ -32,6 +38,7 @@ function DefaultMessageActions({
   isOwn,
   inThread,
   quickReactions = QUICK_REACTIONS,
+  quick = true,
 }: MessageActionsProps) {
   const t = useStrings();
   const actions = useChannelActions('MessageActions');
@@ -66,57 +73,18 @@ function DefaultMessageActions({
 
   return (
     <div className="chat-message-actions" ref={root} data-testid="chat-message-actions">
-      <fieldset className="chat-message-actions__quick" aria-label={t('message.quickReactions')}>
-        {quickReactions.map((type) => (
-          <button
-            key={type}
-            type="button"
-            className="chat-icon-button chat-message-actions__quick-item"
-            aria-label={t('reactionPicker.item', { type })}
-            aria-pressed={message.own_reactions.includes(type)}
-            data-type={type}
-            onClick={() => toggleReaction(type)}
-          >
-            {type}
-          </button>
-        ))}
-        <button
-          ref={moreReactions}
-          type="button"
-          className="chat-icon-button chat-message-actions__quick-item chat-message-actions__more"
-          aria-label={t('reactionPicker.more')}
-          title={t('reactionPicker.more')}
-          aria-haspopup="dialog"
-          aria-expanded={open === 'emoji'}
-          data-testid="chat-more-reactions"
-          onClick={() => setOpen((o) => (o === 'emoji' ? null : 'emoji'))}
-        >
-          <span aria-hidden="true">+</span>
-        </button>
-      </fieldset>
-      {/* Quote and thread one click away too, as the reactions are (also in the menu, for keyboards;
-          on a phone only there: the bar would cover the message). */}
-      <button
-        type="button"
-        className="chat-icon-button chat-message-actions__quick-item chat-message-actions__reply"
-        aria-label={t('message.quote')}
-        title={t('message.quote')}
-        data-testid="chat-quick-quote"
-        onClick={() => actions.startQuote(message)}
-      >
-        <span aria-hidden="true">↩</span>
-      </button>
-      {!inThread && (
-        <button
-          type="button"
-          className="chat-icon-button chat-message-actions__quick-item chat-message-actions__reply"
-          aria-label={t('message.replyInThread')}
-          title={t('message.replyInThread')}
-          data-testid="chat-quick-thread"
-          onClick={() => actions.openThread(message.id)}
-        >
-          <span aria-hidden="true">💬</span>
-        </button>
+      {quick && (
+        <QuickActions
+          quickReactions={quickReactions}
+          ownReactions={message.own_reactions}
+          emojiOpen={open === 'emoji'}
+          moreReactions={moreReactions}
+          inThread={inThread}
+          onToggleReaction={toggleReaction}
+          onToggleEmoji={() => setOpen((o) => (o === 'emoji' ? null : 'emoji'))}
+          onQuote={() => actions.startQuote(message)}
+          onThread={() => actions.openThread(message.id)}
+        />
       )}
       <button
         ref={trigger}
@@ -188,6 +156,89 @@ function DefaultMessageActions({
         />
       )}
     </div>
+  );
+}
+
+interface QuickActionsProps {
+  quickReactions: readonly string[];
+  ownReactions: readonly string[];
+  emojiOpen: boolean;
+  moreReactions: RefObject<HTMLButtonElement | null>;
+  inThread: boolean;
+  onToggleReaction(type: string): void;
+  onToggleEmoji(): void;
+  onQuote(): void;
+  onThread(): void;
+}
+
+/** The one-click buttons beside the menu: three reactions, "More reactions", quote, thread. */
+function QuickActions({
+  quickReactions,
+  ownReactions,
+  emojiOpen,
+  moreReactions,
+  inThread,
+  onToggleReaction,
+  onToggleEmoji,
+  onQuote,
+  onThread,
+}: QuickActionsProps) {
+  const t = useStrings();
+  return (
+    <>
+      <fieldset className="chat-message-actions__quick" aria-label={t('message.quickReactions')}>
+        {quickReactions.map((type) => (
+          <button
+            key={type}
+            type="button"
+            className="chat-icon-button chat-message-actions__quick-item"
+            aria-label={t('reactionPicker.item', { type })}
+            aria-pressed={ownReactions.includes(type)}
+            data-type={type}
+            onClick={() => onToggleReaction(type)}
+          >
+            {type}
+          </button>
+        ))}
+        <button
+          ref={moreReactions}
+          type="button"
+          className="chat-icon-button chat-message-actions__quick-item chat-message-actions__more"
+          aria-label={t('reactionPicker.more')}
+          title={t('reactionPicker.more')}
+          aria-haspopup="dialog"
+          aria-expanded={emojiOpen}
+          data-testid="chat-more-reactions"
+          onClick={onToggleEmoji}
+        >
+          <span aria-hidden="true">+</span>
+        </button>
+      </fieldset>
+      {/* Quote and thread one click away too, as the reactions are (also in the menu, for keyboards;
+          on a phone only there: the bar would cover the message). */}
+      <button
+        type="button"
+        className="chat-icon-button chat-message-actions__quick-item chat-message-actions__reply"
+        aria-label={t('message.quote')}
+        title={t('message.quote')}
+        data-testid="chat-quick-quote"
+        onClick={onQuote}
+      >
+        <span aria-hidden="true">↩</span>
+      </button>
+      {!inThread && (
+        <button
+          type="button"
+          className="chat-icon-button chat-message-actions__quick-item chat-message-actions__reply"
+          aria-label={t('message.replyInThread')}
+          title={t('message.replyInThread')}
+          data-testid="chat-quick-thread"
+          onClick={onThread}
+        >
+          <span aria-hidden="true">💬</span>
+        </button>
+      )}
+    </>
   );
 }
 

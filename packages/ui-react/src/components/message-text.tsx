@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { replaceable } from '../context/components';
+import { mayContainMarkdown } from '../text/markdown-syntax';
 import { linkedText } from './rich-text/linked-text';
 import { useMarkdown } from './rich-text/use-markdown';
 
@@ -21,19 +22,34 @@ const NO_MENTIONS: readonly string[] = [];
  * links are made. Line breaks are kept.
  */
 function DefaultMessageText({ text, mentions = NO_MENTIONS, markdown = true }: MessageTextProps) {
-  const renderMarkdown = useMarkdown(text, markdown);
-  const content = useMemo(
-    () => (renderMarkdown ? renderMarkdown(text, mentions) : linkedText(text, mentions, 't')),
-    [renderMarkdown, text, mentions],
+  // Most messages have no markdown syntax: those render without the markdown hook's state and
+  // effect (a long list mounts a screenful of rows every scroll frame).
+  return markdown && mayContainMarkdown(text) ? (
+    <MarkdownText text={text} mentions={mentions} />
+  ) : (
+    <PlainText text={text} mentions={mentions} />
   );
-  return renderMarkdown ? (
+}
+
+function PlainText({ text, mentions }: { text: string; mentions: readonly string[] }) {
+  const content = useMemo(() => linkedText(text, mentions, 't'), [text, mentions]);
+  return (
+    <p className="chat-message-text" data-testid="chat-message-text">
+      {content}
+    </p>
+  );
+}
+
+/** Plain text (with its links) until the renderer has loaded, then the formatted text. */
+function MarkdownText({ text, mentions }: { text: string; mentions: readonly string[] }) {
+  const renderMarkdown = useMarkdown(text);
+  const content = useMemo(() => renderMarkdown?.(text, mentions), [renderMarkdown, text, mentions]);
+  return content ? (
     <div className="chat-message-text chat-message-text--markdown" data-testid="chat-message-text">
       {content}
     </div>
   ) : (
-    <p className="chat-message-text" data-testid="chat-message-text">
-      {content}
-    </p>
+    <PlainText text={text} mentions={mentions} />
   );
 }
 

@@ -1,6 +1,6 @@
 import type { ChannelSnapshot, LocalMessage } from '@chat/core';
 import { useStore } from '@chat/react';
-import { memo, useCallback, useMemo } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { useActiveChannel, useChannelActions } from '../context/channel-context';
 import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
@@ -51,6 +51,10 @@ function DefaultMessage({
   const selectReplies = useCallback((s: ChannelSnapshot) => s.threads[message.id]?.length ?? 0, [message.id]);
   const loadedReplies = useStore(channel.state, selectReplies);
   const replyCount = Math.max(message.reply_count, loadedReplies);
+  // The quick actions are built when a pointer or focus first comes to the message: a long list
+  // scrolled past lays out only the rows, not ten buttons on each (half of a frame's layout).
+  const [engaged, setEngaged] = useState(false);
+  const engage = engaged ? undefined : () => setEngaged(true);
   const deleted = message.deleted_at !== null || message.type === 'deleted';
   const author = displayName(message.user);
   // Sent, sending or failed (with its retry): beside the time, not on a row of its own.
@@ -73,6 +77,8 @@ function DefaultMessage({
       data-testid="chat-message"
       data-own={isOwn}
       data-status={message.status}
+      onPointerEnter={engage}
+      onFocus={engage}
     >
       <div className="chat-message__gutter">{!grouped && <Avatar user={message.user} />}</div>
       <div className="chat-message__body">
@@ -126,7 +132,7 @@ function DefaultMessage({
         )}
       </div>
       {!deleted && message.status === 'sent' && (
-        <MessageActions message={message} isOwn={isOwn} inThread={inThread} />
+        <MessageActions message={message} isOwn={isOwn} inThread={inThread} quick={engaged} />
       )}
     </article>
   );

@@ -4,7 +4,6 @@ import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
 import { ReactionChip } from './reaction-users/reaction-chip';
 import type { ReactionsLoader } from './reaction-users/reactors-store';
-import { useWatchReactors } from './reaction-users/use-message-reactors';
 
 export interface ReactionsProps {
   message: LocalMessage;
@@ -24,7 +23,6 @@ export interface ReactionsProps {
 function DefaultReactions({ message, loadReactions }: ReactionsProps) {
   const t = useStrings();
   const { react, unreact } = useChannelActions('Reactions');
-  useWatchReactors();
   const counts = Object.entries(message.reaction_counts).filter(([, count]) => count > 0);
   if (counts.length === 0) return null;
   return (

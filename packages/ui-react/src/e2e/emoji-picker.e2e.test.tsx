@@ -115,6 +115,9 @@ describe('emoji picker', () => {
     renderChat(alice, { cid: channel.cid });
     const row = await rowOf(message.id);
 
+    // The quick actions are built when a pointer first comes over the message.
+    expect(within(row).queryByRole('group', { name: 'Quick reactions' })).toBeNull();
+    fireEvent.pointerEnter(within(row).getByTestId('chat-message'));
     const quick = within(row).getByRole('group', { name: 'Quick reactions' });
     const more = within(quick).getByRole('button', { name: 'More reactions' });
     fireEvent.click(more);

@@ -8,13 +8,14 @@ import { jumpToMessage } from '../../context/jump-target';
 import { useStrings } from '../../context/ui-context';
 import { useOwnUserId } from '../../hooks/use-own-user-id';
 import { NewMessagesPill } from '../new-messages-pill';
-import { buildRows } from './build-rows';
+import { buildRows, type MessageRow as MessageRowData } from './build-rows';
 import { MessageRow } from './message-row';
 import { firstUnreadId, useUnreadMark } from './unread-divider';
 import { useJump } from './use-jump';
 import { useKeepInView } from './use-keep-in-view';
 import { useMarkRead } from './use-mark-read';
 import { useReadReceipts } from './use-read-receipts';
+import { rowShape, useRowEstimates } from './use-row-estimates';
 
 export interface MessageListProps {
   /** Messages per page when loading older ones. Default 50. */
@@ -74,12 +75,29 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
   const dividerIndex = dividerId ? rows.findIndex((row) => row.message.id === dividerId) : -1;
   const [dividerAbove, setDividerAbove] = useState(false);
 
+  const shapeOf = useCallback(
+    (row: MessageRowData) => {
+      const id = row.message.id;
+      // The unread line and read receipts are on a few rows: not part of the cached shape.
+      return id === dividerId || readers.has(id)
+        ? `${rowShape(row)}|${id === dividerId ? 'u' : ''}${readers.has(id) ? 'v' : ''}`
+        : rowShape(row);
+    },
+    [dividerId, readers],
+  );
+  const isAtEnd = useCallback(() => atEnd.current, []);
+  const estimates = useRowEstimates(rows, estimatedRowHeight, shapeOf, isAtEnd);
+  // Stable between renders: the virtualizer re-places every row (all 10,000 of a long history)
+  // whenever it changes identity, so only when the rows or the learned estimates do.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the version is the point: it re-places the rows
+  const getItemKey = useCallback((index: number) => rows[index]?.key ?? index, [rows, estimates.version]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => estimatedRowHeight,
-    getItemKey: (index) => rows[index]?.key ?? index,
-    overscan: 6,
+    estimateSize: estimates.estimateSize,
+    measureElement: estimates.measureElement,
+    getItemKey,
+    overscan: 4,
     // Chat semantics, built into the virtualizer: a prepend keeps the row at the top of the
     // viewport in place (anchored by key), and an append while at the end follows it (not the
     // pages of a window of the past loading below the reader).
@@ -90,7 +108,6 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
     initialOffset: () => rows.length * estimatedRowHeight,
   });
 
-  const isAtEnd = useCallback(() => atEnd.current, []);
   const getScroller = useCallback(() => scroller.current, []);
   const markReadIfSeen = useMarkRead(channel, isAtEnd, getScroller);
 
@@ -148,6 +165,11 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
   useClientLayoutEffect(() => {
     if (rows.length > 0) scrollToEnd();
   }, []);
+
+  // Learned estimates re-placed the rows above (only ever while at the end): stay there.
+  useClientLayoutEffect(() => {
+    if (estimates.version > 0 && atEnd.current) scrollToEnd();
+  }, [estimates.version]);
 
   // Appends: the user's own new message always scrolls to it; others' count into the pill
   // when the user is reading further up (the virtualizer followed them otherwise).

@@ -16,11 +16,10 @@ const fromServer =
 
 /**
  * Keeps the client's reactors store listening to live reactions while mounted (reference
- * counted): mounted by every message, also those with no reaction yet, so the first reaction
- * seen live is named too.
+ * counted). `<Chat>` mounts it once, so the first reaction seen live on any message is named
+ * too (one listener, not one per message row).
  */
-export function useWatchReactors(): void {
-  const { client } = useChat();
+export function useWatchReactors(client: ChatClient): void {
   useEffect(() => reactorsOf(client).watch(), [client]);
 }
 
