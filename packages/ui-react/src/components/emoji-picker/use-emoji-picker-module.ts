@@ -1,25 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
+import { lazyModule } from '../../lazy-module';
 
 type PickerModule = typeof import('./emoji-picker');
 
 // One load per page: the second opening is instant.
-let loaded: PickerModule | null = null;
-let loading: Promise<PickerModule> | null = null;
-
-function loadPicker(): Promise<PickerModule> {
-  loading ??= import('./emoji-picker').then(
-    (module) => {
-      loaded = module;
-      return module;
-    },
-    (error: unknown) => {
-      // Offline, or a deploy replaced the chunk: the next attempt loads it again.
-      loading = null;
-      throw error;
-    },
-  );
-  return loading;
-}
+const picker = lazyModule<PickerModule>(() => import('./emoji-picker'));
 
 export type EmojiPickerModuleState =
   | { status: 'loading' }
@@ -32,7 +17,7 @@ export type EmojiPickerModuleState =
  * with a retry, not an error thrown to the app's error boundary.
  */
 export function useEmojiPickerModule(): EmojiPickerModuleState {
-  const [module, setModule] = useState<PickerModule | null>(loaded);
+  const [module, setModule] = useState<PickerModule | null>(picker.current);
   const [failed, setFailed] = useState(false);
   const [attempt, setAttempt] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger
@@ -40,7 +25,7 @@ export function useEmojiPickerModule(): EmojiPickerModuleState {
     if (module) return;
     let live = true;
     setFailed(false);
-    loadPicker().then(
+    picker.load().then(
       (m) => live && setModule(m),
       () => live && setFailed(true),
     );

@@ -1,26 +1,11 @@
 import { useEffect, useState } from 'react';
+import { lazyModule } from '../../lazy-module';
 import { mayContainMarkdown } from '../../text/markdown-syntax';
 
 type MarkdownModule = typeof import('./markdown');
 
 // One load for the whole page, shared by every message; once here, renders are synchronous.
-let loaded: MarkdownModule | null = null;
-let loading: Promise<MarkdownModule> | null = null;
-
-function loadMarkdown(): Promise<MarkdownModule> {
-  loading ??= import('./markdown').then(
-    (module) => {
-      loaded = module;
-      return module;
-    },
-    (error: unknown) => {
-      // A failed chunk load (offline, a deploy replaced the files) is tried again next time.
-      loading = null;
-      throw error;
-    },
-  );
-  return loading;
-}
+const renderer = lazyModule<MarkdownModule>(() => import('./markdown'));
 
 /**
  * The markdown renderer for `text`, or `null` while it is not needed or not loaded yet (the
@@ -29,11 +14,11 @@ function loadMarkdown(): Promise<MarkdownModule> {
  */
 export function useMarkdown(text: string, enabled = true): MarkdownModule['renderMarkdown'] | null {
   const wanted = enabled && mayContainMarkdown(text);
-  const [module, setModule] = useState<MarkdownModule | null>(loaded);
+  const [module, setModule] = useState<MarkdownModule | null>(renderer.current);
   useEffect(() => {
     if (!wanted || module) return;
     let live = true;
-    loadMarkdown().then(
+    renderer.load().then(
       (m) => live && setModule(m),
       () => {
         // Stays plain text: still readable, links still links.
