@@ -39,6 +39,8 @@ interface AppB {
   device: string;
   /** B's Web Push public key (its subject names B_WORD). */
   vapidKey: string;
+  /** B's alice's upload (pending: no bytes sent, its name carries B_WORD). */
+  upload: string;
 }
 
 interface AppA {
@@ -167,6 +169,10 @@ async function setUpB(): Promise<AppB> {
     await t.server.put('/v1/push/web', { subject: `https://${B_WORD}.example.com` }),
     'B push',
   );
+  const upload = ok(
+    await alice!.post('/v1/uploads', { name: `Notes ${B_WORD}.txt`, type: 'text/plain', size: 12 }),
+    'B upload',
+  );
   const hook = ok(
     await t.server.put('/v1/hooks/before-send', {
       url: `${HOOK_URL}/${B_WORD}/before-send`,
@@ -191,6 +197,7 @@ async function setUpB(): Promise<AppB> {
     secrets: [endpoint.secret, hook.secret],
     device: device.device.id,
     vapidKey: webPush.web.vapid_public_key,
+    upload: upload.upload.id,
   };
 }
 
@@ -279,6 +286,7 @@ async function snapshotB(b: AppB, extraChannels: { type: string; id: string }[] 
       beforeSend: await get(b.t.server, '/v1/hooks/before-send'),
     },
     devices: await get(b.alice, '/v1/devices'),
+    upload: await get(b.alice, `/v1/uploads/${b.upload}`),
     push: await get(b.t.server, '/v1/push/config'),
   };
 }
@@ -342,6 +350,10 @@ const USER_ONLY: ReadonlySet<EndpointName> = new Set([
   'registerDevice',
   'listDevices',
   'deleteDevice',
+  'createUpload',
+  'completeUpload',
+  'getUpload',
+  'deleteUpload',
   'listMutedUsers',
   'muteUser',
   'unmuteUser',
@@ -380,6 +392,7 @@ describe('tenancy: application A against application B', () => {
     b.delivery,
     b.device,
     b.vapidKey,
+    b.upload,
     ...b.secrets,
     'bob-b',
     'dave-b',
@@ -873,6 +886,28 @@ describe('tenancy: application A against application B', () => {
         },
       ],
       deleteDevice: () => onB('deleteDevice', undefined, [''], [{ deviceId: b.device }]),
+      // Uploads are their user's: A's users start their own, and never reach B's.
+      createUpload: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'createUpload',
+            actor,
+            path: endpoints.createUpload.path,
+            body: as<'createUpload'>({ name: `A ${actor}.txt`, type: 'text/plain', size: 3 }),
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        {
+          name: 'createUpload',
+          actor: 'server',
+          path: endpoints.createUpload.path,
+          body: as<'createUpload'>({ name: 'server.txt', type: 'text/plain', size: 3 }),
+          check: expectError(403, 'forbidden'),
+        },
+      ],
+      completeUpload: () => onB('completeUpload', undefined, [''], [{ uploadId: b.upload }]),
+      getUpload: () => onB('getUpload', undefined, [''], [{ uploadId: b.upload }]),
+      deleteUpload: () => onB('deleteUpload', undefined, [''], [{ uploadId: b.upload }]),
       // Preferences are the caller's: B's channels are not A's members' to set.
       getPushPreferences: () =>
         userActors.map(

@@ -11,6 +11,9 @@ import type { Publish } from '../events/published-event';
 import { outages } from '../kernel/dependency-status';
 import type { WriteBudget } from '../limits/write-budget';
 import type { HttpConfig } from '../startup/config';
+import type { DiskStorage } from '../storage/disk-storage';
+import type { UploadServices } from '../storage/uploads';
+import type { UrlSigner } from '../storage/url-signer';
 import { type DataAccess, type PlatformDb, perApp } from '../store/data-access';
 import { asyncApiRoute } from './asyncapi';
 import { registerDocsPages } from './docs-pages';
@@ -20,6 +23,7 @@ import { buildOpenApiDocument } from './openapi';
 import type { PushServices } from './push-handlers';
 import { registerRoutes } from './routes';
 import { inlineScriptsOf, registerSecurityHeaders } from './security-headers';
+import { registerStorageRoutes } from './storage-routes';
 import { readIndexHtml, registerWebRoot } from './web-root';
 import type { WebhookServices } from './webhook-handlers';
 
@@ -41,6 +45,8 @@ export interface HttpAppOptions {
   webhooks: WebhookServices & { beforeSend: BeforeSendHooks & WebhookServices['beforeSend'] };
   /** How push credentials are sealed at rest. */
   push: PushServices;
+  /** Object storage and the upload policy; `disk` and its signer when files are kept on disk. */
+  uploads: UploadServices & { disk?: DiskStorage; signer: UrlSigner };
   /**
    * Serve the REST API (default). A realtime-only node leaves it out and keeps health,
    * readiness and the documents.
@@ -139,11 +145,13 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       accounts,
       webhooks: options.webhooks,
       push: options.push,
+      uploads: options.uploads,
     }),
   );
   // Reads the browser session's cookie on the auth endpoints (http/session-cookie.ts).
   void app.register(fastifyCookie);
   registerRoutes(app, { data: options.data, handlersFor, tokens: options.tokens, writes: options.writes });
+  if (options.uploads.disk) registerStorageRoutes(app, options.uploads.disk, options.uploads.signer);
   return app;
 }
 

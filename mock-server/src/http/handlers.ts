@@ -16,6 +16,7 @@ import type { Accounts } from '../domain/users/accounts';
 import * as userMutes from '../domain/users/user-mutes';
 import * as users from '../domain/users/users';
 import type { Actor } from '../kernel/actor';
+import * as uploads from '../storage/uploads';
 import type { AppRow } from '../store/schema';
 import { type PushServices, pushHandlers } from './push-handlers';
 import type { SessionCookie } from './session-cookie';
@@ -42,6 +43,7 @@ export interface HandlerServices extends DomainDeps {
   accounts: Accounts;
   webhooks: WebhookServices;
   push: PushServices;
+  uploads: uploads.UploadServices;
 }
 
 export type Handlers = {
@@ -73,6 +75,18 @@ export function createHandlers(s: HandlerServices): Handlers {
       const token = body.refresh_token ?? session.read();
       session.end();
       if (token) await s.accounts.logout(app, token);
+      return { ok: true as const };
+    },
+
+    createUpload: ({ actor, body }) => uploads.createUpload(db, s.uploads, actor, body),
+    completeUpload: async ({ actor, params }) => ({
+      upload: await uploads.completeUpload(db, s.uploads, actor, params.uploadId),
+    }),
+    getUpload: async ({ actor, params }) => ({
+      upload: await uploads.getUpload(db, s.uploads, actor, params.uploadId),
+    }),
+    deleteUpload: async ({ actor, params }) => {
+      await uploads.deleteUpload(db, s.uploads, actor, params.uploadId);
       return { ok: true as const };
     },
 

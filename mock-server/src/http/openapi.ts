@@ -47,7 +47,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     };
   }
   components.ref(errorBody, 'output', 'ErrorBody');
-  Object.assign(paths, OPERATIONS_PATHS);
+  Object.assign(paths, OPERATIONS_PATHS, STORAGE_PATHS);
   const webhooks = webhookRequests(components);
   const schemas = components.schemas;
   const document = {
@@ -240,6 +240,14 @@ const TAGS = [
   { name: 'Drafts', description: 'Unsent drafts, per channel or thread.' },
   { name: 'Search', description: 'Full-text search over the messages a user may read.' },
   {
+    name: 'Uploads',
+    description:
+      'Files sent straight to object storage: ask for a target, send the bytes there, complete. The ' +
+      'server checks the stored bytes (size, the type sniffed from them) against the policy. On disk ' +
+      'storage the target and the download URLs are this server’s signed `/v1/storage/*` URLs; on S3, ' +
+      'a presigned POST and presigned GETs.',
+  },
+  {
     name: 'Webhooks',
     description:
       'Outgoing webhooks and the before-send hook, managed by the app backend. Requests to them are ' +
@@ -321,6 +329,7 @@ function tagOf(path: string): string {
     [/^\/v1\/auth\//, 'Auth'],
     [/^\/v1\/users/, 'Users'],
     [/^\/v1\/search/, 'Search'],
+    [/^\/v1\/(uploads|storage)(\/|$)/, 'Uploads'],
     [/\/(unread|read)$/, 'Reads'],
     [/\/draft$/, 'Drafts'],
     [/\/reactions/, 'Reactions'],
@@ -332,7 +341,7 @@ function tagOf(path: string): string {
 
 /** The error responses, one per status, each listing the codes it may carry. */
 const ERROR_RESPONSES = Object.fromEntries(
-  [400, 401, 403, 404, 408, 409, 413, 429, 500, 503].map((status) => {
+  [400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 503].map((status) => {
     const codes = Object.entries(ERROR_CODES)
       .filter(([, info]) => info.status === status)
       .map(([code, info]) => `\`${code}\`: ${info.description}`);
@@ -372,12 +381,81 @@ function errorResponses(e: Endpoint): Record<string, { $ref: string }> {
   if (e.auth !== 'public' || e.params) statuses.push(404);
   if (e.body) statuses.push(413);
   if (e.method !== 'GET') statuses.push(409);
+  // The upload policy's refusals (`upload_refused`).
+  if (e.method === 'POST' && e.path.startsWith('/v1/uploads')) statuses.push(422);
   return Object.fromEntries(
     statuses.sort().map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }]),
   );
 }
 
 const ok = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };
+
+const storageToken = {
+  name: 'token',
+  in: 'query',
+  required: true,
+  description: 'The signed, expiring token of the URL the server handed out (not a login).',
+  schema: { type: 'string' },
+};
+const storageError = (status: number) => ({ $ref: `#/components/responses/Error${status}` });
+/** Disk storage's signed URLs (S3 serves its own): where a client sends an upload, and reads a file. */
+const STORAGE_PATHS: Record<string, Record<string, unknown>> = {
+  '/v1/storage/upload': {
+    put: {
+      operationId: 'storageUpload',
+      summary: 'Send an upload’s bytes (the `target.url` of createUpload, on disk storage)',
+      tags: ['Uploads'],
+      security: [],
+      parameters: [storageToken],
+      requestBody: {
+        required: true,
+        description: 'The raw bytes, at most the size announced.',
+        content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+      },
+      responses: {
+        200: {
+          description: 'Stored; complete the upload next.',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { ok: { type: 'boolean' }, size: { type: 'integer' } },
+                required: ['ok', 'size'],
+              },
+            },
+          },
+        },
+        403: storageError(403),
+        413: storageError(413),
+      },
+    },
+  },
+  '/v1/storage/file': {
+    get: {
+      operationId: 'storageFile',
+      summary: 'Read a file (an upload’s `url`): usable in `<img src>`, with Range requests',
+      tags: ['Uploads'],
+      security: [],
+      parameters: [
+        storageToken,
+        { name: 'Range', in: 'header', required: false, schema: { type: 'string', example: 'bytes=0-1023' } },
+      ],
+      responses: {
+        200: {
+          description: 'The file, `nosniff`, inline for media, a download otherwise.',
+          content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+        },
+        206: {
+          description: 'The range asked for.',
+          content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+        },
+        403: storageError(403),
+        404: storageError(404),
+        416: { description: 'The range is outside the file.' },
+      },
+    },
+  },
+};
 /** The routes outside the protocol table: probes, the documents and their pages. */
 const OPERATIONS_PATHS: Record<string, Record<string, unknown>> = {
   '/healthz': {

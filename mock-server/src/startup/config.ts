@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../domain/auth/index';
+import type { S3StorageConfig } from '../storage/s3-storage';
 import { parseRole, type ServerRole } from './roles';
 
 /**
@@ -45,10 +46,47 @@ export interface ServerConfig {
    * database: a key kept in the data directory.
    */
   secretKey: string | undefined;
+  /** S3-compatible object storage (`CHAT_S3_*`); unset means files on disk beside the data. */
+  s3: S3StorageConfig | undefined;
   http: HttpConfig;
   realtime: RealtimeConfig;
   webhooks: WebhookConfig;
   push: PushConfig;
+}
+
+/**
+ * S3 by configuration: `CHAT_S3_BUCKET` turns it on and then needs `CHAT_S3_REGION`,
+ * `CHAT_S3_ACCESS_KEY_ID` and `CHAT_S3_SECRET_ACCESS_KEY`; `CHAT_S3_ENDPOINT` for an S3-compatible
+ * service, `CHAT_S3_FORCE_PATH_STYLE=1` for most of them, `CHAT_S3_PUBLIC_ENDPOINT` when browsers
+ * reach it at another address than the server does.
+ */
+export function loadS3Config(env: NodeJS.ProcessEnv): S3StorageConfig | undefined {
+  const bucket = env.CHAT_S3_BUCKET;
+  if (!bucket) return undefined;
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`CHAT_S3_BUCKET is set, so ${name} must be too`);
+    return value;
+  };
+  const url = (name: string) => {
+    const value = env[name];
+    if (!value) return undefined;
+    if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+      throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
+  const endpoint = url('CHAT_S3_ENDPOINT');
+  const publicEndpoint = url('CHAT_S3_PUBLIC_ENDPOINT');
+  return {
+    bucket,
+    region: required('CHAT_S3_REGION'),
+    accessKeyId: required('CHAT_S3_ACCESS_KEY_ID'),
+    secretAccessKey: required('CHAT_S3_SECRET_ACCESS_KEY'),
+    ...(endpoint && { endpoint }),
+    ...(publicEndpoint && { publicEndpoint }),
+    forcePathStyle: env.CHAT_S3_FORCE_PATH_STYLE === '1' || env.CHAT_S3_FORCE_PATH_STYLE === 'true',
+  };
 }
 
 /** How pushes are sent (by the worker role). Push services are reached through the webhooks' address guard. */
@@ -235,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
     ),
     secretKey: secretKey(env.CHAT_SECRET_KEY),
+    s3: loadS3Config(env),
     http: loadHttpConfig(env),
     realtime: loadRealtimeConfig(env),
     webhooks: loadWebhookConfig(env),

@@ -47,6 +47,7 @@ import {
 import { assertRoleCanRun, dutiesOf } from './roles';
 import { secretBoxFor } from './secret-key';
 import { type DemoCredentials, seedDemo } from './seed';
+import { setUpStorage } from './storage-setup';
 
 export interface ChatServer {
   /** Base URL it listens on, e.g. `http://127.0.0.1:8080`. */
@@ -169,6 +170,11 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     store: store.kind,
     dataDir: ownsStore ? (options.dataDir ?? '.chat-data') : 'memory',
   });
+  const storage = setUpStorage({
+    secretKey: options.secretKey,
+    dataDir: ownsStore ? (options.dataDir ?? '.chat-data') : 'memory',
+    s3: options.s3,
+  });
   const beforeSend = new BeforeSendHookClient({ data, guard, userAgent, logger });
   const presence = new PresenceService({
     data,
@@ -211,6 +217,12 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     rest: duties.rest,
     webhooks: { guard, beforeSend },
     push: { secrets: pushSecrets },
+    uploads: {
+      storage: storage.storage,
+      ...(storage.disk && { disk: storage.disk }),
+      signer: storage.signer,
+      policy: storage.policy,
+    },
   });
   if (duties.rest) registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
@@ -261,6 +273,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         relay.close();
         await Promise.allSettled([bus?.close(), presenceStore.close(), redis?.quit()]);
         if (ownsStore) await store.close();
+        storage.close();
       })();
       return closing;
     },

@@ -50,6 +50,7 @@ export const APP_TABLES = [
   'push_settings',
   'push_counters',
   'user_mutes',
+  'uploads',
   'channels',
   'channel_members',
   'messages',

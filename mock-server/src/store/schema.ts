@@ -125,6 +125,29 @@ export interface PushSendsTable {
   updated_at: Timestamp;
 }
 
+export type UploadState = 'pending' | 'ready' | 'refused';
+export type MediaKind = 'image' | 'video' | 'audio' | 'file';
+
+export interface UploadsTable {
+  id: string;
+  app_id: string;
+  app_user_id: string;
+  state: ColumnType<UploadState, UploadState | undefined, UploadState>;
+  name: string;
+  declared_type: string;
+  declared_size: BigInt;
+  mime_type: string | null;
+  kind: MediaKind | null;
+  size: ColumnType<number | null, number | null | undefined, number | null>;
+  width: number | null;
+  height: number | null;
+  storage_key: string;
+  refusal: string | null;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  created_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
 export interface UserMutesTable {
   app_id: string;
   app_user_id: string;
@@ -379,6 +402,7 @@ export interface Database {
   push_settings: PushSettingsTable;
   push_counters: PushCountersTable;
   user_mutes: UserMutesTable;
+  uploads: UploadsTable;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;
   messages: MessagesTable;

@@ -5,7 +5,16 @@ import type { ForeignIds, World } from './world';
  * Fields that name something by id, recognised by their names: the places where an input can
  * point at another tenant's data or at a channel the caller cannot read.
  */
-export type IdKind = 'channel' | 'cid' | 'message' | 'user' | 'user-list' | 'webhook' | 'delivery' | 'device';
+export type IdKind =
+  | 'channel'
+  | 'cid'
+  | 'message'
+  | 'user'
+  | 'user-list'
+  | 'webhook'
+  | 'delivery'
+  | 'device'
+  | 'upload';
 
 const MESSAGE_KEYS = new Set(['message_id', 'parent_id', 'quoted_message_id', 'before', 'after', 'around']);
 const USER_KEYS = new Set(['user_id', 'created_by_id', 'userId']);
@@ -13,6 +22,7 @@ const USER_LIST_KEYS = new Set(['user_ids', 'members', 'mentioned_user_ids']);
 const WEBHOOK_KEYS = new Set(['webhookId', 'webhook_id']);
 const DELIVERY_KEYS = new Set(['deliveryId', 'delivery_id']);
 const DEVICE_KEYS = new Set(['deviceId']);
+const UPLOAD_KEYS = new Set(['uploadId', 'upload_id']);
 
 /**
  * The kind of id at `path` of an input, if it is one. `channelIdAt` is where a bare channel id
@@ -35,6 +45,7 @@ export function idKindAt(
   if (typeof key === 'string' && WEBHOOK_KEYS.has(key)) return 'webhook';
   if (typeof key === 'string' && DELIVERY_KEYS.has(key)) return 'delivery';
   if (typeof key === 'string' && DEVICE_KEYS.has(key)) return 'device';
+  if (typeof key === 'string' && UPLOAD_KEYS.has(key)) return 'upload';
   if (typeof key === 'string' && MESSAGE_KEYS.has(key)) return 'message';
   if (typeof key === 'string' && USER_KEYS.has(key)) return 'user';
   if (typeof key === 'number' && typeof parent === 'string' && USER_LIST_KEYS.has(parent)) return 'user';
@@ -75,6 +86,9 @@ export function idOf(w: World, kind: IdKind, owner: Owner | ForeignIds): string 
     case 'device':
       if (!ids.device) throw new Error('no device of that owner');
       return ids.device;
+    case 'upload':
+      if (!ids.upload) throw new Error('no upload of that owner');
+      return ids.upload;
     case 'webhook':
     case 'delivery':
       if (!ids[kind]) throw new Error(`a ${kind} belongs to the whole app: it is not private`);

@@ -20,6 +20,7 @@ const TABLES: Record<string, string[]> = {
   app_users: ['is_online', 'last_active_at'],
   refresh_tokens: [],
   app_user_devices: [],
+  uploads: [],
   teams: [],
   channels: [],
   channel_members: [],

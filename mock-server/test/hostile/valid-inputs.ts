@@ -237,6 +237,15 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
   }),
   listDevices: () => ({ actor: 'alice', params: {}, query: {} }),
   deleteDevice: (w) => ({ actor: 'alice', params: { deviceId: w.device }, query: {} }),
+  createUpload: (w) => ({
+    actor: 'alice',
+    params: {},
+    query: {},
+    body: { name: `photo-${w.next()}.jpg`, type: 'image/jpeg', size: 2_048 },
+  }),
+  completeUpload: (w) => ({ actor: 'alice', params: { uploadId: w.uploads.ready }, query: {} }),
+  getUpload: (w) => ({ actor: 'alice', params: { uploadId: w.uploads.ready }, query: {} }),
+  deleteUpload: (w) => ({ actor: 'alice', params: { uploadId: w.uploads.disposable }, query: {} }),
   getPushConfig: () => ({ actor: 'alice', params: {}, query: {} }),
   getPushPreferences: () => ({ actor: 'alice', params: {}, query: {} }),
   setPushPreferences: (w) => ({

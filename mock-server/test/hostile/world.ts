@@ -43,6 +43,8 @@ export interface ForeignIds {
   delivery: string;
   /** A push device: of a user of the other app, or of another user of A (a device is its user's). */
   device: string;
+  /** An upload: of a user of the other app, or of another user of A (an upload is its user's). */
+  upload: string;
 }
 
 /** Kinds of ids that only another app can hold (a channel of A can be private, a webhook cannot). */
@@ -69,6 +71,8 @@ export interface World {
   channelOf(owner: EndpointName | ClientFrameType): ChannelFixture;
   /** Alice's own push device, for the input that removes one. */
   device: string;
+  /** Alice's own uploads: one sent and completed (read, completed again), one for the input that deletes one. */
+  uploads: { ready: string; disposable: string };
   /** The id of A's webhook endpoint an input names: its own for one that takes it away (see OWN_WEBHOOK). */
   webhookOf(owner: EndpointName): string;
   /**
@@ -191,6 +195,31 @@ export async function createWorld(): Promise<World> {
   const bDevice = await registerDevice(b, bea, `bea-${secretB}`);
   const bobDevice = await registerDevice(a, bob, 'bob-phone');
   const aliceDevice = await registerDevice(a, alice, 'alice-phone');
+  // Uploads: B's bea's (its name carries B's secret), A's bob's, and two of alice's, sent and completed.
+  const upload = async (app: AppRow, token: string, name: string, send = false) => {
+    const bytes = Buffer.from(`notes of ${name}`);
+    const slot = await call(app, token, 'POST', '/v1/uploads', {
+      name,
+      type: 'text/plain',
+      size: bytes.length,
+    });
+    if (send) {
+      const put = await fetch(new URL(slot.target.url, server.url), {
+        method: 'PUT',
+        headers: slot.target.headers,
+        body: bytes,
+      });
+      if (!put.ok) throw new Error(`setup upload of ${name}: ${put.status} ${await put.text()}`);
+      await call(app, token, 'POST', `/v1/uploads/${slot.upload.id}/complete`);
+    }
+    return slot.upload.id as string;
+  };
+  const bUpload = await upload(b, bea, `bea-${secretB}.txt`, true);
+  const bobUpload = await upload(a, bob, 'bob.txt', true);
+  const aliceUploads = {
+    ready: await upload(a, alice, 'alice.txt', true),
+    disposable: await upload(a, alice, 'alice-old.txt', true),
+  };
   const carol = await tokenA('carol');
   await call(a, carol, 'POST', '/v1/channels', {
     type: 'messaging',
@@ -277,6 +306,7 @@ export async function createWorld(): Promise<World> {
       return channels.get(owner) ?? channels.get('shared')!;
     },
     device: aliceDevice,
+    uploads: aliceUploads,
     webhookOf(owner) {
       return webhooks.get(owner) ?? sharedHook;
     },
@@ -290,11 +320,13 @@ export async function createWorld(): Promise<World> {
         webhook: bHook.webhook.id,
         delivery: bDelivery,
         device: bDevice,
+        upload: bUpload,
       },
       private: {
         channel: { type: 'messaging', id: 'private', cid: 'messaging:private' },
         message: privateMessage,
         device: bobDevice,
+        upload: bobUpload,
       },
     },
     fresh() {
@@ -306,6 +338,7 @@ export async function createWorld(): Promise<World> {
         webhook: randomUUID(),
         delivery: randomUUID(),
         device: randomUUID(),
+        upload: randomUUID(),
       };
     },
     secrets: [secretB, secretPrivate],

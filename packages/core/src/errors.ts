@@ -105,6 +105,8 @@ const CLASS_OF_CODE: Record<ErrorCode, ErrorClass> = {
   validation_failed: ValidationError,
   invalid_frame: ValidationError,
   payload_too_large: ValidationError,
+  // The file breaks the app's upload policy; `details.reason` says how.
+  upload_refused: ValidationError,
   request_timeout: NetworkError,
   unauthenticated: AuthError,
   token_expired: AuthError,

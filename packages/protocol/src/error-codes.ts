@@ -35,6 +35,12 @@ export const ERROR_CODES = {
     retryable: false,
     description: "The application's before-send hook refused the message; the message says why.",
   },
+  upload_refused: {
+    status: 422,
+    retryable: false,
+    description:
+      "The application's upload policy refuses the file; details.reason says why (too_large, blocked_type, type_mismatch, too_many_pixels, unsupported, not_uploaded, expired).",
+  },
   registration_closed: {
     status: 403,
     retryable: false,

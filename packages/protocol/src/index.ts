@@ -79,6 +79,7 @@ export * from './rest/messages';
 export * from './rest/push-settings';
 export * from './rest/reads';
 export * from './rest/search';
+export * from './rest/uploads';
 export * from './rest/user-mutes';
 export * from './rest/users';
 export * from './rest/webhooks';

@@ -15,6 +15,8 @@ export const LIMITS = {
   PAGE_SIZE_DEFAULT: 25,
   /** Attachments on one message. */
   ATTACHMENTS_PER_MESSAGE: 10,
+  /** An upload's file name, in characters. */
+  UPLOAD_NAME_LENGTH: 255,
   /** Members of one channel. */
   MEMBERS_PER_CHANNEL: 10_000,
   /** Members an `added_to_channel` notification carries, to name a channel without a name. */

@@ -90,6 +90,27 @@ const webDevice = {
 };
 const webKeys = { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) };
 
+const pendingUpload = {
+  id: uuid(),
+  state: 'pending' as const,
+  name: 'beach.jpg',
+  mime_type: 'image/jpeg',
+  kind: null,
+  size: 2_048_000,
+  width: null,
+  height: null,
+  url: null,
+  created_at: '2026-01-01T00:00:00.000Z',
+};
+const readyUpload = {
+  ...pendingUpload,
+  state: 'ready' as const,
+  kind: 'image' as const,
+  width: 4032,
+  height: 3024,
+  url: 'https://chat.example/v1/files/abc?expires=1&signature=x',
+};
+
 const samples: { [N in EndpointName]: Sample<N> } = {
   register: {
     body: { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell' },
@@ -222,6 +243,22 @@ const samples: { [N in EndpointName]: Sample<N> } = {
     response: { results: [{ message }], next_cursor: 'next' },
   },
 
+  createUpload: {
+    body: { name: 'beach.jpg', type: 'image/jpeg', size: 2_048_000 },
+    response: {
+      upload: pendingUpload,
+      target: {
+        method: 'PUT',
+        url: 'https://chat.example/v1/uploads/abc/content?expires=1&signature=x',
+        fields: {},
+        headers: { 'content-type': 'image/jpeg' },
+        expires_at: '2026-01-01T00:15:00.000Z',
+      },
+    },
+  },
+  completeUpload: { params: { uploadId: pendingUpload.id }, response: { upload: readyUpload } },
+  getUpload: { params: { uploadId: pendingUpload.id }, response: { upload: readyUpload } },
+  deleteUpload: { params: { uploadId: pendingUpload.id }, response: { ok: true } },
   registerDevice: {
     body: {
       provider: 'web',
@@ -890,6 +927,24 @@ const malformedRequests: {
     schema: body('setWebPush'),
     input: { subject: 'mailto:a@b.c', vapid_public_key: webKeys.p256dh },
     path: ['vapid_private_key'],
+  },
+  {
+    name: 'createUpload: a size of zero',
+    schema: body('createUpload'),
+    input: { name: 'a.png', type: 'image/png', size: 0 },
+    path: ['size'],
+  },
+  {
+    name: 'createUpload: a type that is not a MIME type',
+    schema: body('createUpload'),
+    input: { name: 'a.png', type: 'png', size: 10 },
+    path: ['type'],
+  },
+  {
+    name: 'createUpload: a control character in the name',
+    schema: body('createUpload'),
+    input: { name: 'a\u0000.png', type: 'image/png', size: 10 },
+    path: ['name'],
   },
   {
     name: 'registerDevice: a provider it does not know',

@@ -200,6 +200,27 @@ export const ROUTES = {
     auth: 'user',
   },
 
+  createUpload: {
+    method: 'POST',
+    path: '/v1/uploads',
+    auth: 'user',
+    status: 201,
+  },
+  completeUpload: {
+    method: 'POST',
+    path: '/v1/uploads/{uploadId}/complete',
+    auth: 'user',
+  },
+  getUpload: {
+    method: 'GET',
+    path: '/v1/uploads/{uploadId}',
+    auth: 'user',
+  },
+  deleteUpload: {
+    method: 'DELETE',
+    path: '/v1/uploads/{uploadId}',
+    auth: 'user',
+  },
   registerDevice: {
     method: 'POST',
     path: '/v1/devices',

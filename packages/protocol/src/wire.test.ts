@@ -486,6 +486,7 @@ describe('errors', () => {
       channel_frozen: [403, false],
       user_banned: [403, false],
       message_rejected: [403, false],
+      upload_refused: [422, false],
       registration_closed: [403, false],
       not_found: [404, false],
       conflict: [409, false],

@@ -52,6 +52,7 @@ import {
   unreadResponse,
 } from './reads';
 import { searchQuery, searchResponse } from './search';
+import { createUploadBody, createUploadResponse, uploadParams, uploadResponse } from './uploads';
 import { mutedUserResponse, mutedUsersResponse } from './user-mutes';
 import { queryUsersQuery, updateSelfBody, upsertUsersBody, userResponse, usersResponse } from './users';
 import {
@@ -341,6 +342,14 @@ export const endpoints = {
     response: searchResponse,
   },
 
+  createUpload: {
+    ...route('createUpload'),
+    body: createUploadBody,
+    response: createUploadResponse,
+  },
+  completeUpload: { ...route('completeUpload'), params: uploadParams, response: uploadResponse },
+  getUpload: { ...route('getUpload'), params: uploadParams, response: uploadResponse },
+  deleteUpload: { ...route('deleteUpload'), params: uploadParams, response: ok },
   registerDevice: {
     ...route('registerDevice'),
     body: registerDeviceBody,

@@ -1,0 +1,62 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Where a client sends an upload's bytes itself, without them passing through a chat node's
+ * memory: an S3 presigned POST (its policy caps the size; a presigned PUT cannot), or a signed URL
+ * of this server that streams to disk with the same cap.
+ */
+export interface UploadTarget {
+  /** `POST`: a multipart form with `fields` first and the file last (field `file`). `PUT`: the raw bytes. */
+  method: 'POST' | 'PUT';
+  url: string;
+  /** Form fields to send before the file (POST). */
+  fields: Record<string, string>;
+  /** Headers to send with the request (PUT). */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+export interface UploadTargetOptions {
+  /** The most bytes the target accepts: a larger upload is refused by the storage itself. */
+  maxBytes: number;
+  /** The type the client declared (stored with the object; the server sniffs the real one after). */
+  contentType: string;
+  ttlSeconds: number;
+}
+
+export interface DownloadOptions {
+  ttlSeconds: number;
+  /** Served as this type, whatever was stored. */
+  contentType: string;
+  /** `inline` for media shown in the page, `attachment` (with the file name) for everything else. */
+  contentDisposition: string;
+}
+
+/** A byte range of an object, both ends included (as in an HTTP `Range` header). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Object storage behind one interface: local disk (the embedded default) or S3-compatible.
+ * Keys are opaque paths chosen by the server (`<app>/<upload id>/<variant>`), never by a client.
+ */
+export interface ObjectStorage {
+  readonly kind: 'disk' | 's3';
+  /** A direct-upload target for `key`. */
+  uploadTarget(key: string, options: UploadTargetOptions): Promise<UploadTarget>;
+  /** The stored object's size, or null when there is none. */
+  head(key: string): Promise<{ size: number } | null>;
+  /** The object's bytes, or a range of them. Rejects when there is no such object. */
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /** Stores bytes the server made itself (a thumbnail, a re-encoded image). */
+  write(key: string, body: Readable | Uint8Array, contentType: string): Promise<void>;
+  /** Removes the object; removing one that is not there is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * A short-lived URL a browser can GET directly (`<img src>`, `<video src>`, Range requests),
+   * or null when this storage is read through the server (disk: the server signs its own URL).
+   */
+  downloadUrl(key: string, options: DownloadOptions): Promise<string | null>;
+}

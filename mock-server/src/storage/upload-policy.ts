@@ -1,0 +1,48 @@
+import type { UploadRefusal } from '@chat/protocol';
+import { ChatError } from '../kernel/errors';
+
+/**
+ * What an application accepts as uploads. Defaults until the portal makes them per-app
+ * configuration: 100 MB, anything but SVG and HTML (a page or a script served from the app's
+ * origin could act as the app: those are blocked, not just served as downloads).
+ */
+export interface UploadPolicy {
+  maxBytes: number;
+  /** Types refused whatever the file is called (sniffed from the bytes, not the name). */
+  blockedTypes: readonly string[];
+  /** When set, only these types (exact, or `image/*`-style families). */
+  allowedTypes?: readonly string[];
+  /** How long an upload target stays valid, and a pending upload is kept. */
+  targetTtlSeconds: number;
+  /** How long a download URL stays valid. */
+  downloadTtlSeconds: number;
+}
+
+export const DEFAULT_UPLOAD_POLICY: UploadPolicy = {
+  maxBytes: 100 * 1024 * 1024,
+  blockedTypes: ['image/svg+xml', 'text/html', 'application/xhtml+xml', 'text/xml', 'application/xml'],
+  targetTtlSeconds: 15 * 60,
+  downloadTtlSeconds: 15 * 60,
+};
+
+export const refused = (reason: UploadRefusal, message: string) =>
+  new ChatError('upload_refused', message, { reason });
+
+const matches = (patterns: readonly string[], type: string) =>
+  patterns.some((p) => p === type || (p.endsWith('/*') && type.startsWith(p.slice(0, -1))));
+
+/** Refuses a type the policy does not take. */
+export function checkType(policy: UploadPolicy, type: string): void {
+  if (matches(policy.blockedTypes, type))
+    throw refused('blocked_type', `Files of type ${type} are not accepted`);
+  if (policy.allowedTypes && !matches(policy.allowedTypes, type)) {
+    throw refused('blocked_type', `Files of type ${type} are not accepted here`);
+  }
+}
+
+/** Refuses a size over the policy's limit. */
+export function checkSize(policy: UploadPolicy, size: number): void {
+  if (size > policy.maxBytes) {
+    throw refused('too_large', `The file is ${size} bytes; the limit is ${policy.maxBytes} bytes`);
+  }
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateUploadBody, Upload, UploadTarget } from '@chat/protocol';
+import type { Selectable } from 'kysely';
+import type { Actor } from '../kernel/actor';
+import { forbidden, notFound } from '../kernel/errors';
+import type { AppDb } from '../store/app-scope';
+import type { UploadsTable } from '../store/schema';
+import { mediaKind, SNIFF_BYTES, sniffType } from './media-sniff';
+import type { ObjectStorage } from './object-storage';
+import { checkSize, checkType, refused, type UploadPolicy } from './upload-policy';
+
+/**
+ * A user's uploads: a slot with a direct-upload target, then "complete", where the server checks
+ * what was stored (its size, its real type sniffed from the bytes) against the policy before the
+ * upload is ready to be attached. Only its owner sees an upload; another app's or another user's
+ * answers 404, never 403.
+ */
+export interface UploadServices {
+  storage: ObjectStorage;
+  policy: UploadPolicy;
+}
+
+type UploadRow = Pick<
+  Selectable<UploadsTable>,
+  | 'id'
+  | 'state'
+  | 'name'
+  | 'declared_type'
+  | 'declared_size'
+  | 'mime_type'
+  | 'kind'
+  | 'size'
+  | 'width'
+  | 'height'
+  | 'storage_key'
+  | 'created_at'
+  | 'expires_at'
+>;
+
+const COLUMNS = [
+  'id',
+  'state',
+  'name',
+  'declared_type',
+  'declared_size',
+  'mime_type',
+  'kind',
+  'size',
+  'width',
+  'height',
+  'storage_key',
+  'created_at',
+  'expires_at',
+] as const;
+
+/** A completed upload can still be completed this long after its target expired (a slow network). */
+const COMPLETE_GRACE_MS = 15 * 60_000;
+
+function ownerOf(actor: Actor): string {
+  if (!actor.userId) throw forbidden('Uploads belong to a user; server tokens have none');
+  return actor.userId;
+}
+
+/** `inline` for what a page shows (images, video, audio), a download for everything else. */
+export function dispositionOf(kind: string | null, name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const type = kind === 'image' || kind === 'video' || kind === 'audio' ? 'inline' : 'attachment';
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+async function toUpload(row: UploadRow, s: UploadServices): Promise<Upload> {
+  const ready = row.state === 'ready';
+  const mime = row.mime_type ?? row.declared_type;
+  return {
+    id: row.id,
+    state: row.state,
+    name: row.name,
+    mime_type: mime,
+    kind: row.kind,
+    size: Number(ready ? row.size : row.declared_size),
+    width: row.width,
+    height: row.height,
+    url: ready
+      ? await s.storage.downloadUrl(row.storage_key, {
+          ttlSeconds: s.policy.downloadTtlSeconds,
+          contentType: mime,
+          contentDisposition: dispositionOf(row.kind, row.name),
+        })
+      : null,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+async function ownUpload(db: AppDb, actor: Actor, id: string): Promise<UploadRow> {
+  const row = await db
+    .selectFrom('uploads')
+    .select(COLUMNS)
+    .where('id', '=', id)
+    .where('app_user_id', '=', ownerOf(actor))
+    .executeTakeFirst();
+  if (!row) throw notFound('Upload');
+  return row;
+}
+
+export async function createUpload(
+  db: AppDb,
+  s: UploadServices,
+  actor: Actor,
+  body: CreateUploadBody,
+): Promise<{ upload: Upload; target: UploadTarget }> {
+  const userId = ownerOf(actor);
+  checkSize(s.policy, body.size);
+  checkType(s.policy, body.type);
+  const id = randomUUID();
+  const key = `${actor.appId}/${id}/original`;
+  const target = await s.storage.uploadTarget(key, {
+    maxBytes: body.size,
+    contentType: body.type,
+    ttlSeconds: s.policy.targetTtlSeconds,
+  });
+  const row = await db
+    .insertInto('uploads')
+    .values({
+      id,
+      app_id: actor.appId,
+      app_user_id: userId,
+      name: body.name,
+      declared_type: body.type,
+      declared_size: body.size,
+      storage_key: key,
+      expires_at: target.expiresAt,
+    })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return {
+    upload: await toUpload(row, s),
+    target: {
+      method: target.method,
+      url: target.url,
+      fields: target.fields,
+      headers: target.headers,
+      expires_at: target.expiresAt.toISOString(),
+    },
+  };
+}
+
+/** Media types whose family the bytes must confirm: a "photo" that is really a script is refused. */
+const MEDIA_FAMILIES = new Set(['image', 'video', 'audio']);
+
+async function readStart(storage: ObjectStorage, key: string, size: number): Promise<Uint8Array> {
+  if (size === 0) return new Uint8Array();
+  const chunks: Buffer[] = [];
+  for await (const chunk of await storage.read(key, { start: 0, end: Math.min(size, SNIFF_BYTES) - 1 })) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Marks the upload refused and removes its bytes, then throws the refusal. */
+async function refuse(
+  db: AppDb,
+  s: UploadServices,
+  row: UploadRow,
+  error: ReturnType<typeof refused>,
+): Promise<never> {
+  await s.storage.delete(row.storage_key);
+  await db
+    .updateTable('uploads')
+    .set({
+      state: 'refused',
+      refusal: String(error.body.details?.reason ?? 'refused'),
+      completed_at: new Date(),
+    })
+    .where('id', '=', row.id)
+    .execute();
+  throw error;
+}
+
+export async function completeUpload(
+  db: AppDb,
+  s: UploadServices,
+  actor: Actor,
+  id: string,
+): Promise<Upload> {
+  const row = await ownUpload(db, actor, id);
+  if (row.state === 'ready') return toUpload(row, s);
+  if (row.state === 'refused') throw refused('unsupported', 'This upload was refused; start a new one');
+  const stored = await s.storage.head(row.storage_key);
+  if (!stored) {
+    if (Date.now() > new Date(row.expires_at).getTime() + COMPLETE_GRACE_MS) {
+      throw refused('expired', 'The upload target expired before the file arrived; start a new upload');
+    }
+    throw refused('not_uploaded', 'No file has been uploaded to this upload’s target yet');
+  }
+  if (stored.size > Number(row.declared_size)) {
+    return refuse(
+      db,
+      s,
+      row,
+      refused('too_large', `The file is larger than the ${row.declared_size} bytes announced`),
+    );
+  }
+  try {
+    checkSize(s.policy, stored.size);
+  } catch (error) {
+    return refuse(db, s, row, error as ReturnType<typeof refused>);
+  }
+  const sniffed = await sniffType(await readStart(s.storage, row.storage_key, stored.size));
+  const mime = sniffed?.mime ?? 'application/octet-stream';
+  const kind = mediaKind(mime);
+  try {
+    checkType(s.policy, mime);
+  } catch (error) {
+    return refuse(db, s, row, error as ReturnType<typeof refused>);
+  }
+  const declaredFamily = row.declared_type.split('/')[0]!;
+  if (MEDIA_FAMILIES.has(declaredFamily) && kind !== declaredFamily) {
+    return refuse(
+      db,
+      s,
+      row,
+      refused('type_mismatch', `The file was announced as ${row.declared_type} but is ${mime}`),
+    );
+  }
+  const ready = await db
+    .updateTable('uploads')
+    .set({ state: 'ready', mime_type: mime, kind, size: stored.size, completed_at: new Date() })
+    .where('id', '=', row.id)
+    .where('state', '=', 'pending')
+    .returning(COLUMNS)
+    .executeTakeFirst();
+  // A concurrent completion got there first: answer what it decided.
+  return toUpload(ready ?? (await ownUpload(db, actor, id)), s);
+}
+
+export async function getUpload(db: AppDb, s: UploadServices, actor: Actor, id: string): Promise<Upload> {
+  return toUpload(await ownUpload(db, actor, id), s);
+}
+
+export async function deleteUpload(db: AppDb, s: UploadServices, actor: Actor, id: string): Promise<void> {
+  const row = await ownUpload(db, actor, id);
+  await s.storage.delete(row.storage_key);
+  await db.deleteFrom('uploads').where('id', '=', row.id).execute();
+}
