@@ -13,6 +13,7 @@ import { buildHttpApp } from '../http/app';
 import { runFeed } from '../jobs/event-feed';
 import { startJobQueue, stopJobQueue } from '../jobs/job-queue';
 import { scheduleRetention, workRetention } from '../jobs/retention';
+import { scheduleUploadSweep, workUploadSweep } from '../jobs/upload-sweep';
 import { redisStatusOf, reportDependencies } from '../kernel/dependency-status';
 import { createLogger } from '../kernel/logger';
 import { VERSION } from '../kernel/version';
@@ -27,6 +28,7 @@ import { PresenceService } from '../realtime/presence';
 import { createMemoryPresence, type PresenceStore } from '../realtime/presence-store';
 import { createRedisPresence } from '../realtime/redis-presence';
 import { createMemoryWatchers, createRedisWatchers } from '../realtime/watcher-store';
+import type { ObjectStorage } from '../storage/object-storage';
 import { createDataAccess } from '../store/data-access';
 import { openSidePool, openStore, type Store } from '../store/database';
 import { BeforeSendHookClient } from '../webhooks/before-send';
@@ -236,6 +238,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         guard,
         userAgent,
         logger,
+        storage: storage.storage,
       })
     : undefined;
   await app.listen({
@@ -333,6 +336,8 @@ async function startWorker(
     guard: TargetGuard;
     userAgent: string;
     logger: Logger;
+    /** Where uploads are: the sweep of abandoned ones deletes their bytes. */
+    storage: ObjectStorage;
   },
 ): Promise<Worker> {
   const { logger, guard, userAgent } = options;
@@ -344,6 +349,8 @@ async function startWorker(
     { eventLogMaxAgeMs: options.eventLogMaxAgeMs, webhookLogMaxAgeMs: options.webhooks.logDays * DAY_MS },
     logger,
   );
+  await scheduleUploadSweep(boss);
+  await workUploadSweep(boss, store.db, options.storage, logger);
   await createDeliveryQueue(boss, options.webhooks);
   // The feed and the deliveries on a pool of their own: never behind the requests' queries.
   const side = await openSidePool(store, BACKGROUND_POOL_SIZE);

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { ObjectStorage } from '../storage/object-storage';
+import type { Db } from '../store/schema';
+import type { JobQueue } from './job-queue';
+
+export const UPLOAD_SWEEP_QUEUE = 'upload-sweep';
+/** Past its target's expiry, a pending upload can still be completed this long (a slow network). */
+export const UPLOAD_SWEEP_GRACE_MS = 60 * 60_000;
+const BATCH = 500;
+/** Objects deleted at once: storage calls, not database rows. */
+const DELETES_AT_ONCE = 8;
+
+/**
+ * Removes uploads nobody will complete: pending ones whose target expired more than `graceMs` ago
+ * (their bytes too, if any arrived), and refused ones as old (their bytes went at the refusal).
+ * Every application's; returns how many went. An object is deleted before its row, so a crash
+ * in between leaves a row the next pass deletes again, never an object no row points to.
+ */
+export async function sweepUploads(
+  db: Db,
+  storage: ObjectStorage,
+  graceMs = UPLOAD_SWEEP_GRACE_MS,
+): Promise<number> {
+  const cutoff = new Date(Date.now() - graceMs);
+  let total = 0;
+  for (;;) {
+    const stale = await db
+      .selectFrom('uploads')
+      .select(['id', 'storage_key', 'state'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'pending'), eb('expires_at', '<', cutoff)]),
+          eb.and([eb('state', '=', 'refused'), eb('created_at', '<', cutoff)]),
+        ]),
+      )
+      .limit(BATCH)
+      .execute();
+    if (stale.length === 0) return total;
+    const pending = stale.filter((upload) => upload.state === 'pending');
+    for (let i = 0; i < pending.length; i += DELETES_AT_ONCE) {
+      await Promise.all(
+        pending.slice(i, i + DELETES_AT_ONCE).map((upload) => storage.delete(upload.storage_key)),
+      );
+    }
+    await db
+      .deleteFrom('uploads')
+      .where(
+        'id',
+        'in',
+        stale.map((upload) => upload.id),
+      )
+      .execute();
+    total += stale.length;
+    if (stale.length < BATCH) return total;
+  }
+}
+
+/** The sweep's queue and schedule (every 10 minutes, one pass at a time across workers). */
+export async function scheduleUploadSweep(boss: JobQueue): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
+  if (!existing.has(UPLOAD_SWEEP_QUEUE)) {
+    await boss.createQueue(UPLOAD_SWEEP_QUEUE, {
+      policy: 'singleton',
+      retryLimit: 3,
+      retryBackoff: true,
+      expireInSeconds: 15 * 60,
+    });
+  }
+  await boss.schedule(UPLOAD_SWEEP_QUEUE, '*/10 * * * *');
+}
+
+export async function workUploadSweep(
+  boss: JobQueue,
+  db: Db,
+  storage: ObjectStorage,
+  logger: Logger,
+): Promise<void> {
+  await boss.work(UPLOAD_SWEEP_QUEUE, async () => {
+    const swept = await sweepUploads(db, storage);
+    if (swept > 0) logger.info({ job: UPLOAD_SWEEP_QUEUE, swept }, 'abandoned uploads swept');
+  });
+}
