@@ -38,8 +38,7 @@ export const ERROR_CODES = {
   upload_refused: {
     status: 422,
     retryable: false,
-    description:
-      "The application's upload policy refuses the file; details.reason says why (too_large, blocked_type, type_mismatch, too_many_pixels, unsupported, not_uploaded, expired).",
+    description: "The application's upload policy refuses the file; details.reason says why.",
   },
   registration_closed: {
     status: 403,
