@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { S3StorageConfig } from '../src/storage/s3-storage';
 
 /**
  * A real S3-compatible server (s3rver) in a child process of its own, on a free loopback port,
@@ -102,4 +103,16 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(killTimer);
+}
+
+/** The storage configuration that reaches `s3` (path-style, its hard-coded account). */
+export function s3ConfigOf(s3: S3Server): S3StorageConfig {
+  return {
+    bucket: s3.bucket,
+    endpoint: s3.endpoint,
+    region: s3.region,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+    forcePathStyle: true,
+  };
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadTarget } from '../src/storage/object-storage';
 import { createS3Storage } from '../src/storage/s3-storage';
-import { type S3Server, startS3Server } from './s3-server';
+import { type S3Server, s3ConfigOf, startS3Server } from './s3-server';
 
 /**
  * The S3 driver against a real S3-compatible server process (s3rver 3.7), not a mocked client.
@@ -34,15 +34,7 @@ afterAll(async () => {
 });
 
 function storage(overrides: { accessKeyId?: string; publicEndpoint?: string } = {}) {
-  return createS3Storage({
-    bucket: s3.bucket,
-    endpoint: s3.endpoint,
-    region: s3.region,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    forcePathStyle: true,
-    ...overrides,
-  });
+  return createS3Storage({ ...s3ConfigOf(s3), ...overrides });
 }
 
 /** Uploads as a browser would: the target's fields first, the file last. */

@@ -4,7 +4,7 @@ import type { ChatServer } from '../src/startup/server';
 import { type Api, type TestApp, testAppOn } from './api';
 import { getTestStore, TEST_SECRET_KEY } from './harness';
 import { expectError } from './rest-helpers';
-import { type S3Server, startS3Server } from './s3-server';
+import { type S3Server, s3ConfigOf, startS3Server } from './s3-server';
 
 /**
  * The upload flow through the server on S3-compatible storage (a real s3rver process, started
@@ -27,14 +27,7 @@ beforeAll(async () => {
     seedDemo: false,
     secretKey: TEST_SECRET_KEY,
     logLevel: 'silent',
-    s3: {
-      bucket: s3.bucket,
-      endpoint: s3.endpoint,
-      region: s3.region,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-    },
+    s3: s3ConfigOf(s3),
   });
   t = await testAppOn(server);
 }, 60_000);
