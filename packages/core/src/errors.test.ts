@@ -20,7 +20,7 @@ const classForStatus = (status: number) =>
   ] ??
   (status === 408
     ? NetworkError
-    : status === 413
+    : status === 413 || status === 422
       ? ValidationError
       : status === 429
         ? RateLimitError
