@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServerToken, createUserToken } from '../src/domain/auth/index';
 import { startJobQueue, stopJobQueue } from '../src/jobs/job-queue';
 import { RETENTION_JOBS } from '../src/jobs/retention';
+import { UPLOAD_SWEEP_QUEUE } from '../src/jobs/upload-sweep';
 import { createLogger } from '../src/kernel/logger';
 import { openStore, type Store } from '../src/store/database';
 import type { AppRow } from '../src/store/schema';
@@ -543,7 +544,9 @@ describe.skipIf(!runs)('several chat-server processes on one PostgreSQL and one 
       });
       try {
         const schedules = await jobs.getSchedules();
-        expect(schedules.map((s) => s.name).sort()).toEqual(RETENTION_JOBS.map((j) => j.name).sort());
+        expect(schedules.map((s) => s.name).sort()).toEqual(
+          [...RETENTION_JOBS.map((j) => j.name), UPLOAD_SWEEP_QUEUE].sort(),
+        );
         const id = await jobs.send('retention-refresh-tokens', {});
         await expect
           .poll(async () => (await jobs.getJobById('retention-refresh-tokens', id!))?.state, {
