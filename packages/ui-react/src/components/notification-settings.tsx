@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
+import { useLazyModule } from '../hooks/use-lazy-module';
 import { lazyModule } from '../lazy-module';
 
 export interface NotificationSettingsProps {
@@ -24,24 +25,8 @@ const body = lazyModule<BodyModule>(() => import('./notification-settings-body')
 function DefaultNotificationSettings({ cid, onClose }: NotificationSettingsProps) {
   const t = useStrings();
   const id = useId();
-  const [module, setModule] = useState<BodyModule | null>(body.current);
-  const [failed, setFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry trigger
-  useEffect(() => {
-    if (module) return;
-    let live = true;
-    setFailed(false);
-    body.load().then(
-      (m) => live && setModule(m),
-      () => live && setFailed(true),
-    );
-    return () => {
-      live = false;
-    };
-  }, [module, attempt]);
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  const Body = module?.NotificationSettingsBody;
+  const loaded = useLazyModule(body);
+  const Body = loaded.status === 'ready' ? loaded.module.NotificationSettingsBody : null;
 
   return (
     <section
@@ -68,10 +53,10 @@ function DefaultNotificationSettings({ cid, onClose }: NotificationSettingsProps
 
       {Body ? (
         <Body cid={cid} id={id} />
-      ) : failed ? (
+      ) : loaded.status === 'failed' ? (
         <p className="chat-notification-settings__error" role="alert">
           {t('notifications.loadFailed')}{' '}
-          <button type="button" className="chat-button" onClick={retry}>
+          <button type="button" className="chat-button" onClick={loaded.retry}>
             {t('notifications.retry')}
           </button>
         </p>

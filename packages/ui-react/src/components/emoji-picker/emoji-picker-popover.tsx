@@ -1,7 +1,12 @@
 import { type FocusEvent, type KeyboardEvent, useEffect, useRef } from 'react';
 import { useStrings } from '../../context/ui-context';
-import { useEmojiPickerModule } from './use-emoji-picker-module';
+import { useLazyModule } from '../../hooks/use-lazy-module';
+import { lazyModule } from '../../lazy-module';
 import { usePopoverPlacement } from './use-popover-placement';
+
+// The picker's code is a chunk of its own, loaded the first time a picker opens (once per page:
+// the second opening is instant).
+const pickerModule = lazyModule(() => import('./emoji-picker'));
 
 export interface EmojiPickerPopoverProps {
   /** The dialog's name, e.g. "Emoji" or "React with any emoji". */
@@ -25,7 +30,7 @@ const PREFERRED_HEIGHT = 360;
 export function EmojiPickerPopover({ label, onPick, onClose, align, id }: EmojiPickerPopoverProps) {
   const t = useStrings();
   const dialog = useRef<HTMLDivElement>(null);
-  const picker = useEmojiPickerModule();
+  const picker = useLazyModule(pickerModule);
   const { side, maxHeight } = usePopoverPlacement(dialog, PREFERRED_HEIGHT);
   // Until the picker's search field takes it, the dialog holds the focus, so Escape works at once.
   // (When the code is already loaded, the picker mounted first and its field has the focus.)
@@ -60,7 +65,7 @@ export function EmojiPickerPopover({ label, onPick, onClose, align, id }: EmojiP
       onBlur={onBlur}
     >
       {picker.status === 'ready' ? (
-        <picker.EmojiPicker label={label} onPick={onPick} />
+        <picker.module.EmojiPicker label={label} onPick={onPick} />
       ) : picker.status === 'failed' ? (
         <p className="chat-emoji-popover__status" role="alert">
           {t('emojiPicker.loadFailed')}{' '}
