@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UploadTarget } from '../src/storage/object-storage';
+import { downloadWindow, type UploadTarget } from '../src/storage/object-storage';
 import { createS3Storage } from '../src/storage/s3-storage';
 import { type S3Server, s3ConfigOf, startS3Server } from './s3-server';
 
@@ -189,7 +189,7 @@ describe('write and downloadUrl', () => {
     const thumbnail = randomBytes(3000);
     await store.write('app1/upload-5/thumb', thumbnail, 'image/webp');
     const url = await store.downloadUrl('app1/upload-5/thumb', {
-      ttlSeconds: 60,
+      window: downloadWindow(60),
       contentType: 'image/webp',
       contentDisposition: 'attachment; filename="thumb.webp"',
     });
@@ -202,7 +202,7 @@ describe('write and downloadUrl', () => {
 
     const video = await fetch(
       (await store.downloadUrl('app1/upload-5/video', {
-        ttlSeconds: 60,
+        window: downloadWindow(60),
         contentType: 'video/mp4',
         contentDisposition: 'inline',
       }))!,
@@ -219,7 +219,7 @@ describe('write and downloadUrl', () => {
     const options = { contentType: 'application/pdf', contentDisposition: 'attachment; filename="a.pdf"' };
 
     const tampered = new URL(
-      (await store.downloadUrl('app1/upload-6/original', { ...options, ttlSeconds: 60 }))!,
+      (await store.downloadUrl('app1/upload-6/original', { ...options, window: downloadWindow(60) }))!,
     );
     const signature = tampered.searchParams.get('X-Amz-Signature')!;
     tampered.searchParams.set(
@@ -232,14 +232,17 @@ describe('write and downloadUrl', () => {
     // s3rver does check that the access key is one of its own.
     const strangerUrl = await storage({ accessKeyId: 'NOT-A-KEY' }).downloadUrl('app1/upload-6/original', {
       ...options,
-      ttlSeconds: 60,
+      window: downloadWindow(60),
     });
     const stranger = await fetch(strangerUrl!);
     expect(stranger.status).toBe(403);
     expect(await stranger.text()).toContain('InvalidAccessKeyId');
 
     // ...and that X-Amz-Date + X-Amz-Expires has not passed.
-    const shortLived = await store.downloadUrl('app1/upload-6/original', { ...options, ttlSeconds: 1 });
+    const shortLived = await store.downloadUrl('app1/upload-6/original', {
+      ...options,
+      window: downloadWindow(1),
+    });
     await sleep(2_100);
     const expired = await fetch(shortLived!);
     expect(expired.status).toBe(403);
@@ -263,7 +266,7 @@ describe('write and downloadUrl', () => {
     expect(await store.head(key)).toEqual({ size: 64 });
 
     const url = await store.downloadUrl(key, {
-      ttlSeconds: 60,
+      window: downloadWindow(60),
       contentType: 'image/gif',
       contentDisposition: 'inline',
     });

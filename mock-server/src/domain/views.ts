@@ -1,6 +1,7 @@
 import type { Channel, Member, Message, User, UserRef } from '@chat/protocol';
 import type { AppDb } from '../store/app-scope';
 import type { AppUserRow, ChannelRow, MemberRow, MessageRow } from '../store/schema';
+import { loadAttachments } from './messages/attachment-views';
 
 /** Row → wire entity conversions. The wire never shows internal uuids of users or channels. */
 
@@ -123,13 +124,8 @@ export async function toMessages(
   const [users, attachments, reactionCounts, ownReactions] = await Promise.all([
     usersById(db, userIds, fresh?.users ?? []),
     onlyFresh && !fresh.withAttachments
-      ? none
-      : db
-          .selectFrom('message_attachments')
-          .selectAll()
-          .where('message_id', 'in', ids)
-          .orderBy('position')
-          .execute(),
+      ? new Map<string, Message['attachments']>()
+      : loadAttachments(db, ids),
     onlyFresh
       ? none
       : db
@@ -167,20 +163,7 @@ export async function toMessages(
       user: author
         ? toUserRef(author)
         : { id: 'deleted-user', name: null, image: null, online: false, last_active_at: null },
-      attachments: deleted
-        ? []
-        : attachments
-            .filter((a) => a.message_id === row.id)
-            .map((a) => ({
-              type: a.type as Message['attachments'][number]['type'],
-              url: a.url,
-              ...(a.name !== null && { name: a.name }),
-              ...(a.mime_type !== null && { mime_type: a.mime_type }),
-              ...(a.file_size !== null && { file_size: Number(a.file_size) }),
-              ...(a.width !== null && { width: a.width }),
-              ...(a.height !== null && { height: a.height }),
-              ...(a.thumb_url !== null && { thumb_url: a.thumb_url }),
-            })),
+      attachments: deleted ? [] : (attachments.get(row.id) ?? []),
       mentioned_user_ids: deleted ? [] : row.mentioned_user_ids,
       parent_id: row.parent_id,
       reply_count: row.reply_count,

@@ -6,7 +6,13 @@ import type { AppDb } from '../store/app-scope';
  * outbox inside the caller's transaction, and the event feed (jobs/event-feed.ts) reads them in
  * commit order together with the channel event log.
  */
-export type AppEvent = UserCreatedEvent | UserUpdatedEvent | WebhookDisabledEvent | WebhookReplayRequest;
+export type AppEvent =
+  | UserCreatedEvent
+  | UserUpdatedEvent
+  | WebhookDisabledEvent
+  | WebhookReplayRequest
+  | UploadProcessRequest
+  | UploadsDeleteRequest;
 
 /**
  * Internal: deliveries created by a replay (REST), for the webhooks' feed consumer to queue. It
@@ -16,6 +22,23 @@ export interface WebhookReplayRequest {
   type: 'internal.webhook_replay';
   created_at: string;
   delivery_ids: string[];
+}
+
+/** Internal: an upload completed that needs processing (an image), for the media jobs. */
+export interface UploadProcessRequest {
+  type: 'internal.upload_process';
+  created_at: string;
+  upload_id: string;
+}
+
+/**
+ * Internal: uploads whose message was deleted (or that an edit took off it): their bytes and
+ * rows go, by a job.
+ */
+export interface UploadsDeleteRequest {
+  type: 'internal.uploads_delete';
+  created_at: string;
+  upload_ids: string[];
 }
 
 /** Types that stay inside the server: never sent to a webhook. */

@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { VerifyOptions } from '../domain/auth/index';
+import { withMediaUrls } from '../domain/media-urls';
 import type { BeforeSendHooks } from '../domain/messages/before-send';
 import { Accounts } from '../domain/users/accounts';
 import type { Publish } from '../events/published-event';
@@ -148,6 +149,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       uploads: options.uploads,
     }),
   );
+  // Message views sign their uploaded files' URLs wherever they are built in a request.
+  app.addHook('onRequest', (_request, _reply, done) => withMediaUrls(options.uploads.media, done));
   // Reads the browser session's cookie on the auth endpoints (http/session-cookie.ts).
   void app.register(fastifyCookie);
   registerRoutes(app, { data: options.data, handlersFor, tokens: options.tokens, writes: options.writes });

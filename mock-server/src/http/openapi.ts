@@ -381,8 +381,10 @@ function errorResponses(e: Endpoint): Record<string, { $ref: string }> {
   if (e.auth !== 'public' || e.params) statuses.push(404);
   if (e.body) statuses.push(413);
   if (e.method !== 'GET') statuses.push(409);
-  // The upload policy's refusals (`upload_refused`).
-  if (e.method === 'POST' && e.path.startsWith('/v1/uploads')) statuses.push(422);
+  // The upload policy's refusals (`upload_refused`), and an upload attached before it is ready
+  // or attached twice (messages that take attachments).
+  const attaches = e === endpoints.sendMessage || e === endpoints.updateMessage;
+  if ((e.method === 'POST' && e.path.startsWith('/v1/uploads')) || attaches) statuses.push(422);
   return Object.fromEntries(
     statuses.sort().map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }]),
   );

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Envelope } from '../bus/envelope';
 import type { VerifyOptions } from '../domain/auth/index';
+import { type MediaUrls, withMediaUrls } from '../domain/media-urls';
 import type { BeforeSendHooks } from '../domain/messages/before-send';
 import { findActiveApp } from '../domain/users/app-lookup';
 import type { Publish } from '../events/published-event';
@@ -34,6 +35,8 @@ import type { WatcherStore } from './watcher-store';
 
 export interface GatewayOptions extends ConnectionLimits {
   data: DataAccess;
+  /** Signs the uploaded files of the messages a socket is sent (domain/media-urls.ts). */
+  media: MediaUrls;
   publish: Publish;
   /** Applications' before-send hooks, asked before a message sent on a socket is stored. */
   beforeSend?: BeforeSendHooks;
@@ -197,7 +200,9 @@ export class Gateway {
    * meanwhile (realtime/catch-up.ts).
    */
   async catchUp(): Promise<number> {
-    return catchUpWatchedChannels(this.options.data, this.registry, (envelope) => this.deliver(envelope));
+    return withMediaUrls(this.options.media, () =>
+      catchUpWatchedChannels(this.options.data, this.registry, (envelope) => this.deliver(envelope)),
+    );
   }
 
   /** Redis is unreachable: presence changes from now on are announced again by `repairPresence`. */
@@ -304,7 +309,9 @@ export class Gateway {
     // Frames that arrive before a drain starts are served, even if they wait in the queue.
     const accepted = !this.draining;
     // One socket's frames are served in the order they were sent (two sends commit in order).
-    this.track(conn.enqueue(() => this.onMessage(conn, frame, accepted)));
+    this.track(
+      conn.enqueue(() => withMediaUrls(this.options.media, () => this.onMessage(conn, frame, accepted))),
+    );
   }
 
   private socketClosed(conn: Connection): void {

@@ -28,7 +28,9 @@ import { PresenceService } from '../realtime/presence';
 import { createMemoryPresence, type PresenceStore } from '../realtime/presence-store';
 import { createRedisPresence } from '../realtime/redis-presence';
 import { createMemoryWatchers, createRedisWatchers } from '../realtime/watcher-store';
+import { createMediaQueue, mediaProducer, workMedia } from '../storage/media-jobs';
 import type { ObjectStorage } from '../storage/object-storage';
+import type { UploadPolicy } from '../storage/upload-policy';
 import { createDataAccess } from '../store/data-access';
 import { openSidePool, openStore, type Store } from '../store/database';
 import { BeforeSendHookClient } from '../webhooks/before-send';
@@ -200,6 +202,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     writes,
     production: options.production ?? false,
     tokens,
+    media: storage.media,
   });
 
   const unsubscribe = await relay.start();
@@ -224,6 +227,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       ...(storage.disk && { disk: storage.disk }),
       signer: storage.signer,
       policy: storage.policy,
+      media: storage.media,
     },
   });
   if (duties.rest) registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
@@ -239,6 +243,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         userAgent,
         logger,
         storage: storage.storage,
+        policy: storage.policy,
       })
     : undefined;
   await app.listen({
@@ -336,8 +341,9 @@ async function startWorker(
     guard: TargetGuard;
     userAgent: string;
     logger: Logger;
-    /** Where uploads are: the sweep of abandoned ones deletes their bytes. */
+    /** Where uploads are: the sweep of abandoned ones deletes their bytes; media jobs process them. */
     storage: ObjectStorage;
+    policy: UploadPolicy;
   },
 ): Promise<Worker> {
   const { logger, guard, userAgent } = options;
@@ -380,14 +386,22 @@ async function startWorker(
     logger,
     afterBatch: () => pushes.wake(),
   });
+  await createMediaQueue(boss);
+  const media = await workMedia(boss, side.db, { storage: options.storage, policy: options.policy, logger });
+  const mediaFeed = runFeed(side.db, mediaProducer(boss), {
+    idleMs: FEED_IDLE_MS,
+    logger,
+    afterBatch: () => media.wake(),
+  });
   return {
     eventsCommitted: () => {
       feed.wake();
       pushFeed.wake();
+      mediaFeed.wake();
     },
     async stop() {
-      await Promise.all([feed.stop(), pushFeed.stop()]);
-      await Promise.all([deliveries.stop(), pushes.stop()]);
+      await Promise.all([feed.stop(), pushFeed.stop(), mediaFeed.stop()]);
+      await Promise.all([deliveries.stop(), pushes.stop(), media.stop()]);
       await stopJobQueue(boss);
       await side.close();
     },

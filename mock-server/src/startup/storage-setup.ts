@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { MediaUrls } from '../domain/media-urls';
 import { createDiskStorage, type DiskStorage, diskRootOf } from '../storage/disk-storage';
+import { createMediaUrls } from '../storage/media-signer';
 import type { ObjectStorage } from '../storage/object-storage';
 import { createS3Storage, type S3StorageConfig } from '../storage/s3-storage';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from '../storage/upload-policy';
@@ -15,6 +17,8 @@ export interface StorageSetup {
   disk: DiskStorage | undefined;
   signer: UrlSigner;
   policy: UploadPolicy;
+  /** Signs message views' uploaded files (domain/media-urls.ts). */
+  media: MediaUrls;
   /** Removes what this process made for itself (a temporary directory for an in-memory server). */
   close(): void;
 }
@@ -36,7 +40,15 @@ export function setUpStorage(options: {
   const policy = { ...DEFAULT_UPLOAD_POLICY, ...options.policy };
   if (options.s3) {
     const signer = createUrlSigner(signingKey(options.secretKey, undefined));
-    return { storage: createS3Storage(options.s3), disk: undefined, signer, policy, close() {} };
+    const storage = createS3Storage(options.s3);
+    return {
+      storage,
+      disk: undefined,
+      signer,
+      policy,
+      media: createMediaUrls(storage, policy.downloadTtlSeconds),
+      close() {},
+    };
   }
   const persistent = options.dataDir !== 'memory';
   const root = persistent
@@ -50,6 +62,7 @@ export function setUpStorage(options: {
     disk,
     signer,
     policy,
+    media: createMediaUrls(disk, policy.downloadTtlSeconds),
     close() {
       if (!persistent) rmSync(root, { recursive: true, force: true });
     },

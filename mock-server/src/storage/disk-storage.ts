@@ -106,9 +106,9 @@ export function createDiskStorage(options: {
       await rm(pathOf(key), { force: true });
     },
     async downloadUrl(key, download: DownloadOptions) {
-      const { token } = options.signer.sign(
+      const { token } = options.signer.signUntil(
         { op: 'get', key, type: download.contentType, disposition: download.contentDisposition },
-        download.ttlSeconds,
+        download.window.expiresAt,
       );
       return `${base}${DISK_DOWNLOAD_PATH}?token=${token}`;
     },

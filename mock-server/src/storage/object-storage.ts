@@ -25,11 +25,31 @@ export interface UploadTargetOptions {
 }
 
 export interface DownloadOptions {
-  ttlSeconds: number;
+  /**
+   * When the URL starts and stops working (see `downloadWindow`): the same window gives the same
+   * URL, so a browser's cache keeps an image across reads and reloads.
+   */
+  window: DownloadWindow;
   /** Served as this type, whatever was stored. */
   contentType: string;
   /** `inline` for media shown in the page, `attachment` (with the file name) for everything else. */
   contentDisposition: string;
+}
+
+export interface DownloadWindow {
+  signedAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The window a download URL signed now is valid in: it starts at the last multiple of half the
+ * TTL and lasts a whole TTL, so it is valid for at least half the TTL from now, and every URL of
+ * one object signed within the same half-TTL is the same URL.
+ */
+export function downloadWindow(ttlSeconds: number, now = Date.now()): DownloadWindow {
+  const half = Math.max(1, Math.floor(ttlSeconds / 2)) * 1000;
+  const signedAt = Math.floor(now / half) * half;
+  return { signedAt: new Date(signedAt), expiresAt: new Date(signedAt + 2 * half) };
 }
 
 /** A byte range of an object, both ends included (as in an HTTP `Range` header). */
@@ -55,8 +75,8 @@ export interface ObjectStorage {
   /** Removes the object; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
   /**
-   * A short-lived URL a browser can GET directly (`<img src>`, `<video src>`, Range requests),
-   * or null when this storage is read through the server (disk: the server signs its own URL).
+   * A short-lived URL a browser can GET directly (`<img src>`, `<video src>`, Range requests):
+   * presigned on S3; on disk, this server's own signed URL.
    */
-  downloadUrl(key: string, options: DownloadOptions): Promise<string | null>;
+  downloadUrl(key: string, options: DownloadOptions): Promise<string>;
 }

@@ -110,7 +110,12 @@ export function createS3Storage(config: S3StorageConfig): ObjectStorage {
           ResponseContentType: options.contentType,
           ResponseContentDisposition: options.contentDisposition,
         }),
-        { expiresIn: options.ttlSeconds },
+        {
+          signingDate: options.window.signedAt,
+          expiresIn: Math.round(
+            (options.window.expiresAt.getTime() - options.window.signedAt.getTime()) / 1000,
+          ),
+        },
       );
     },
   };

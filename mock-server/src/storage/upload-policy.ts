@@ -14,15 +14,23 @@ export interface UploadPolicy {
   allowedTypes?: readonly string[];
   /** How long an upload target stays valid, and a pending upload is kept. */
   targetTtlSeconds: number;
-  /** How long a download URL stays valid. */
+  /** How long a download URL stays valid (at least half of it from when it is given). */
   downloadTtlSeconds: number;
+  /**
+   * The most pixels an image may have (width × height, times the frames of an animation): a
+   * larger one is refused before it is decoded (a decompression bomb is a few kilobytes).
+   */
+  maxImagePixels: number;
 }
 
 export const DEFAULT_UPLOAD_POLICY: UploadPolicy = {
   maxBytes: 100 * 1024 * 1024,
   blockedTypes: ['image/svg+xml', 'text/html', 'application/xhtml+xml', 'text/xml', 'application/xml'],
   targetTtlSeconds: 15 * 60,
-  downloadTtlSeconds: 15 * 60,
+  downloadTtlSeconds: 60 * 60,
+  // 64 megapixels: every phone camera's full-size photo but the 108/200 MP modes, which decode
+  // to 400+ MB of pixels.
+  maxImagePixels: 64_000_000,
 };
 
 export const refused = (reason: UploadRefusal, message: string) =>

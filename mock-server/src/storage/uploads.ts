@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateUploadBody, Upload, UploadTarget } from '@chat/protocol';
+import type { CreateUploadBody, Upload, UploadRefusal, UploadTarget } from '@chat/protocol';
 import type { Selectable } from 'kysely';
+import type { MediaUrls } from '../domain/media-urls';
+import { recordAppEvent } from '../events/app-events';
 import type { Actor } from '../kernel/actor';
 import { forbidden, notFound } from '../kernel/errors';
 import type { AppDb } from '../store/app-scope';
-import type { UploadsTable } from '../store/schema';
+import type { StoredThumbnail, UploadsTable } from '../store/schema';
 import { mediaKind, SNIFF_BYTES, sniffType } from './media-sniff';
 import type { ObjectStorage } from './object-storage';
 import { checkSize, checkType, refused, type UploadPolicy } from './upload-policy';
@@ -18,7 +20,13 @@ import { checkSize, checkType, refused, type UploadPolicy } from './upload-polic
 export interface UploadServices {
   storage: ObjectStorage;
   policy: UploadPolicy;
+  /** Download URLs (the same signer message views use). */
+  media: MediaUrls;
+  /** How long "complete" waits for an image's processing before answering `processing`. */
+  processWaitMs?: number;
 }
+
+const DEFAULT_PROCESS_WAIT_MS = 20_000;
 
 type UploadRow = Pick<
   Selectable<UploadsTable>,
@@ -35,6 +43,10 @@ type UploadRow = Pick<
   | 'storage_key'
   | 'created_at'
   | 'expires_at'
+  | 'placeholder'
+  | 'thumbnails'
+  | 'refusal'
+  | 'refusal_message'
 >;
 
 const COLUMNS = [
@@ -51,6 +63,10 @@ const COLUMNS = [
   'storage_key',
   'created_at',
   'expires_at',
+  'placeholder',
+  'thumbnails',
+  'refusal',
+  'refusal_message',
 ] as const;
 
 /** A completed upload can still be completed this long after its target expired (a slow network). */
@@ -61,16 +77,19 @@ function ownerOf(actor: Actor): string {
   return actor.userId;
 }
 
-/** `inline` for what a page shows (images, video, audio), a download for everything else. */
-export function dispositionOf(kind: string | null, name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const type = kind === 'image' || kind === 'video' || kind === 'audio' ? 'inline' : 'attachment';
-  return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 async function toUpload(row: UploadRow, s: UploadServices): Promise<Upload> {
   const ready = row.state === 'ready';
   const mime = row.mime_type ?? row.declared_type;
+  const { media } = s;
+  const thumbnails = ready ? storedThumbnails(row.thumbnails) : [];
+  const [main, ...thumbs] = ready
+    ? await Promise.all([
+        media.sign({ key: row.storage_key, contentType: mime, name: row.name, kind: row.kind }),
+        ...thumbnails.map((t) =>
+          media.sign({ key: t.key, contentType: 'image/webp', name: row.name, kind: 'image' }),
+        ),
+      ])
+    : [];
   return {
     id: row.id,
     state: row.state,
@@ -80,15 +99,23 @@ async function toUpload(row: UploadRow, s: UploadServices): Promise<Upload> {
     size: Number(ready ? row.size : row.declared_size),
     width: row.width,
     height: row.height,
-    url: ready
-      ? await s.storage.downloadUrl(row.storage_key, {
-          ttlSeconds: s.policy.downloadTtlSeconds,
-          contentType: mime,
-          contentDisposition: dispositionOf(row.kind, row.name),
-        })
-      : null,
+    url: main?.url ?? null,
+    placeholder: ready ? row.placeholder : null,
+    thumbnails: thumbnails.map((t, i) => ({ url: thumbs[i]!.url, width: t.width, height: t.height })),
+    refusal:
+      row.state === 'refused'
+        ? {
+            reason: (row.refusal ?? 'unsupported') as UploadRefusal,
+            message: row.refusal_message ?? 'This upload was refused',
+          }
+        : null,
     created_at: new Date(row.created_at).toISOString(),
   };
+}
+
+/** The thumbnails column as read: JSON text on some drivers, parsed on others. */
+export function storedThumbnails(value: StoredThumbnail[] | string | null): StoredThumbnail[] {
+  return typeof value === 'string' ? (JSON.parse(value) as StoredThumbnail[]) : (value ?? []);
 }
 
 async function ownUpload(db: AppDb, actor: Actor, id: string): Promise<UploadRow> {
@@ -222,15 +249,52 @@ export async function completeUpload(
       refused('type_mismatch', `The file was announced as ${row.declared_type} but is ${mime}`),
     );
   }
-  const ready = await db
-    .updateTable('uploads')
-    .set({ state: 'ready', mime_type: mime, kind, size: stored.size, completed_at: new Date() })
-    .where('id', '=', row.id)
-    .where('state', '=', 'pending')
-    .returning(COLUMNS)
-    .executeTakeFirst();
+  // An image is processed by a job (cleaned of its metadata, thumbnails made) before anyone can
+  // fetch it; anything else is ready as stored.
+  const processed = kind === 'image';
+  const done = await db.transaction().execute(async (tx) => {
+    const updated = await tx
+      .updateTable('uploads')
+      .set({
+        state: processed ? 'processing' : 'ready',
+        mime_type: mime,
+        kind,
+        size: stored.size,
+        completed_at: new Date(),
+      })
+      .where('id', '=', row.id)
+      .where('state', '=', 'pending')
+      .returning(COLUMNS)
+      .executeTakeFirst();
+    if (updated && processed) {
+      await recordAppEvent(tx, actor.appId, {
+        type: 'internal.upload_process',
+        created_at: new Date().toISOString(),
+        upload_id: row.id,
+      });
+    }
+    return updated;
+  });
   // A concurrent completion got there first: answer what it decided.
-  return toUpload(ready ?? (await ownUpload(db, actor, id)), s);
+  const current = done ?? (await ownUpload(db, actor, id));
+  return toUpload(current.state === 'processing' ? await settled(db, s, actor, id) : current, s);
+}
+
+/** How often a completion looks whether the processing job has finished. */
+const SETTLE_POLL_MS = 100;
+
+/**
+ * The upload once its processing has finished, or as it is after `processWaitMs` (still
+ * `processing`: the client asks again with GET). Most photos take well under a second, so the
+ * client usually learns the outcome, a refusal included, from "complete" itself.
+ */
+async function settled(db: AppDb, s: UploadServices, actor: Actor, id: string): Promise<UploadRow> {
+  const until = Date.now() + (s.processWaitMs ?? DEFAULT_PROCESS_WAIT_MS);
+  for (;;) {
+    const row = await ownUpload(db, actor, id);
+    if (row.state !== 'processing' || Date.now() >= until) return row;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
 }
 
 export async function getUpload(db: AppDb, s: UploadServices, actor: Actor, id: string): Promise<Upload> {
@@ -239,6 +303,17 @@ export async function getUpload(db: AppDb, s: UploadServices, actor: Actor, id: 
 
 export async function deleteUpload(db: AppDb, s: UploadServices, actor: Actor, id: string): Promise<void> {
   const row = await ownUpload(db, actor, id);
-  await s.storage.delete(row.storage_key);
+  await deleteStoredFiles(s.storage, row);
   await db.deleteFrom('uploads').where('id', '=', row.id).execute();
+}
+
+/** Removes an upload's bytes: the file and its thumbnails. */
+export async function deleteStoredFiles(
+  storage: ObjectStorage,
+  row: Pick<UploadRow, 'storage_key' | 'thumbnails'>,
+): Promise<void> {
+  await Promise.all([
+    storage.delete(row.storage_key),
+    ...storedThumbnails(row.thumbnails).map((t) => storage.delete(t.key)),
+  ]);
 }

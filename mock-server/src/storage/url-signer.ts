@@ -7,20 +7,23 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export interface UrlSigner {
   sign(payload: Record<string, string | number>, ttlSeconds: number): { token: string; expiresAt: Date };
+  /** As `sign`, valid until `expiresAt` (whole seconds): the same payload and time give the same token. */
+  signUntil(payload: Record<string, string | number>, expiresAt: Date): { token: string; expiresAt: Date };
   /** The payload, or why the token is refused. */
   verify(token: string): { payload: Record<string, string | number> } | { refused: 'expired' | 'forged' };
 }
 
 export function createUrlSigner(key: string, now: () => number = Date.now): UrlSigner {
   const mac = (data: string) => createHmac('sha256', key).update(data).digest();
+  const signUntil: UrlSigner['signUntil'] = (payload, expiresAt) => {
+    const body = Buffer.from(
+      JSON.stringify({ ...payload, exp: Math.floor(expiresAt.getTime() / 1000) }),
+    ).toString('base64url');
+    return { token: `${body}.${mac(body).toString('base64url')}`, expiresAt };
+  };
   return {
-    sign(payload, ttlSeconds) {
-      const expiresAt = new Date(now() + ttlSeconds * 1000);
-      const body = Buffer.from(
-        JSON.stringify({ ...payload, exp: Math.floor(expiresAt.getTime() / 1000) }),
-      ).toString('base64url');
-      return { token: `${body}.${mac(body).toString('base64url')}`, expiresAt };
-    },
+    sign: (payload, ttlSeconds) => signUntil(payload, new Date(now() + ttlSeconds * 1000)),
+    signUntil,
     verify(token) {
       const [body, signature, ...rest] = token.split('.');
       if (!body || !signature || rest.length > 0) return { refused: 'forged' };

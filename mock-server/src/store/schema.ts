@@ -125,7 +125,7 @@ export interface PushSendsTable {
   updated_at: Timestamp;
 }
 
-export type UploadState = 'pending' | 'ready' | 'refused';
+export type UploadState = 'pending' | 'processing' | 'ready' | 'refused';
 export type MediaKind = 'image' | 'video' | 'audio' | 'file';
 
 export interface UploadsTable {
@@ -143,9 +143,23 @@ export interface UploadsTable {
   height: number | null;
   storage_key: string;
   refusal: string | null;
+  refusal_message: string | null;
+  /** ThumbHash, base64 (processed images). */
+  placeholder: string | null;
+  /** The processed image's smaller copies (JSON on write). */
+  thumbnails: ColumnType<StoredThumbnail[], string | undefined, string>;
+  /** The message it is attached to: an upload goes on one message. */
+  message_id: string | null;
   expires_at: ColumnType<Date, Date | string, Date | string>;
   created_at: Timestamp;
   completed_at: NullableTimestamp;
+}
+
+/** A thumbnail of a processed image, as stored: where, and its size. */
+export interface StoredThumbnail {
+  key: string;
+  width: number;
+  height: number;
 }
 
 export interface UserMutesTable {
@@ -250,6 +264,8 @@ export interface MessageAttachmentsTable {
   width: number | null;
   height: number | null;
   thumb_url: string | null;
+  /** Set for a file uploaded to this server: its URLs are signed from the upload when read. */
+  upload_id: string | null;
 }
 
 export interface MessageReactionsTable {

@@ -76,6 +76,14 @@ describe('server events', () => {
       path: ['message', 'attachments', 0, 'url'],
     },
     {
+      name: 'attachment with a protocol-relative url (another host)',
+      input: {
+        ...events['message.new'],
+        message: { ...message, attachments: [{ type: 'image', url: '//evil.example/x.png' }] },
+      },
+      path: ['message', 'attachments', 0, 'url'],
+    },
+    {
       name: 'negative unread count',
       input: { ...events['notification.message_new'], unread_count: -3 },
       path: ['unread_count'],

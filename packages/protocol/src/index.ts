@@ -17,13 +17,19 @@ export {
 export {
   ATTACHMENT_TYPES,
   type Attachment,
+  type AttachmentInput,
+  type AttachmentThumbnail,
   attachment,
+  attachmentInput,
+  attachmentThumbnail,
+  linkedAttachment,
   MESSAGE_TYPES,
   type Message,
   message,
   type Reaction,
   reaction,
   reactionType,
+  uploadedAttachment,
 } from './entities/message';
 export { USER_ROLES, type User, type UserRef, type UserRole, user, userRef, userRole } from './entities/user';
 export {

@@ -100,6 +100,9 @@ const pendingUpload = {
   width: null,
   height: null,
   url: null,
+  placeholder: null,
+  thumbnails: [],
+  refusal: null,
   created_at: '2026-01-01T00:00:00.000Z',
 };
 const readyUpload = {
@@ -109,6 +112,8 @@ const readyUpload = {
   width: 4032,
   height: 3024,
   url: 'https://chat.example/v1/files/abc?expires=1&signature=x',
+  placeholder: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG',
+  thumbnails: [{ url: '/v1/storage/file?token=t', width: 360, height: 270 }],
 };
 
 const samples: { [N in EndpointName]: Sample<N> } = {

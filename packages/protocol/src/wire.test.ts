@@ -236,6 +236,23 @@ const malformedFrames: { name: string; raw: string; path: (string | number)[]; m
     path: ['message', 'attachments', 0, 'type'],
   },
   {
+    name: 'an uploaded file with fields of its own',
+    raw: sendWith({ attachments: [{ upload_id: crypto.randomUUID(), url: 'https://f.example/x.png' }] }),
+    path: ['message', 'attachments', 0, 'url'],
+    message: /takes only its upload_id/,
+  },
+  {
+    name: 'an upload_id that is not a uuid',
+    raw: sendWith({ attachments: [{ upload_id: '../other-app/x' }] }),
+    path: ['message', 'attachments', 0, 'upload_id'],
+  },
+  {
+    name: 'a linked file without a url',
+    raw: sendWith({ attachments: [{ type: 'file', name: 'a.pdf' }] }),
+    path: ['message', 'attachments', 0, 'url'],
+    message: /Required for a linked file/,
+  },
+  {
     name: 'a negative attachment file_size',
     raw: sendWith({ attachments: [file({ file_size: -1 })] }),
     path: ['message', 'attachments', 0, 'file_size'],
@@ -372,6 +389,13 @@ describe('parseClientFrame rejects malformed frames with the exact issue path', 
     parseClientFrame(sendWith({}).replace('"text"', '"custom":{"__proto__":{"polluted":true}},"text"'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
+describe('attachments', () => {
+  it('takes an uploaded file by its id alone', () => {
+    const frame = parseClientFrame(sendWith({ attachments: [{ upload_id: crypto.randomUUID() }] }));
+    expect(frame.ok).toBe(true);
   });
 });
 

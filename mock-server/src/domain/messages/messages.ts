@@ -16,7 +16,7 @@ import { type ChannelAccess, loadChannel, requireAccess } from '../channels/chan
 import type { DomainDeps } from '../deps';
 import { requireUsers } from '../users/users';
 import { toMessages } from '../views';
-import { insertAttachments } from './attachments';
+import { insertAttachments, releaseUploads } from './attachments';
 import { loadMessage, messageView } from './message-access';
 
 export async function getMessage(deps: DomainDeps, actor: Actor, messageId: string): Promise<Message> {
@@ -187,9 +187,18 @@ async function changeMessage(
       .where('id', '=', messageId)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (type === 'message.deleted') await releaseUploads(tx, actor.appId, messageId);
     if (attachments) {
+      // The uploads the edit keeps stay; the ones it drops go with their files.
+      await releaseUploads(
+        tx,
+        actor.appId,
+        messageId,
+        attachments.flatMap((a) => (a.upload_id ? [a.upload_id] : [])),
+      );
       await tx.deleteFrom('message_attachments').where('message_id', '=', messageId).execute();
-      if (attachments.length) await insertAttachments(tx, actor.appId, messageId, attachments);
+      if (attachments.length)
+        await insertAttachments(tx, actor.appId, messageId, row.app_user_id, attachments);
     }
     // Everyone gets the same event, so it carries no viewer's own reactions; the caller's reply does.
     const [message] = await toMessages(tx, [row], () => access.cid, null);

@@ -110,7 +110,7 @@ async function insertMessage(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, body.attachments);
+  if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, senderId, body.attachments);
   if (!topLevel) {
     // Thread replies count on their root; they do not move the channel (nor unread counts).
     await tx

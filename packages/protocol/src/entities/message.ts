@@ -15,7 +15,7 @@ import { userRef } from './user';
 
 export const ATTACHMENT_TYPES = ['image', 'video', 'audio', 'file'] as const;
 
-export const attachment = z.strictObject({
+const attachmentFields = {
   type: z.enum(ATTACHMENT_TYPES),
   url: httpUrl,
   name: safeString(255).optional(),
@@ -28,8 +28,83 @@ export const attachment = z.strictObject({
   width: z.number().int().min(1).max(100_000).optional(),
   height: z.number().int().min(1).max(100_000).optional(),
   thumb_url: httpUrl.optional(),
+};
+
+/**
+ * Where a file is: an http(s) URL, or a path on the chat server (`/v1/storage/file?token=…`, for
+ * files it stores itself when it has no public URL configured): resolve it against the server's URL.
+ */
+const mediaUrl = z.union([
+  httpUrl,
+  z
+    .string()
+    .max(LIMITS.URL_LENGTH)
+    .regex(/^\/(?![/\\])[\x21-\x7e]*$/, 'Must be an http(s) URL or a path on the server'),
+]);
+
+/** A smaller copy of an uploaded image (WebP), for a message list; `url` is signed like the file's. */
+export const attachmentThumbnail = z.object({
+  url: mediaUrl,
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+});
+export type AttachmentThumbnail = z.infer<typeof attachmentThumbnail>;
+
+/**
+ * A file on a message. One uploaded to this server carries its `upload_id`; its `url` and
+ * thumbnails' are short-lived signed URLs (usable in `<img src>`), signed again each time the
+ * message is read, valid until `url_expires_at`. A link to a file elsewhere has only what its
+ * sender gave.
+ */
+export const attachment = z.strictObject({
+  ...attachmentFields,
+  url: mediaUrl,
+  upload_id: z.uuid().optional(),
+  /** Uploaded images: a ThumbHash (base64) to paint while the thumbnail loads. */
+  placeholder: z.string().max(128).optional(),
+  /** Uploaded images: smaller copies, smallest first. */
+  thumbnails: z.array(attachmentThumbnail).max(4).optional(),
+  /** When `url` and the thumbnails' URLs stop working (uploaded files). */
+  url_expires_at: timestamp.optional(),
 });
 export type Attachment = z.infer<typeof attachment>;
+
+/** A link to a file stored elsewhere, as a sender gives it. */
+export const linkedAttachment = z.strictObject(attachmentFields);
+
+/** A file uploaded to this server, by its id: the server fills in the rest. */
+export const uploadedAttachment = z.strictObject({ upload_id: z.uuid() });
+
+/**
+ * An attachment a sender gives: an upload of theirs (`{ upload_id }`, which must be ready) or a
+ * link to a file elsewhere (`type` and `url` at least). One object with every field optional and
+ * the two shapes told apart by `upload_id`, so a mistake is reported at the field it is in.
+ */
+export const attachmentInput = z
+  .strictObject({
+    upload_id: z.uuid().optional(),
+    ...z.strictObject(attachmentFields).partial().shape,
+  })
+  .superRefine((a, ctx) => {
+    if (a.upload_id !== undefined) {
+      for (const key of Object.keys(a))
+        if (key !== 'upload_id')
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'An uploaded file takes only its upload_id: the server fills in the rest',
+          });
+      return;
+    }
+    for (const key of ['type', 'url'] as const)
+      if (a[key] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'Required for a linked file (or give an upload_id)',
+        });
+  });
+export type AttachmentInput = z.infer<typeof attachmentInput>;
 
 export const reaction = z.object({
   message_id: messageId,

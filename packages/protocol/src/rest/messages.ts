@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { attachment, message, reactionType } from '../entities/message';
+import { attachmentInput, message, reactionType } from '../entities/message';
 import { userRef } from '../entities/user';
 import { LIMITS } from '../limits';
 import { clientMessageId, customData, messageId, safeString, timestamp, userId } from '../primitives';
 import { limitParam } from './query-params';
 
 const text = safeString(LIMITS.MESSAGE_TEXT_LENGTH);
-const attachments = z.array(attachment).max(LIMITS.ATTACHMENTS_PER_MESSAGE);
+const attachments = z.array(attachmentInput).max(LIMITS.ATTACHMENTS_PER_MESSAGE);
 const mentions = z.array(userId).max(LIMITS.MENTIONS_PER_MESSAGE);
 
 /**

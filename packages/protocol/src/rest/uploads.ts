@@ -6,8 +6,10 @@ import { safeString, timestamp } from '../primitives';
  * Uploads: files a user sends to object storage directly (a direct-upload target the server
  * hands out), then completes; the server checks the stored bytes (size, the real type sniffed
  * from them) against the application's policy before the upload can be attached to a message.
+ * An image is then `processing` (turned upright, its metadata removed — EXIF, GPS position —,
+ * thumbnails and a placeholder made) until it is `ready` or `refused`.
  */
-export const UPLOAD_STATES = ['pending', 'ready', 'refused'] as const;
+export const UPLOAD_STATES = ['pending', 'processing', 'ready', 'refused'] as const;
 export const uploadState = z.enum(UPLOAD_STATES);
 
 export const MEDIA_KINDS = ['image', 'video', 'audio', 'file'] as const;
@@ -22,6 +24,11 @@ export const UPLOAD_REFUSALS = [
   'unsupported',
   'not_uploaded',
   'expired',
+  'corrupt',
+  /** Attached before it was ready (still uploading or being processed). */
+  'not_ready',
+  /** Already on another message: an upload goes on one message. */
+  'attached',
 ] as const;
 export type UploadRefusal = (typeof UPLOAD_REFUSALS)[number];
 
@@ -56,6 +63,12 @@ export const upload = z.object({
   height: z.number().int().nullable(),
   /** A short-lived URL to fetch the file (ready only), usable directly in `<img src>`. */
   url: z.string().nullable(),
+  /** Images, once ready: a ThumbHash (base64) to paint while the image loads. */
+  placeholder: z.string().nullable(),
+  /** Images, once ready: smaller copies (WebP), smallest first, with signed URLs like `url`. */
+  thumbnails: z.array(z.object({ url: z.string(), width: z.number().int(), height: z.number().int() })),
+  /** Why the server refused it (`refused` only): the reason code and a message for a person. */
+  refusal: z.object({ reason: z.enum(UPLOAD_REFUSALS), message: z.string() }).nullable(),
   created_at: timestamp,
 });
 export type Upload = z.infer<typeof upload>;

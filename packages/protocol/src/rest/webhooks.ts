@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attachment } from '../entities/message';
+import { attachmentInput } from '../entities/message';
 import { user, userRef } from '../entities/user';
 import { LIMITS } from '../limits';
 import { cid, customData, httpUrl, name, safeString, timestamp } from '../primitives';
@@ -218,7 +218,8 @@ export const beforeSendRequest = z.object({
       client_msg_id: z.string(),
       text: z.string(),
       custom: customData.optional(),
-      attachments: z.array(attachment).optional(),
+      /** As the sender gave them: uploaded files by `upload_id`, linked ones in full. */
+      attachments: z.array(attachmentInput).optional(),
       parent_id: z.uuid().nullable(),
       quoted_message_id: z.uuid().nullable(),
       mentioned_user_ids: z.array(z.string()),
