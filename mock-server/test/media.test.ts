@@ -1,8 +1,9 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type Api, clientId, getTestServer, newTestApp } from './api';
 import { channelPath, createChannel, expectError, usersOf } from './rest-helpers';
+import { appOn, closeSockets, waitForEvent } from './ws-fixtures';
 
 /**
  * Media on the embedded default (disk): an uploaded image is processed by a job before anyone can
@@ -245,6 +246,42 @@ describe('attachments by upload id', () => {
     await eventually(async () => expect((await fetch(await absolute(photoUrl))).status).toBe(404));
     expect((await fetch(await absolute(thumbUrl))).status).toBe(404);
     expectError(await alice.get(`/v1/uploads/${first}`), 404, 'not_found');
+  });
+});
+
+describe('attachments over the socket', () => {
+  afterEach(closeSockets);
+
+  it('sends an upload by id on a socket; the other member gets it signed in message.new', async () => {
+    const app = await appOn(await getTestServer());
+    const [alice] = await app.users('alice', 'bob');
+    const cid = await createChannel(alice!, 'chat', ['bob']);
+    const photoId = await readyPhoto(alice!);
+    const a = await app.connect('alice');
+    const b = await app.connect('bob');
+    await a.ok({ type: 'channel.watch', cid });
+    await b.ok({ type: 'channel.watch', cid });
+
+    const sent = await a.ok({
+      type: 'message.send',
+      cid,
+      message: { client_msg_id: clientId(), text: '', attachments: [{ upload_id: photoId }] },
+    });
+    expect(sent.message.attachments[0]).toMatchObject({ upload_id: photoId, type: 'image', width: 400 });
+    const event = await waitForEvent(b, 'message.new', (e) => e.message.id === sent.message.id);
+    const [image] = event.message.attachments;
+    expect(image).toMatchObject({ upload_id: photoId, placeholder: expect.any(String) });
+    expect((await fetch(await absolute(image!.thumbnails![0]!.url))).status).toBe(200);
+
+    // Someone else's upload is refused on the socket as over REST, and nothing is sent.
+    const [carol] = await app.users('carol');
+    const carols = await readyFile(carol!);
+    const refused = await a.request({
+      type: 'message.send',
+      cid,
+      message: { client_msg_id: clientId(), text: 'x', attachments: [{ upload_id: carols }] },
+    });
+    expect(refused).toMatchObject({ type: 'error', error: { code: 'not_found' } });
   });
 });
 

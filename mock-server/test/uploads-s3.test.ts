@@ -1,9 +1,10 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatServer } from '../src/index';
 import type { ChatServer } from '../src/startup/server';
 import { type Api, type TestApp, testAppOn } from './api';
 import { getTestStore, TEST_SECRET_KEY } from './harness';
-import { expectError } from './rest-helpers';
+import { channelPath, createChannel, expectError } from './rest-helpers';
 import { type S3Server, s3ConfigOf, startS3Server } from './s3-server';
 
 /**
@@ -103,5 +104,40 @@ describe('uploads on S3-compatible storage', () => {
     expectError(await bob!.get(`/v1/uploads/${id}`), 404, 'not_found');
     expect((await alice!.delete(`/v1/uploads/${id}`)).body).toEqual({ ok: true });
     expect((await fetch(done.body.upload.url)).status).toBe(404);
+  });
+
+  it('processes a photo on S3 (no EXIF, a thumbnail object), attaches it, and deletes its objects with the message', async () => {
+    const [alice] = await t.users('alice', 'bob');
+    const photo = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#3366cc' } })
+      .withMetadata({ orientation: 6 })
+      .withExifMerge({ IFD0: { Make: 'SecretCam' } })
+      .jpeg()
+      .toBuffer();
+    const id = await send(alice!, photo, { name: 'sky.jpg', type: 'image/jpeg' });
+    const done = await alice!.post(`/v1/uploads/${id}/complete`);
+    expect(done.body.upload).toMatchObject({ state: 'ready', width: 600, height: 900 });
+    const served = Buffer.from(await (await fetch(done.body.upload.url)).arrayBuffer());
+    expect((await sharp(served).metadata()).exif).toBeUndefined();
+    expect(served.toString('latin1')).not.toContain('SecretCam');
+
+    const cid = await createChannel(alice!, 'sky', ['bob']);
+    const sent = await alice!.post(`${channelPath(cid)}/messages`, {
+      client_msg_id: crypto.randomUUID(),
+      text: 'sky',
+      attachments: [{ upload_id: id }],
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const [image] = sent.body.message.attachments;
+    expect(new URL(image.url).origin).toBe(s3.endpoint);
+    const thumb = await fetch(image.thumbnails[0].url);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
+
+    expect((await alice!.delete(`/v1/messages/${sent.body.message.id}`)).status).toBe(200);
+    const until = Date.now() + 10_000;
+    while ((await fetch(image.url)).status !== 404 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await fetch(image.url)).status).toBe(404);
+    expect((await fetch(image.thumbnails[0].url)).status).toBe(404);
   });
 });
