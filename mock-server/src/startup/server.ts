@@ -387,7 +387,11 @@ async function startWorker(
     afterBatch: () => pushes.wake(),
   });
   await createMediaQueue(boss);
-  const media = await workMedia(boss, side.db, { storage: options.storage, policy: options.policy, logger });
+  const media = await workMedia(boss, createDataAccess(side.db), {
+    storage: options.storage,
+    policy: options.policy,
+    logger,
+  });
   const mediaFeed = runFeed(side.db, mediaProducer(boss), {
     idleMs: FEED_IDLE_MS,
     logger,

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { UploadProcessRequest, UploadsDeleteRequest } from '../events/app-events';
 import type { FeedConsumer, FeedEvent } from '../jobs/event-feed';
 import type { JobQueue } from '../jobs/job-queue';
-import type { Db } from '../store/schema';
+import type { AppDb } from '../store/app-scope';
+import type { DataAccess } from '../store/data-access';
 import { ImageRefused, processImage } from './image-processing';
 import type { ObjectStorage } from './object-storage';
 import type { UploadPolicy } from './upload-policy';
@@ -18,7 +19,9 @@ import { deleteStoredFiles } from './uploads';
  */
 export const MEDIA_QUEUE = 'media';
 
-export type MediaJob = { kind: 'process'; uploadId: string } | { kind: 'delete'; uploadIds: string[] };
+export type MediaJob =
+  | { kind: 'process'; appId: string; uploadId: string }
+  | { kind: 'delete'; appId: string; uploadIds: string[] };
 
 /** Retries of a job that failed on something other than the image itself (storage down). */
 const RETRY = { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300 };
@@ -42,10 +45,10 @@ export function mediaProducer(boss: JobQueue): FeedConsumer {
           (e): e is MediaEvent =>
             e.event.type === 'internal.upload_process' || e.event.type === 'internal.uploads_delete',
         )
-        .map(({ event }) =>
+        .map(({ appId, event }) =>
           event.type === 'internal.upload_process'
-            ? { kind: 'process', uploadId: event.upload_id }
-            : { kind: 'delete', uploadIds: event.upload_ids },
+            ? { kind: 'process', appId, uploadId: event.upload_id }
+            : { kind: 'delete', appId, uploadIds: event.upload_ids },
         );
       if (jobs.length === 0) return;
       await boss.insert(
@@ -69,7 +72,7 @@ export interface MediaWorkerOptions {
  */
 export async function workMedia(
   boss: JobQueue,
-  db: Db,
+  data: DataAccess,
   options: MediaWorkerOptions,
 ): Promise<{ wake(): void; stop(): Promise<void> }> {
   const workerId = await boss.work(
@@ -78,6 +81,7 @@ export async function workMedia(
     async ([job]: JobWithMetadata<MediaJob>[]) => {
       if (!job) return;
       const last = job.retryCount >= job.retryLimit;
+      const db = data.forApp(job.data.appId);
       if (job.data.kind === 'delete') await deleteUploads(db, options.storage, job.data.uploadIds);
       else await processUpload(db, options, job.data.uploadId, last);
     },
@@ -98,7 +102,7 @@ export const THUMBNAIL_WIDTHS = [360, 720, 1440];
  * the user learns it will not come, instead of waiting for ever.
  */
 export async function processUpload(
-  db: Db,
+  db: AppDb,
   options: Pick<MediaWorkerOptions, 'storage' | 'policy' | 'logger'>,
   uploadId: string,
   lastAttempt = true,
@@ -109,7 +113,7 @@ export async function processUpload(
     .select(['id', 'app_id', 'state', 'storage_key', 'thumbnails', 'size'])
     .where('id', '=', uploadId)
     .executeTakeFirst();
-  if (!row || row.state !== 'processing') return;
+  if (row?.state !== 'processing') return;
   try {
     const input = await readAll(storage, row.storage_key, Number(row.size ?? policy.maxBytes));
     const image = await processImage(input, {
@@ -161,7 +165,7 @@ export async function processUpload(
 }
 
 /** Removes uploads (their files first: a crash in between leaves a row to delete again). */
-export async function deleteUploads(db: Db, storage: ObjectStorage, uploadIds: string[]): Promise<void> {
+export async function deleteUploads(db: AppDb, storage: ObjectStorage, uploadIds: string[]): Promise<void> {
   if (uploadIds.length === 0) return;
   const rows = await db
     .selectFrom('uploads')
