@@ -3,9 +3,38 @@
 // zod-free `@chat/protocol/constants` entry.
 import { checkBudget, NO_VALIDATORS } from '../../../scripts/bundle-budget.mjs';
 
+const src = new URL('../src', import.meta.url).pathname;
+
+/** The chunks loaded on demand, as the core imports them, with their files. */
+const LAZY = {
+  'file upload (the first file a user sends)': {
+    './upload-all': 'uploads/upload-all.ts',
+    './upload-file': 'uploads/upload-file.ts',
+  },
+  'Web Push (an app that turns it on)': { './web-push': 'web-push.ts' },
+};
+/** What those chunks share with the core (loaded already when they load). */
+const SHARED = ['../errors', '../environment', '../http-client', './file-info', './media-url', './errors'];
+
 await checkBudget({
   name: '@chat/core browser bundle',
-  entry: new URL('../src/index.ts', import.meta.url).pathname,
+  entry: `${src}/index.ts`,
   budgetBytes: 25 * 1024,
+  external: Object.values(LAZY).flatMap(Object.keys),
   forbidden: NO_VALIDATORS,
 });
+
+for (const [what, files] of Object.entries(LAZY)) {
+  await checkBudget({
+    name: `@chat/core on demand: ${what}`,
+    stdin: {
+      contents: Object.values(files)
+        .map((file) => `export * from ${JSON.stringify(`${src}/${file}`)};`)
+        .join('\n'),
+      resolveDir: src,
+    },
+    external: SHARED,
+    budgetBytes: 3 * 1024,
+    forbidden: NO_VALIDATORS,
+  });
+}

@@ -3,6 +3,7 @@ import type { ConnectionManager } from './connection/connection-manager';
 import type { Environment } from './environment';
 import type { HttpClient } from './http-client';
 import type { ChannelSync } from './offline/offline-sync';
+import type { MessageFiles } from './uploads/message-files';
 
 /** What a channel handle needs from its client. */
 export interface ChannelContext {
@@ -23,6 +24,8 @@ export interface ChannelContext {
   sync?(): ChannelSync | undefined;
   /** Users seen as channel members (their `online` seeds the presence store). */
   onUsersSeen?(users: readonly UserRef[]): void;
+  /** Uploads the files of messages being sent; none on a bare handle (it cannot send files). */
+  files?: MessageFiles;
   /** An event was applied (for listeners outside the channel). */
   onApplied?(event: ChannelEvent): void;
 }

@@ -6,8 +6,9 @@ import type { QueueOperation } from './offline/storage-adapter';
 import { patchAnyMessage, putLocalMessage, putMessage } from './state/channel-reducer';
 import { createLocalMessage, type SendBody, type SendMessageInput } from './state/local-message';
 import { applyOptimisticWrite, type MessageWrite } from './state/optimistic';
-import type { ChannelSnapshot, LocalMessage } from './state/types';
+import type { ChannelSnapshot, LocalFile, LocalMessage } from './state/types';
 import type { WritableStore } from './store';
+import type { MessageFiles } from './uploads/message-files';
 
 /** What the writes of a channel need from its handle. */
 export interface WriteHost {
@@ -44,13 +45,45 @@ export class ChannelWrites {
   send(input: SendMessageInput): Promise<LocalMessage> {
     const { ctx, cid } = this.host;
     const clientMsgId = ctx.env.randomUUID();
-    const context = { cid, clientMsgId, user: this.host.ownUser(), now: this.now() };
+    const files = input.files?.length && this.files.add(clientMsgId, input.files, ctx.env.randomUUID);
+    const context = { cid, clientMsgId, user: this.host.ownUser(), now: this.now(), ...(files && { files }) };
     const { local, body } = createLocalMessage(input, context);
     this.store.setState((s) => putLocalMessage(s, local));
+    return files ? this.sendFiles(clientMsgId, body) : this.submit(body);
+  }
+
+  /** Sends a message body: through the durable queue when there is one, else over the socket. */
+  private submit(body: SendBody): Promise<LocalMessage> {
+    const { ctx, cid } = this.host;
     const sync = ctx.sync?.();
-    if (sync) return this.queued(sync.submit({ type: 'message.send', cid, message: body }), clientMsgId);
-    this.outbox.set(clientMsgId, body);
-    return this.deliver(clientMsgId);
+    if (sync)
+      return this.queued(sync.submit({ type: 'message.send', cid, message: body }), body.client_msg_id);
+    this.outbox.set(body.client_msg_id, body);
+    return this.deliver(body.client_msg_id);
+  }
+
+  /**
+   * Uploads the files of a message not uploaded yet (the message shows their progress), then
+   * sends it with them attached. A file that fails fails the message (Retry uploads only what
+   * failed; Discard cancels them all).
+   */
+  private async sendFiles(clientMsgId: string, body?: SendBody): Promise<LocalMessage> {
+    const { files } = this;
+    const show = (shown: readonly LocalFile[]) =>
+      this.store.setState((s) => patchAnyMessage(s, clientMsgId, (m) => ({ ...m, files: shown })));
+    try {
+      return await files.send(clientMsgId, { show, submit: (b) => this.submit(b) }, body);
+    } catch (cause) {
+      const error = toError(cause);
+      // Still waiting for its files (not discarded, not handed to the send path): failed.
+      if (files.has(clientMsgId)) this.markFailed(clientMsgId, error);
+      throw error;
+    }
+  }
+
+  /** The uploader of messages' files (every client's channels have one). */
+  private get files(): MessageFiles {
+    return this.host.ctx.files!;
   }
 
   /** Shows a send that waits in the durable queue (after a reload), `failed` when `error` is given. */
@@ -114,6 +147,12 @@ export class ChannelWrites {
   retry(id: string): Promise<LocalMessage> {
     const message = this.find(id);
     const clientMsgId = message && message.status !== 'sent' ? message.client_msg_id : null;
+    if (clientMsgId && message?.status === 'failed' && this.host.ctx.files?.has(clientMsgId)) {
+      this.store.setState((s) =>
+        patchAnyMessage(s, id, (m) => ({ ...m, status: 'sending', error: undefined })),
+      );
+      return this.sendFiles(clientMsgId);
+    }
     const retried = clientMsgId ? this.host.ctx.sync?.()?.retry(clientMsgId) : undefined;
     // Without a queue only a failed send is resent: a `sending` one is still in flight.
     const resend = message?.status === 'failed' && !!clientMsgId && this.outbox.has(clientMsgId);
@@ -131,6 +170,7 @@ export class ChannelWrites {
     if (!message || message.status === 'sent') return;
     if (message.client_msg_id) {
       this.outbox.delete(message.client_msg_id);
+      this.host.ctx.files?.cancel(message.client_msg_id);
       this.host.ctx.sync?.()?.discard(message.client_msg_id);
     }
     this.store.setState((s) => patchAnyMessage(s, id, () => undefined));

@@ -17,6 +17,8 @@ import type { StorageAdapter } from './offline/storage-adapter';
 import type { SyncRetryOptions } from './offline/sync-retry';
 import { createStore, type ReadableStore } from './store';
 import { TokenManager, type TokenSource } from './token-manager';
+import { MessageFiles } from './uploads/message-files';
+import { Uploads } from './uploads/uploads';
 import { socketUrl } from './urls';
 import { Users } from './users';
 
@@ -69,6 +71,8 @@ export class ChatClient {
   readonly messages: Messages;
   /** The user's push devices, and Web Push in a browser. */
   readonly devices: Devices;
+  /** Files uploaded to the server (photos, documents), and URLs of stored files for a page. */
+  readonly uploads: Uploads;
   private readonly userStore = createStore<User | undefined>(undefined);
   /** The connected user as the server knows it (`undefined` before the first connection). */
   readonly user: ReadableStore<User | undefined> = this.userStore;
@@ -109,7 +113,16 @@ export class ChatClient {
       },
     });
     this.connection = this.manager.state;
+    this.uploads = new Uploads({
+      http: this.http,
+      env,
+      baseUrl: options.baseUrl,
+      // Browsers report upload progress only through XMLHttpRequest; an injected fetch (tests,
+      // a custom transport) is used as given.
+      useXhr: !options.env?.fetch && typeof XMLHttpRequest === 'function',
+    });
     this.channels = new Channels({
+      files: new MessageFiles(this.uploads),
       connection: this.manager,
       http: this.http,
       env,

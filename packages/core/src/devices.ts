@@ -1,5 +1,4 @@
 import type { Device, PushPreferences, RegisterDeviceBody, SetPushPreferencesBody } from '@chat/protocol';
-import { ChatError } from './errors';
 import type { HttpClient } from './http-client';
 
 /** The parts of a service worker registration `enableWebPush` uses (a browser's, or a test's). */
@@ -64,32 +63,7 @@ export class Devices {
    * from a click): a browser refuses to subscribe without it.
    */
   async enableWebPush(registration: PushRegistration, options: { name?: string } = {}): Promise<Device> {
-    const key = await this.webPushKey();
-    if (!key)
-      throw new ChatError({
-        code: 'not_found',
-        status: 404,
-        message: 'Web Push is not turned on for this application',
-      });
-    const subscription =
-      (await registration.pushManager.getSubscription()) ??
-      (await registration.pushManager.subscribe({
-        userVisibleOnly: true,
-        applicationServerKey: fromBase64url(key),
-      }));
-    const json = subscription.toJSON() as Extract<RegisterDeviceBody, { provider: 'web' }>['subscription'];
-    return this.register({
-      provider: 'web',
-      subscription: { endpoint: json.endpoint, keys: json.keys },
-      ...(options.name && { name: options.name }),
-    });
+    // Only apps that turn Web Push on load this part.
+    return (await import('./web-push')).enableWebPush(this, registration, options);
   }
-}
-
-function fromBase64url(text: string): Uint8Array {
-  const base64 = text
-    .replace(/-/g, '+')
-    .replace(/_/g, '/')
-    .padEnd(Math.ceil(text.length / 4) * 4, '=');
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }

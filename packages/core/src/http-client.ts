@@ -1,5 +1,5 @@
 import type { EndpointName, EndpointResponse, ErrorBody, endpoints } from '@chat/protocol';
-import { ROUTES } from '@chat/protocol/constants';
+import { CLIENT_ROUTES, type ClientRouteName } from '@chat/protocol/constants';
 import type { z } from 'zod';
 import type { Environment } from './environment';
 import { AuthError, ChatError, errorBodyForStatus, NetworkError, toChatError } from './errors';
@@ -74,11 +74,12 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
-  async request<N extends EndpointName>(
+  /** Calls an endpoint a user's client may call (the server-token API is for backends). */
+  async request<N extends EndpointName & ClientRouteName>(
     name: N,
     ...[input, options = {}]: RequestArgs<N>
   ): Promise<EndpointResponse<N>> {
-    const route = ROUTES[name];
+    const route = CLIENT_ROUTES[name];
     const { params, query, body } = (input ?? {}) as { params?: object; query?: object; body?: unknown };
     const url = restUrl(this.options.baseUrl, route.path, params as Record<string, unknown>, query as never);
     const attempts = isRetrySafe(name, route.method, body, options.idempotent) ? this.retry.attempts : 1;

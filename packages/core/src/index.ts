@@ -123,5 +123,8 @@ export type { ChannelSnapshot, LocalMessage, MessageStatus, TypingUser } from '.
 export { createStore, deriveStore, type ReadableStore, sameItems, type WritableStore } from './store';
 export { TokenManager, type TokenProvider, type TokenSource } from './token-manager';
 export { TYPING_EXPIRY_MS, TYPING_THROTTLE_MS } from './typing-indicator';
+export type { FileInput, UploadOptions } from './uploads/file-info';
+export { resolveMediaUrl } from './uploads/media-url';
+export { Uploads } from './uploads/uploads';
 export { type PresenceMap, Users } from './users';
 export type { FrameParser } from './wire/frame-codec';

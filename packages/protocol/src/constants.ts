@@ -5,4 +5,4 @@
 export { CLOSE_CODES, type CloseCode, TERMINAL_CLOSE_CODES } from './close-codes';
 export { ERROR_CODES, type ErrorCode } from './error-codes';
 export { LIMITS } from './limits';
-export { ROUTES, type RouteName } from './routes';
+export { CLIENT_ROUTES, type ClientRouteName, ROUTES, type RouteName, SERVER_ROUTES } from './routes';

@@ -90,7 +90,7 @@ export * from './rest/user-mutes';
 export * from './rest/users';
 export * from './rest/webhooks';
 export { ROUTE_SUMMARIES } from './route-summaries';
-export { ROUTES, type RouteName } from './routes';
+export { CLIENT_ROUTES, type ClientRouteName, ROUTES, type RouteName, SERVER_ROUTES } from './routes';
 export {
   type ParseResult,
   parseClientFrame,

@@ -1,9 +1,9 @@
 /**
- * Method, path, auth level and success status of every REST endpoint, as plain data with no
- * schemas: what a client needs to call the API without bundling the validators. The schemas
- * join these in `rest/endpoints.ts`.
+ * Method, path, auth level and success status of every REST endpoint a user's client calls (with
+ * no token, or the user's), as plain data with no schemas: what a client needs to call the API
+ * without bundling the validators. The schemas join these in `rest/endpoints.ts`.
  */
-export const ROUTES = {
+export const CLIENT_ROUTES = {
   register: {
     method: 'POST',
     path: '/v1/auth/register',
@@ -37,11 +37,6 @@ export const ROUTES = {
     auth: 'user',
   },
   getUser: { method: 'GET', path: '/v1/users/{userId}', auth: 'user' },
-  upsertUsers: {
-    method: 'POST',
-    path: '/v1/users',
-    auth: 'server',
-  },
   createChannel: {
     method: 'POST',
     path: '/v1/channels',
@@ -199,7 +194,6 @@ export const ROUTES = {
     path: '/v1/search',
     auth: 'user',
   },
-
   createUpload: {
     method: 'POST',
     path: '/v1/uploads',
@@ -252,21 +246,6 @@ export const ROUTES = {
     path: '/v1/push/preferences',
     auth: 'user',
   },
-  getPushSettings: {
-    method: 'GET',
-    path: '/v1/push/settings',
-    auth: 'server',
-  },
-  setPushSettings: {
-    method: 'PUT',
-    path: '/v1/push/settings',
-    auth: 'server',
-  },
-  getPushStats: {
-    method: 'GET',
-    path: '/v1/push/stats',
-    auth: 'server',
-  },
   listMutedUsers: {
     method: 'GET',
     path: '/v1/users/me/mutes',
@@ -281,6 +260,34 @@ export const ROUTES = {
     method: 'DELETE',
     path: '/v1/users/{userId}/mute',
     auth: 'user',
+  },
+} as const;
+
+/**
+ * The endpoints an application's backend calls with a server token (users, webhooks, push
+ * providers, hooks): kept apart so that the browser SDKs, which cannot call them, do not carry
+ * them.
+ */
+export const SERVER_ROUTES = {
+  upsertUsers: {
+    method: 'POST',
+    path: '/v1/users',
+    auth: 'server',
+  },
+  getPushSettings: {
+    method: 'GET',
+    path: '/v1/push/settings',
+    auth: 'server',
+  },
+  setPushSettings: {
+    method: 'PUT',
+    path: '/v1/push/settings',
+    auth: 'server',
+  },
+  getPushStats: {
+    method: 'GET',
+    path: '/v1/push/stats',
+    auth: 'server',
   },
   setWebPush: {
     method: 'PUT',
@@ -312,7 +319,6 @@ export const ROUTES = {
     path: '/v1/push/apns',
     auth: 'server',
   },
-
   createWebhook: {
     method: 'POST',
     path: '/v1/webhooks',
@@ -373,4 +379,13 @@ export const ROUTES = {
   },
 } as const;
 
+/** Every REST endpoint (pure: a bundle that uses only `CLIENT_ROUTES` drops the rest). */
+export const ROUTES: typeof CLIENT_ROUTES & typeof SERVER_ROUTES = /* @__PURE__ */ Object.assign(
+  {},
+  CLIENT_ROUTES,
+  SERVER_ROUTES,
+);
+
 export type RouteName = keyof typeof ROUTES;
+/** The endpoints a user's client calls. */
+export type ClientRouteName = keyof typeof CLIENT_ROUTES;

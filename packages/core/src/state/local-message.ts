@@ -1,6 +1,7 @@
-import type { UserRef } from '@chat/protocol';
+import type { AttachmentInput, UserRef } from '@chat/protocol';
 import type { RequestFrame } from '../connection/socket';
-import type { LocalMessage } from './types';
+import type { FileInput } from '../uploads/file-info';
+import type { LocalFile, LocalMessage } from './types';
 
 /** The body of a `message.send` frame. */
 export type SendBody = Extract<RequestFrame, { type: 'message.send' }>['message'];
@@ -12,6 +13,13 @@ export interface SendMessageInput {
   quotedMessageId?: string;
   mentionedUserIds?: string[];
   custom?: SendBody['custom'];
+  /**
+   * Files to upload and attach (`File`/`Blob` in browsers, bytes with a name elsewhere): the
+   * message shows at once with local previews and progress, and is sent once they are uploaded.
+   */
+  files?: readonly FileInput[];
+  /** Attachments that need no upload: uploads made already (`{ upload_id }`), or links to files elsewhere. */
+  attachments?: readonly AttachmentInput[];
 }
 
 /**
@@ -20,9 +28,9 @@ export interface SendMessageInput {
  */
 export function createLocalMessage(
   input: SendMessageInput,
-  at: { cid: string; clientMsgId: string; user: UserRef; now: string },
+  at: { cid: string; clientMsgId: string; user: UserRef; now: string; files?: readonly LocalFile[] },
 ): { local: LocalMessage; body: SendBody } {
-  const { cid, clientMsgId, user, now } = at;
+  const { cid, clientMsgId, user, now, files } = at;
   const local: LocalMessage = {
     id: clientMsgId,
     cid,
@@ -48,6 +56,7 @@ export function createLocalMessage(
     edited_at: null,
     deleted_at: null,
     status: 'sending',
+    ...(files?.length && { files }),
   };
   const body: SendBody = {
     client_msg_id: clientMsgId,
@@ -56,6 +65,7 @@ export function createLocalMessage(
     ...(input.quotedMessageId && { quoted_message_id: input.quotedMessageId }),
     ...(input.mentionedUserIds && { mentioned_user_ids: input.mentionedUserIds }),
     ...(input.custom && { custom: input.custom }),
+    ...(input.attachments?.length && { attachments: [...input.attachments] }),
   };
   return { local, body };
 }

@@ -9,6 +9,29 @@ export interface LocalMessage extends Message {
   readonly status: MessageStatus;
   /** Why the last send failed (`status: 'failed'`). */
   readonly error?: ChatError;
+  /**
+   * The files of a message being sent (`sendMessage({ files })`), until the server's copy with
+   * its attachments replaces it: each with a local preview and its progress.
+   */
+  readonly files?: readonly LocalFile[];
+}
+
+/** A file of a message being sent, as the sender sees it before the server has it. */
+export interface LocalFile {
+  /** Stable while it uploads (a key for lists). */
+  readonly id: string;
+  readonly name: string;
+  /** The file's type as the browser (or the caller) says. */
+  readonly type: string;
+  readonly size: number;
+  /** A local URL of the bytes for an image or a video (browsers), to show at once; else null. */
+  readonly previewUrl: string | null;
+  /** Share of the bytes sent, 0 to 1. */
+  readonly progress: number;
+  /** `processing`: all bytes sent, the server checks them (and cleans an image). */
+  readonly state: 'uploading' | 'processing' | 'uploaded' | 'failed';
+  /** Why it failed: `upload_refused` (with `details.reason`) is final, a network error is not. */
+  readonly error?: ChatError;
 }
 
 /** Someone typing in the channel (or in the thread of `parentId`). */
