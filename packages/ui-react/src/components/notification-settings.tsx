@@ -1,8 +1,7 @@
 import { useId } from 'react';
 import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
-import { useLazyModule } from '../hooks/use-lazy-module';
-import { lazyModule } from '../lazy-module';
+import { lazyComponent } from './lazy-component';
 
 export interface NotificationSettingsProps {
   /**
@@ -14,9 +13,10 @@ export interface NotificationSettingsProps {
   onClose?(): void;
 }
 
-type BodyModule = typeof import('./notification-settings-body');
 // One load per page; not in the first load of a chat screen.
-const body = lazyModule<BodyModule>(() => import('./notification-settings-body'));
+const Body = lazyComponent(() =>
+  import('./notification-settings-body').then((m) => m.NotificationSettingsBody),
+);
 
 /**
  * A user's notification settings: what they are notified about, do-not-disturb, and the channel's
@@ -25,8 +25,6 @@ const body = lazyModule<BodyModule>(() => import('./notification-settings-body')
 function DefaultNotificationSettings({ cid, onClose }: NotificationSettingsProps) {
   const t = useStrings();
   const id = useId();
-  const loaded = useLazyModule(body);
-  const Body = loaded.status === 'ready' ? loaded.module.NotificationSettingsBody : null;
 
   return (
     <section
@@ -51,20 +49,7 @@ function DefaultNotificationSettings({ cid, onClose }: NotificationSettingsProps
         )}
       </header>
 
-      {Body ? (
-        <Body cid={cid} id={id} />
-      ) : loaded.status === 'failed' ? (
-        <p className="chat-notification-settings__error" role="alert">
-          {t('notifications.loadFailed')}{' '}
-          <button type="button" className="chat-button" onClick={loaded.retry}>
-            {t('notifications.retry')}
-          </button>
-        </p>
-      ) : (
-        <p className="chat-notification-settings__status" role="status">
-          {t('notifications.loading')}
-        </p>
-      )}
+      <Body cid={cid} id={id} />
     </section>
   );
 }

@@ -31,7 +31,7 @@ describe('<SearchPanel>', () => {
         </>
       ),
     });
-    const input = screen.getByRole('searchbox', { name: 'Search messages' });
+    const input = await screen.findByRole('searchbox', { name: 'Search messages' }, { timeout: 5_000 });
     fireEvent.input(input, { target: { value: 'zeppelin' } });
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('2 messages found'), {
       timeout: 10_000,

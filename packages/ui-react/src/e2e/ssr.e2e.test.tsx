@@ -31,8 +31,8 @@ describe('server rendering', () => {
     expect(html).toContain('role="log"');
     expect(html).toContain('aria-label="Messages in general"');
     expect(html).toContain('placeholder="Write a message…"');
-    // The settings wait for the browser to load them.
-    expect(html).toContain('Loading notification settings…');
+    // The settings' code and data wait for the browser.
+    expect(html).toContain('<p class="chat-lazy" role="status">Loading…</p>');
     // Rendering opened no socket and watched nothing.
     expect(client.connection.getSnapshot().status).toBe('idle');
   });

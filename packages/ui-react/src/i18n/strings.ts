@@ -124,6 +124,28 @@ export const defaultStrings = {
 
   'attachment.image': 'Image',
   'attachment.file': 'File',
+  'attachment.video': 'Video',
+  'attachment.audio': 'Audio',
+  /** On the last tile of a grid of more than 4 images: "+2" shown, "2 more images" read. */
+  'attachment.moreBadge': '+{count}',
+  'attachment.more.one': '{count} more image',
+  'attachment.more.other': '{count} more images',
+  /** An image that failed to load: its name and a link to open the file. */
+  'attachment.open': 'Open',
+  'attachment.download': 'Download',
+  'attachment.downloadName': 'Download {name}',
+  /** The image viewer (lightbox), named by the image shown; its code loads on first use (`lazy.*`). */
+  'attachment.viewer': 'Image viewer',
+  'attachment.close': 'Close',
+  'attachment.previous': 'Previous image',
+  'attachment.next': 'Next image',
+  'attachment.counter': '{index} of {count}',
+  'attachment.failed': 'Could not load the image.',
+
+  /** A part whose code loads the first time it shows (search, browsing channels, the image viewer). */
+  'lazy.loading': 'Loading…',
+  'lazy.failed': 'Could not load this part of the chat.',
+  'lazy.retry': 'Try again',
 
   'input.label': 'Message',
   'input.placeholder': 'Write a message…',
