@@ -12,9 +12,19 @@ const LAZY = {
     './upload-file': 'uploads/upload-file.ts',
   },
   'Web Push (an app that turns it on)': { './web-push': 'web-push.ts' },
+  'accounts on the chat server (login, register, resume)': { './auth-session': 'auth-session.ts' },
 };
 /** What those chunks share with the core (loaded already when they load). */
-const SHARED = ['../errors', '../environment', '../http-client', './file-info', './media-url', './errors'];
+const SHARED = [
+  './http-client',
+  './token-manager',
+  '../errors',
+  '../environment',
+  '../http-client',
+  './file-info',
+  './media-url',
+  './errors',
+];
 
 await checkBudget({
   name: '@chat/core browser bundle',

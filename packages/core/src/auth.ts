@@ -1,8 +1,7 @@
-import type { TokenResponse, User } from '@chat/protocol';
-import type { KeyValueStore } from './environment';
-import { ChatError, NetworkError } from './errors';
-import type { HttpClient } from './http-client';
-import type { TokenProvider } from './token-manager';
+import type { User } from '@chat/protocol';
+import type { AuthSession } from './auth-session';
+
+type AuthDeps = ConstructorParameters<typeof AuthSession>;
 
 /**
  * Accounts owned by the chat server (`POST /v1/auth/*`), for apps without their own backend:
@@ -10,47 +9,47 @@ import type { TokenProvider } from './token-manager';
  *
  * With `remember: true` the session survives a reload: the server keeps the refresh token in an
  * httpOnly cookie (no page script can read it) and `resume()` picks the session up again, from
- * the cache when the network is down. For an app served from the chat server's origin.
+ * the cache when the network is down. For an app served from the chat server's origin. The code
+ * behind it loads with the first call (apps with their own accounts never load it).
  *
  * @example
  * const me = (await client.auth.resume()) ?? (await client.auth.login({ username, password }, { remember: true }));
  */
 export class Auth {
-  private refreshToken: string | undefined;
-  /** The session's refresh token is in the server's cookie, not in `refreshToken`. */
-  private inCookie = false;
+  private session: Promise<AuthSession> | undefined;
+  private readonly deps: AuthDeps;
 
-  constructor(
-    private readonly http: HttpClient,
-    private readonly connect: (user: User, provider: TokenProvider) => Promise<User>,
-    private readonly signOut: () => Promise<void>,
-    /** Keeps each username's device token, under keys scoped by the app. */
-    private readonly deviceTokens: { store: KeyValueStore; prefix: string },
-    /** Where a remembered session's user is kept (public profile only: the secret is the cookie). */
-    private readonly sessionKey: string,
-  ) {}
+  constructor(...deps: AuthDeps) {
+    this.deps = deps;
+  }
+
+  private load(): Promise<AuthSession> {
+    this.session ??= import('./auth-session').then(
+      (m) => new m.AuthSession(...this.deps),
+      (error: unknown) => {
+        // Not loaded (offline, a replaced deploy): the next call tries again.
+        this.session = undefined;
+        throw error;
+      },
+    );
+    return this.session;
+  }
 
   /**
    * Logs in and connects; resolves with the connected user. This device's token from its last
    * login as this user goes along, so the server knows it: someone guessing the password
    * elsewhere then cannot lock the user out here.
    */
-  async login(
-    credentials: { username: string; password: string },
-    options: SessionOptions = {},
-  ): Promise<User> {
-    const deviceToken = this.deviceTokens.store.get(this.deviceKey(credentials.username));
-    const body = { ...credentials, ...(deviceToken && { device_token: deviceToken }), ...sessionOf(options) };
-    return this.start(credentials.username, await this.http.request('login', { body }), options);
+  async login(credentials: { username: string; password: string }, options?: SessionOptions): Promise<User> {
+    return (await this.load()).login(credentials, options);
   }
 
   /** Creates an account (when the app allows it) and connects. */
   async register(
     input: { username: string; password: string; name?: string },
-    options: SessionOptions = {},
+    options?: SessionOptions,
   ): Promise<User> {
-    const body = { ...input, ...sessionOf(options) };
-    return this.start(input.username, await this.http.request('register', { body }), options);
+    return (await this.load()).register(input, options);
   }
 
   /**
@@ -61,22 +60,7 @@ export class Auth {
    * the network is back.
    */
   async resume(): Promise<User | null> {
-    const remembered = this.remembered();
-    if (!remembered) return null;
-    this.inCookie = true;
-    let tokens: TokenResponse;
-    try {
-      tokens = await this.http.request('refresh', { body: {} });
-    } catch (error) {
-      if (error instanceof NetworkError || (error instanceof ChatError && error.retryable)) {
-        void this.connect(remembered, this.provider(undefined)).catch(() => {});
-        return remembered;
-      }
-      this.forget();
-      this.inCookie = false;
-      return null;
-    }
-    return this.start(remembered.id, tokens, { remember: true });
+    return (await this.load()).resume();
   }
 
   /**
@@ -84,67 +68,7 @@ export class Auth {
    * (cache and unsent writes): `client.disconnect({ clear: true })`, done even if the revoke fails.
    */
   async logout(): Promise<void> {
-    const token = this.refreshToken;
-    const inCookie = this.inCookie;
-    this.refreshToken = undefined;
-    this.inCookie = false;
-    this.forget();
-    try {
-      if (token) await this.http.request('logout', { body: { refresh_token: token } });
-      else if (inCookie) await this.http.request('logout', { body: {} });
-    } finally {
-      await this.signOut();
-    }
-  }
-
-  private deviceKey(username: string): string {
-    return `${this.deviceTokens.prefix}${username}`;
-  }
-
-  private start(username: string, tokens: TokenResponse, options: SessionOptions): Promise<User> {
-    if (tokens.device_token) this.deviceTokens.store.set(this.deviceKey(username), tokens.device_token);
-    this.refreshToken = tokens.refresh_token;
-    this.inCookie = !tokens.refresh_token;
-    if (options.remember) this.deviceTokens.store.set(this.sessionKey, JSON.stringify(tokens.user));
-    else this.forget();
-    return this.connect(tokens.user, this.provider(tokens.access_token));
-  }
-
-  /** Tokens for the connection: `first` once, then a refresh (by the cookie, or by the token kept here). */
-  private provider(first: string | undefined): TokenProvider {
-    return async () => {
-      if (first) {
-        const token = first;
-        first = undefined;
-        return token;
-      }
-      const body = this.inCookie ? {} : { refresh_token: this.refreshToken ?? '' };
-      try {
-        const next = await this.http.request('refresh', { body });
-        if (next.refresh_token) this.refreshToken = next.refresh_token;
-        return next.access_token;
-      } catch (error) {
-        // The server ended the session: a reload must not try to resume it.
-        if (error instanceof ChatError && !error.retryable && !(error instanceof NetworkError)) this.forget();
-        throw error;
-      }
-    };
-  }
-
-  /** The user of a remembered session, if any. */
-  private remembered(): User | null {
-    const saved = this.deviceTokens.store.get(this.sessionKey);
-    if (!saved) return null;
-    try {
-      const user = JSON.parse(saved) as User;
-      return typeof user?.id === 'string' ? user : null;
-    } catch {
-      return null;
-    }
-  }
-
-  private forget(): void {
-    if (this.deviceTokens.store.get(this.sessionKey)) this.deviceTokens.store.set(this.sessionKey, '');
+    return (await this.load()).logout();
   }
 }
 
@@ -156,5 +80,3 @@ export interface SessionOptions {
    */
   remember?: boolean;
 }
-
-const sessionOf = (options: SessionOptions) => (options.remember ? { session: 'cookie' as const } : {});

@@ -119,7 +119,7 @@ export {
   loadChannelState,
 } from './state/channel-reducer';
 export type { SendMessageInput } from './state/local-message';
-export type { ChannelSnapshot, LocalMessage, MessageStatus, TypingUser } from './state/types';
+export type { ChannelSnapshot, LocalFile, LocalMessage, MessageStatus, TypingUser } from './state/types';
 export { createStore, deriveStore, type ReadableStore, sameItems, type WritableStore } from './store';
 export { TokenManager, type TokenProvider, type TokenSource } from './token-manager';
 export { TYPING_EXPIRY_MS, TYPING_THROTTLE_MS } from './typing-indicator';

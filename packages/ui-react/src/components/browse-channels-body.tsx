@@ -5,7 +5,11 @@ import { useChannelSelection } from '../context/selection-context';
 import { useStrings } from '../context/ui-context';
 import type { ChannelData } from '../core-types';
 import { useOwnUserId } from '../hooks/use-own-user-id';
+import { loadOnDemandStrings } from '../i18n/on-demand-strings';
 import { Avatar } from './avatar';
+
+// This part's strings come with its code.
+loadOnDemandStrings();
 
 export interface BrowseChannelsProps {
   /** Channels asked for per page. Default 20. */

@@ -8,6 +8,7 @@ import type { UserRef } from '../core-types';
 import { displayName, timeOfDay } from '../text/format';
 import { Attachments } from './attachments';
 import { Avatar } from './avatar';
+import { SendingFiles } from './local-files/lazy-local-files';
 import { MessageActions } from './message-actions';
 import { MessageStatus } from './message-status';
 import { MessageText } from './message-text';
@@ -106,6 +107,7 @@ function DefaultMessage({
           <>
             {message.text && <MessageText text={message.text} mentions={mentions} />}
             {message.attachments.length > 0 && <Attachments attachments={message.attachments} />}
+            {message.files && <SendingFiles files={message.files} />}
             {message.edited_at && (
               <span className="chat-message__edited" data-testid="chat-message-edited">
                 {t('message.edited')}

@@ -5,7 +5,11 @@ import { jumpToMessage } from '../context/jump-target';
 import { useChatLayout } from '../context/layout-context';
 import { useChannelSelection } from '../context/selection-context';
 import { useStrings } from '../context/ui-context';
+import { loadOnDemandStrings } from '../i18n/on-demand-strings';
 import { displayName, timeOfDay } from '../text/format';
+
+// This part's strings come with its code.
+loadOnDemandStrings();
 
 export interface SearchPanelProps {
   /** Called with the result chosen, after its channel was opened. */

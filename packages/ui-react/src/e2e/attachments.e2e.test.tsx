@@ -62,14 +62,16 @@ async function uploadImage(name: string, width: number, height: number) {
 }
 
 /**
- * An image's load or error event (jsdom loads no pictures), made by jsdom's document: the global
- * `Event` is Node's here (see the jsdom environment), which jsdom's elements do not take.
+ * An event made by jsdom's document (an image's load or error: jsdom loads no pictures; a change,
+ * drag, drop or paste: jsdom has no DragEvent or ClipboardEvent), bubbling, with `properties`:
+ * the global `Event` is Node's here (see the jsdom environment), which jsdom's elements refuse.
  */
-function fire(image: HTMLImageElement, type: 'load' | 'error') {
-  const event = image.ownerDocument.createEvent('Event');
-  event.initEvent(type);
+function fire(target: Element, type: string, properties: Record<string, unknown> = {}) {
+  const event = target.ownerDocument.createEvent('Event');
+  event.initEvent(type, true, true);
+  for (const [name, value] of Object.entries(properties)) Object.defineProperty(event, name, { value });
   act(() => {
-    image.dispatchEvent(event);
+    target.dispatchEvent(event);
   });
 }
 
@@ -226,4 +228,112 @@ describe('attachments', () => {
     await until(bobs.state, (s) => s.messages.find((m) => m.id === message.id)?.deleted_at != null);
     await waitFor(() => expect(document.querySelector('[data-testid="chat-attachment-image"]')).toBeNull());
   });
+});
+
+describe('attaching files in the composer', () => {
+  /** Alice's chat rendered with the uploading client, on a new channel with Bob. */
+  async function aliceComposes(name: string) {
+    const channel = await openChannel(name);
+    const { container } = renderChat(uploader, { cid: channel.cid });
+    const form = await screen.findByTestId('chat-message-input-form');
+    const input = within(form).getByTestId<HTMLInputElement>('chat-file-input');
+    const pick = (files: File[]) => {
+      Object.defineProperty(input, 'files', { value: files, configurable: true });
+      fire(input, 'change');
+    };
+    return { channel, container, form, pick };
+  }
+  const photo = (name: string) =>
+    new File([png(640, 480, [30, 120, 200]) as BlobPart], name, { type: 'image/png' });
+
+  it('picks files with the button, removes one, sends a photo with no text: progress, then the image, once at Bob', async () => {
+    const { channel, container, form, pick } = await aliceComposes('Composer');
+    const send = within(form).getByTestId<HTMLButtonElement>('chat-send');
+    expect(send.disabled).toBe(true);
+    pick([photo('beach.png'), new File(['notes'], 'notes.txt', { type: 'text/plain' })]);
+    const tray = await within(form).findByRole('list', { name: 'Files to send' }, { timeout: 5_000 });
+    expect(
+      within(tray)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([expect.stringContaining('beach.png'), expect.stringContaining('notes.txt')]);
+    expect(await seriousViolations(container)).toEqual([]);
+    fireEvent.click(within(tray).getByRole('button', { name: 'Remove notes.txt' }));
+    expect(within(tray).getAllByRole('listitem')).toHaveLength(1);
+    expect(send.disabled).toBe(false);
+
+    fireEvent.click(send);
+    expect(within(form).queryByRole('list', { name: 'Files to send' })).toBeNull();
+    // The message shows at once with its file and progress, then with the stored image.
+    const sending = await screen.findByRole('list', { name: 'Files being sent' }, { timeout: 5_000 });
+    expect(sending.textContent).toContain('beach.png');
+    const row = sending.closest<HTMLElement>('[data-message-id]')!;
+    await waitFor(() => expect(within(row).getByRole('img', { name: 'beach.png' }).tagName).toBe('IMG'), {
+      timeout: 15_000,
+    });
+    await waitFor(() => expect(screen.queryByRole('list', { name: 'Files being sent' })).toBeNull());
+    const bobs = bob.channel(channel.type, channel.id);
+    const theirs = await until(
+      bobs.state,
+      (s) => s.messages.some((m) => m.attachments.length > 0),
+      10_000,
+    ).catch(async () => {
+      await bobs.watch();
+      return until(bobs.state, (s) => s.messages.some((m) => m.attachments.length > 0), 10_000);
+    });
+    const received = theirs.messages.filter((m) => m.attachments.length > 0);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.attachments[0]).toMatchObject({
+      type: 'image',
+      name: 'beach.png',
+      width: 640,
+      height: 480,
+    });
+  }, 30_000);
+
+  it('takes dropped and pasted files, says how many were left out past ten, and shows a refusal on the message', async () => {
+    const { form } = await aliceComposes('Drops');
+    const textarea = within(form).getByTestId('chat-message-input');
+    const dataTransfer = { types: ['Files'], files: [photo('dropped.png')] };
+    fire(form, 'dragover', { dataTransfer });
+    expect(form.className).toContain('chat-message-input--dragging');
+    expect(form.textContent).toContain('Drop files to attach them');
+    fire(form, 'drop', { dataTransfer });
+    expect(form.className).not.toContain('dragging');
+    // Text being dragged is not a file: the browser handles it.
+    fire(form, 'dragover', { dataTransfer: { types: ['text/plain'], files: [] } });
+    expect(form.className).not.toContain('dragging');
+
+    fire(textarea, 'paste', { clipboardData: { files: [photo('screenshot.png')], getData: () => '' } });
+    const tray = await within(form).findByRole('list', { name: 'Files to send' }, { timeout: 5_000 });
+    expect(
+      within(tray)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([expect.stringContaining('dropped.png'), expect.stringContaining('screenshot.png')]);
+
+    fire(textarea, 'paste', {
+      clipboardData: { files: Array.from({ length: 10 }, (_, i) => photo(`p${i}.png`)), getData: () => '' },
+    });
+    expect(within(tray).getAllByRole('listitem')).toHaveLength(10);
+    expect(within(form).getByRole('alert').textContent).toBe('A message can carry 10 files: 2 left out.');
+
+    // A refused file: the message fails and says why.
+    for (const item of within(tray).getAllByRole('button', { name: /^Remove / })) fireEvent.click(item);
+    const svg = new File(['<svg xmlns="http://www.w3.org/2000/svg"/>'], 'logo.svg', {
+      type: 'image/svg+xml',
+    });
+    fire(textarea, 'paste', { clipboardData: { files: [svg], getData: () => '' } });
+    await within(form).findByText('logo.svg');
+    fireEvent.click(within(form).getByTestId('chat-send'));
+    const sending = await screen.findByRole('list', { name: 'Files being sent' }, { timeout: 5_000 });
+    const row = sending.closest<HTMLElement>('[data-message-id]')!;
+    await waitFor(
+      () => expect(row.querySelector('[data-status]')?.getAttribute('data-status')).toBe('failed'),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(within(sending).getByText('Files of type image/svg+xml are not accepted')).toBeTruthy();
+  }, 30_000);
 });

@@ -1,3 +1,5 @@
+import type { onDemandStrings } from './on-demand-strings';
+
 /**
  * Every user-visible string, in English. Keys are stable (apps translate them); `{name}` marks a
  * value filled in at render time. Keys ending in `.one` / `.other` are plural forms chosen with
@@ -39,24 +41,6 @@ export const defaultStrings = {
   'header.back': 'Back to channels',
   'header.activeNow': 'Online',
   'header.lastSeen': 'Last seen {when}',
-
-  'browse.label': 'Browse channels',
-  'browse.loading': 'Looking for channels…',
-  'browse.none': 'No channels to join. Every public channel is already in your list.',
-  'browse.failed': 'Could not load the channels. Try again.',
-  'browse.join': 'Join',
-  'browse.joinChannel': 'Join {channel}',
-  'browse.joining': 'Joining…',
-  'browse.more': 'Show more',
-  'browse.found.one': '{count} channel you can join',
-  'browse.found.other': '{count} channels you can join',
-  'search.label': 'Search messages',
-  'search.placeholder': 'Search messages…',
-  'search.searching': 'Searching…',
-  'search.none': 'No messages match.',
-  'search.failed': 'Could not search. Try again.',
-  'search.results.one': '{count} message found',
-  'search.results.other': '{count} messages found',
 
   'messageList.label': 'Messages in {channel}',
   'messageList.empty': 'No messages yet. Say hello!',
@@ -114,11 +98,7 @@ export const defaultStrings = {
   'reactionPicker.moreLabel': 'React with any emoji',
 
   'emojiPicker.label': 'Emoji',
-  'emojiPicker.search': 'Search emoji',
-  'emojiPicker.searchPlaceholder': 'Search…',
-  'emojiPicker.skinTone': 'Change skin tone',
   'emojiPicker.loading': 'Loading emoji…',
-  'emojiPicker.empty': 'No emoji found.',
   'emojiPicker.loadFailed': 'Could not load the emoji.',
   'emojiPicker.retry': 'Try again',
 
@@ -136,11 +116,6 @@ export const defaultStrings = {
   'attachment.downloadName': 'Download {name}',
   /** The image viewer (lightbox), named by the image shown; its code loads on first use (`lazy.*`). */
   'attachment.viewer': 'Image viewer',
-  'attachment.close': 'Close',
-  'attachment.previous': 'Previous image',
-  'attachment.next': 'Next image',
-  'attachment.counter': '{index} of {count}',
-  'attachment.failed': 'Could not load the image.',
 
   /** A part whose code loads the first time it shows (search, browsing channels, the image viewer). */
   'lazy.loading': 'Loading…',
@@ -158,6 +133,10 @@ export const defaultStrings = {
   'input.cancelQuote': 'Cancel reply',
   'input.mentions': 'People to mention',
   'input.emoji': 'Insert emoji',
+  'input.attach': 'Attach files',
+  /** Shown over the composer while files are dragged over it. */
+  'input.dropFiles': 'Drop files to attach them',
+  'input.tooManyFiles': 'A message can carry {max} files: {count} left out.',
 
   'thread.label': 'Thread',
   'thread.repliesLabel': 'Replies',
@@ -168,38 +147,20 @@ export const defaultStrings = {
   'typing.two': '{first} and {second} are typing…',
   'typing.many': '{count} people are typing…',
 
-  'notifications.title': 'Notifications',
-  'notifications.close': 'Close notification settings',
-  'notifications.loading': 'Loading notification settings…',
-  'notifications.loadFailed': 'Could not load your notification settings.',
-  'notifications.saveFailed': 'Could not save your change.',
-  'notifications.retry': 'Try again',
-  'notifications.level': 'Notify me about',
-  'notifications.level.all': 'All messages',
-  'notifications.level.mentions': 'Mentions only',
-  'notifications.level.none': 'Nothing',
-  'notifications.dnd': 'Do not disturb',
-  'notifications.dnd.off': 'Off',
-  'notifications.dnd.hour': 'For 1 hour',
-  'notifications.dnd.tomorrow': 'Until tomorrow, {time}',
-  'notifications.dnd.custom': 'Until a date and time',
-  'notifications.dnd.until': 'Pause until',
-  'notifications.dnd.set': 'Pause',
-  'notifications.dnd.past': 'Pick a time in the future.',
-  'notifications.dnd.active': 'Paused until {time}',
-  'notifications.dnd.inactive': 'Notifications are on',
-  'notifications.channel': 'In {channel}',
-  'notifications.channel.level': 'Notifications in {channel}',
-  'notifications.channel.default': 'Default ({level})',
-  'notifications.channel.mute': 'Mute this channel',
-  'notifications.channel.muted': 'Muted: nothing from this channel notifies you.',
-
   'avatar.online': 'online',
   'avatar.offline': 'offline',
 } as const;
 
-/** The keys of every built-in string. */
-export type ChatStringKey = keyof typeof defaultStrings;
+/** The keys of every built-in string (those of the parts loaded on demand too). */
+export type ChatStringKey = keyof typeof defaultStrings | keyof typeof onDemandStrings;
+
+/** Default strings of parts loaded on demand, added as their code loads (`addDefaultStrings`). */
+const lateDefaults: Record<string, string> = {};
+
+/** Adds the default (English) strings of a part loaded on demand; see on-demand-strings.ts. */
+export function addDefaultStrings(strings: Record<string, string>): void {
+  Object.assign(lateDefaults, strings);
+}
 
 /**
  * A translation: any subset of the built-in keys (the rest stay English), plus plural categories
@@ -224,7 +185,7 @@ const fill = (text: string, values: StringValues | undefined) =>
 /** Builds the translator of `<Chat strings locale>`. */
 export function createTranslator(overrides: ChatStrings = {}, locale?: string): Translator {
   const lookup = (key: string): string =>
-    overrides[key] ?? (defaultStrings as Record<string, string>)[key] ?? key;
+    overrides[key] ?? (defaultStrings as Record<string, string>)[key] ?? lateDefaults[key] ?? key;
   const rules = new Intl.PluralRules(locale);
   const t = ((key: ChatStringKey, values?: StringValues) => fill(lookup(key), values)) as Translator;
   t.plural = (base, count, values) => {

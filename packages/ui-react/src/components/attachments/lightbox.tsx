@@ -1,6 +1,10 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useStrings } from '../../context/ui-context';
 import type { Attachment } from '../../core-types';
+import { loadOnDemandStrings } from '../../i18n/on-demand-strings';
+
+// This part's strings come with its code.
+loadOnDemandStrings();
 
 export interface LightboxProps {
   /** The message's images, URLs resolved. */

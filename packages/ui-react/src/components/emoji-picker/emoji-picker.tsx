@@ -8,7 +8,11 @@ import {
 } from 'frimousse';
 import { useEffect, useRef } from 'react';
 import { useStrings } from '../../context/ui-context';
+import { loadOnDemandStrings } from '../../i18n/on-demand-strings';
 import { loadEmojiData } from './emoji-data';
+
+// This part's strings come with its code.
+loadOnDemandStrings();
 
 export interface EmojiPickerProps {
   /** Called with the emoji picked (with the chosen skin tone). */

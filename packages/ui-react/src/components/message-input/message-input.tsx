@@ -1,15 +1,29 @@
 import { useTyping } from '@chat/react';
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import {
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { scopeOf, useActiveChannel, useChannelActions, useComposer } from '../../context/channel-context';
 import { replaceable } from '../../context/components';
 import { useStrings } from '../../context/ui-context';
 import { useOwnUserId } from '../../hooks/use-own-user-id';
 import { displayName } from '../../text/format';
+import { PickedFileList, preloadLocalFiles } from '../local-files/lazy-local-files';
 import { MentionSuggestions } from '../mention-suggestions';
+import { AttachButton } from './attach-button';
 import { ComposerBanner } from './composer-banner';
 import { EmojiButton } from './emoji-button';
 import { useDraft } from './use-draft';
 import { useMentionAutocomplete } from './use-mention-autocomplete';
+import { MAX_FILES, usePickedFiles } from './use-picked-files';
+
+/** Files in a drag (not text or a link being dragged). */
+const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
 
 export interface MessageInputProps {
   /** Sends into this thread (what `<Thread>` passes); default: the channel. */
@@ -23,7 +37,8 @@ export interface MessageInputProps {
  * Enter/Tab, Escape); ArrowUp in an empty input edits the user's last message. In edit mode the
  * input holds the message (Enter saves, Escape cancels); in quote mode the reply quotes it.
  * The unsent text is a per-channel draft (see `useDraft`), and each keystroke tells the others
- * the user is typing.
+ * the user is typing. Files come from the attach button, a drop on the composer or a paste; they
+ * show above the input (with Remove) and go with the message, which may then have no text.
  */
 function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps) {
   const t = useStrings();
@@ -41,6 +56,8 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
   const text = editingHere ? editText : draft.text;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const caretAfterRender = useRef<number | null>(null);
+  const picked = usePickedFiles();
+  const [dragging, setDragging] = useState(false);
 
   const setText = (value: string) => (editingHere ? setEditText(value) : draft.setText(value));
   const mentions = useMentionAutocomplete(channel, ownUserId, text, (value, caret) => {
@@ -70,7 +87,8 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
 
   const submit = () => {
     const value = text.trim();
-    if (!value) return;
+    const files = editingHere ? [] : picked.files;
+    if (!value && files.length === 0) return;
     if (editingHere) {
       if (value !== editingHere.text) actions.edit(editingHere.id, value);
       actions.cancelCompose();
@@ -82,7 +100,9 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
       ...(parentId && { parentId }),
       ...(quotingHere && { quotedMessageId: quotingHere.id }),
       ...(mentionedUserIds.length > 0 && { mentionedUserIds }),
+      ...(files.length > 0 && { files }),
     });
+    picked.clear();
     draft.setText('');
     draft.flush();
     mentions.reset();
@@ -132,8 +152,48 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
     submit();
   };
 
+  const attach = (files: File[]) => {
+    preloadLocalFiles();
+    picked.add(files);
+    textarea.current?.focus();
+  };
+  const onDragOver = (event: DragEvent) => {
+    if (editingHere || !carriesFiles(event)) return;
+    // Taken: the browser would open the file in place of the app.
+    event.preventDefault();
+    if (!dragging) preloadLocalFiles();
+    setDragging(true);
+  };
+  const onDrop = (event: DragEvent) => {
+    setDragging(false);
+    if (editingHere || !carriesFiles(event)) return;
+    event.preventDefault();
+    attach([...event.dataTransfer.files]);
+  };
+  // A pasted picture (a screenshot) is attached; pasted text stays text.
+  const onPaste = (event: ClipboardEvent) => {
+    const files = [...event.clipboardData.files];
+    if (editingHere || files.length === 0) return;
+    if (!event.clipboardData.getData('text/plain')) event.preventDefault();
+    attach(files);
+  };
+
   return (
-    <form className="chat-message-input" data-testid="chat-message-input-form" onSubmit={onSubmit}>
+    <form
+      className={`chat-message-input${dragging ? ' chat-message-input--dragging' : ''}`}
+      data-testid="chat-message-input-form"
+      onSubmit={onSubmit}
+      onDragOver={onDragOver}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      {dragging && (
+        <p className="chat-message-input__drop" aria-hidden="true">
+          {t('input.dropFiles')}
+        </p>
+      )}
       {editingHere && (
         <ComposerBanner
           testId="chat-editing-banner"
@@ -152,6 +212,14 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
           <strong>{t('input.quoting', { name: displayName(quotingHere.user) })}</strong>{' '}
           <span className="chat-message-input__quote-text">{quotingHere.text}</span>
         </ComposerBanner>
+      )}
+      {!editingHere && picked.files.length > 0 && (
+        <PickedFileList files={picked.files} onRemove={picked.remove} />
+      )}
+      {picked.leftOut > 0 && (
+        <p className="chat-message-input__notice" role="alert">
+          {t('input.tooManyFiles', { max: MAX_FILES, count: picked.leftOut })}
+        </p>
       )}
       {mentions.open && (
         <MentionSuggestions
@@ -186,14 +254,16 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
           }}
           onSelect={(event) => mentions.trackCaret(event.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           onBlur={stop}
         />
+        {!editingHere && <AttachButton onPick={attach} onIntent={preloadLocalFiles} />}
         <EmojiButton onPick={insertEmoji} />
         <button
           type="submit"
           className="chat-button chat-button--primary chat-message-input__send"
           data-testid="chat-send"
-          disabled={text.trim() === ''}
+          disabled={text.trim() === '' && (editingHere !== null || picked.files.length === 0)}
         >
           {t(editingHere ? 'input.save' : 'input.send')}
         </button>
