@@ -5,7 +5,6 @@ import { useChannelSelection } from '../context/selection-context';
 import { useStrings } from '../context/ui-context';
 import { loadOnDemandStrings } from '../i18n/on-demand-strings';
 import type { ChatStringKey, Translator } from '../i18n/strings';
-import type { NotificationSettingsProps } from './notification-settings';
 
 // This part's strings come with its code.
 loadOnDemandStrings();
@@ -300,41 +299,5 @@ function ChannelSection({ cid, userLevel, level, disabled, onLevel }: ChannelSec
         </p>
       )}
     </fieldset>
-  );
-}
-
-/**
- * A user's notification settings: what they are notified about, do-not-disturb, and the channel's
- * own level and mute.
- */
-export function NotificationSettingsPanel({ cid, onClose }: NotificationSettingsProps) {
-  const t = useStrings();
-  const id = useId();
-
-  return (
-    <section
-      className="chat-notification-settings"
-      aria-labelledby={`${id}-title`}
-      data-testid="chat-notification-settings"
-    >
-      <header className="chat-notification-settings__header">
-        <h2 id={`${id}-title`} className="chat-notification-settings__title">
-          {t('notifications.title')}
-        </h2>
-        {onClose && (
-          <button
-            type="button"
-            className="chat-icon-button"
-            aria-label={t('notifications.close')}
-            data-testid="chat-notification-settings-close"
-            onClick={onClose}
-          >
-            <span aria-hidden="true">×</span>
-          </button>
-        )}
-      </header>
-
-      <NotificationSettingsBody cid={cid} id={id} />
-    </section>
   );
 }

@@ -1,4 +1,6 @@
+import { useId } from 'react';
 import { replaceable } from '../context/components';
+import { useStrings } from '../context/ui-context';
 import { lazyComponent } from './lazy-component';
 
 export interface NotificationSettingsProps {
@@ -11,14 +13,46 @@ export interface NotificationSettingsProps {
   onClose?(): void;
 }
 
+// One load per page; not in the first load of a chat screen.
+const Body = lazyComponent(() =>
+  import('./notification-settings-body').then((m) => m.NotificationSettingsBody),
+);
+
 /**
  * A user's notification settings: what they are notified about, do-not-disturb, and the channel's
- * own level and mute (see notification-settings-body.tsx). Its code loads the first time the
- * panel shows: one load per page, not in the first load of a chat screen.
+ * own level and mute. The panel shows at once; its controls load the first time one is shown.
  */
-const DefaultNotificationSettings = lazyComponent<NotificationSettingsProps>(() =>
-  import('./notification-settings-body').then((m) => m.NotificationSettingsPanel),
-);
+function DefaultNotificationSettings({ cid, onClose }: NotificationSettingsProps) {
+  const t = useStrings();
+  const id = useId();
+
+  return (
+    <section
+      className="chat-notification-settings"
+      aria-labelledby={`${id}-title`}
+      data-testid="chat-notification-settings"
+    >
+      <header className="chat-notification-settings__header">
+        <h2 id={`${id}-title`} className="chat-notification-settings__title">
+          {t('notifications.title')}
+        </h2>
+        {onClose && (
+          <button
+            type="button"
+            className="chat-icon-button"
+            aria-label={t('notifications.close')}
+            data-testid="chat-notification-settings-close"
+            onClick={onClose}
+          >
+            <span aria-hidden="true">×</span>
+          </button>
+        )}
+      </header>
+
+      <Body cid={cid} id={id} />
+    </section>
+  );
+}
 
 export { DefaultNotificationSettings };
 export const NotificationSettings = replaceable('NotificationSettings', DefaultNotificationSettings);

@@ -41,8 +41,6 @@ export const onDemandStrings = {
   'files.uploading': 'Uploading {name}: {percent}%',
   'files.processing': 'Checking {name}',
   'files.failed': 'Could not send {name}',
-  'notifications.title': 'Notifications',
-  'notifications.close': 'Close notification settings',
   'notifications.loading': 'Loading notification settings…',
   'notifications.loadFailed': 'Could not load your notification settings.',
   'notifications.saveFailed': 'Could not save your change.',

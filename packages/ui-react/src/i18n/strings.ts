@@ -147,6 +147,9 @@ export const defaultStrings = {
   'typing.two': '{first} and {second} are typing…',
   'typing.many': '{count} people are typing…',
 
+  'notifications.title': 'Notifications',
+  'notifications.close': 'Close notification settings',
+
   'avatar.online': 'online',
   'avatar.offline': 'offline',
 } as const;
