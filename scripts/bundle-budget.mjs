@@ -54,7 +54,9 @@ export async function checkBudget({ name, entry, stdin, external = [], budgetByt
     byPackage.set(ownerOf(path), (byPackage.get(ownerOf(path)) ?? 0) + bytes);
 
   console.log(`${name}: ${code.byteLength} B minified, ${gzipped} B gzipped (budget ${budgetBytes} B)`);
-  for (const [owner, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8)) {
+  for (const [owner, bytes] of [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(process.env.SIZE_TOP ?? 8))) {
     console.log(`  ${String(bytes).padStart(7)} B minified  ${owner}`);
   }
   const intruders = inputs.filter(([path]) => forbidden.some((pattern) => pattern.test(path)));

@@ -11,6 +11,9 @@ const LAZY = {
     './upload-all': 'uploads/upload-all.ts',
     './upload-file': 'uploads/upload-file.ts',
   },
+  'files of sends kept in the offline queue (the first one)': {
+    './queued-uploads': 'offline/queued-uploads.ts',
+  },
   'Web Push (an app that turns it on)': { './web-push': 'web-push.ts' },
   'accounts on the chat server (login, register, resume)': { './auth-session': 'auth-session.ts' },
 };

@@ -1,7 +1,7 @@
-import type { Message, ReadState, UserRef } from '@chat/protocol';
+import type { AckResult, Message, UserRef } from '@chat/protocol';
 import type { ChannelContext } from './channel-context';
 import { ChatError, NetworkError } from './errors';
-import { frameOf } from './offline/offline-sync';
+import { frameOf, type QueueAck } from './offline/queue-frames';
 import type { QueueOperation } from './offline/storage-adapter';
 import { patchAnyMessage, putLocalMessage, putMessage } from './state/channel-reducer';
 import { createLocalMessage, type SendBody, type SendMessageInput } from './state/local-message';
@@ -49,7 +49,11 @@ export class ChannelWrites {
     const context = { cid, clientMsgId, user: this.host.ownUser(), now: this.now(), ...(files && { files }) };
     const { local, body } = createLocalMessage(input, context);
     this.store.setState((s) => putLocalMessage(s, local));
-    return files ? this.sendFiles(clientMsgId, body) : this.submit(body);
+    if (!files) return this.submit(body);
+    // With a storage that keeps files, they wait in the queue with the message (offline, a
+    // reload); else they upload now and the message is queued once they are.
+    const queued = ctx.sync?.()?.submitFiles(cid, body);
+    return queued ? this.queued(queued, clientMsgId) : this.sendFiles(clientMsgId, body);
   }
 
   /** Sends a message body: through the durable queue when there is one, else over the socket. */
@@ -69,8 +73,7 @@ export class ChannelWrites {
    */
   private async sendFiles(clientMsgId: string, body?: SendBody): Promise<LocalMessage> {
     const { files } = this;
-    const show = (shown: readonly LocalFile[]) =>
-      this.store.setState((s) => patchAnyMessage(s, clientMsgId, (m) => ({ ...m, files: shown })));
+    const show = (shown: readonly LocalFile[]) => this.showFiles(clientMsgId, shown);
     try {
       return await files.send(clientMsgId, { show, submit: (b) => this.submit(b) }, body);
     } catch (cause) {
@@ -86,8 +89,13 @@ export class ChannelWrites {
     return this.host.ctx.files!;
   }
 
+  /** Shows the progress of a message's files. */
+  showFiles(clientMsgId: string, files: readonly LocalFile[]): void {
+    this.store.setState((s) => patchAnyMessage(s, clientMsgId, (m) => ({ ...m, files })));
+  }
+
   /** Shows a send that waits in the durable queue (after a reload), `failed` when `error` is given. */
-  restoreUnsent(body: SendBody, createdAt: string, error?: ChatError): void {
+  restoreUnsent(body: SendBody, createdAt: string, error?: ChatError, files?: readonly LocalFile[]): void {
     const input = {
       ...body,
       parentId: body.parent_id,
@@ -99,6 +107,7 @@ export class ChannelWrites {
       clientMsgId: body.client_msg_id,
       user: this.host.ownUser(),
       now: createdAt,
+      ...(files && { files }),
     };
     const { local } = createLocalMessage(input, context);
     this.store.setState((s) => putLocalMessage(s, error ? { ...local, status: 'failed', error } : local));
@@ -112,9 +121,9 @@ export class ChannelWrites {
   }
 
   /** The queue applies the ack (or marks the message failed); this gives the caller the result. */
-  private async queued(done: Promise<unknown>, clientMsgId: string): Promise<LocalMessage> {
+  private async queued(done: Promise<QueueAck>, clientMsgId: string): Promise<LocalMessage> {
     try {
-      const { message } = (await done) as { message: Message };
+      const { message } = (await done) as AckResult<'message.send'>;
       return { ...message, status: 'sent' };
     } catch (cause) {
       const error = toError(cause);
@@ -124,17 +133,11 @@ export class ChannelWrites {
   }
 
   private async deliver(clientMsgId: string): Promise<LocalMessage> {
-    const op = {
-      type: 'message.send',
-      cid: this.host.cid,
-      message: this.outbox.get(clientMsgId) as SendBody,
-    };
+    const op = { type: 'message.send' as const, cid: this.host.cid, message: this.outbox.get(clientMsgId)! };
     try {
-      const result = await this.host.ctx.connection.request(
-        op as Extract<QueueOperation, { type: 'message.send' }>,
-      );
+      const result = await this.host.ctx.connection.request(op);
       this.outbox.delete(clientMsgId);
-      this.applyAck(op as QueueOperation, result);
+      this.applyAck(op, result);
       return { ...result.message, status: 'sent' };
     } catch (cause) {
       const error = toError(cause);
@@ -147,13 +150,14 @@ export class ChannelWrites {
   retry(id: string): Promise<LocalMessage> {
     const message = this.find(id);
     const clientMsgId = message && message.status !== 'sent' ? message.client_msg_id : null;
-    if (clientMsgId && message?.status === 'failed' && this.host.ctx.files?.has(clientMsgId)) {
+    // A queued send (its files too, when they wait in the queue) is the queue's to retry.
+    const retried = clientMsgId ? this.host.ctx.sync?.()?.retry(clientMsgId) : undefined;
+    if (!retried && clientMsgId && message?.status === 'failed' && this.host.ctx.files?.has(clientMsgId)) {
       this.store.setState((s) =>
         patchAnyMessage(s, id, (m) => ({ ...m, status: 'sending', error: undefined })),
       );
       return this.sendFiles(clientMsgId);
     }
-    const retried = clientMsgId ? this.host.ctx.sync?.()?.retry(clientMsgId) : undefined;
     // Without a queue only a failed send is resent: a `sending` one is still in flight.
     const resend = message?.status === 'failed' && !!clientMsgId && this.outbox.has(clientMsgId);
     if (!clientMsgId || (!retried && !resend))
@@ -217,10 +221,10 @@ export class ChannelWrites {
   }
 
   /** Applies the server's answer to a write (from the queue, or a direct request). */
-  applyAck(op: QueueOperation, result: unknown): void {
+  applyAck<T extends QueueOperation>(op: T, result: QueueAck<T['type']>): void {
     const { ctx, cid } = this.host;
     if (op.type === 'read.mark') {
-      const { read } = result as { read: ReadState };
+      const { read } = result as AckResult<'read.mark'>;
       this.store.setState((s) => ({
         ...s,
         read: { ...s.read, [read.user_id]: read },
@@ -229,7 +233,7 @@ export class ChannelWrites {
       ctx.onUnreadChanged(cid, read.unread_count);
       return;
     }
-    const { message } = result as { message: Message };
+    const { message } = result as AckResult<'message.send'>;
     if (op.type === 'reaction.add' || op.type === 'reaction.remove') {
       const type = op.reaction_type;
       const own = (current: readonly string[]) =>

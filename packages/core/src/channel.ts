@@ -15,10 +15,11 @@ import { ChannelWindow } from './channel-window';
 import { ChannelWrites } from './channel-writes';
 import type { ChatError } from './errors';
 import { pendingWritesOf } from './offline/pending-writes';
+import type { QueueAck } from './offline/queue-frames';
 import type { CachedChannel, QueueItem, QueueOperation } from './offline/storage-adapter';
 import { clearTyping, emptyChannelState, loadChannelState, setThread } from './state/channel-reducer';
 import type { SendBody, SendMessageInput } from './state/local-message';
-import type { ChannelSnapshot, LocalMessage } from './state/types';
+import type { ChannelSnapshot, LocalFile, LocalMessage } from './state/types';
 import type { ReadableStore } from './store';
 import { TypingExpiry, TypingSender } from './typing-indicator';
 
@@ -242,8 +243,13 @@ export class Channel {
   // --- called by the offline layer ------------------------------------------------------------
 
   /** Shows a send that waits in the durable queue (after a reload), `failed` when `error` is given. */
-  restoreUnsent(body: SendBody, createdAt: string, error?: ChatError): void {
-    this.writes.restoreUnsent(body, createdAt, error);
+  restoreUnsent(body: SendBody, createdAt: string, error?: ChatError, files?: readonly LocalFile[]): void {
+    this.writes.restoreUnsent(body, createdAt, error, files);
+  }
+
+  /** Shows the progress of a queued send's files. */
+  showFiles(clientMsgId: string, files: readonly LocalFile[]): void {
+    this.writes.showFiles(clientMsgId, files);
   }
 
   /** Shows an unsent message as failed (the queue gave up on it). */
@@ -252,7 +258,7 @@ export class Channel {
   }
 
   /** Applies the server's answer to a write (from the queue, or a direct request). */
-  applyAck(op: QueueOperation, result: unknown): void {
+  applyAck<T extends QueueOperation>(op: T, result: QueueAck<T['type']>): void {
     this.writes.applyAck(op, result);
   }
 

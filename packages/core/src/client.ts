@@ -85,6 +85,8 @@ export class ChatClient {
   private readonly retryOption: Partial<SyncRetryOptions> | undefined;
   private readonly memoryStorages = new Map<string, StorageAdapter>();
   private readonly apiKey: string;
+  /** The files of messages being sent (one per client: the queue finds a send's files here). */
+  private readonly files: MessageFiles;
   private offline: { sync: OfflineSync; storage: StorageAdapter; ready: Promise<void> } | undefined;
 
   constructor(options: ChatClientOptions) {
@@ -121,8 +123,9 @@ export class ChatClient {
       // a custom transport) is used as given.
       useXhr: !options.env?.fetch && typeof XMLHttpRequest === 'function',
     });
+    this.files = new MessageFiles(this.uploads);
     this.channels = new Channels({
-      files: new MessageFiles(this.uploads),
+      files: this.files,
       connection: this.manager,
       http: this.http,
       env,
@@ -224,6 +227,7 @@ export class ChatClient {
       random: this.env.random,
       retry: this.retryOption,
       channel: (cid) => this.channels.byCid(cid),
+      files: this.files,
       hydrate: (cached) => this.channels.hydrate(cached),
       hydrateMessages: (cached) => this.channels.hydrateMessages(cached),
       visible: this.env.visible,

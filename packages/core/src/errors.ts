@@ -13,7 +13,9 @@ export type ClientErrorCode =
   /** The client is not connected (never connected, or disconnected). */
   | 'not_connected'
   /** The server answered with something that is not the protocol's shape. */
-  | 'invalid_response';
+  | 'invalid_response'
+  /** A queued file's bytes are gone from the device's storage (evicted): it cannot be sent. */
+  | 'file_lost';
 
 export type ChatErrorCode = ErrorCode | ClientErrorCode;
 export type ChatErrorDetails = NonNullable<ErrorBody['details']>;

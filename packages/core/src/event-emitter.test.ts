@@ -37,4 +37,37 @@ describe('ChatEventEmitter', () => {
     expect(reported).toEqual([boom]);
     expect(after).toHaveBeenCalledTimes(2);
   });
+
+  it('delivers to listeners in the order they subscribed; one added during a delivery gets the next event', () => {
+    const emitter = new ChatEventEmitter();
+    const calls: string[] = [];
+    const late = vi.fn();
+    emitter.on('*', () => calls.push('any'));
+    emitter.on('health.check', () => {
+      calls.push('first');
+      emitter.on('health.check', late);
+    });
+    emitter.on('health.check', () => calls.push('second'));
+    emitter.emit(healthCheck());
+    expect(calls).toEqual(['first', 'second', 'any']);
+    expect(late).not.toHaveBeenCalled();
+    emitter.emit(healthCheck());
+    expect(late).toHaveBeenCalledTimes(1);
+  });
+
+  it('the same function subscribed twice is called twice, and each unsubscribe removes one', () => {
+    const emitter = new ChatEventEmitter();
+    const listener = vi.fn();
+    const offFirst = emitter.on('health.check', listener);
+    emitter.on('health.check', listener);
+    emitter.emit(healthCheck());
+    expect(listener).toHaveBeenCalledTimes(2);
+    offFirst();
+    offFirst();
+    emitter.emit(healthCheck());
+    expect(listener).toHaveBeenCalledTimes(3);
+    emitter.clear();
+    emitter.emit(healthCheck());
+    expect(listener).toHaveBeenCalledTimes(3);
+  });
 });

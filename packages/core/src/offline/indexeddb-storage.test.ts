@@ -76,7 +76,7 @@ describe('createIndexedDbStorage', () => {
       last_message: message(A, 3),
       membership: { user_id: 'alice' },
     });
-    expect(await indexedDB.databases()).toEqual([{ name, version: 2 }]);
+    expect(await indexedDB.databases()).toEqual([{ name, version: 3 }]);
     expect(await storage.getChannel(A)).toEqual(records[0]);
     expect(await storage.getMessages(A)).toEqual(messages(A, 1, 3));
     expect(await storage.queue.list()).toHaveLength(1);
@@ -95,7 +95,7 @@ describe('createIndexedDbStorage', () => {
     const storage = createIndexedDbStorage({ apiKey: 'k', userId: 'alice', indexedDB });
     expect(await indexedDB.databases()).toEqual([]);
     await storage.getChannels();
-    expect(await indexedDB.databases()).toEqual([{ name: indexedDbName('k', 'alice'), version: 2 }]);
+    expect(await indexedDB.databases()).toEqual([{ name: indexedDbName('k', 'alice'), version: 3 }]);
     storage.close?.();
   });
 

@@ -20,12 +20,14 @@ export interface IndexedDbStorageOptions {
 }
 
 /** The schema version; each version's changes go in `upgrade`, after the previous ones. */
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 const CHANNELS = 'channels';
 /** Since v2: the list row of each channel record (`CachedChannelSummary`), keyed by cid. */
 const CHANNEL_LIST = 'channel_list';
 const MESSAGES = 'messages';
 const QUEUE = 'queue';
+/** Since v3: the bytes of files of queued sends (Blobs, keyed by the file's id). */
+const FILES = 'files';
 /** Index of `messages` on `cid`; its entries come in primary-key order, that is by seq. */
 const BY_CID = 'by_cid';
 
@@ -50,6 +52,7 @@ function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number, userId
       };
     }
   }
+  if (oldVersion < 3) db.createObjectStore(FILES);
 }
 
 function promisify<T>(request: IDBRequest<T>): Promise<T> {
@@ -199,9 +202,14 @@ export function createIndexedDbStorage(options: IndexedDbStorageOptions): Storag
         });
       }),
     queue,
+    files: {
+      put: (id, blob) => write([FILES], (tx) => tx.objectStore(FILES).put(blob, id)),
+      get: (id) => read(FILES, (store) => store.get(id) as IDBRequest<Blob | undefined>),
+      delete: (id) => write([FILES], (tx) => tx.objectStore(FILES).delete(id)),
+    },
     clear: () =>
-      write([CHANNELS, CHANNEL_LIST, MESSAGES, QUEUE], (tx) => {
-        for (const store of [CHANNELS, CHANNEL_LIST, MESSAGES, QUEUE]) tx.objectStore(store).clear();
+      write([CHANNELS, CHANNEL_LIST, MESSAGES, QUEUE, FILES], (tx) => {
+        for (const store of [CHANNELS, CHANNEL_LIST, MESSAGES, QUEUE, FILES]) tx.objectStore(store).clear();
       }),
     close() {
       const current = connection;

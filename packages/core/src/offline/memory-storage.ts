@@ -32,6 +32,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
   /** cid → seq → message. */
   const messages = new Map<string, Map<number, Message>>();
   const items = new Map<number, QueueItem>();
+  const blobs = new Map<string, Blob>();
   let nextId = 1;
 
   const copyChannel = (record: CachedChannel): CachedChannel => ({
@@ -93,11 +94,17 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
       }
     },
     queue,
+    files: {
+      put: async (id, blob) => void blobs.set(id, blob),
+      get: async (id) => blobs.get(id),
+      delete: async (id) => void blobs.delete(id),
+    },
     async clear() {
       channels.clear();
       summaries.clear();
       messages.clear();
       items.clear();
+      blobs.clear();
     },
   };
 }

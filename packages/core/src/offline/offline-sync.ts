@@ -1,12 +1,13 @@
 import type { Channel as ChannelData, ErrorBody, Message } from '@chat/protocol';
-import type { Channel } from '../channel';
 import type { ConnectionManager } from '../connection/connection-manager';
-import type { RequestFrame } from '../connection/socket';
 import type { Clock, SignalSource, TimerHandle } from '../environment';
 import { ChatError, NetworkError, toChatError } from '../errors';
 import type { Person } from '../state/channel-label';
 import type { ChannelSnapshot, LocalMessage } from '../state/types';
 import type { ReadableStore } from '../store';
+import type { MessageFiles } from '../uploads/message-files';
+import { frameOf, type QueueAck } from './queue-frames';
+import type { QueuedUploads } from './queued-uploads';
 import type {
   CachedChannel,
   CachedChannelSummary,
@@ -16,6 +17,9 @@ import type {
 } from './storage-adapter';
 import { type PerformResult, SyncQueue, type SyncQueueState } from './sync-queue';
 import type { SyncRetryOptions } from './sync-retry';
+import type { SyncedChannel } from './synced-channel';
+
+type SendOperation = Extract<QueueOperation, { type: 'message.send' }>;
 
 /** How long state changes gather before they are written to the storage. */
 const PERSIST_DELAY_MS = 300;
@@ -39,23 +43,22 @@ const fromSummary = (row: CachedChannelSummary) => ({
 /** What a channel handle needs to route its writes through the durable queue. */
 export interface ChannelSync {
   /** Queues a write; resolves with its ack once performed, rejects when it fails for good or is discarded. */
-  submit(op: QueueOperation): Promise<unknown>;
+  submit<T extends QueueOperation>(op: T): Promise<QueueAck<T['type']>>;
+  /**
+   * Queues a send whose files (picked, in the client's `MessageFiles`) upload when the send's
+   * turn comes, their bytes kept in the storage meanwhile; `undefined` when the storage keeps no
+   * files (the caller uploads them at once instead).
+   */
+  submitFiles(cid: string, message: SendOperation['message']): Promise<QueueAck<'message.send'>> | undefined;
   /**
    * Queues the failed send of `clientMsgId` again, or tries it at once when it waits to retry
    * (with whatever waits before it); `undefined` when it is not queued.
    */
-  retry(clientMsgId: string): Promise<unknown> | undefined;
+  retry(clientMsgId: string): Promise<QueueAck> | undefined;
   /** Drops the queued send of `clientMsgId` (a late ack is then ignored). */
   discard(clientMsgId: string): void;
   /** The queue's items, for showing what waits. */
   readonly queue: ReadableStore<SyncQueueState>;
-}
-
-/** The socket frame of a queued operation: the queue keeps `cid` on every item, the wire only on some. */
-export function frameOf(op: QueueOperation): RequestFrame {
-  if (op.type === 'message.send' || op.type === 'read.mark') return op;
-  const { cid: _cid, ...frame } = op;
-  return frame;
 }
 
 /** An error kept by the queue (plain data, after a reload), as the class the rest of the SDK uses. */
@@ -86,7 +89,9 @@ export interface OfflineSyncInit {
   /** How queued writes are retried; see `SyncRetryOptions`. */
   retry?: Partial<SyncRetryOptions>;
   /** The handle of a cid (created when missing). */
-  channel(cid: string): Channel;
+  channel(cid: string): SyncedChannel;
+  /** The files of messages being sent, for sends queued with files. */
+  files?: MessageFiles;
   /** Puts cached channels into the handles and the channel list. */
   /** `people`: a list row's other members (a record has them among its members). */
   hydrate(records: { record: CachedChannel; messages: Message[]; people?: readonly Person[] }[]): void;
@@ -107,7 +112,9 @@ export interface OfflineSyncInit {
 export class OfflineSync implements ChannelSync {
   readonly queue: SyncQueue;
   private readonly waiters = new Map<number, Waiter>();
-  private readonly dirty = new Set<Channel>();
+  private readonly dirty = new Set<SyncedChannel>();
+  /** Uploads of queued sends' files (loaded with the first); none when the storage keeps no files. */
+  private readonly uploads: (() => Promise<QueuedUploads>) | undefined;
   /** Per cid, what the storage holds: the message objects written, and what decides a replace or a delete. */
   private readonly written = new Map<
     string,
@@ -123,6 +130,8 @@ export class OfflineSync implements ChannelSync {
   /** The last error of each item in this session, as thrown (its class intact). */
   private readonly errors = new Map<number, unknown>();
   private writing: Promise<void> = Promise.resolve();
+  /** The last write being queued (see `enqueue`). */
+  private adding: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly init: OfflineSyncInit) {
@@ -131,6 +140,24 @@ export class OfflineSync implements ChannelSync {
       random: init.random,
       retry: init.retry,
     });
+    const { storage, files } = init;
+    let loading: Promise<QueuedUploads> | undefined;
+    const fileStorage = storage.files;
+    this.uploads =
+      fileStorage && files
+        ? () =>
+            (loading ??= import('./queued-uploads').then(
+              (m) =>
+                new m.QueuedUploads({
+                  storage: fileStorage,
+                  files,
+                  show: (op, shown) => init.channel(op.cid).showFiles(op.message.client_msg_id, shown),
+                  amend: (item, queued) =>
+                    this.queue.amend(item.id, { ...(item.op as SendOperation), files: queued }),
+                  wake: () => void this.retryPending().catch(() => {}),
+                }),
+            ))
+        : undefined;
     const isConnected = () => init.connection.state.getSnapshot().status === 'connected';
     this.connected = isConnected();
     // An app sent to the background (a phone switching apps) may be killed without another
@@ -184,13 +211,17 @@ export class OfflineSync implements ChannelSync {
     await this.queue.load();
     if (this.closed) return;
     for (const item of this.queue.getSnapshot().items) {
-      if (item.op.type !== 'message.send') continue;
+      const { op } = item;
+      if (op.type !== 'message.send') continue;
+      const files = op.files?.length && this.uploads ? await (await this.uploads()).restore(op) : undefined;
+      if (this.closed) return;
       this.init
-        .channel(item.op.cid)
+        .channel(op.cid)
         .restoreUnsent(
-          item.op.message,
+          op.message,
           new Date(item.created_at).toISOString(),
           item.status === 'failed' ? fromStored(item.error) : undefined,
+          files,
         );
     }
   }
@@ -228,7 +259,7 @@ export class OfflineSync implements ChannelSync {
   }
 
   /** Starts persisting a channel handle's state as it changes. */
-  track(channel: Channel): void {
+  track(channel: SyncedChannel): void {
     this.stops.push(
       channel.state.subscribe(() => {
         this.dirty.add(channel);
@@ -284,18 +315,37 @@ export class OfflineSync implements ChannelSync {
     await storage.putMessages(s.cid, plain, { replace: replace && !!before });
   }
 
-  submit(op: QueueOperation): Promise<unknown> {
-    return this.queue.add(op).then((item) => {
-      const done = this.wait(item.id);
-      this.flush();
-      return done;
+  submit<T extends QueueOperation>(op: T): Promise<QueueAck<T['type']>> {
+    return this.enqueue(async () => op);
+  }
+
+  submitFiles(cid: string, message: SendOperation['message']): Promise<QueueAck<'message.send'>> | undefined {
+    const { uploads } = this;
+    if (!uploads || !this.init.files?.has(message.client_msg_id)) return undefined;
+    return this.enqueue(async () => {
+      const files = await (await uploads()).keep(message.client_msg_id);
+      return { type: 'message.send' as const, cid, message, files };
     });
   }
 
-  retry(clientMsgId: string): Promise<unknown> | undefined {
+  /**
+   * Queues writes in the order they were made, even when one's files are stored first (a text
+   * sent after a photo goes after it); resolves with the write's ack.
+   */
+  private enqueue<T extends QueueOperation>(make: () => Promise<T>): Promise<QueueAck<T['type']>> {
+    const added = this.adding.then(make).then((op) => this.queue.add(op));
+    this.adding = added.catch(() => {});
+    return added.then((item) => {
+      const done = this.wait(item.id);
+      this.flush();
+      return done as Promise<QueueAck<T['type']>>;
+    });
+  }
+
+  retry(clientMsgId: string): Promise<QueueAck> | undefined {
     const item = this.sendOf(clientMsgId);
     if (!item) return undefined;
-    const done = this.wait(item.id);
+    const done = this.wait(item.id) as Promise<QueueAck>;
     if (item.status === 'failed') void this.queue.retry(item.id).then(() => this.flush());
     else this.retryPending().catch(() => {});
     return done;
@@ -315,6 +365,7 @@ export class OfflineSync implements ChannelSync {
     if (!item) return;
     this.waiters.get(item.id)?.reject(new ChatError({ code: 'aborted', message: 'Discarded' }));
     this.waiters.delete(item.id);
+    this.forgetFiles(item.op);
     // The channel's next write may have waited only for this one.
     void this.queue.discard(item.id).then(
       () => this.flush(),
@@ -359,18 +410,32 @@ export class OfflineSync implements ChannelSync {
         error: new NetworkError({ code: 'not_connected', message: 'Not connected' }),
       };
     }
-    const result = await this.init.connection.request(frameOf(item.op)).catch((error: unknown) => {
+    const { op } = item;
+    const result = await this.request(item).catch((error: unknown) => {
       this.errors.set(item.id, error);
       throw error;
     });
     this.errors.delete(item.id);
     // Discarded while in flight: its result is ignored.
     if (!this.closed && this.queue.getSnapshot().items.some((other) => other.id === item.id)) {
-      this.init.channel(item.op.cid).applyAck(item.op, result);
+      this.init.channel(op.cid).applyAck(op, result);
     }
+    this.forgetFiles(op);
     this.waiters.get(item.id)?.resolve(result);
     this.waiters.delete(item.id);
     return { status: 'ok' };
+  }
+
+  /** Performs a write; a send with files not uploaded yet has them uploaded first (see `QueuedUploads`). */
+  private async request(item: QueueItem): Promise<QueueAck> {
+    const { op } = item;
+    if (op.type === 'message.send' && op.files && this.uploads) (await this.uploads()).ready(item, op);
+    return this.init.connection.request(frameOf(op));
+  }
+
+  /** A send with files went or was discarded: its files' bytes and previews go. */
+  private forgetFiles(op: QueueOperation): void {
+    if (op.type === 'message.send' && op.files) void this.uploads?.().then((u) => u.forget(op));
   }
 
   /** Failed items: reject their callers, show sends as failed and drop the other writes. */

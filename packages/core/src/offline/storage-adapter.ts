@@ -64,7 +64,7 @@ export function summarizeChannel(record: CachedChannel, userId?: string): Cached
  * deduplicates). Every operation names its channel, so the UI can show per channel what waits.
  */
 export type QueueOperation =
-  | { type: 'message.send'; cid: string; message: SendMessageBody }
+  | { type: 'message.send'; cid: string; message: SendMessageBody; files?: QueuedFile[] }
   | { type: 'message.update'; cid: string; message_id: string; message: UpdateMessageBody }
   | { type: 'message.delete'; cid: string; message_id: string }
   | { type: 'reaction.add'; cid: string; message_id: string; reaction_type: string }
@@ -72,6 +72,26 @@ export type QueueOperation =
   | { type: 'read.mark'; cid: string; message_id?: string };
 
 export type QueueOperationType = QueueOperation['type'];
+
+/**
+ * A file of a queued send, uploaded before the message goes (its bytes wait in the storage's
+ * `files` under `id`, so a reload does not lose them). `upload_id` is set once it is uploaded:
+ * after a reload only what is missing goes up again.
+ */
+export interface QueuedFile {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  upload_id?: string;
+}
+
+/** Bytes of files waiting to be uploaded, by the id of their `QueuedFile`. */
+export interface FileStorage {
+  put(id: string, blob: Blob): Promise<void>;
+  get(id: string): Promise<Blob | undefined>;
+  delete(id: string): Promise<void>;
+}
 
 /** Why an item failed, in a form every storage can keep (no class instances). */
 export interface QueueItemError {
@@ -125,7 +145,7 @@ export interface QueueStorage {
  * implement this over AsyncStorage or MMKV. Every method is async and may reject; the SDK treats
  * the cache as a best effort and the queue as the source of truth for unsent writes.
  *
- * Values are plain JSON-compatible data; implementations may copy or serialize them.
+ * Values are plain JSON-compatible data (but `files`' Blobs); implementations may copy or serialize them.
  */
 export interface StorageAdapter {
   /** Every cached channel, in no particular order. */
@@ -154,6 +174,11 @@ export interface StorageAdapter {
 
   /** The sync queue's items. */
   readonly queue: QueueStorage;
+  /**
+   * The bytes of files picked for messages not sent yet (values are Blobs, not JSON). Optional:
+   * without it a message's files are uploaded at once, and a failed one waits for Retry.
+   */
+  readonly files?: FileStorage;
 
   /** Forgets everything, queue included (logout). */
   clear(): Promise<void>;

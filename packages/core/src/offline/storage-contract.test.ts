@@ -175,6 +175,22 @@ describe.each(implementations)('StorageAdapter contract: %s', (_name, create) =>
     expect(await storage.queue.list()).toEqual([]);
   });
 
+  it("keeps the bytes of queued sends' files until deleted or cleared", async () => {
+    const storage = make();
+    const files = storage.files!;
+    expect(await files.get('f1')).toBeUndefined();
+    await files.put('f1', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }));
+    await files.put('f2', new Blob(['second']));
+    const stored = await files.get('f1');
+    expect(stored?.type).toBe('image/png');
+    expect([...new Uint8Array(await stored!.arrayBuffer())]).toEqual([1, 2, 3]);
+    await files.delete('f1');
+    expect(await files.get('f1')).toBeUndefined();
+    expect(await (await files.get('f2'))?.text()).toBe('second');
+    await storage.clear();
+    expect(await files.get('f2')).toBeUndefined();
+  });
+
   const byCid = (rows: { cid: string }[] | undefined) =>
     [...(rows ?? [])].sort((x, y) => (x.cid < y.cid ? -1 : 1));
 

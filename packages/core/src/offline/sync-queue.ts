@@ -182,6 +182,20 @@ export class SyncQueue implements ReadableStore<SyncQueueState> {
   }
 
   /**
+   * Replaces an item's operation (a send's files, once uploaded), stored before this resolves.
+   * Does nothing when the item is gone.
+   */
+  async amend(id: number, op: QueueOperation): Promise<void> {
+    await this.load();
+    const item = this.#find(id);
+    if (!item) return;
+    const amended = { ...item, op };
+    this.#replace(amended);
+    // Never stored as `sending` (see `load`).
+    await this.#storage.queue.update(item.status === 'sending' ? { ...amended, status: 'pending' } : amended);
+  }
+
+  /**
    * Drops an item. Dropping the one being sent does not stop it; its result is then ignored.
    */
   async discard(id: number): Promise<void> {
@@ -203,7 +217,8 @@ export class SyncQueue implements ReadableStore<SyncQueueState> {
         current = { ...due, status: 'sending' };
         this.#replace(current);
         const result = await perform(current).catch(classify);
-        const item: QueueItem = current;
+        // Its operation may have been amended meanwhile (`amend`): what is saved keeps that.
+        const item: QueueItem = { ...current, op: this.#find(current.id)?.op ?? current.op };
         current = undefined;
         if (result.status === 'ok') {
           report.sent++;

@@ -29,13 +29,14 @@ export interface FileSendHost {
 /**
  * The files of messages being sent: each uploaded once (a retry sends only those that failed),
  * with its progress and a local preview for the optimistic message, cancelled with the message.
- * The uploading itself is a chunk of its own, loaded with the first file sent. Lives in memory:
- * a reload forgets files not yet uploaded.
+ * The uploading itself is a chunk of its own, loaded with the first file sent. Lives in memory;
+ * the durable queue keeps a queued send's bytes in the storage and puts them back after a reload
+ * (`restore`).
  */
 export class MessageFiles {
   private readonly pending = new Map<string, FileMessage>();
 
-  constructor(private readonly uploads: Uploads) {}
+  constructor(readonly uploads: Uploads) {}
 
   /** The local view of `files` for the optimistic message, remembered under `clientMsgId`. */
   add(clientMsgId: string, files: readonly FileInput[], newId: () => string): LocalFile[] {
@@ -56,6 +57,22 @@ export class MessageFiles {
 
   has(clientMsgId: string): boolean {
     return this.pending.has(clientMsgId);
+  }
+
+  get(clientMsgId: string): FileMessage | undefined {
+    return this.pending.get(clientMsgId);
+  }
+
+  /** Puts back the files of a send the queue kept across a reload. */
+  restore(clientMsgId: string, message: FileMessage): void {
+    this.pending.set(clientMsgId, message);
+  }
+
+  /** Forgets a message's files (sent, or discarded): answers them. */
+  take(clientMsgId: string): FileMessage | undefined {
+    const message = this.pending.get(clientMsgId);
+    this.pending.delete(clientMsgId);
+    return message;
   }
 
   /**

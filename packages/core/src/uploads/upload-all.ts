@@ -36,7 +36,8 @@ export function cancelFiles(uploads: Uploads, message: FileMessage): void {
   revokePreviews(message);
 }
 
-function revokePreviews(message: FileMessage): void {
+/** Lets go of the local previews of a message's files. */
+export function revokePreviews(message: FileMessage): void {
   for (const { local } of message.entries) if (local.previewUrl) URL.revokeObjectURL(local.previewUrl);
 }
 
