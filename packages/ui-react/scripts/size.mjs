@@ -40,7 +40,13 @@ const LAZY = [
 ];
 const lazyPaths = LAZY.map(({ file }) => fileURLToPath(new URL(file, root)));
 /** @chat/core's own on-demand chunks (uploads, Web Push, accounts), as its build names them. */
-const CORE_LAZY = ['./upload-all-*', './upload-file-*', './web-push-*', './auth-session-*', './queued-uploads-*'];
+const CORE_LAZY = [
+  './upload-all-*',
+  './upload-file-*',
+  './web-push-*',
+  './auth-session-*',
+  './queued-uploads-*',
+];
 const entry = `export * from './src/index.ts';\nexport * from '@chat/react';\nexport * from '@chat/core';\n`;
 
 const first = await checkBudget({
