@@ -1,7 +1,7 @@
 import type { ComponentType } from 'react';
-import { useStrings } from '../context/ui-context';
 import { useLazyModule } from '../hooks/use-lazy-module';
 import { lazyModule } from '../lazy-module';
+import { LazyStatus } from './lazy-status';
 
 /**
  * A component whose code is a chunk of its own, loaded the first time it shows (once per page):
@@ -13,23 +13,9 @@ export function lazyComponent<P extends object>(load: () => Promise<ComponentTyp
   const code = lazyModule(() => load().then((Loaded) => ({ Loaded })));
   // biome-ignore lint/correctness/noComponentHookFactories: made once per module when it loads, never while rendering
   return function LazyComponent(props: P) {
-    const t = useStrings();
     const loaded = useLazyModule(code);
-    if (loaded.status === 'ready') {
-      const { Loaded } = loaded.module;
-      return <Loaded {...props} />;
-    }
-    return loaded.status === 'failed' ? (
-      <p className="chat-lazy chat-lazy--failed" role="alert">
-        {t('lazy.failed')}{' '}
-        <button type="button" className="chat-button" onClick={loaded.retry}>
-          {t('lazy.retry')}
-        </button>
-      </p>
-    ) : (
-      <p className="chat-lazy" role="status">
-        {t('lazy.loading')}
-      </p>
-    );
+    if (loaded.status !== 'ready') return <LazyStatus state={loaded} className="chat-lazy" />;
+    const { Loaded } = loaded.module;
+    return <Loaded {...props} />;
   };
 }

@@ -245,6 +245,16 @@ describe('attaching files in the composer', () => {
   }
   const photo = (name: string) =>
     new File([png(640, 480, [30, 120, 200]) as BlobPart], name, { type: 'image/png' });
+  /** What each item of the composer's tray says. */
+  const trayItems = (tray: HTMLElement) =>
+    within(tray)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+  /** The files of the message being sent, and its row. */
+  const sendingMessage = async () => {
+    const files = await screen.findByRole('list', { name: 'Files being sent' }, { timeout: 5_000 });
+    return { files, row: files.closest<HTMLElement>('[data-message-id]')! };
+  };
 
   it('picks files with the button, removes one, sends a photo with no text: progress, then the image, once at Bob', async () => {
     const { channel, container, form, pick } = await aliceComposes('Composer');
@@ -252,11 +262,10 @@ describe('attaching files in the composer', () => {
     expect(send.disabled).toBe(true);
     pick([photo('beach.png'), new File(['notes'], 'notes.txt', { type: 'text/plain' })]);
     const tray = await within(form).findByRole('list', { name: 'Files to send' }, { timeout: 5_000 });
-    expect(
-      within(tray)
-        .getAllByRole('listitem')
-        .map((li) => li.textContent),
-    ).toEqual([expect.stringContaining('beach.png'), expect.stringContaining('notes.txt')]);
+    expect(trayItems(tray)).toEqual([
+      expect.stringContaining('beach.png'),
+      expect.stringContaining('notes.txt'),
+    ]);
     expect(await seriousViolations(container)).toEqual([]);
     fireEvent.click(within(tray).getByRole('button', { name: 'Remove notes.txt' }));
     expect(within(tray).getAllByRole('listitem')).toHaveLength(1);
@@ -265,9 +274,8 @@ describe('attaching files in the composer', () => {
     fireEvent.click(send);
     expect(within(form).queryByRole('list', { name: 'Files to send' })).toBeNull();
     // The message shows at once with its file and progress, then with the stored image.
-    const sending = await screen.findByRole('list', { name: 'Files being sent' }, { timeout: 5_000 });
+    const { files: sending, row } = await sendingMessage();
     expect(sending.textContent).toContain('beach.png');
-    const row = sending.closest<HTMLElement>('[data-message-id]')!;
     await waitFor(() => expect(within(row).getByRole('img', { name: 'beach.png' }).tagName).toBe('IMG'), {
       timeout: 15_000,
     });
@@ -306,11 +314,10 @@ describe('attaching files in the composer', () => {
 
     fire(textarea, 'paste', { clipboardData: { files: [photo('screenshot.png')], getData: () => '' } });
     const tray = await within(form).findByRole('list', { name: 'Files to send' }, { timeout: 5_000 });
-    expect(
-      within(tray)
-        .getAllByRole('listitem')
-        .map((li) => li.textContent),
-    ).toEqual([expect.stringContaining('dropped.png'), expect.stringContaining('screenshot.png')]);
+    expect(trayItems(tray)).toEqual([
+      expect.stringContaining('dropped.png'),
+      expect.stringContaining('screenshot.png'),
+    ]);
 
     fire(textarea, 'paste', {
       clipboardData: { files: Array.from({ length: 10 }, (_, i) => photo(`p${i}.png`)), getData: () => '' },
@@ -326,8 +333,7 @@ describe('attaching files in the composer', () => {
     fire(textarea, 'paste', { clipboardData: { files: [svg], getData: () => '' } });
     await within(form).findByText('logo.svg');
     fireEvent.click(within(form).getByTestId('chat-send'));
-    const sending = await screen.findByRole('list', { name: 'Files being sent' }, { timeout: 5_000 });
-    const row = sending.closest<HTMLElement>('[data-message-id]')!;
+    const { files: sending, row } = await sendingMessage();
     await waitFor(
       () => expect(row.querySelector('[data-status]')?.getAttribute('data-status')).toBe('failed'),
       {

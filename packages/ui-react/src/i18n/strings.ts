@@ -100,7 +100,6 @@ export const defaultStrings = {
   'emojiPicker.label': 'Emoji',
   'emojiPicker.loading': 'Loading emoji…',
   'emojiPicker.loadFailed': 'Could not load the emoji.',
-  'emojiPicker.retry': 'Try again',
 
   'attachment.image': 'Image',
   'attachment.file': 'File',

@@ -3,6 +3,7 @@ import { createPortal } from 'react-dom';
 import { useStrings } from '../../context/ui-context';
 import { useLazyModule } from '../../hooks/use-lazy-module';
 import { lazyModule } from '../../lazy-module';
+import { LazyStatus } from '../lazy-status';
 import type { LightboxProps } from './lightbox';
 
 // The viewer's code is a chunk of its own, loaded the first time an image opens (once per page).
@@ -43,18 +44,7 @@ export function LightboxLoader({ anchor, ...props }: LightboxLoaderProps) {
         onKeyDown={onKeyDown}
         onClick={(event) => event.target === event.currentTarget && props.onClose()}
       >
-        {viewer.status === 'failed' ? (
-          <p className="chat-lightbox__status" role="alert">
-            {t('lazy.failed')}{' '}
-            <button type="button" className="chat-button" onClick={viewer.retry}>
-              {t('lazy.retry')}
-            </button>
-          </p>
-        ) : (
-          <p className="chat-lightbox__status" role="status">
-            {t('lazy.loading')}
-          </p>
-        )}
+        <LazyStatus state={viewer} className="chat-lightbox__status" />
       </div>
     ),
     anchor.closest('.chat-root') ?? anchor.ownerDocument.body,

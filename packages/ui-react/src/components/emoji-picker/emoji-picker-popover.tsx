@@ -1,7 +1,7 @@
 import { type FocusEvent, type KeyboardEvent, useEffect, useRef } from 'react';
-import { useStrings } from '../../context/ui-context';
 import { useLazyModule } from '../../hooks/use-lazy-module';
 import { lazyModule } from '../../lazy-module';
+import { LazyStatus } from '../lazy-status';
 import { usePopoverPlacement } from './use-popover-placement';
 
 // The picker's code is a chunk of its own, loaded the first time a picker opens (once per page:
@@ -28,7 +28,6 @@ const PREFERRED_HEIGHT = 360;
  * focus; it also closes when the focus leaves it.
  */
 export function EmojiPickerPopover({ label, onPick, onClose, align, id }: EmojiPickerPopoverProps) {
-  const t = useStrings();
   const dialog = useRef<HTMLDivElement>(null);
   const picker = useLazyModule(pickerModule);
   const { side, maxHeight } = usePopoverPlacement(dialog, PREFERRED_HEIGHT);
@@ -66,17 +65,13 @@ export function EmojiPickerPopover({ label, onPick, onClose, align, id }: EmojiP
     >
       {picker.status === 'ready' ? (
         <picker.module.EmojiPicker label={label} onPick={onPick} />
-      ) : picker.status === 'failed' ? (
-        <p className="chat-emoji-popover__status" role="alert">
-          {t('emojiPicker.loadFailed')}{' '}
-          <button type="button" className="chat-link-button" onClick={picker.retry}>
-            {t('emojiPicker.retry')}
-          </button>
-        </p>
       ) : (
-        <p className="chat-emoji-popover__status" role="status">
-          {t('emojiPicker.loading')}
-        </p>
+        <LazyStatus
+          state={picker}
+          className="chat-emoji-popover__status"
+          loading="emojiPicker.loading"
+          failed="emojiPicker.loadFailed"
+        />
       )}
     </div>
   );

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { useStrings } from '../../context/ui-context';
+import { ComposerIconButton } from './composer-icon-button';
 
 export interface AttachButtonProps {
   /** The files chosen in the browser's file dialog. */
@@ -14,29 +15,18 @@ export function AttachButton({ onPick, onIntent }: AttachButtonProps) {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button
-        type="button"
-        className="chat-icon-button chat-message-input__attach"
+      <ComposerIconButton
+        className="chat-message-input__attach"
         aria-label={t('input.attach')}
         title={t('input.attach')}
         data-testid="chat-attach-button"
         onClick={() => input.current?.click()}
         onPointerEnter={onIntent}
         onFocus={onIntent}
-      >
-        <svg
-          aria-hidden="true"
-          width="20"
-          height="20"
-          viewBox="0 0 24 24"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-          strokeLinecap="round"
-        >
+        icon={
           <path d="m21 11-8.5 8.5a5.5 5.5 0 0 1-7.8-7.8l9-9a3.7 3.7 0 0 1 5.2 5.2l-9 9a1.8 1.8 0 0 1-2.6-2.6L15.5 6" />
-        </svg>
-      </button>
+        }
+      />
       <input
         ref={input}
         type="file"

@@ -2,6 +2,7 @@ import { useCallback, useId, useRef, useState } from 'react';
 import { useStrings } from '../../context/ui-context';
 import { useDismissOnOutsidePointer } from '../../hooks/use-dismiss';
 import { EmojiPickerPopover } from '../emoji-picker/emoji-picker-popover';
+import { ComposerIconButton } from './composer-icon-button';
 
 export interface EmojiButtonProps {
   /** Called with the emoji picked; the picker closes, the caller puts the focus back. */
@@ -19,32 +20,23 @@ export function EmojiButton({ onPick }: EmojiButtonProps) {
   useDismissOnOutsidePointer(root, open, dismiss);
   return (
     <div ref={root} className="chat-message-input__emoji">
-      <button
+      <ComposerIconButton
         ref={trigger}
-        type="button"
-        className="chat-icon-button chat-message-input__emoji-button"
+        className="chat-message-input__emoji-button"
         aria-label={t('input.emoji')}
         aria-haspopup="dialog"
         aria-expanded={open}
         aria-controls={open ? dialogId : undefined}
         data-testid="chat-emoji-button"
         onClick={() => setOpen((o) => !o)}
-      >
-        <svg
-          aria-hidden="true"
-          width="20"
-          height="20"
-          viewBox="0 0 24 24"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-          strokeLinecap="round"
-        >
-          <circle cx="12" cy="12" r="9" />
-          <path d="M8.5 14.5a4.5 4.5 0 0 0 7 0" />
-          <path d="M9 9.5h.01M15 9.5h.01" strokeWidth="2.5" />
-        </svg>
-      </button>
+        icon={
+          <>
+            <circle cx="12" cy="12" r="9" />
+            <path d="M8.5 14.5a4.5 4.5 0 0 0 7 0" />
+            <path d="M9 9.5h.01M15 9.5h.01" strokeWidth="2.5" />
+          </>
+        }
+      />
       {open && (
         <EmojiPickerPopover
           id={dialogId}
