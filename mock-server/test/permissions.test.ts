@@ -447,6 +447,31 @@ describe('permission spot checks over HTTP', () => {
     expect((await member!.delete(`/v1/messages/${own.body.message.id}`)).status).toBe(200);
   });
 
+  it('only the sender may take a link preview off: not a moderator, the channel admin or an outsider', async () => {
+    const t = await newTestApp();
+    const [owner, author, moderator, stranger] = await t.users('owner', 'author', 'moderator', 'stranger');
+    await owner!.post('/v1/channels', { type: 'messaging', id: 'links', members: ['author', 'moderator'] });
+    await owner!.patch('/v1/channels/messaging/links/members/moderator', { role: 'moderator' });
+    // Without previews: no job fetches the link; taking it off is still the sender's alone.
+    const sent = await author!.post('/v1/channels/messaging/links/messages', {
+      client_msg_id: clientId(),
+      text: 'see https://example.com/page',
+      skip_link_previews: true,
+    });
+    const path = `/v1/messages/${sent.body.message.id}/link-previews?url=${encodeURIComponent('https://example.com/page')}`;
+    for (const other of [owner!, moderator!]) {
+      const denied = await other.delete(path);
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.code).toBe('forbidden');
+    }
+    const hidden = await stranger!.delete(path);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.code).toBe('not_found');
+    const removed = await author!.delete(path);
+    expect(removed.status).toBe(200);
+    expect(removed.body.message.link_previews).toEqual([]);
+  });
+
   it('only the channel admin may truncate or delete, not a moderator', async () => {
     const t = await newTestApp();
     const [owner, moderator] = await t.users('owner', 'moderator');
@@ -536,6 +561,8 @@ const BACKEND_CALLS: {
   getPushSettings: () => ({}),
   setPushSettings: () => ({ body: { include_content: false } }),
   getPushStats: () => ({}),
+  getUploadPolicy: () => ({}),
+  setUploadPolicy: () => ({ body: { max_bytes: 1, allowed_types: ['application/x-intruder'] } }),
   setWebPush: () => ({ body: { subject: 'mailto:intruder@example.com' } }),
   deleteWebPush: () => ({}),
   setFcmPush: () => ({
@@ -588,6 +615,7 @@ async function backendState(s: Backstage) {
     deliveries: await get(`/v1/webhooks/${s.webhook}/deliveries?limit=100`),
     hook: await get('/v1/hooks/before-send'),
     users: await get('/v1/users?ids=intruder,member'),
+    uploadPolicy: await get('/v1/upload-policy'),
   };
 }
 
@@ -635,6 +663,62 @@ describe('endpoints of the app backend (server token only)', () => {
     const theirs = JSON.stringify((await other.server.get('/v1/webhooks')).body);
     expect(theirs).not.toContain(s.webhook);
     expect(await backendState(s)).toEqual(before);
+  });
+});
+
+/**
+ * The upload endpoints that name an upload: only its owner may act on it. Derived from the
+ * protocol table, so a new upload endpoint is covered (and needs a body here if it takes one).
+ */
+const UPLOAD_ROUTES = (Object.keys(endpoints) as EndpointName[]).filter((name) =>
+  endpoints[name].path.startsWith('/v1/uploads/{uploadId}'),
+);
+const UPLOAD_BODIES: Partial<Record<EndpointName, unknown>> = {
+  signUploadParts: { part_numbers: [1] },
+  recordUploadPart: { etag: '"0123456789abcdef0123456789abcdef"', size: 10 },
+};
+
+describe("uploads are their owner's (resumable parts included)", () => {
+  it('covers every upload route, the resumable ones too', () => {
+    expect(UPLOAD_ROUTES).toEqual(
+      expect.arrayContaining([
+        'completeUpload',
+        'getUpload',
+        'deleteUpload',
+        'signUploadParts',
+        'listUploadParts',
+        'recordUploadPart',
+      ]),
+    );
+  });
+
+  it("refuses another user of the app (404, as if absent) and the app's server token (403), and changes nothing", async () => {
+    const t = await newTestApp();
+    const [owner, other, boss] = await t.users('owner', 'other', 'boss');
+    expect((await t.server.post('/v1/users', { users: [{ id: 'boss', role: 'admin' }] })).status).toBe(200);
+    const slot = await owner!.post('/v1/uploads/resumable', {
+      name: 'film.mp4',
+      type: 'video/mp4',
+      size: 20 * 1024 * 1024,
+    });
+    expect(slot.status, JSON.stringify(slot.body)).toBe(201);
+    const id = slot.body.upload.id as string;
+    const before = await owner!.get(`/v1/uploads/${id}/parts`);
+    for (const name of UPLOAD_ROUTES) {
+      const { method, path } = endpoints[name];
+      const url = path.replace('{uploadId}', id).replace('{partNumber}', '1');
+      // An app admin is no owner either: uploads are a user's own, like their devices.
+      for (const api of [other!, boss!]) {
+        expect(outcome(await api.request(method, url, UPLOAD_BODIES[name])), `${name} as another user`).toBe(
+          '404 not_found',
+        );
+      }
+      expect(outcome(await t.server.request(method, url, UPLOAD_BODIES[name])), `${name} as the server`).toBe(
+        '403 forbidden',
+      );
+    }
+    expect(await owner!.get(`/v1/uploads/${id}/parts`)).toMatchObject({ status: 200, body: before.body });
+    expect((await owner!.get(`/v1/uploads/${id}`)).body.upload.state).toBe('pending');
   });
 });
 

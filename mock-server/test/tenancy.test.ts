@@ -41,6 +41,8 @@ interface AppB {
   vapidKey: string;
   /** B's alice's upload (pending: no bytes sent, its name carries B_WORD). */
   upload: string;
+  /** B's alice's resumable upload (pending, part 1 stored). */
+  resumable: string;
 }
 
 interface AppA {
@@ -173,6 +175,31 @@ async function setUpB(): Promise<AppB> {
     await alice!.post('/v1/uploads', { name: `Notes ${B_WORD}.txt`, type: 'text/plain', size: 12 }),
     'B upload',
   );
+  // B's own upload policy: A reads and changes A's, never this one.
+  ok(
+    await t.server.put('/v1/upload-policy', {
+      blocked_types: ['text/html', `application/x-${B_WORD}`],
+      max_image_pixels: 1_234_567,
+    }),
+    'B upload policy',
+  );
+  const resumable = ok(
+    await alice!.post('/v1/uploads/resumable', {
+      name: `Film ${B_WORD}.mp4`,
+      type: 'video/mp4',
+      size: 20 * 1024 * 1024,
+    }),
+    'B resumable upload',
+  );
+  const [part] = ok(
+    await alice!.post(`/v1/uploads/${resumable.upload.id}/parts`, { part_numbers: [1] }),
+    'B part URL',
+  ).parts;
+  const sent = await fetch(new URL(part.url, (await getTestServer()).url), {
+    method: 'PUT',
+    body: `first part ${B_WORD}`,
+  });
+  expect(sent.status, 'B part').toBe(200);
   const hook = ok(
     await t.server.put('/v1/hooks/before-send', {
       url: `${HOOK_URL}/${B_WORD}/before-send`,
@@ -198,6 +225,7 @@ async function setUpB(): Promise<AppB> {
     device: device.device.id,
     vapidKey: webPush.web.vapid_public_key,
     upload: upload.upload.id,
+    resumable: resumable.upload.id,
   };
 }
 
@@ -287,7 +315,10 @@ async function snapshotB(b: AppB, extraChannels: { type: string; id: string }[] 
     },
     devices: await get(b.alice, '/v1/devices'),
     upload: await get(b.alice, `/v1/uploads/${b.upload}`),
+    resumable: await get(b.alice, `/v1/uploads/${b.resumable}`),
+    resumableParts: await get(b.alice, `/v1/uploads/${b.resumable}/parts`),
     push: await get(b.t.server, '/v1/push/config'),
+    uploadPolicy: await get(b.t.server, '/v1/upload-policy'),
   };
 }
 
@@ -354,6 +385,10 @@ const USER_ONLY: ReadonlySet<EndpointName> = new Set([
   'completeUpload',
   'getUpload',
   'deleteUpload',
+  'createResumableUpload',
+  'signUploadParts',
+  'listUploadParts',
+  'recordUploadPart',
   'listMutedUsers',
   'muteUser',
   'unmuteUser',
@@ -393,6 +428,7 @@ describe('tenancy: application A against application B', () => {
     b.device,
     b.vapidKey,
     b.upload,
+    b.resumable,
     ...b.secrets,
     'bob-b',
     'dave-b',
@@ -479,6 +515,7 @@ describe('tenancy: application A against application B', () => {
         check: actor === 'server' ? expectCleanSuccess(leaks(), extra) : expectError(403, 'forbidden'),
       }));
     const onBHook = { webhookId: b.webhook };
+    const onBResumable = { uploadId: b.resumable };
     const since = '2020-01-01T00:00:00.000Z';
 
     return {
@@ -751,6 +788,8 @@ describe('tenancy: application A against application B', () => {
         onB('listReactions', undefined, ['', `?type=${encodeURIComponent('👍')}`, '?limit=100']),
       addReaction: () => onB('addReaction', () => [as<'addReaction'>({ type: '👍' })]),
       removeReaction: () => onB('removeReaction'),
+      removeLinkPreview: () =>
+        onB('removeLinkPreview', undefined, [`?url=${encodeURIComponent('https://example.com/b')}`]),
 
       markRead: () => [
         ...onB('markRead', () => [as<'markRead'>({}), { message_id: b.m2 }]),
@@ -905,9 +944,46 @@ describe('tenancy: application A against application B', () => {
           check: expectError(403, 'forbidden'),
         },
       ],
-      completeUpload: () => onB('completeUpload', undefined, [''], [{ uploadId: b.upload }]),
-      getUpload: () => onB('getUpload', undefined, [''], [{ uploadId: b.upload }]),
-      deleteUpload: () => onB('deleteUpload', undefined, [''], [{ uploadId: b.upload }]),
+      completeUpload: () => onB('completeUpload', undefined, [''], [{ uploadId: b.upload }, onBResumable]),
+      getUpload: () => onB('getUpload', undefined, [''], [{ uploadId: b.upload }, onBResumable]),
+      deleteUpload: () => onB('deleteUpload', undefined, [''], [{ uploadId: b.upload }, onBResumable]),
+      // A resumable upload's parts are its user's too: B's are neither listed, signed nor recorded.
+      createResumableUpload: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'createResumableUpload',
+            actor,
+            path: endpoints.createResumableUpload.path,
+            body: as<'createResumableUpload'>({ name: `A ${actor}.mp4`, type: 'video/mp4', size: 9_000_000 }),
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        {
+          name: 'createResumableUpload',
+          actor: 'server',
+          path: endpoints.createResumableUpload.path,
+          body: as<'createResumableUpload'>({ name: 'server.mp4', type: 'video/mp4', size: 9_000_000 }),
+          check: expectError(403, 'forbidden'),
+        },
+      ],
+      signUploadParts: () =>
+        onB(
+          'signUploadParts',
+          () => [as<'signUploadParts'>({ part_numbers: [1, 2] })],
+          [''],
+          [onBResumable, { uploadId: b.upload }],
+        ),
+      listUploadParts: () => onB('listUploadParts', undefined, [''], [onBResumable, { uploadId: b.upload }]),
+      recordUploadPart: () =>
+        onB(
+          'recordUploadPart',
+          () => [as<'recordUploadPart'>({ etag: '"0123456789abcdef0123456789abcdef"', size: 10 })],
+          [''],
+          [
+            { ...onBResumable, partNumber: '1' },
+            { ...onBResumable, partNumber: '2' },
+          ],
+        ),
       // Preferences are the caller's: B's channels are not A's members' to set.
       getPushPreferences: () =>
         userActors.map(
@@ -963,6 +1039,18 @@ describe('tenancy: application A against application B', () => {
       setPushSettings: () =>
         asBackend('setPushSettings', as<'setPushSettings'>({ title_template: 'A: {{sender}}' })),
       getPushStats: () => asBackend('getPushStats', undefined),
+      // A's upload policy is A's: B's blocked type and pixel limit never show, and stay B's.
+      getUploadPolicy: () =>
+        asBackend('getUploadPolicy', undefined, (reply) =>
+          reply.body.policy.max_image_pixels === 1_234_567
+            ? `B's policy: ${JSON.stringify(reply.body)}`
+            : undefined,
+        ),
+      setUploadPolicy: () =>
+        asBackend(
+          'setUploadPolicy',
+          as<'setUploadPolicy'>({ max_image_pixels: 7_654_321, uploads_per_minute: 7 }),
+        ),
       // Mutes are the caller's, of users of their own app: B's users are not there to mute.
       listMutedUsers: () => [
         ...userActors.map(

@@ -164,6 +164,7 @@ export async function toMessages(
         ? toUserRef(author)
         : { id: 'deleted-user', name: null, image: null, online: false, last_active_at: null },
       attachments: deleted ? [] : (attachments.get(row.id) ?? []),
+      link_previews: deleted ? [] : row.link_previews,
       mentioned_user_ids: deleted ? [] : row.mentioned_user_ids,
       parent_id: row.parent_id,
       reply_count: row.reply_count,

@@ -12,7 +12,8 @@ export type AppEvent =
   | WebhookDisabledEvent
   | WebhookReplayRequest
   | UploadProcessRequest
-  | UploadsDeleteRequest;
+  | UploadsDeleteRequest
+  | LinkPreviewsRequest;
 
 /**
  * Internal: deliveries created by a replay (REST), for the webhooks' feed consumer to queue. It
@@ -39,6 +40,13 @@ export interface UploadsDeleteRequest {
   type: 'internal.uploads_delete';
   created_at: string;
   upload_ids: string[];
+}
+
+/** Internal: a message was sent or edited with links, for the link preview job. */
+export interface LinkPreviewsRequest {
+  type: 'internal.link_previews';
+  created_at: string;
+  message_id: string;
 }
 
 /** Types that stay inside the server: never sent to a webhook. */

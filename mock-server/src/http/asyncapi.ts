@@ -368,7 +368,7 @@ const EVENTS = {
   'connection.ok': 'The socket is authenticated: the user and their unread counts',
   'health.check': 'The server heartbeat, sent periodically to every socket',
   'message.new': 'A message was sent to a watched channel',
-  'message.updated': 'A message was edited',
+  'message.updated': 'A message was edited, pinned or unpinned, or got or lost link previews',
   'message.deleted': 'A message was deleted',
   'reaction.new': 'A reaction was added to a message',
   'reaction.deleted': 'A reaction was removed from a message',

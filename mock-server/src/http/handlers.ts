@@ -7,6 +7,7 @@ import type { DomainDeps } from '../domain/deps';
 import * as devices from '../domain/devices/devices';
 import * as pushPreferences from '../domain/devices/push-preferences';
 import * as drafts from '../domain/messages/drafts';
+import * as linkPreviews from '../domain/messages/link-previews';
 import * as messages from '../domain/messages/messages';
 import * as reactions from '../domain/messages/reactions';
 import { searchMessages } from '../domain/messages/search';
@@ -16,6 +17,7 @@ import type { Accounts } from '../domain/users/accounts';
 import * as userMutes from '../domain/users/user-mutes';
 import * as users from '../domain/users/users';
 import type { Actor } from '../kernel/actor';
+import * as uploadParts from '../storage/upload-parts';
 import * as uploads from '../storage/uploads';
 import type { AppRow } from '../store/schema';
 import { type PushServices, pushHandlers } from './push-handlers';
@@ -89,6 +91,30 @@ export function createHandlers(s: HandlerServices): Handlers {
       await uploads.deleteUpload(db, s.uploads, actor, params.uploadId);
       return { ok: true as const };
     },
+    // The slot is made as any upload's (the policy's checks, the rate), then cut into parts.
+    createResumableUpload: async ({ actor, body }) => {
+      const { upload } = await uploads.createUpload(db, s.uploads, actor, body);
+      return { upload, multipart: await uploadParts.startMultipart(db, s.uploads, actor, upload.id) };
+    },
+    signUploadParts: async ({ actor, params, body }) => ({
+      parts: await uploadParts.signUploadParts(db, s.uploads, actor, params.uploadId, body.part_numbers),
+    }),
+    listUploadParts: ({ actor, params }) =>
+      uploadParts.listUploadParts(db, s.uploads, actor, params.uploadId),
+    recordUploadPart: async ({ actor, params, body }) => ({
+      part: await uploadParts.recordUploadPart(
+        db,
+        s.uploads,
+        actor,
+        params.uploadId,
+        params.partNumber,
+        body,
+      ),
+    }),
+    getUploadPolicy: async ({ app }) => ({ policy: await s.uploads.policies.view(db, app.id) }),
+    setUploadPolicy: async ({ app, body }) => ({
+      policy: await s.uploads.policies.set(db, app.id, body),
+    }),
 
     getMe: async ({ actor }) => ({ user: await users.getSelf(db, actor) }),
     updateMe: async ({ actor, body }) => ({ user: await users.updateSelf(db, actor, body) }),
@@ -165,6 +191,9 @@ export function createHandlers(s: HandlerServices): Handlers {
     }),
     removeReaction: async ({ actor, params }) => ({
       message: await reactions.setReaction(s, actor, params.id, params.reaction, false),
+    }),
+    removeLinkPreview: async ({ actor, params, query }) => ({
+      message: await linkPreviews.removeLinkPreview(s, actor, params.id, query.url),
     }),
 
     markRead: async ({ actor, params, body }) => ({

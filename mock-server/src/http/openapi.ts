@@ -329,7 +329,7 @@ function tagOf(path: string): string {
     [/^\/v1\/auth\//, 'Auth'],
     [/^\/v1\/users/, 'Users'],
     [/^\/v1\/search/, 'Search'],
-    [/^\/v1\/(uploads|storage)(\/|$)/, 'Uploads'],
+    [/^\/v1\/(uploads|storage|upload-policy)(\/|$)/, 'Uploads'],
     [/\/(unread|read)$/, 'Reads'],
     [/\/draft$/, 'Drafts'],
     [/\/reactions/, 'Reactions'],
@@ -385,6 +385,11 @@ function errorResponses(e: Endpoint): Record<string, { $ref: string }> {
   // or attached twice (messages that take attachments).
   const attaches = e === endpoints.sendMessage || e === endpoints.updateMessage;
   if ((e.method === 'POST' && e.path.startsWith('/v1/uploads')) || attaches) statuses.push(422);
+  // A resumable upload's parts: a completed upload has none (409); parts gone, or a part the
+  // storage does not have, are refused (422).
+  if (e.path.startsWith('/v1/uploads/{uploadId}/parts')) {
+    for (const status of [409, 422]) if (!statuses.includes(status)) statuses.push(status);
+  }
   return Object.fromEntries(
     statuses.sort().map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }]),
   );
@@ -428,6 +433,38 @@ const STORAGE_PATHS: Record<string, Record<string, unknown>> = {
           },
         },
         403: storageError(403),
+        413: storageError(413),
+      },
+    },
+  },
+  '/v1/storage/part': {
+    put: {
+      operationId: 'storageUploadPart',
+      summary: 'Send one part of a resumable upload (a `url` of signUploadParts, on disk storage)',
+      tags: ['Uploads'],
+      security: [],
+      parameters: [storageToken],
+      requestBody: {
+        required: true,
+        description: 'The part’s raw bytes, at most the part size.',
+        content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+      },
+      responses: {
+        200: {
+          description: 'Stored; the `ETag` header (also in the body) is what recordUploadPart takes.',
+          headers: { ETag: { schema: { type: 'string' }, description: 'The part’s MD5, quoted' } },
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { ok: { type: 'boolean' }, size: { type: 'integer' }, etag: { type: 'string' } },
+                required: ['ok', 'size', 'etag'],
+              },
+            },
+          },
+        },
+        403: storageError(403),
+        404: storageError(404),
         413: storageError(413),
       },
     },

@@ -87,6 +87,7 @@ const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>([
   'unpinMessage',
   'addReaction',
   'removeReaction',
+  'removeLinkPreview',
   'saveDraft',
   'deleteDraft',
 ]);

@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ChatError } from '../kernel/errors';
 import {
   DISK_DOWNLOAD_PATH,
+  DISK_PART_PATH,
   DISK_UPLOAD_PATH,
   type DiskStorage,
   TooLargeError,
 } from '../storage/disk-storage';
+import { MultipartError } from '../storage/object-storage';
 import type { UrlSigner } from '../storage/url-signer';
 
 /**
@@ -15,7 +17,7 @@ import type { UrlSigner } from '../storage/url-signer';
  * login, as a browser's `<img>` sends none.
  */
 export function registerStorageRoutes(app: FastifyInstance, disk: DiskStorage, signer: UrlSigner): void {
-  const claims = (request: FastifyRequest, op: 'put' | 'get') => {
+  const claims = (request: FastifyRequest, op: 'put' | 'part' | 'get') => {
     const token = (request.query as { token?: unknown }).token;
     const verdict = typeof token === 'string' ? signer.verify(token) : { refused: 'forged' as const };
     if ('refused' in verdict) {
@@ -26,7 +28,15 @@ export function registerStorageRoutes(app: FastifyInstance, disk: DiskStorage, s
       );
     }
     if (verdict.payload.op !== op) throw new ChatError('forbidden', 'This storage URL is not valid');
-    return verdict.payload as { key: string; max?: number; type: string; disposition?: string };
+    return verdict.payload as {
+      key: string;
+      max?: number;
+      type: string;
+      disposition?: string;
+      /** A part's multipart upload and number (`part`). */
+      mp?: string;
+      n?: number;
+    };
   };
 
   // Its own scope: the raw body is streamed to disk here, never parsed or buffered.
@@ -47,6 +57,29 @@ export function registerStorageRoutes(app: FastifyInstance, disk: DiskStorage, s
         if (error instanceof TooLargeError) {
           throw new ChatError('payload_too_large', error.message);
         }
+        throw error;
+      }
+    });
+    // One part of a resumable upload (storage/upload-parts.ts): capped at the part's size, stored
+    // as a file of its own; the answer's ETag names it, as S3's does.
+    scope.put(DISK_PART_PATH, async (request, reply) => {
+      const { key, max, mp, n } = claims(request, 'part');
+      const limit = Number(max);
+      const announced = Number(request.headers['content-length']);
+      if (Number.isFinite(announced) && announced > limit) {
+        throw new ChatError('payload_too_large', `A part holds at most ${limit} bytes`);
+      }
+      try {
+        const part = await disk.receivePart(String(key), String(mp), Number(n), request.raw, limit);
+        return reply
+          .status(200)
+          .header('etag', part.etag)
+          .send({ ok: true, size: part.size, etag: part.etag });
+      } catch (error) {
+        if (error instanceof TooLargeError)
+          throw new ChatError('payload_too_large', `A part holds at most ${limit} bytes`);
+        if (error instanceof MultipartError)
+          throw new ChatError('not_found', 'This upload no longer takes parts');
         throw error;
       }
     });

@@ -3,6 +3,7 @@ import type { Db } from '../store/schema';
 import { deleteOlderThan } from './batched-delete';
 import { pruneEventLog } from './event-log-retention';
 import type { JobQueue } from './job-queue';
+import { pruneLinkPreviewCache } from './link-preview-cache-retention';
 import { pruneRefreshTokens } from './refresh-token-retention';
 import { pruneWebhookLog } from './webhook-log-retention';
 
@@ -47,6 +48,11 @@ export const RETENTION_JOBS: readonly RetentionJob[] = [
     cron: '47 * * * *',
     // A push job retries for a few hours at most: a week is plenty to find out what was sent.
     run: (db) => deleteOlderThan(db, 'push_sends', new Date(Date.now() - 7 * DAY_MS)),
+  },
+  {
+    name: 'retention-link-preview-cache',
+    cron: '27 * * * *',
+    run: (db) => pruneLinkPreviewCache(db),
   },
 ];
 

@@ -12,7 +12,8 @@ const DELETES_AT_ONCE = 8;
 
 /**
  * Removes uploads nobody will complete: pending ones whose target expired more than `graceMs` ago
- * (their bytes too, if any arrived), and refused ones as old (their bytes went at the refusal).
+ * (their bytes too, if any arrived, and a resumable one's parts: its multipart upload is aborted),
+ * and refused ones as old (their bytes went at the refusal).
  * Every application's; returns how many went. An object is deleted before its row, so a crash
  * in between leaves a row the next pass deletes again, never an object no row points to.
  */
@@ -26,7 +27,7 @@ export async function sweepUploads(
   for (;;) {
     const stale = await db
       .selectFrom('uploads')
-      .select(['id', 'storage_key', 'state'])
+      .select(['id', 'storage_key', 'state', 'multipart_id'])
       .where((eb) =>
         eb.or([
           eb.and([eb('state', '=', 'pending'), eb('expires_at', '<', cutoff)]),
@@ -39,7 +40,10 @@ export async function sweepUploads(
     const pending = stale.filter((upload) => upload.state === 'pending');
     for (let i = 0; i < pending.length; i += DELETES_AT_ONCE) {
       await Promise.all(
-        pending.slice(i, i + DELETES_AT_ONCE).map((upload) => storage.delete(upload.storage_key)),
+        pending.slice(i, i + DELETES_AT_ONCE).map(async (upload) => {
+          if (upload.multipart_id) await storage.multipart.abort(upload.storage_key, upload.multipart_id);
+          await storage.delete(upload.storage_key);
+        }),
       );
     }
     await db

@@ -1,6 +1,9 @@
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../domain/auth/index';
+import type { LinkPreviewConfig } from '../storage/link-previews';
 import type { S3StorageConfig } from '../storage/s3-storage';
 import { parseRole, type ServerRole } from './roles';
+
+export type { LinkPreviewConfig };
 
 /**
  * Environment → typed configuration. Every value has a default that runs locally with no outside
@@ -48,10 +51,16 @@ export interface ServerConfig {
   secretKey: string | undefined;
   /** S3-compatible object storage (`CHAT_S3_*`); unset means files on disk beside the data. */
   s3: S3StorageConfig | undefined;
+  /**
+   * The largest `max_bytes` an application may set in its upload policy, in bytes
+   * (`CHAT_UPLOAD_MAX_BYTES`, default 5 GiB: the most one S3 upload request takes).
+   */
+  uploadMaxBytesCeiling: number;
   http: HttpConfig;
   realtime: RealtimeConfig;
   webhooks: WebhookConfig;
   push: PushConfig;
+  linkPreviews: LinkPreviewConfig;
 }
 
 /**
@@ -128,6 +137,20 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv = process.env): Webhook
     retryDelaySeconds: positiveNumber(env, 'CHAT_WEBHOOK_RETRY_DELAY_S', 5),
     retryLimit: positiveNumber(env, 'CHAT_WEBHOOK_RETRY_LIMIT', 13),
     logDays: positiveNumber(env, 'CHAT_WEBHOOK_LOG_DAYS', 7),
+  };
+}
+
+/** How link previews are fetched (by the worker role): see `LinkPreviewConfig`. */
+export function loadLinkPreviewConfig(env: NodeJS.ProcessEnv = process.env): LinkPreviewConfig {
+  return {
+    enabled: !['0', 'false', 'off'].includes((env.CHAT_LINK_PREVIEWS ?? '').toLowerCase()),
+    allowCidrs: (env.CHAT_LINK_PREVIEW_ALLOW_CIDRS ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    timeoutMs: positiveNumber(env, 'CHAT_LINK_PREVIEW_TIMEOUT_MS', 5_000),
+    maxBytes: positiveInteger(env, 'CHAT_LINK_PREVIEW_MAX_BYTES', 512 * 1024),
+    cacheSeconds: positiveNumber(env, 'CHAT_LINK_PREVIEW_CACHE_S', 24 * 3600),
   };
 }
 
@@ -274,10 +297,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ),
     secretKey: secretKey(env.CHAT_SECRET_KEY),
     s3: loadS3Config(env),
+    uploadMaxBytesCeiling: positiveInteger(env, 'CHAT_UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES_CEILING),
     http: loadHttpConfig(env),
     realtime: loadRealtimeConfig(env),
     webhooks: loadWebhookConfig(env),
     push: loadPushConfig(env),
+    linkPreviews: loadLinkPreviewConfig(env),
   };
 }
 
@@ -295,6 +320,15 @@ function poolSize(raw: string | undefined): number | undefined {
     throw new Error(
       `CHAT_DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got ${JSON.stringify(raw)}`,
     );
+  return value;
+}
+
+/** 5 GiB: the largest object one S3 PUT or POST stores. */
+export const DEFAULT_UPLOAD_MAX_BYTES_CEILING = 5 * 1024 ** 3;
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = positiveNumber(env, name, fallback);
+  if (!Number.isSafeInteger(value)) throw new Error(`${name} must be a whole number, got ${env[name]}`);
   return value;
 }
 

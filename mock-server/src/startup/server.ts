@@ -17,6 +17,7 @@ import { scheduleUploadSweep, workUploadSweep } from '../jobs/upload-sweep';
 import { redisStatusOf, reportDependencies } from '../kernel/dependency-status';
 import { createLogger } from '../kernel/logger';
 import { VERSION } from '../kernel/version';
+import { createUploadRate } from '../limits/upload-rate';
 import { createWriteBudget } from '../limits/write-budget';
 import { createTargetGuard, type TargetGuard } from '../outbound/target-guard';
 import { pushProducer } from '../push/push-producer';
@@ -28,9 +29,10 @@ import { PresenceService } from '../realtime/presence';
 import { createMemoryPresence, type PresenceStore } from '../realtime/presence-store';
 import { createRedisPresence } from '../realtime/redis-presence';
 import { createMemoryWatchers, createRedisWatchers } from '../realtime/watcher-store';
+import { createUploadPolicies, type UploadPolicies } from '../storage/app-upload-policy';
+import { createLinkPreviewQueue, linkPreviewProducer, workLinkPreviews } from '../storage/link-previews';
 import { createMediaQueue, mediaProducer, workMedia } from '../storage/media-jobs';
 import type { ObjectStorage } from '../storage/object-storage';
-import type { UploadPolicy } from '../storage/upload-policy';
 import { createDataAccess } from '../store/data-access';
 import { openSidePool, openStore, type Store } from '../store/database';
 import { BeforeSendHookClient } from '../webhooks/before-send';
@@ -38,8 +40,11 @@ import { webhookProducer } from '../webhooks/delivery-producer';
 import { createDeliveryQueue } from '../webhooks/delivery-queue';
 import { workDeliveries } from '../webhooks/delivery-worker';
 import {
+  DEFAULT_UPLOAD_MAX_BYTES_CEILING,
   type HttpConfig,
+  type LinkPreviewConfig,
   loadHttpConfig,
+  loadLinkPreviewConfig,
   loadPushConfig,
   loadRealtimeConfig,
   loadWebhookConfig,
@@ -69,11 +74,12 @@ export interface ChatServer {
 }
 
 export interface ChatServerOptions
-  extends Partial<Omit<ServerConfig, 'realtime' | 'http' | 'webhooks' | 'push'>> {
+  extends Partial<Omit<ServerConfig, 'realtime' | 'http' | 'webhooks' | 'push' | 'linkPreviews'>> {
   realtime?: Partial<RealtimeConfig>;
   http?: Partial<HttpConfig>;
   webhooks?: Partial<WebhookConfig>;
   push?: Partial<PushConfig>;
+  linkPreviews?: Partial<LinkPreviewConfig>;
   /** Use this store instead of opening one (tests share one database per worker). */
   store?: Store;
   logger?: Logger;
@@ -179,6 +185,12 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     dataDir: ownsStore ? (options.dataDir ?? '.chat-data') : 'memory',
     s3: options.s3,
   });
+  // Each app's upload policy, one instance for the routes and the media worker of this node: a
+  // change made here takes effect on both at once.
+  const uploadPolicies = createUploadPolicies({
+    defaults: storage.policy,
+    maxBytesCeiling: options.uploadMaxBytesCeiling ?? DEFAULT_UPLOAD_MAX_BYTES_CEILING,
+  });
   const beforeSend = new BeforeSendHookClient({ data, guard, userAgent, logger });
   const presence = new PresenceService({
     data,
@@ -226,7 +238,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       storage: storage.storage,
       ...(storage.disk && { disk: storage.disk }),
       signer: storage.signer,
-      policy: storage.policy,
+      policies: uploadPolicies,
+      rate: createUploadRate({ redis, prefix: redisPrefix }),
       media: storage.media,
     },
   });
@@ -238,12 +251,14 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         eventLogMaxAgeMs: (options.eventLogDays ?? 30) * DAY_MS,
         webhooks,
         push: { ...loadPushConfig({}), ...options.push },
+        linkPreviews: { ...loadLinkPreviewConfig({}), ...options.linkPreviews },
+        publish,
         pushSecrets,
         guard,
         userAgent,
         logger,
         storage: storage.storage,
-        policy: storage.policy,
+        policies: uploadPolicies,
       })
     : undefined;
   await app.listen({
@@ -337,13 +352,16 @@ async function startWorker(
     eventLogMaxAgeMs: number;
     webhooks: WebhookConfig;
     push: PushConfig;
+    linkPreviews: LinkPreviewConfig;
+    /** Where the jobs' own changes of messages (link previews) are published. */
+    publish: Publish;
     pushSecrets: SecretBoxOrReason;
     guard: TargetGuard;
     userAgent: string;
     logger: Logger;
     /** Where uploads are: the sweep of abandoned ones deletes their bytes; media jobs process them. */
     storage: ObjectStorage;
-    policy: UploadPolicy;
+    policies: UploadPolicies;
   },
 ): Promise<Worker> {
   const { logger, guard, userAgent } = options;
@@ -389,7 +407,7 @@ async function startWorker(
   await createMediaQueue(boss);
   const media = await workMedia(boss, createDataAccess(side.db), {
     storage: options.storage,
-    policy: options.policy,
+    policies: options.policies,
     logger,
   });
   const mediaFeed = runFeed(side.db, mediaProducer(boss), {
@@ -397,15 +415,29 @@ async function startWorker(
     logger,
     afterBatch: () => media.wake(),
   });
+  // Link previews: their own address guard, so a range allowed for webhooks is not one for links.
+  await createLinkPreviewQueue(boss);
+  const previews = await workLinkPreviews(boss, createDataAccess(side.db), {
+    config: options.linkPreviews,
+    guard: createTargetGuard(options.linkPreviews.allowCidrs),
+    publish: options.publish,
+    logger,
+  });
+  const previewFeed = runFeed(side.db, linkPreviewProducer(boss, options.linkPreviews), {
+    idleMs: FEED_IDLE_MS,
+    logger,
+    afterBatch: () => previews.wake(),
+  });
   return {
     eventsCommitted: () => {
       feed.wake();
       pushFeed.wake();
       mediaFeed.wake();
+      previewFeed.wake();
     },
     async stop() {
-      await Promise.all([feed.stop(), pushFeed.stop(), mediaFeed.stop()]);
-      await Promise.all([deliveries.stop(), pushes.stop(), media.stop()]);
+      await Promise.all([feed.stop(), pushFeed.stop(), mediaFeed.stop(), previewFeed.stop()]);
+      await Promise.all([deliveries.stop(), pushes.stop(), media.stop(), previews.stop()]);
       await stopJobQueue(boss);
       await side.close();
     },

@@ -5,9 +5,9 @@ import type { FeedConsumer, FeedEvent } from '../jobs/event-feed';
 import type { JobQueue } from '../jobs/job-queue';
 import type { AppDb } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
+import type { UploadPolicies } from './app-upload-policy';
 import { ImageRefused, processImage } from './image-processing';
 import type { ObjectStorage } from './object-storage';
-import type { UploadPolicy } from './upload-policy';
 import { deleteStoredFiles } from './uploads';
 
 /**
@@ -62,7 +62,8 @@ export function mediaProducer(boss: JobQueue): FeedConsumer {
 
 export interface MediaWorkerOptions {
   storage: ObjectStorage;
-  policy: UploadPolicy;
+  /** Each application's policy: its image pixel limit. */
+  policies: UploadPolicies;
   logger: Logger;
 }
 
@@ -103,17 +104,18 @@ export const THUMBNAIL_WIDTHS = [360, 720, 1440];
  */
 export async function processUpload(
   db: AppDb,
-  options: Pick<MediaWorkerOptions, 'storage' | 'policy' | 'logger'>,
+  options: Pick<MediaWorkerOptions, 'storage' | 'policies' | 'logger'>,
   uploadId: string,
   lastAttempt = true,
 ): Promise<void> {
-  const { storage, policy, logger } = options;
+  const { storage, policies, logger } = options;
   const row = await db
     .selectFrom('uploads')
     .select(['id', 'app_id', 'state', 'storage_key', 'thumbnails', 'size'])
     .where('id', '=', uploadId)
     .executeTakeFirst();
   if (row?.state !== 'processing') return;
+  const policy = await policies.forApp(db, row.app_id);
   try {
     const input = await readAll(storage, row.storage_key, Number(row.size ?? policy.maxBytes));
     const image = await processImage(input, {

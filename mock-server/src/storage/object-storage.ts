@@ -79,4 +79,77 @@ export interface ObjectStorage {
    * presigned on S3; on disk, this server's own signed URL.
    */
   downloadUrl(key: string, options: DownloadOptions): Promise<string>;
+  /** Uploads in parts, which survive a dropped connection (storage/upload-parts.ts). */
+  readonly multipart: MultipartStorage;
+}
+
+/** Where one part's bytes go: a `PUT` of the raw bytes with `headers`. */
+export interface PartTarget {
+  url: string;
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+/** A part in storage: its number (from 1), its size and the ETag the storage gave it. */
+export interface StoredPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
+/**
+ * A file sent in numbered parts, each straight to storage on its own signed URL (S3 multipart
+ * semantics; on disk, part files under the upload's directory), then assembled into `key`.
+ * `multipartId` is the storage's id of one such upload (S3's UploadId).
+ */
+export interface MultipartStorage {
+  /** Starts a multipart upload of `key`; answers its id. */
+  create(key: string, contentType: string): Promise<string>;
+  /**
+   * A signed, expiring `PUT` target for one part. `maxBytes` is the part size: disk storage
+   * refuses a larger part; S3 cannot (a presigned UploadPart signs no length), so there the
+   * declared size, checked on the assembled file, is the cap.
+   */
+  partTarget(
+    key: string,
+    multipartId: string,
+    partNumber: number,
+    options: { maxBytes: number; ttlSeconds: number },
+  ): Promise<PartTarget>;
+  /**
+   * The parts stored, by number, read from the storage itself; null when this storage does not
+   * list them (S3: ListParts is missing from S3-compatible servers such as s3rver, so the server
+   * keeps the parts its clients report, and S3 checks their ETags when they are assembled).
+   */
+  listParts(key: string, multipartId: string): Promise<StoredPart[] | null>;
+  /**
+   * Assembles `parts` (every one, in order) into `key`, streaming, and ends the multipart upload.
+   * Rejects with `MultipartError` when the storage refuses them (a part missing or not matching
+   * its ETag, the multipart upload gone) and with `TooLargeError` (disk) past `maxBytes`.
+   */
+  complete(key: string, multipartId: string, parts: StoredPart[], maxBytes: number): Promise<void>;
+  /**
+   * Ends the multipart upload and removes its parts; one already gone is not an error. Answers
+   * false when the storage cannot abort at all (s3rver answers 405), so the parts stay until the
+   * storage's own cleanup (on AWS, a lifecycle rule AbortIncompleteMultipartUpload).
+   */
+  abort(key: string, multipartId: string): Promise<boolean>;
+}
+
+/** The storage refused to assemble a multipart upload: `gone` when the upload no longer exists. */
+export class MultipartError extends Error {
+  constructor(
+    readonly reason: 'invalid_parts' | 'gone',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MultipartError';
+  }
+}
+
+/** An upload bigger than its slot: the bytes past the cap were never written. */
+export class TooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The upload is larger than the ${maxBytes} bytes announced`);
+  }
 }

@@ -2,9 +2,10 @@ import type { UploadRefusal } from '@chat/protocol';
 import { ChatError } from '../kernel/errors';
 
 /**
- * What an application accepts as uploads. Defaults until the portal makes them per-app
- * configuration: 100 MB, anything but SVG and HTML (a page or a script served from the app's
- * origin could act as the app: those are blocked, not just served as downloads).
+ * What an application accepts as uploads: the server's defaults (below), or what the app set with
+ * its server token (`app-upload-policy.ts`). By default 100 MB, anything but SVG, HTML and XML (a
+ * page or a script served from the app's origin could act as the app). An app may unblock them:
+ * they are then files (`mediaKind`), only ever served as downloads, never inline.
  */
 export interface UploadPolicy {
   maxBytes: number;
@@ -21,6 +22,8 @@ export interface UploadPolicy {
    * larger one is refused before it is decoded (a decompression bomb is a few kilobytes).
    */
   maxImagePixels: number;
+  /** Upload slots each user may ask for per minute. */
+  uploadsPerMinute: number;
 }
 
 export const DEFAULT_UPLOAD_POLICY: UploadPolicy = {
@@ -31,13 +34,18 @@ export const DEFAULT_UPLOAD_POLICY: UploadPolicy = {
   // 64 megapixels: every phone camera's full-size photo but the 108/200 MP modes, which decode
   // to 400+ MB of pixels.
   maxImagePixels: 64_000_000,
+  uploadsPerMinute: 30,
 };
 
 export const refused = (reason: UploadRefusal, message: string) =>
   new ChatError('upload_refused', message, { reason });
 
-const matches = (patterns: readonly string[], type: string) =>
-  patterns.some((p) => p === type || (p.endsWith('/*') && type.startsWith(p.slice(0, -1))));
+/** Whether `type` is one of `patterns` (exact types, or families like `image/*`). */
+export function matches(patterns: readonly string[], type: string): boolean {
+  // Types are case-insensitive; patterns are stored in lower case (the protocol requires it).
+  const lower = type.toLowerCase();
+  return patterns.some((p) => p === lower || (p.endsWith('/*') && lower.startsWith(p.slice(0, -1))));
+}
 
 /** Refuses a type the policy does not take. */
 export function checkType(policy: UploadPolicy, type: string): void {

@@ -5,11 +5,15 @@ import type { MediaUrls } from '../domain/media-urls';
 import { recordAppEvent } from '../events/app-events';
 import type { Actor } from '../kernel/actor';
 import { forbidden, notFound } from '../kernel/errors';
+import type { UploadRate } from '../limits/upload-rate';
 import type { AppDb } from '../store/app-scope';
 import type { StoredThumbnail, UploadsTable } from '../store/schema';
+import type { UploadPolicies } from './app-upload-policy';
+import { readDuration } from './media-duration';
 import { mediaKind, SNIFF_BYTES, sniffType } from './media-sniff';
 import type { ObjectStorage } from './object-storage';
-import { checkSize, checkType, refused, type UploadPolicy } from './upload-policy';
+import { abortParts, assembleParts } from './upload-parts';
+import { checkSize, checkType, refused } from './upload-policy';
 
 /**
  * A user's uploads: a slot with a direct-upload target, then "complete", where the server checks
@@ -19,7 +23,10 @@ import { checkSize, checkType, refused, type UploadPolicy } from './upload-polic
  */
 export interface UploadServices {
   storage: ObjectStorage;
-  policy: UploadPolicy;
+  /** Each application's policy (size, types, pixels, uploads per minute). */
+  policies: UploadPolicies;
+  /** Upload slots per user per minute. */
+  rate: UploadRate;
   /** Download URLs (the same signer message views use). */
   media: MediaUrls;
   /** How long "complete" waits for an image's processing before answering `processing`. */
@@ -40,6 +47,7 @@ type UploadRow = Pick<
   | 'size'
   | 'width'
   | 'height'
+  | 'duration_ms'
   | 'storage_key'
   | 'created_at'
   | 'expires_at'
@@ -60,6 +68,7 @@ const COLUMNS = [
   'size',
   'width',
   'height',
+  'duration_ms',
   'storage_key',
   'created_at',
   'expires_at',
@@ -99,6 +108,7 @@ async function toUpload(row: UploadRow, s: UploadServices): Promise<Upload> {
     size: Number(ready ? row.size : row.declared_size),
     width: row.width,
     height: row.height,
+    duration_ms: ready ? row.duration_ms : null,
     url: main?.url ?? null,
     placeholder: ready ? row.placeholder : null,
     thumbnails: thumbnails.map((t, i) => ({ url: thumbs[i]!.url, width: t.width, height: t.height })),
@@ -136,29 +146,39 @@ export async function createUpload(
   body: CreateUploadBody,
 ): Promise<{ upload: Upload; target: UploadTarget }> {
   const userId = ownerOf(actor);
-  checkSize(s.policy, body.size);
-  checkType(s.policy, body.type);
+  const policy = await s.policies.forApp(db, actor.appId);
+  checkSize(policy, body.size);
+  checkType(policy, body.type);
+  // Only a slot the policy takes is counted; one that then fails to be made is given back.
+  await s.rate.take(actor.appId, userId, policy.uploadsPerMinute);
   const id = randomUUID();
   const key = `${actor.appId}/${id}/original`;
-  const target = await s.storage.uploadTarget(key, {
-    maxBytes: body.size,
-    contentType: body.type,
-    ttlSeconds: s.policy.targetTtlSeconds,
-  });
-  const row = await db
-    .insertInto('uploads')
-    .values({
-      id,
-      app_id: actor.appId,
-      app_user_id: userId,
-      name: body.name,
-      declared_type: body.type,
-      declared_size: body.size,
-      storage_key: key,
-      expires_at: target.expiresAt,
-    })
-    .returning(COLUMNS)
-    .executeTakeFirstOrThrow();
+  let target: Awaited<ReturnType<ObjectStorage['uploadTarget']>>;
+  let row: UploadRow;
+  try {
+    target = await s.storage.uploadTarget(key, {
+      maxBytes: body.size,
+      contentType: body.type,
+      ttlSeconds: policy.targetTtlSeconds,
+    });
+    row = await db
+      .insertInto('uploads')
+      .values({
+        id,
+        app_id: actor.appId,
+        app_user_id: userId,
+        name: body.name,
+        declared_type: body.type,
+        declared_size: body.size,
+        storage_key: key,
+        expires_at: target.expiresAt,
+      })
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow();
+  } catch (error) {
+    await s.rate.giveBack(actor.appId, userId);
+    throw error;
+  }
   return {
     upload: await toUpload(row, s),
     target: {
@@ -212,6 +232,9 @@ export async function completeUpload(
   const row = await ownUpload(db, actor, id);
   if (row.state === 'ready') return toUpload(row, s);
   if (row.state === 'refused') throw refused('unsupported', 'This upload was refused; start a new one');
+  // A resumable upload's parts become the file first (upload-parts.ts); then it is checked as any.
+  await assembleParts(db, s, actor, row.id);
+  const policy = await s.policies.forApp(db, actor.appId);
   const stored = await s.storage.head(row.storage_key);
   if (!stored) {
     if (Date.now() > new Date(row.expires_at).getTime() + COMPLETE_GRACE_MS) {
@@ -228,7 +251,7 @@ export async function completeUpload(
     );
   }
   try {
-    checkSize(s.policy, stored.size);
+    checkSize(policy, stored.size);
   } catch (error) {
     return refuse(db, s, row, error as ReturnType<typeof refused>);
   }
@@ -236,12 +259,14 @@ export async function completeUpload(
   const mime = sniffed?.mime ?? 'application/octet-stream';
   const kind = mediaKind(mime);
   try {
-    checkType(s.policy, mime);
+    checkType(policy, mime);
   } catch (error) {
     return refuse(db, s, row, error as ReturnType<typeof refused>);
   }
-  const declaredFamily = row.declared_type.split('/')[0]!;
-  if (MEDIA_FAMILIES.has(declaredFamily) && kind !== declaredFamily) {
+  // By the sniffed type's family, not the kind: an SVG an app unblocked is an image that the server
+  // keeps as a file (served only as a download), not a lie.
+  const declaredFamily = row.declared_type.split('/')[0]!.toLowerCase();
+  if (MEDIA_FAMILIES.has(declaredFamily) && mime.split('/')[0] !== declaredFamily) {
     return refuse(
       db,
       s,
@@ -252,6 +277,11 @@ export async function completeUpload(
   // An image is processed by a job (cleaned of its metadata, thumbnails made) before anyone can
   // fetch it; anything else is ready as stored.
   const processed = kind === 'image';
+  // Video and audio: their length, when the container's headers say it (bounded in bytes and time).
+  const duration =
+    kind === 'video' || kind === 'audio'
+      ? await readDuration(s.storage, row.storage_key, { size: stored.size, mimeType: mime })
+      : null;
   const done = await db.transaction().execute(async (tx) => {
     const updated = await tx
       .updateTable('uploads')
@@ -260,6 +290,7 @@ export async function completeUpload(
         mime_type: mime,
         kind,
         size: stored.size,
+        duration_ms: duration,
         completed_at: new Date(),
       })
       .where('id', '=', row.id)
@@ -303,6 +334,7 @@ export async function getUpload(db: AppDb, s: UploadServices, actor: Actor, id: 
 
 export async function deleteUpload(db: AppDb, s: UploadServices, actor: Actor, id: string): Promise<void> {
   const row = await ownUpload(db, actor, id);
+  await abortParts(db, s, row.id);
   await deleteStoredFiles(s.storage, row);
   await db.deleteFrom('uploads').where('id', '=', row.id).execute();
 }

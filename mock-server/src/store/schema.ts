@@ -1,4 +1,4 @@
-import type { CustomData } from '@chat/protocol';
+import type { CustomData, LinkPreview } from '@chat/protocol';
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 /** Kysely's view of the tables in `migrations/`. Keep the two in step. */
@@ -141,6 +141,8 @@ export interface UploadsTable {
   size: ColumnType<number | null, number | null | undefined, number | null>;
   width: number | null;
   height: number | null;
+  /** Video and audio: the length, from the container's headers (null when they do not say). */
+  duration_ms: ColumnType<number | null, number | null | undefined, number | null>;
   storage_key: string;
   refusal: string | null;
   refusal_message: string | null;
@@ -150,9 +152,23 @@ export interface UploadsTable {
   thumbnails: ColumnType<StoredThumbnail[], string | undefined, string>;
   /** The message it is attached to: an upload goes on one message. */
   message_id: string | null;
+  /** Resumable uploads: the storage's multipart upload id, and how the file is cut (null otherwise). */
+  multipart_id: ColumnType<string | null, string | null | undefined, string | null>;
+  part_size: ColumnType<number | null, number | null | undefined, number | null>;
+  part_count: ColumnType<number | null, number | null | undefined, number | null>;
   expires_at: ColumnType<Date, Date | string, Date | string>;
   created_at: Timestamp;
   completed_at: NullableTimestamp;
+}
+
+/** A part of a resumable upload on S3, as its client reported it (storage/upload-parts.ts). */
+export interface UploadPartsTable {
+  app_id: string;
+  upload_id: string;
+  part_number: number;
+  size: ColumnType<string | number, number, number>;
+  etag: string;
+  created_at: Timestamp;
 }
 
 /** A thumbnail of a processed image, as stored: where, and its size. */
@@ -174,6 +190,18 @@ export interface PushSettingsTable {
   title_template: string;
   body_template: string;
   include_content: boolean;
+  updated_at: Timestamp;
+}
+
+/** An application's upload policy (no row: the server's defaults). */
+export interface UploadPoliciesTable {
+  app_id: string;
+  max_bytes: ColumnType<string | number, number, number>;
+  /** JSON arrays of MIME types or families (text on write, parsed or text on read). */
+  allowed_types: ColumnType<string[] | string | null, string | null, string | null>;
+  blocked_types: ColumnType<string[] | string, string, string>;
+  max_image_pixels: ColumnType<string | number, number, number>;
+  uploads_per_minute: number;
   updated_at: Timestamp;
 }
 
@@ -236,6 +264,12 @@ export interface MessagesTable {
   type: Generated<'regular' | 'system' | 'deleted'>;
   text: Generated<string>;
   mentioned_user_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** Wire link previews (JSON array), in the order of their links in the text. */
+  link_previews: ColumnType<LinkPreview[], string | undefined, string>;
+  /** URLs whose preview the sender took off (JSON array): never fetched again for this message. */
+  link_previews_removed: ColumnType<string[], string | undefined, string>;
+  /** Sent with `skip_link_previews`. */
+  link_previews_off: Generated<boolean>;
   parent_id: string | null;
   reply_count: Generated<number>;
   quoted_message_id: string | null;
@@ -249,6 +283,15 @@ export interface MessagesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   search: ColumnType<unknown, never, never>;
+}
+
+/** What a link's page said, per application (storage/link-previews.ts); null: it had nothing. */
+export interface LinkPreviewCacheTable {
+  app_id: string;
+  url: string;
+  preview: ColumnType<LinkPreview | null, string | null, string | null>;
+  fetched_at: Generated<Date>;
+  expires_at: Timestamp;
 }
 
 export interface MessageAttachmentsTable {
@@ -419,10 +462,13 @@ export interface Database {
   push_counters: PushCountersTable;
   user_mutes: UserMutesTable;
   uploads: UploadsTable;
+  upload_parts: UploadPartsTable;
+  upload_policies: UploadPoliciesTable;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;
   messages: MessagesTable;
   message_attachments: MessageAttachmentsTable;
+  link_preview_cache: LinkPreviewCacheTable;
   message_reactions: MessageReactionsTable;
   message_reads: MessageReadsTable;
   message_drafts: MessageDraftsTable;

@@ -192,6 +192,10 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
     const input = onMessage(w, 'removeReaction');
     return { ...input, params: { ...input.params, reaction: '👍' } };
   },
+  removeLinkPreview: (w) => ({
+    ...onMessage(w, 'removeLinkPreview'),
+    query: { url: 'https://example.com/' },
+  }),
 
   markRead: (w) => ({
     ...onChannel(w, 'markRead'),
@@ -246,6 +250,25 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
   completeUpload: (w) => ({ actor: 'alice', params: { uploadId: w.uploads.ready }, query: {} }),
   getUpload: (w) => ({ actor: 'alice', params: { uploadId: w.uploads.ready }, query: {} }),
   deleteUpload: (w) => ({ actor: 'alice', params: { uploadId: w.uploads.disposable }, query: {} }),
+  createResumableUpload: (w) => ({
+    actor: 'alice',
+    params: {},
+    query: {},
+    body: { name: `video-${w.next()}.mp4`, type: 'video/mp4', size: 20 * 1024 * 1024 },
+  }),
+  signUploadParts: (w) => ({
+    actor: 'alice',
+    params: { uploadId: w.uploads.resumable },
+    query: {},
+    body: { part_numbers: [1, 2] },
+  }),
+  listUploadParts: (w) => ({ actor: 'alice', params: { uploadId: w.uploads.resumable }, query: {} }),
+  recordUploadPart: (w) => ({
+    actor: 'alice',
+    params: { uploadId: w.uploads.resumable, partNumber: '1' },
+    query: {},
+    body: w.uploads.resumablePart,
+  }),
   getPushConfig: () => ({ actor: 'alice', params: {}, query: {} }),
   getPushPreferences: () => ({ actor: 'alice', params: {}, query: {} }),
   setPushPreferences: (w) => ({
@@ -266,6 +289,17 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
     body: { title_template: '{{sender}} in {{channel}}', body_template: '{{text}}', include_content: true },
   }),
   getPushStats: () => ({ actor: 'server', params: {}, query: { days: '7' } }),
+  getUploadPolicy: () => ({ actor: 'server', params: {}, query: {} }),
+  setUploadPolicy: () => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    body: {
+      max_bytes: 50 * 1024 * 1024,
+      blocked_types: ['image/svg+xml', 'text/html'],
+      uploads_per_minute: 20,
+    },
+  }),
   listMutedUsers: () => ({ actor: 'alice', params: {}, query: {} }),
   muteUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),
   unmuteUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),

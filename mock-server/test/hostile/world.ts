@@ -71,8 +71,16 @@ export interface World {
   channelOf(owner: EndpointName | ClientFrameType): ChannelFixture;
   /** Alice's own push device, for the input that removes one. */
   device: string;
-  /** Alice's own uploads: one sent and completed (read, completed again), one for the input that deletes one. */
-  uploads: { ready: string; disposable: string };
+  /**
+   * Alice's own uploads: one sent and completed (read, completed again), one for the input that
+   * deletes one, and a resumable one whose part 1 is stored (its ETag as the storage answered).
+   */
+  uploads: {
+    ready: string;
+    disposable: string;
+    resumable: string;
+    resumablePart: { etag: string; size: number };
+  };
   /** The id of A's webhook endpoint an input names: its own for one that takes it away (see OWN_WEBHOOK). */
   webhookOf(owner: EndpointName): string;
   /**
@@ -111,6 +119,7 @@ const OWN_CHANNEL: readonly (EndpointName | ClientFrameType)[] = [
   'unbanMember',
   'deleteMessage',
   'message.delete',
+  'removeLinkPreview',
 ];
 
 /**
@@ -142,6 +151,8 @@ export async function createWorld(): Promise<World> {
       writes: { points: 1_000_000, durationSeconds: 1 },
       maxConnectionsPerUser: 1_000,
     },
+    // Fuzzed text may hold links: no job may change a message behind the digest's back.
+    linkPreviews: { enabled: false },
   });
   const db = server.store.db;
   const a = await createTestApp(db, { allow_registration: true });
@@ -219,6 +230,23 @@ export async function createWorld(): Promise<World> {
   const aliceUploads = {
     ready: await upload(a, alice, 'alice.txt', true),
     disposable: await upload(a, alice, 'alice-old.txt', true),
+    ...(await (async () => {
+      const slot = await call(a, alice, 'POST', '/v1/uploads/resumable', {
+        name: 'alice-video.mp4',
+        type: 'video/mp4',
+        size: 20 * 1024 * 1024,
+      });
+      const { parts } = await call(a, alice, 'POST', `/v1/uploads/${slot.upload.id}/parts`, {
+        part_numbers: [1],
+      });
+      const bytes = Buffer.from('the first part of a video');
+      const put = await fetch(new URL(parts[0].url, server.url), { method: 'PUT', body: bytes });
+      if (!put.ok) throw new Error(`setup part: ${put.status} ${await put.text()}`);
+      return {
+        resumable: slot.upload.id as string,
+        resumablePart: { etag: put.headers.get('etag')!, size: bytes.length },
+      };
+    })()),
   };
   const carol = await tokenA('carol');
   await call(a, carol, 'POST', '/v1/channels', {
@@ -235,7 +263,13 @@ export async function createWorld(): Promise<World> {
     const id = `own-${owner.replace(/\./g, '-')}`;
     await call(a, alice, 'POST', '/v1/channels', { type: 'messaging', id, members: ['bob', 'erin'] });
     const path = `messaging/${id}`;
-    const aliceMessage = await sendAs(call, a, alice, path, 'hello from alice');
+    // A link to take the preview of off; sent without previews, so no job fetches it.
+    const aliceMessage =
+      owner === 'removeLinkPreview'
+        ? await sendAs(call, a, alice, path, 'hello from alice https://example.com/', {
+            skip_link_previews: true,
+          })
+        : await sendAs(call, a, alice, path, 'hello from alice');
     const bobMessage = await sendAs(call, a, bob, path, 'hello from bob');
     const reply = await sendAs(call, a, bob, path, 'a reply from bob', { parent_id: aliceMessage });
     channels.set(owner, { type: 'messaging', id, cid: `messaging:${id}`, aliceMessage, bobMessage, reply });

@@ -11,6 +11,7 @@ const LAZY = {
     './upload-all': 'uploads/upload-all.ts',
     './upload-file': 'uploads/upload-file.ts',
   },
+  'resumable upload (the first file of 8 MB or more)': { './upload-parts': 'uploads/upload-parts.ts' },
   'files of sends kept in the offline queue (the first one)': {
     './queued-uploads': 'offline/queued-uploads.ts',
   },
@@ -46,7 +47,8 @@ for (const [what, files] of Object.entries(LAZY)) {
         .join('\n'),
       resolveDir: src,
     },
-    external: SHARED,
+    // The core's own and the other chunks are loaded already, or on their own.
+    external: [...SHARED, ...Object.values(LAZY).flatMap(Object.keys)],
     budgetBytes: 3 * 1024,
     forbidden: NO_VALIDATORS,
   });

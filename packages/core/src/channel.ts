@@ -321,6 +321,16 @@ export class Channel {
     return message;
   }
 
+  /** Removes a preview of a link from the user's own message (for everyone); it stays removed. */
+  async removeLinkPreview(messageId: string, url: string): Promise<Message> {
+    const { message } = await this.ctx.http.request('removeLinkPreview', {
+      params: { id: messageId },
+      query: { url },
+    });
+    this.writes.put(message);
+    return message;
+  }
+
   /** Adds the user's reaction; counts and `own_reactions` change at once. */
   sendReaction(messageId: string, type: string): Promise<Message> {
     return this.writes.writeMessage({

@@ -22,7 +22,9 @@ export {
   attachment,
   attachmentInput,
   attachmentThumbnail,
+  type LinkPreview,
   linkedAttachment,
+  linkPreview,
   MESSAGE_TYPES,
   type Message,
   message,
@@ -85,6 +87,8 @@ export * from './rest/messages';
 export * from './rest/push-settings';
 export * from './rest/reads';
 export * from './rest/search';
+export * from './rest/upload-parts';
+export * from './rest/upload-policy';
 export * from './rest/uploads';
 export * from './rest/user-mutes';
 export * from './rest/users';

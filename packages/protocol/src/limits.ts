@@ -67,4 +67,12 @@ export const LIMITS = {
   PUSH_TOKEN_LENGTH: 4_096,
   /** Characters of a Web Push subscription's endpoint URL. */
   PUSH_ENDPOINT_LENGTH: 2_048,
+  /** Link previews on one message: those of its first URLs. */
+  LINK_PREVIEWS_PER_MESSAGE: 3,
+  /** Characters of a link preview's title. */
+  LINK_PREVIEW_TITLE_LENGTH: 300,
+  /** Characters of a link preview's description. */
+  LINK_PREVIEW_DESCRIPTION_LENGTH: 1_000,
+  /** Characters of a link preview's site name. */
+  LINK_PREVIEW_SITE_NAME_LENGTH: 200,
 } as const;

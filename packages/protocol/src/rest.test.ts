@@ -99,6 +99,7 @@ const pendingUpload = {
   size: 2_048_000,
   width: null,
   height: null,
+  duration_ms: null,
   url: null,
   placeholder: null,
   thumbnails: [],
@@ -114,6 +115,16 @@ const readyUpload = {
   url: 'https://chat.example/v1/files/abc?expires=1&signature=x',
   placeholder: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG',
   thumbnails: [{ url: '/v1/storage/file?token=t', width: 360, height: 270 }],
+};
+
+const defaultUploadPolicy = {
+  max_bytes: 104_857_600,
+  max_bytes_ceiling: 2_147_483_648,
+  allowed_types: null,
+  blocked_types: ['image/svg+xml', 'text/html'],
+  max_image_pixels: 64_000_000,
+  uploads_per_minute: 30,
+  updated_at: null,
 };
 
 const samples: { [N in EndpointName]: Sample<N> } = {
@@ -237,6 +248,24 @@ const samples: { [N in EndpointName]: Sample<N> } = {
   },
   addReaction: { params: { id: msgId }, body: { type: '🔥' }, response: one },
   removeReaction: { params: { id: msgId, reaction: 'thumbs_up' }, response: one },
+  removeLinkPreview: {
+    params: { id: msgId },
+    query: { url: 'https://news.example.com/a?b=1#c' },
+    response: {
+      message: {
+        ...message,
+        link_previews: [
+          {
+            url: 'https://blog.example.org/post',
+            title: 'A post',
+            description: null,
+            site_name: 'Blog',
+            image_url: 'https://blog.example.org/cover.png',
+          },
+        ],
+      },
+    },
+  },
   markRead: { params: channelParams, body: { message_id: msgId }, response: { read: [readState] } },
   getReadState: { params: channelParams, response: { read: [readState] } },
   getUnread: { response: unread },
@@ -264,6 +293,54 @@ const samples: { [N in EndpointName]: Sample<N> } = {
   completeUpload: { params: { uploadId: pendingUpload.id }, response: { upload: readyUpload } },
   getUpload: { params: { uploadId: pendingUpload.id }, response: { upload: readyUpload } },
   deleteUpload: { params: { uploadId: pendingUpload.id }, response: { ok: true } },
+  createResumableUpload: {
+    body: { name: 'trip.mp4', type: 'video/mp4', size: 209_715_200 },
+    response: {
+      upload: { ...pendingUpload, name: 'trip.mp4', mime_type: 'video/mp4', size: 209_715_200 },
+      multipart: { part_size: 8_388_608, part_count: 25, expires_at: '2026-01-02T00:00:00.000Z' },
+    },
+  },
+  signUploadParts: {
+    params: { uploadId: pendingUpload.id },
+    body: { part_numbers: [1, 2, 25] },
+    response: {
+      parts: [
+        {
+          part_number: 1,
+          method: 'PUT',
+          url: 'https://bucket.s3.example/a/original?partNumber=1&uploadId=x&X-Amz-Signature=s',
+          headers: {},
+          expires_at: '2026-01-01T00:15:00.000Z',
+        },
+      ],
+    },
+  },
+  listUploadParts: {
+    params: { uploadId: pendingUpload.id },
+    response: {
+      part_size: 8_388_608,
+      part_count: 25,
+      parts: [{ part_number: 1, size: 8_388_608, etag: '"9e107d9d372bb6826bd81d3542a419d6"' }],
+    },
+  },
+  recordUploadPart: {
+    params: { uploadId: pendingUpload.id, partNumber: 1 },
+    body: { etag: '"9e107d9d372bb6826bd81d3542a419d6"', size: 8_388_608 },
+    response: { part: { part_number: 1, size: 8_388_608, etag: '"9e107d9d372bb6826bd81d3542a419d6"' } },
+  },
+  getUploadPolicy: { response: { policy: defaultUploadPolicy } },
+  setUploadPolicy: {
+    body: { max_bytes: 10_485_760, allowed_types: ['image/*', 'application/pdf'], uploads_per_minute: 10 },
+    response: {
+      policy: {
+        ...defaultUploadPolicy,
+        max_bytes: 10_485_760,
+        allowed_types: ['image/*', 'application/pdf'],
+        uploads_per_minute: 10,
+        updated_at: '2026-01-01T00:00:00.000Z',
+      },
+    },
+  },
   registerDevice: {
     body: {
       provider: 'web',
@@ -773,6 +850,12 @@ const malformedRequests: {
     path: ['reaction'],
   },
   {
+    name: 'removeLinkPreview query: not an http(s) URL',
+    schema: query('removeLinkPreview'),
+    input: { url: 'javascript:alert(1)' },
+    path: ['url'],
+  },
+  {
     name: 'setMemberRole params: bad user id',
     schema: params('setMemberRole'),
     input: { type: 'team', id: 'a', userId: 'bob smith' },
@@ -891,6 +974,42 @@ const malformedRequests: {
     path: [],
   },
   {
+    name: 'setUploadPolicy: a negative size',
+    schema: body('setUploadPolicy'),
+    input: { max_bytes: -1 },
+    path: ['max_bytes'],
+  },
+  {
+    name: 'setUploadPolicy: a type that is not a MIME type or family',
+    schema: body('setUploadPolicy'),
+    input: { blocked_types: ['image/svg+xml', 'svg'] },
+    path: ['blocked_types', 1],
+  },
+  {
+    name: 'setUploadPolicy: a family written in capitals',
+    schema: body('setUploadPolicy'),
+    input: { allowed_types: ['Image/*'] },
+    path: ['allowed_types', 0],
+  },
+  {
+    name: 'setUploadPolicy: more types than a policy holds',
+    schema: body('setUploadPolicy'),
+    input: { blocked_types: Array.from({ length: 101 }, (_, i) => `application/x-${i}`) },
+    path: ['blocked_types'],
+  },
+  {
+    name: 'setUploadPolicy: an empty allow list (null takes any type)',
+    schema: body('setUploadPolicy'),
+    input: { allowed_types: [] },
+    path: ['allowed_types'],
+  },
+  {
+    name: 'setUploadPolicy: nothing to change',
+    schema: body('setUploadPolicy'),
+    input: {},
+    path: [],
+  },
+  {
     name: 'getPushStats: more days than kept',
     schema: query('getPushStats'),
     input: { days: '365' },
@@ -950,6 +1069,24 @@ const malformedRequests: {
     schema: body('createUpload'),
     input: { name: 'a\u0000.png', type: 'image/png', size: 10 },
     path: ['name'],
+  },
+  {
+    name: 'signUploadParts: a part number twice',
+    schema: body('signUploadParts'),
+    input: { part_numbers: [1, 1] },
+    path: ['part_numbers'],
+  },
+  {
+    name: 'signUploadParts: part 0',
+    schema: body('signUploadParts'),
+    input: { part_numbers: [0] },
+    path: ['part_numbers', 0],
+  },
+  {
+    name: 'recordUploadPart: an ETag with a line break',
+    schema: body('recordUploadPart'),
+    input: { etag: '"abc"\nX-Evil: 1', size: 1 },
+    path: ['etag'],
   },
   {
     name: 'registerDevice: a provider it does not know',

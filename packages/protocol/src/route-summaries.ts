@@ -41,6 +41,7 @@ export const ROUTE_SUMMARIES: Record<RouteName, string> = {
   listReactions: 'Who reacted to a message, newest first, by type, with cursor pagination',
   addReaction: 'React to a message',
   removeReaction: 'Remove a reaction',
+  removeLinkPreview: 'Take a link preview off a message (its sender); it does not come back',
   markRead: 'Mark the channel read',
   getReadState: "Members' read state",
   getUnread: 'Unread counts per channel and in total',
@@ -52,6 +53,15 @@ export const ROUTE_SUMMARIES: Record<RouteName, string> = {
   completeUpload: 'Finish an upload: the server checks the stored bytes (size, real type) against the policy',
   getUpload: 'Read one of your uploads, with a short-lived URL once ready',
   deleteUpload: 'Delete one of your uploads and its file',
+  createResumableUpload:
+    'Ask for a resumable upload of a large file: it goes to storage in parts, and survives a dropped connection',
+  signUploadParts: "Signed, expiring URLs for a resumable upload's parts",
+  listUploadParts:
+    'The parts of a resumable upload already stored: after a drop or a reload, send only the rest',
+  recordUploadPart: 'Record a part the storage took (its ETag), so that a resume knows it is there',
+  getUploadPolicy:
+    'What the app accepts as uploads: size, types, image pixels, uploads per user per minute (server-side)',
+  setUploadPolicy: "Change the app's upload policy; what is not given keeps its value (server-side)",
   registerDevice: 'Register this device for push (again: moves a token to the calling user)',
   listDevices: "The calling user's push devices",
   deleteDevice: 'Stop pushing to a device',

@@ -159,6 +159,11 @@ export const CLIENT_ROUTES = {
     path: '/v1/messages/{id}/reactions/{reaction}',
     auth: 'user',
   },
+  removeLinkPreview: {
+    method: 'DELETE',
+    path: '/v1/messages/{id}/link-previews',
+    auth: 'user',
+  },
   markRead: {
     method: 'POST',
     path: '/v1/channels/{type}/{id}/read',
@@ -213,6 +218,27 @@ export const CLIENT_ROUTES = {
   deleteUpload: {
     method: 'DELETE',
     path: '/v1/uploads/{uploadId}',
+    auth: 'user',
+  },
+  createResumableUpload: {
+    method: 'POST',
+    path: '/v1/uploads/resumable',
+    auth: 'user',
+    status: 201,
+  },
+  signUploadParts: {
+    method: 'POST',
+    path: '/v1/uploads/{uploadId}/parts',
+    auth: 'user',
+  },
+  listUploadParts: {
+    method: 'GET',
+    path: '/v1/uploads/{uploadId}/parts',
+    auth: 'user',
+  },
+  recordUploadPart: {
+    method: 'PUT',
+    path: '/v1/uploads/{uploadId}/parts/{partNumber}',
     auth: 'user',
   },
   registerDevice: {
@@ -287,6 +313,16 @@ export const SERVER_ROUTES = {
   getPushStats: {
     method: 'GET',
     path: '/v1/push/stats',
+    auth: 'server',
+  },
+  getUploadPolicy: {
+    method: 'GET',
+    path: '/v1/upload-policy',
+    auth: 'server',
+  },
+  setUploadPolicy: {
+    method: 'PUT',
+    path: '/v1/upload-policy',
     auth: 'server',
   },
   setWebPush: {

@@ -46,6 +46,7 @@ const CORE_LAZY = [
   './web-push-*',
   './auth-session-*',
   './queued-uploads-*',
+  './upload-parts-*',
 ];
 const entry = `export * from './src/index.ts';\nexport * from '@chat/react';\nexport * from '@chat/core';\n`;
 

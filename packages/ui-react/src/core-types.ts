@@ -7,6 +7,8 @@ import type { ChannelListEntry, ChannelSnapshot, LocalMessage } from '@chat/core
 export type UserRef = LocalMessage['user'];
 /** A file or image attached to a message. */
 export type Attachment = LocalMessage['attachments'][number];
+/** The card of a page a message links to (title, description, image). */
+export type LinkPreview = NonNullable<LocalMessage['link_previews']>[number];
 /** How far one member has read a channel. */
 export type ReadState = ChannelSnapshot['read'][string];
 /** A member of a channel. */

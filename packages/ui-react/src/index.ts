@@ -9,6 +9,7 @@ export { ChannelMenu, type ChannelMenuProps } from './components/channel-menu';
 export { Chat, type ChatProps, type ChatTheme } from './components/chat';
 export { ChatLayout, type ChatLayoutProps } from './components/chat-layout';
 export { DateSeparator, type DateSeparatorProps } from './components/date-separator';
+export { LinkPreviews, type LinkPreviewsProps } from './components/link-previews';
 export { MentionSuggestions, type MentionSuggestionsProps } from './components/mention-suggestions';
 export { Message, type MessageProps } from './components/message';
 export { MessageActions, type MessageActionsProps } from './components/message-actions';

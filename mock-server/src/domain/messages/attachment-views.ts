@@ -18,6 +18,7 @@ type Row = {
   kind: string | null;
   placeholder: string | null;
   thumbnails: StoredThumbnail[] | string | null;
+  duration_ms: number | null;
 };
 
 /**
@@ -44,6 +45,7 @@ export async function loadAttachments(db: AppDb, messageIds: string[]): Promise<
       'u.kind',
       'u.placeholder',
       'u.thumbnails',
+      'u.duration_ms',
     ])
     .where('a.message_id', 'in', messageIds)
     .orderBy('a.message_id')
@@ -101,6 +103,7 @@ async function signUploaded(row: Row, common: Omit<Attachment, 'url'>): Promise<
     url: main!.url,
     upload_id: row.upload_id!,
     ...(row.placeholder !== null && { placeholder: row.placeholder }),
+    ...(row.duration_ms !== null && { duration_ms: row.duration_ms }),
     ...(stored.length > 0 && {
       thumbnails: stored.map((t, i) => ({ url: thumbs[i]!.url, width: t.width, height: t.height })),
     }),

@@ -17,6 +17,7 @@ import type { DomainDeps } from '../deps';
 import { requireUsers } from '../users/users';
 import { toMessages } from '../views';
 import { insertAttachments, releaseUploads } from './attachments';
+import { linkPreviewsAfterEdit } from './link-previews';
 import { loadMessage, messageView } from './message-access';
 
 export async function getMessage(deps: DomainDeps, actor: Actor, messageId: string): Promise<Message> {
@@ -177,13 +178,16 @@ async function changeMessage(
   set: Record<string, unknown>,
   type: 'message.updated' | 'message.deleted',
   attachments?: SendMessageBody['attachments'],
+  /** An edit's new text: its links' previews are brought in step (under the channel's lock). */
+  text?: string,
 ): Promise<Message> {
   const result = await deps.db.transaction().execute(async (tx) => {
     const seq = await bumpSeq(tx, access.channel.id);
     await forgetMessageContent(tx, access.channel.id, messageId);
+    const previews = text === undefined ? {} : await linkPreviewsAfterEdit(tx, actor.appId, messageId, text);
     const row = await tx
       .updateTable('messages')
-      .set({ ...set, updated_at: new Date() })
+      .set({ ...set, ...previews, updated_at: new Date() })
       .where('id', '=', messageId)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -250,6 +254,7 @@ export async function updateMessage(
     },
     'message.updated',
     body.attachments,
+    body.text,
   );
 }
 

@@ -10,6 +10,7 @@ import type { DomainDeps } from '../deps';
 import { requireUsers } from '../users/users';
 import { toMessages, toUserRef } from '../views';
 import { insertAttachments } from './attachments';
+import { requestLinkPreviews } from './link-previews';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -105,12 +106,14 @@ async function insertMessage(
       parent_id: body.parent_id ?? null,
       quoted_message_id: body.quoted_message_id ?? null,
       custom: JSON.stringify(body.custom ?? {}),
+      link_previews_off: body.skip_link_previews ?? false,
       created_at: now,
       updated_at: now,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
   if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, senderId, body.attachments);
+  if (!body.skip_link_previews) await requestLinkPreviews(tx, actor.appId, row.id, row.text);
   if (!topLevel) {
     // Thread replies count on their root; they do not move the channel (nor unread counts).
     await tx

@@ -1,7 +1,7 @@
 import { NetworkError } from '../errors';
 import type { LocalFile } from '../state/types';
 import type { MessageFiles } from '../uploads/message-files';
-import { forgetFiles, keepFiles, lostFile, restoreFiles } from '../uploads/queued-files';
+import { forgetFiles, keepFiles, lostFile, queuedFile, restoreFiles } from '../uploads/queued-files';
 import { revokePreviews, uploadAll } from '../uploads/upload-all';
 import type { FileStorage, QueuedFile, QueueItem, QueueOperation } from './storage-adapter';
 
@@ -92,15 +92,19 @@ export class QueuedUploads {
     const message = files.get(id)!;
     const lost = lostFile(message);
     if (lost) throw lost;
+    // What went up is kept, also when another file failed: a reload then sends only the rest. A
+    // large file's resumable upload is kept as soon as it starts, for a reload in the middle.
+    const save = () => this.init.amend(item, message.entries.map(queuedFile));
+    const saved = new Set(queued.map((f) => f.resumable_id));
     try {
-      await uploadAll(files.uploads, message, (shown) => this.init.show(op, shown));
-    } finally {
-      // What went up is kept, also when another file failed: a reload then sends only the rest.
-      const uploaded = queued.map((f, i) => {
-        const uploadId = message.entries[i]?.uploadId;
-        return uploadId ? { ...f, upload_id: uploadId } : f;
+      await uploadAll(files.uploads, message, (shown) => {
+        this.init.show(op, shown);
+        const started = message.entries.filter((e) => e.resumeId && !saved.has(e.resumeId));
+        for (const e of started) saved.add(e.resumeId);
+        if (started.length) void save();
       });
-      await this.init.amend(item, uploaded);
+    } finally {
+      await save();
     }
   }
 }

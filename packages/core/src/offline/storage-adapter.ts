@@ -84,6 +84,8 @@ export interface QueuedFile {
   type: string;
   size: number;
   upload_id?: string;
+  /** A large file's resumable upload, once started: after a reload only its missing parts go. */
+  resumable_id?: string;
 }
 
 /** Bytes of files waiting to be uploaded, by the id of their `QueuedFile`. */

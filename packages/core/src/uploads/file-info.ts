@@ -10,6 +10,13 @@ export interface UploadOptions {
   onProgress?(sent: number, total: number): void;
   /** Aborts the transfer and the wait; the upload is then abandoned (the server sweeps it). */
   signal?: AbortSignal;
+  /**
+   * A large file (8 MB and more) goes in parts, as a resumable upload: its id, to carry on with
+   * it after a failure (`resumeId`).
+   */
+  onStart?(uploadId: string): void;
+  /** The resumable upload of this same file started before: only the parts the server lacks go. */
+  resumeId?: string;
 }
 
 /** What one file is, as an upload slot asks: its bytes, name, type and size. */

@@ -8,6 +8,8 @@ export interface FileEntry {
   file: DescribedFile;
   local: LocalFile;
   uploadId: string | null;
+  /** A large file's resumable upload, once started: a retry carries on with it. */
+  resumeId?: string | undefined;
 }
 
 /** The files of one message being sent. */

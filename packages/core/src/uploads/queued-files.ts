@@ -16,13 +16,19 @@ const shows = (type: string) => /^(image|video)\//.test(type) && typeof URL.crea
  */
 export async function keepFiles(storage: FileStorage, message: FileMessage): Promise<QueuedFile[]> {
   await Promise.all(message.entries.map((e) => storage.put(e.local.id, e.file.blob).catch(() => {})));
-  return message.entries.map(({ local, file, uploadId }) => ({
+  return message.entries.map((entry) => queuedFile(entry));
+}
+
+/** What the queued send keeps of one file: what it is, and how far its upload went. */
+export function queuedFile({ local, file, uploadId, resumeId }: FileEntry): QueuedFile {
+  return {
     id: local.id,
     name: file.name,
     type: file.type,
     size: file.size,
     ...(uploadId && { upload_id: uploadId }),
-  }));
+    ...(resumeId && { resumable_id: resumeId }),
+  };
 }
 
 /**
@@ -40,6 +46,7 @@ export async function restoreFiles(storage: FileStorage, files: readonly QueuedF
       return {
         file: { blob: blob ?? new Blob([]), name, type, size },
         uploadId: f.upload_id ?? null,
+        resumeId: f.resumable_id,
         local: {
           id,
           name,

@@ -32,7 +32,10 @@ export async function sendFiles(
 
 /** A discarded message's files: the uploads made already are deleted (best effort). */
 export function cancelFiles(uploads: Uploads, message: FileMessage): void {
-  for (const { uploadId } of message.entries) if (uploadId) void uploads.delete(uploadId).catch(() => {});
+  for (const { uploadId, resumeId } of message.entries) {
+    const made = uploadId ?? resumeId;
+    if (made) void uploads.delete(made).catch(() => {});
+  }
   revokePreviews(message);
 }
 
@@ -74,6 +77,10 @@ export async function uploadAll(
           name: entry.file.name,
           type: entry.file.type,
           signal,
+          resumeId: entry.resumeId,
+          onStart: (id) => {
+            entry.resumeId = id;
+          },
           onProgress: (sent, total) => {
             const progress = total > 0 ? sent / total : 1;
             // Bytes all sent: the server checks (and processes an image) before it is ready.

@@ -66,6 +66,8 @@ export const attachment = z.strictObject({
   thumbnails: z.array(attachmentThumbnail).max(4).optional(),
   /** When `url` and the thumbnails' URLs stop working (uploaded files). */
   url_expires_at: timestamp.optional(),
+  /** Uploaded video and audio: the length in milliseconds, when the file's headers say it. */
+  duration_ms: z.number().int().min(0).optional(),
 });
 export type Attachment = z.infer<typeof attachment>;
 
@@ -106,6 +108,22 @@ export const attachmentInput = z
   });
 export type AttachmentInput = z.infer<typeof attachmentInput>;
 
+/**
+ * What a page a message links to says about itself (its Open Graph tags, or its title and
+ * description), fetched by the server after the message is sent: a message gets its previews
+ * in a later `message.updated`. `url` is the link as it stands in the message's text; the texts
+ * are plain text (render them as text, never as HTML), trimmed to their limits. `image_url` is
+ * on the linked site, not this server: loading it tells that site the viewer's address.
+ */
+export const linkPreview = z.object({
+  url: httpUrl,
+  title: safeString(LIMITS.LINK_PREVIEW_TITLE_LENGTH).nullable(),
+  description: safeString(LIMITS.LINK_PREVIEW_DESCRIPTION_LENGTH).nullable(),
+  site_name: safeString(LIMITS.LINK_PREVIEW_SITE_NAME_LENGTH).nullable(),
+  image_url: httpUrl.nullable(),
+});
+export type LinkPreview = z.infer<typeof linkPreview>;
+
 export const reaction = z.object({
   message_id: messageId,
   user_id: userId,
@@ -129,6 +147,12 @@ const messageFields = {
   user_id: userId,
   user: userRef,
   attachments: z.array(attachment),
+  /**
+   * Previews of the first links in `text`, in the order they appear (empty until the server has
+   * fetched them, and for a message sent with `skip_link_previews`). Always sent by the server;
+   * optional only so that a client's own not-yet-sent message need not carry it.
+   */
+  link_previews: z.array(linkPreview).max(LIMITS.LINK_PREVIEWS_PER_MESSAGE).optional(),
   mentioned_user_ids: z.array(userId),
   parent_id: messageId.nullable(),
   reply_count: z.number().int().min(0),

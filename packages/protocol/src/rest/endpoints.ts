@@ -34,6 +34,7 @@ import {
   messageResponse,
   messagesResponse,
   reactionsResponse,
+  removeLinkPreviewQuery,
   sendMessageBody,
   updateMessageBody,
 } from './messages';
@@ -52,6 +53,16 @@ import {
   unreadResponse,
 } from './reads';
 import { searchQuery, searchResponse } from './search';
+import {
+  createResumableUploadResponse,
+  recordUploadPartBody,
+  signUploadPartsBody,
+  signUploadPartsResponse,
+  uploadPartParams,
+  uploadPartResponse,
+  uploadPartsResponse,
+} from './upload-parts';
+import { setUploadPolicyBody, uploadPolicyResponse } from './upload-policy';
 import { createUploadBody, createUploadResponse, uploadParams, uploadResponse } from './uploads';
 import { mutedUserResponse, mutedUsersResponse } from './user-mutes';
 import { queryUsersQuery, updateSelfBody, upsertUsersBody, userResponse, usersResponse } from './users';
@@ -300,6 +311,12 @@ export const endpoints = {
     params: messageParams.extend({ reaction: reactionType }),
     response: messageResponse,
   },
+  removeLinkPreview: {
+    ...route('removeLinkPreview'),
+    params: messageParams,
+    query: removeLinkPreviewQuery,
+    response: messageResponse,
+  },
 
   markRead: {
     ...route('markRead'),
@@ -350,6 +367,26 @@ export const endpoints = {
   completeUpload: { ...route('completeUpload'), params: uploadParams, response: uploadResponse },
   getUpload: { ...route('getUpload'), params: uploadParams, response: uploadResponse },
   deleteUpload: { ...route('deleteUpload'), params: uploadParams, response: ok },
+  createResumableUpload: {
+    ...route('createResumableUpload'),
+    body: createUploadBody,
+    response: createResumableUploadResponse,
+  },
+  signUploadParts: {
+    ...route('signUploadParts'),
+    params: uploadParams,
+    body: signUploadPartsBody,
+    response: signUploadPartsResponse,
+  },
+  listUploadParts: { ...route('listUploadParts'), params: uploadParams, response: uploadPartsResponse },
+  recordUploadPart: {
+    ...route('recordUploadPart'),
+    params: uploadPartParams,
+    body: recordUploadPartBody,
+    response: uploadPartResponse,
+  },
+  getUploadPolicy: { ...route('getUploadPolicy'), response: uploadPolicyResponse },
+  setUploadPolicy: { ...route('setUploadPolicy'), body: setUploadPolicyBody, response: uploadPolicyResponse },
   registerDevice: {
     ...route('registerDevice'),
     body: registerDeviceBody,

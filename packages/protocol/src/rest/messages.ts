@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { attachmentInput, message, reactionType } from '../entities/message';
 import { userRef } from '../entities/user';
 import { LIMITS } from '../limits';
-import { clientMessageId, customData, messageId, safeString, timestamp, userId } from '../primitives';
+import {
+  clientMessageId,
+  customData,
+  httpUrl,
+  messageId,
+  safeString,
+  timestamp,
+  userId,
+} from '../primitives';
 import { limitParam } from './query-params';
 
 const text = safeString(LIMITS.MESSAGE_TEXT_LENGTH);
@@ -22,6 +30,8 @@ export const sendMessageBody = z
     quoted_message_id: messageId.optional(),
     mentioned_user_ids: mentions.optional(),
     custom: customData.optional(),
+    /** No link previews for this message (nor after an edit of it). */
+    skip_link_previews: z.boolean().optional(),
     /** Server-side calls only: who sends it. */
     user_id: userId.optional(),
   })
@@ -81,6 +91,13 @@ export const reactionsResponse = z.object({
   next_cursor: z.string().nullable(),
 });
 export type ReactionsResponse = z.infer<typeof reactionsResponse>;
+
+/**
+ * Which link preview to take off a message: its `url`, as the preview gives it. In the query
+ * rather than the path, where a proxy may decode the slashes of an encoded URL.
+ */
+export const removeLinkPreviewQuery = z.strictObject({ url: httpUrl });
+export type RemoveLinkPreviewQuery = z.infer<typeof removeLinkPreviewQuery>;
 
 export const messageResponse = z.object({ message });
 export type MessageResponse = z.infer<typeof messageResponse>;

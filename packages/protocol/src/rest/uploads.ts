@@ -61,6 +61,11 @@ export const upload = z.object({
   size: z.number().int().min(0),
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
+  /**
+   * Video and audio, once ready: the length in milliseconds, read from the file's headers; null
+   * when they do not say it cheaply (or for anything else).
+   */
+  duration_ms: z.number().int().min(0).nullable(),
   /** A short-lived URL to fetch the file (ready only), usable directly in `<img src>`. */
   url: z.string().nullable(),
   /** Images, once ready: a ThumbHash (base64) to paint while the image loads. */

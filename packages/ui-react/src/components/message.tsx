@@ -8,6 +8,7 @@ import type { UserRef } from '../core-types';
 import { displayName, timeOfDay } from '../text/format';
 import { Attachments } from './attachments';
 import { Avatar } from './avatar';
+import { LinkPreviews } from './link-previews';
 import { SendingFiles } from './local-files/lazy-local-files';
 import { MessageActions } from './message-actions';
 import { MessageStatus } from './message-status';
@@ -108,6 +109,14 @@ function DefaultMessage({
             {message.text && <MessageText text={message.text} mentions={mentions} />}
             {message.attachments.length > 0 && <Attachments attachments={message.attachments} />}
             {message.files && <SendingFiles files={message.files} />}
+            {!!message.link_previews?.length && (
+              <LinkPreviews
+                previews={message.link_previews}
+                onRemove={
+                  isOwn ? (url) => void channel.removeLinkPreview(message.id, url).catch(() => {}) : undefined
+                }
+              />
+            )}
             {message.edited_at && (
               <span className="chat-message__edited" data-testid="chat-message-edited">
                 {t('message.edited')}

@@ -101,6 +101,9 @@ export const defaultStrings = {
   'emojiPicker.loading': 'Loading emoji…',
   'emojiPicker.loadFailed': 'Could not load the emoji.',
 
+  /** The Remove button of a link's preview card on one's own message. */
+  'linkPreview.remove': 'Remove the preview of {site}',
+
   'attachment.image': 'Image',
   'attachment.file': 'File',
   'attachment.video': 'Video',
