@@ -10,6 +10,7 @@ import type { Actor } from '../kernel/actor';
 import { ChatError, forbidden, notFound } from '../kernel/errors';
 import type { AppDb } from '../store/app-scope';
 import { MultipartError, type StoredPart, TooLargeError } from './object-storage';
+import { refuseUpload } from './refuse-upload';
 import { refused } from './upload-policy';
 import type { UploadServices } from './uploads';
 
@@ -245,17 +246,7 @@ async function refuse(
   error: ReturnType<typeof refused>,
 ): Promise<never> {
   await s.storage.multipart.abort(row.storage_key, row.multipart_id);
-  await s.storage.delete(row.storage_key);
-  await db
-    .updateTable('uploads')
-    .set({
-      state: 'refused',
-      refusal: String(error.body.details?.reason ?? 'refused'),
-      completed_at: new Date(),
-    })
-    .where('id', '=', row.id)
-    .execute();
-  throw error;
+  return refuseUpload(db, s.storage, row, error);
 }
 
 /**

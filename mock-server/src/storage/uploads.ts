@@ -12,6 +12,7 @@ import type { UploadPolicies } from './app-upload-policy';
 import { readDuration } from './media-duration';
 import { mediaKind, SNIFF_BYTES, sniffType } from './media-sniff';
 import type { ObjectStorage } from './object-storage';
+import { refuseUpload } from './refuse-upload';
 import { abortParts, assembleParts } from './upload-parts';
 import { checkSize, checkType, refused } from './upload-policy';
 
@@ -204,24 +205,8 @@ async function readStart(storage: ObjectStorage, key: string, size: number): Pro
 }
 
 /** Marks the upload refused and removes its bytes, then throws the refusal. */
-async function refuse(
-  db: AppDb,
-  s: UploadServices,
-  row: UploadRow,
-  error: ReturnType<typeof refused>,
-): Promise<never> {
-  await s.storage.delete(row.storage_key);
-  await db
-    .updateTable('uploads')
-    .set({
-      state: 'refused',
-      refusal: String(error.body.details?.reason ?? 'refused'),
-      completed_at: new Date(),
-    })
-    .where('id', '=', row.id)
-    .execute();
-  throw error;
-}
+const refuse = (db: AppDb, s: UploadServices, row: UploadRow, error: ReturnType<typeof refused>) =>
+  refuseUpload(db, s.storage, row, error);
 
 export async function completeUpload(
   db: AppDb,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ChannelType } from '@chat/protocol';
 import {
   type ChatServer,
   createChatServer,
@@ -6,7 +7,7 @@ import {
   createUserToken,
   type Store,
 } from '@chat/server';
-import { ChatClient } from '../src/client';
+import { ChatClient, type ChatClientOptions } from '../src/client';
 import type { WebSocketLike } from '../src/environment';
 import type { ReadableStore } from '../src/store';
 
@@ -74,6 +75,33 @@ export async function connectClient(h: Harness, userId: string) {
   /** Drops the current socket as a network failure would (the client reconnects after ~1 s). */
   const dropSocket = () => sockets.at(-1)?.close(3000, 'test drop');
   return { client, user, dropSocket };
+}
+
+/**
+ * Makes clients of `h`'s server that come back fast after a drop (300 ms) and jitter the same way
+ * every run; each is kept in `clients`, for the test to disconnect at the end.
+ */
+export function clientMaker(h: Harness, clients: ChatClient[]) {
+  return (options: Partial<ChatClientOptions> = {}) => {
+    const client = new ChatClient({
+      apiKey: h.apiKey,
+      baseUrl: h.server.url,
+      connection: { backoff: { baseMs: 300, maxMs: 300 } },
+      ...options,
+      env: { random: () => 0.99, ...options.env },
+    });
+    clients.push(client);
+    return client;
+  };
+}
+
+/** Every top-level message of a channel stored on the server, oldest first, as `reader` reads them over REST. */
+export async function storedMessages(reader: ChatClient, channel: { type: ChannelType; id: string }) {
+  const { messages } = await reader.http.request('listMessages', {
+    params: { type: channel.type, id: channel.id },
+    query: { limit: 100 },
+  });
+  return messages.filter((m) => m.parent_id === null);
 }
 
 /** Resolves once `predicate` holds for the store's value. */

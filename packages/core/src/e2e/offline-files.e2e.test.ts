@@ -1,9 +1,9 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, startServer, until } from '../../test/e2e-harness';
+import { clientMaker, connectClient, startServer, storedMessages, until } from '../../test/e2e-harness';
 import { manualSignal } from '../../test/signals';
 import type { Channel } from '../channel';
-import { ChatClient, type ChatClientOptions } from '../client';
+import type { ChatClient, ChatClientOptions } from '../client';
 import { createIndexedDbStorage } from '../offline/indexeddb-storage';
 import type { StorageAdapter } from '../offline/storage-adapter';
 
@@ -34,26 +34,10 @@ afterAll(async () => {
   await h?.server.close();
 });
 
-function newClient(options: Partial<ChatClientOptions> = {}) {
-  const client = new ChatClient({
-    apiKey: h.apiKey,
-    baseUrl: h.server.url,
-    connection: { backoff: { baseMs: 300, maxMs: 300 } },
-    ...options,
-    env: { random: () => 0.99, ...options.env },
-  });
-  clients.push(client);
-  return client;
-}
+const newClient = (options: Partial<ChatClientOptions> = {}) => clientMaker(h, clients)(options);
 
 /** What the server stored, as Bob reads it over REST, oldest first. */
-async function onServer(channel: Channel) {
-  const { messages } = await bob.client.http.request('listMessages', {
-    params: { type: channel.type, id: channel.id },
-    query: { limit: 100 },
-  });
-  return messages;
-}
+const onServer = (channel: Channel) => storedMessages(bob.client, channel);
 
 const files = () => [
   { data: PNG, name: 'dot.png', type: 'image/png' },

@@ -1,10 +1,17 @@
 import { openStore, type Store } from '@chat/server';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectClient, listen, startServer, until } from '../../test/e2e-harness';
+import {
+  clientMaker,
+  connectClient,
+  listen,
+  startServer,
+  storedMessages,
+  until,
+} from '../../test/e2e-harness';
 import { manualSignal } from '../../test/signals';
 import type { Channel } from '../channel';
-import { ChatClient, type ChatClientOptions } from '../client';
+import type { ChatClient, ChatClientOptions } from '../client';
 import { createIndexedDbStorage } from '../offline/indexeddb-storage';
 import { createMemoryStorage } from '../offline/memory-storage';
 
@@ -26,26 +33,10 @@ afterAll(async () => {
   await store?.close();
 });
 
-function newClient(options: Partial<ChatClientOptions> = {}) {
-  const client = new ChatClient({
-    apiKey: h.apiKey,
-    baseUrl: h.server.url,
-    connection: { backoff: { baseMs: 300, maxMs: 300 } },
-    ...options,
-    env: { random: () => 0.99, ...options.env },
-  });
-  clients.push(client);
-  return client;
-}
+const newClient = (options: Partial<ChatClientOptions> = {}) => clientMaker(h, clients)(options);
 
 /** What the server stored, as another user sees it over REST. */
-async function onServer(channel: Channel) {
-  const { messages } = await bob.client.http.request('listMessages', {
-    params: { type: channel.type, id: channel.id },
-    query: { limit: 100 },
-  });
-  return messages.filter((m) => m.parent_id === null);
-}
+const onServer = (channel: Channel) => storedMessages(bob.client, channel);
 
 const texts = (channel: Channel) => channel.state.getSnapshot().messages.map((m) => m.text);
 const statuses = (channel: Channel) => channel.state.getSnapshot().messages.map((m) => m.status);
