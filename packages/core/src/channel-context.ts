@@ -2,7 +2,7 @@ import type { ChannelEvent, Message, UserRef } from '@chat/protocol';
 import type { ConnectionManager } from './connection/connection-manager';
 import type { Environment } from './environment';
 import type { HttpClient } from './http-client';
-import type { ChannelSync } from './offline/offline-sync';
+import type { ChannelSync } from './offline/write-queue';
 import type { MessageFiles } from './uploads/message-files';
 
 /** What a channel handle needs from its client. */

@@ -130,7 +130,7 @@ export class ChatClient {
       http: this.http,
       env,
       userId: () => this.currentUserId,
-      sync: () => this.offline?.sync,
+      sync: () => this.offline?.sync.writes,
       onHandle: (channel) => this.offline?.sync.track(channel),
       onUsersSeen: (users) => this.users.seen(users),
     });

@@ -27,7 +27,7 @@ function setup(
     http: {} as HttpClient,
     env,
     userId: () => 'alice',
-    sync: () => sync,
+    sync: () => sync?.writes,
     onHandle: (channel) => sync?.track(channel),
   });
   sync = new OfflineSync({

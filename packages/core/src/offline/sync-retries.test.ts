@@ -56,7 +56,7 @@ function setup(options: { retry?: Partial<SyncRetryOptions>; random?: number } =
     http: {} as HttpClient,
     env,
     userId: () => 'alice',
-    sync: () => sync,
+    sync: () => sync?.writes,
     onHandle: (channel) => sync?.track(channel),
   });
   const storage = createMemoryStorage();
