@@ -2,7 +2,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Api, clientId, getTestServer, newTestApp } from './api';
-import { channelPath, createChannel, expectError, usersOf } from './rest-helpers';
+import { channelPath, createChannel, expectError, uploadWith, usersOf } from './rest-helpers';
 import { appOn, closeSockets, waitForEvent } from './ws-fixtures';
 
 /**
@@ -17,17 +17,8 @@ async function absolute(url: string): Promise<URL> {
 }
 
 /** Sends `bytes` through a slot and completes it; answers the completion. */
-async function upload(user: Api, bytes: Buffer, declared: { name: string; type: string }) {
-  const slot = await user.post('/v1/uploads', { size: bytes.length, ...declared });
-  expect(slot.status, JSON.stringify(slot.body)).toBe(201);
-  const put = await fetch(await absolute(slot.body.target.url), {
-    method: 'PUT',
-    headers: slot.body.target.headers,
-    body: bytes,
-  });
-  expect(put.status).toBe(200);
-  return user.post(`/v1/uploads/${slot.body.upload.id}/complete`);
-}
+const upload = async (user: Api, bytes: Buffer, declared: { name: string; type: string }) =>
+  uploadWith(user, (await getTestServer()).url, bytes, declared);
 
 /** An 800×400 JPEG that says "turn me 90°" (so it shows 400×800) and carries a camera and a GPS position. */
 function photo(): Promise<Buffer> {
@@ -215,11 +206,20 @@ describe('attachments by upload id', () => {
     expectError(reused, 422, 'upload_refused');
     expect(reused.body.error.details.reason).toBe('attached');
 
+    // Two sends racing for one upload: one has it, the other is told it is taken.
+    const contested = await readyFile(alice);
+    const raced = await Promise.all([
+      send(alice, [{ upload_id: contested }]),
+      send(alice, [{ upload_id: contested }]),
+    ]);
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(raced.find((r) => r.status === 422)!.body.error.details.reason).toBe('attached');
+
     const mixed = await send(alice, [{ upload_id: mine, url: 'https://cdn.example/x' }]);
     expectError(mixed, 400, 'validation_failed');
     // Nothing of the refused sends was stored.
     const list = await alice.get(`${messages}?limit=50`);
-    expect(list.body.messages).toHaveLength(1);
+    expect(list.body.messages).toHaveLength(2);
   });
 
   it('deletes the files of a deleted message, and of an upload an edit takes off', async () => {

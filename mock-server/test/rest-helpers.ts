@@ -70,3 +70,34 @@ export async function send(
 
 /** Ids of a list of entities, in order. */
 export const ids = (items: { id: string }[]): string[] => items.map((item) => item.id);
+
+/**
+ * Asks `server` for an upload slot and sends `bytes` to its (disk) target; answers the upload's
+ * id (not completed yet).
+ */
+export async function putInSlot(
+  user: Api,
+  server: string,
+  bytes: Buffer,
+  declared: { name: string; type: string },
+): Promise<string> {
+  const slot = await user.post('/v1/uploads', { size: bytes.length, ...declared });
+  expect(slot.status, JSON.stringify(slot.body)).toBe(201);
+  const put = await fetch(new URL(slot.body.target.url, server), {
+    method: 'PUT',
+    headers: slot.body.target.headers,
+    body: new Uint8Array(bytes),
+  });
+  expect(put.status).toBe(200);
+  return slot.body.upload.id as string;
+}
+
+/** Uploads `bytes` through a slot and completes it; answers the completion's reply. */
+export async function uploadWith(
+  user: Api,
+  server: string,
+  bytes: Buffer,
+  declared: { name: string; type: string },
+): Promise<Reply> {
+  return user.post(`/v1/uploads/${await putInSlot(user, server, bytes, declared)}/complete`);
+}

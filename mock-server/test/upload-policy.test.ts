@@ -4,7 +4,7 @@ import { createChatServer } from '../src/index';
 import type { ChatServer } from '../src/startup/server';
 import { Api, clientId, getTestServer, newTestApp, startTestServer, type TestApp, testAppOn } from './api';
 import { getTestStore, TEST_SECRET_KEY } from './harness';
-import { channelPath, createChannel, expectError, expectInvalid, usersOf } from './rest-helpers';
+import { channelPath, createChannel, expectError, expectInvalid, putInSlot, usersOf } from './rest-helpers';
 import { type S3Server, s3ConfigOf, startS3Server } from './s3-server';
 
 /**
@@ -86,18 +86,9 @@ async function absolute(url: string): Promise<URL> {
   return new URL(url, (await getTestServer()).url);
 }
 
-/** Asks for a slot and sends `bytes` to its (disk) target; answers the slot. */
-async function slotWith(user: Api, bytes: Buffer, declared: { name: string; type: string }) {
-  const slot = await user.post('/v1/uploads', { size: bytes.length, ...declared });
-  expect(slot.status, JSON.stringify(slot.body)).toBe(201);
-  const put = await fetch(await absolute(slot.body.target.url), {
-    method: 'PUT',
-    headers: slot.body.target.headers,
-    body: bytes,
-  });
-  expect(put.status).toBe(200);
-  return slot.body.upload.id as string;
-}
+/** Asks for a slot and sends `bytes` to its (disk) target; answers the upload's id. */
+const slotWith = async (user: Api, bytes: Buffer, declared: { name: string; type: string }) =>
+  putInSlot(user, (await getTestServer()).url, bytes, declared);
 
 /** Sends `bytes` through a slot and completes it; answers the completion. */
 async function upload(user: Api, bytes: Buffer, declared: { name: string; type: string }) {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, createChatServer } from '../src/startup/server';
 import { clientId } from './api';
 import { getTestStore } from './harness';
-import { createChannel, send } from './rest-helpers';
+import { createChannel, send, uploadWith } from './rest-helpers';
 import { appOn, closeSockets } from './ws-fixtures';
 
 /**
@@ -114,5 +114,30 @@ describe('statements per operation', () => {
       await a.waitFor((e) => e.type === 'message.new' && e.message.text === text);
     };
     expect(await fewest(sendNext)).toBe(5);
+  });
+
+  it('a send with an uploaded file adds one statement that checks and takes the upload, and the attachment: 7', async () => {
+    const t = await appOn(server);
+    const [alice] = await t.users('alice', 'bob');
+    const cid = await createChannel(alice!, 'budget-file', ['bob']);
+    const a = await t.connect('alice');
+    await a.ok({ type: 'channel.watch', cid });
+    const sendWith = async (text: string) => {
+      const done = await uploadWith(alice!, server.url, Buffer.from(`notes ${text}\n`), {
+        name: 'notes.txt',
+        type: 'text/plain',
+      });
+      expect(done.body.upload.state).toBe('ready');
+      const message = { client_msg_id: clientId(), text, attachments: [{ upload_id: done.body.upload.id }] };
+      return async () => {
+        const { message: sent } = await a.ok({ type: 'message.send', cid, message });
+        expect(sent.attachments).toHaveLength(1);
+        await a.waitFor((e) => e.type === 'message.new' && e.message.text === text);
+      };
+    };
+    await (await sendWith('first'))();
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) counts.push(await fewest(await sendWith(`with a file ${i}`), 1));
+    expect(Math.min(...counts)).toBe(7);
   });
 });

@@ -101,7 +101,8 @@ export async function toMessages(
    * (a send holds its channel's row lock while this runs).
    */
   fresh?: {
-    withAttachments: boolean;
+    /** The attachments stored with them, as built from the rows in hand, by message id. */
+    attachments?: Map<string, Message['attachments']>;
     /** Users' rows the caller has already read (the sender's), not to be read again. */
     users?: AppUserRow[];
   },
@@ -123,9 +124,7 @@ export async function toMessages(
   const none = Promise.resolve([]);
   const [users, attachments, reactionCounts, ownReactions] = await Promise.all([
     usersById(db, userIds, fresh?.users ?? []),
-    onlyFresh && !fresh.withAttachments
-      ? new Map<string, Message['attachments']>()
-      : loadAttachments(db, ids),
+    onlyFresh ? (fresh.attachments ?? new Map<string, Message['attachments']>()) : loadAttachments(db, ids),
     onlyFresh
       ? none
       : db

@@ -3,7 +3,8 @@ import type { AppDb } from '../../store/app-scope';
 import type { StoredThumbnail } from '../../store/schema';
 import { mediaUrls } from '../media-urls';
 
-type Row = {
+/** An attachment row with its upload's columns (null for a linked file), as views are built from. */
+export type AttachmentRow = {
   message_id: string;
   type: string;
   url: string;
@@ -27,7 +28,7 @@ type Row = {
  * An upload whose file is gone (deleted with its message, or by its owner) is left out.
  */
 export async function loadAttachments(db: AppDb, messageIds: string[]): Promise<Map<string, Attachment[]>> {
-  const rows: Row[] = await db
+  const rows: AttachmentRow[] = await db
     .selectFrom('message_attachments as a')
     .leftJoin('uploads as u', 'u.id', 'a.upload_id')
     .select([
@@ -63,7 +64,8 @@ export async function loadAttachments(db: AppDb, messageIds: string[]): Promise<
   return byMessage;
 }
 
-function toAttachment(row: Row): Attachment | null | Promise<Attachment | null> {
+/** One attachment as clients see it: a linked file as given, an uploaded one with URLs signed now. */
+export function toAttachment(row: AttachmentRow): Attachment | null | Promise<Attachment | null> {
   const common = {
     type: row.type as Attachment['type'],
     ...(row.name !== null && { name: row.name }),
@@ -80,7 +82,7 @@ function toAttachment(row: Row): Attachment | null | Promise<Attachment | null> 
   return signUploaded(row, common);
 }
 
-async function signUploaded(row: Row, common: Omit<Attachment, 'url'>): Promise<Attachment | null> {
+async function signUploaded(row: AttachmentRow, common: Omit<Attachment, 'url'>): Promise<Attachment | null> {
   if (row.storage_key === null) return null;
   const media = mediaUrls();
   const file = {

@@ -112,7 +112,9 @@ async function insertMessage(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (body.attachments?.length) await insertAttachments(tx, actor.appId, row.id, senderId, body.attachments);
+  const attachments = body.attachments?.length
+    ? new Map([[row.id, await insertAttachments(tx, actor.appId, row.id, senderId, body.attachments)]])
+    : undefined;
   if (!body.skip_link_previews) await requestLinkPreviews(tx, actor.appId, row.id, row.text);
   if (!topLevel) {
     // Thread replies count on their root; they do not move the channel (nor unread counts).
@@ -124,7 +126,7 @@ async function insertMessage(
   }
   const viewer = { ...actor, userId: senderId };
   const [message] = await toMessages(tx, [row], () => access.cid, viewer.userId, {
-    withAttachments: !!body.attachments?.length,
+    ...(attachments && { attachments }),
     users: [sender],
   });
   const event = {
