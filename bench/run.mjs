@@ -14,6 +14,7 @@ export const SCENARIOS = [
   'rest',
   'webhooks',
   'push',
+  'media',
   'client-state',
   'browser-client',
   'ui',

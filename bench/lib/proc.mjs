@@ -67,6 +67,9 @@ const TARGETS = {
   chat: './targets/chat.mjs',
   // The chat server with the push scenario's extra commands (push-server.mjs).
   push: './push-server.mjs',
+  // The chat server with a statement counter (media scenario), and a bare upload server.
+  media: './media-server.mjs',
+  'bare-upload': './targets/bare-upload.mjs',
 };
 
 /**
