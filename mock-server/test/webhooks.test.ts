@@ -229,10 +229,13 @@ describe('webhooks', () => {
     const [first, second] = attempts();
     // The backoff alone would have tried again after 1 to 2 s.
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(3_900);
-    const log = await t.server.get(`/v1/webhooks/${hook.id}/deliveries`);
-    expect(log.body.deliveries).toEqual([
-      expect.objectContaining({ state: 'delivered', attempts: 2, last_status: 200, last_error: null }),
-    ]);
+    // The worker records the answer after the receiver has it: read the log once it has.
+    const deliveries = async () => (await t.server.get(`/v1/webhooks/${hook.id}/deliveries`)).body.deliveries;
+    await expect
+      .poll(deliveries, { timeout: 10_000 })
+      .toEqual([
+        expect.objectContaining({ state: 'delivered', attempts: 2, last_status: 200, last_error: null }),
+      ]);
   }, 40_000);
 
   it('logs every delivery with its state, attempts and last answer, newest first', async () => {
