@@ -16,6 +16,8 @@ export const SCENARIOS = [
   'push',
   'media',
   'client-state',
+  // Blocklists (issue 17): the server's matcher per message.
+  'blocklist',
   'browser-client',
   'ui',
   'bundle-size',

@@ -1,3 +1,4 @@
+import type { Message } from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
 import { type Api, clientId, newTestApp } from './api';
 import {
@@ -490,14 +491,21 @@ describe('freeze and unfreeze', () => {
       );
     }
     const list = await bob.get(`${channelPath(cid)}/messages`);
-    expect(list.body.messages.map((m: { text: string }) => m.text)).toEqual(['before']);
+    // The freeze is said in the channel by a system message (which is never unread).
+    expect(list.body.messages.map((m: { type: string; text: string }) => [m.type, m.text])).toEqual([
+      ['regular', 'before'],
+      ['system', 'ALICE froze the channel'],
+    ]);
     expect((await alice.get('/v1/unread')).body.total_unread_count).toBe(1);
 
     expectError(await bob.post(`${channelPath(cid)}/unfreeze`), 403, 'forbidden');
     const thawed = await alice.post(`${channelPath(cid)}/unfreeze`);
     expect(thawed.body.channel.frozen).toBe(false);
     await send(bob, cid, 'after');
-    expect((await bob.get(`${channelPath(cid)}/messages`)).body.messages).toHaveLength(2);
+    const texts = (await bob.get(`${channelPath(cid)}/messages`)).body.messages.map(
+      (m: { text: string }) => m.text,
+    );
+    expect(texts).toEqual(['before', 'ALICE froze the channel', 'ALICE unfroze the channel', 'after']);
     expectError(await alice.post('/v1/channels/messaging/nope/freeze'), 404, 'not_found');
   });
 });
@@ -519,16 +527,22 @@ describe('POST /v1/channels/{type}/{id}/truncate', () => {
     expect(truncated.body.channel.truncated_at).not.toBeNull();
     expect(truncated.body.channel.last_message_at).toBeNull();
 
-    expect((await bob.get(`${channelPath(cid)}/messages`)).body).toEqual({ messages: [], has_more: false });
+    // What is left is the truncate's own system message, stamped after the cut (and never unread).
+    const left = (await bob.get(`${channelPath(cid)}/messages`)).body;
+    expect(left.has_more).toBe(false);
+    expect(left.messages.map((m: Message) => [m.type, m.system?.kind, m.seq])).toEqual([
+      ['system', 'channel.truncated', truncated.body.channel.seq + 1],
+    ]);
+    const note = left.messages[0];
     const state = await bob.get(channelPath(cid));
-    expect(state.body.messages).toEqual([]);
+    expect(state.body.messages).toEqual([note]);
     expect(state.body.membership.unread_count).toBe(0);
     expect((await bob.get('/v1/unread')).body).toEqual({ total_unread_count: 0, channels: [] });
     for (const m of [...old, reply]) expectError(await bob.get(`/v1/messages/${m.id}`), 404, 'not_found');
     expect((await bob.get('/v1/search?query=old')).body.results).toEqual([]);
 
     const fresh = await send(alice, cid, 'new one');
-    expect(ids((await bob.get(`${channelPath(cid)}/messages`)).body.messages)).toEqual([fresh.id]);
+    expect(ids((await bob.get(`${channelPath(cid)}/messages`)).body.messages)).toEqual([note.id, fresh.id]);
     expect((await bob.get('/v1/unread')).body.total_unread_count).toBe(1);
   });
 
@@ -545,7 +559,14 @@ describe('POST /v1/channels/{type}/{id}/truncate', () => {
       const truncatedAt = truncated.body.channel.seq;
       const after = sent.filter((m) => m.seq > truncatedAt).sort((a, b) => a.seq - b.seq);
       const listed = await bob.get(`${channelPath(cid)}/messages?limit=100`);
-      expect(ids(listed.body.messages), `round ${round}, truncate at seq ${truncatedAt}`).toEqual(ids(after));
+      // The truncate's system message took the seq right after it, in the same transaction.
+      const [note, ...rest] = listed.body.messages as Message[];
+      expect(note).toMatchObject({
+        type: 'system',
+        seq: truncatedAt + 1,
+        system: { kind: 'channel.truncated' },
+      });
+      expect(ids(rest), `round ${round}, truncate at seq ${truncatedAt}`).toEqual(ids(after));
       for (const m of sent) {
         expect((await bob.get(`/v1/messages/${m.id}`)).status).toBe(m.seq > truncatedAt ? 200 : 404);
       }

@@ -1,4 +1,4 @@
-import type { Member } from '@chat/protocol';
+import type { Member, Message } from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
 import { type Api, clientId, newTestApp, type Reply } from './api';
 
@@ -359,7 +359,15 @@ describe('bans', () => {
     expect(unbanned.status).toBe(200);
     expect(unbanned.body.members[0]).toMatchObject({ user_id: 'ann', banned: false, ban_expires_at: null });
     expect((await send(ann, path)).status).toBe(201);
-    expect((await ann.get(`${path}/messages`)).body.messages).toHaveLength(2);
+    // Ben's and ann's messages, between the system messages reporting the role, the ban and its end.
+    const listed2 = (await ann.get(`${path}/messages`)).body.messages as Message[];
+    expect(listed2.map((m) => m.system?.kind ?? m.user_id)).toEqual([
+      'member.role_changed',
+      'member.banned',
+      'ben',
+      'member.unbanned',
+      'ann',
+    ]);
     const relisted = await ann.post('/v1/channels/query', {});
     expect(relisted.body.channels.map((c: { channel: { cid: string } }) => c.channel.cid)).toEqual([
       'team:crew',

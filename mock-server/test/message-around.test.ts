@@ -160,11 +160,14 @@ describe('GET /v1/channels/{type}/{id}/messages?around=', () => {
     expectInvalid(await list(`after=${old.id}&around=${old.id}`), ['around']);
 
     await alice.post(`${channelPath(cid)}/truncate`);
+    // What a truncate leaves: its own system message.
+    const [cleared] = (await alice.get(`${channelPath(cid)}/messages`)).body.messages;
+    expect(cleared).toMatchObject({ type: 'system', system: { kind: 'channel.truncated' } });
     const fresh = await send(alice, cid, 'fresh');
     expectError(await list(`around=${old.id}`), 404, 'not_found');
     const page = await list(`around=${fresh.id}`);
     expect(page.body).toEqual({
-      messages: [expect.objectContaining({ id: fresh.id })],
+      messages: [expect.objectContaining({ id: cleared.id }), expect.objectContaining({ id: fresh.id })],
       has_more: false,
       has_newer: false,
     });
@@ -172,7 +175,7 @@ describe('GET /v1/channels/{type}/{id}/messages?around=', () => {
     expectError(await t.server.get(`${channelPath(cid)}/messages?around=${old.id}`), 404, 'not_found');
     expect(
       ids((await t.server.get(`${channelPath(cid)}/messages?around=${fresh.id}`)).body.messages),
-    ).toEqual([fresh.id]);
+    ).toEqual([cleared.id, fresh.id]);
   });
 
   it('is refused to whoever may not read the channel, as the other pages are', async () => {

@@ -190,9 +190,13 @@ describe('message pagination', () => {
     const cid = await createChannel(alice, 'room');
     const old = await sendMany([alice], cid, 5, 'old', 5);
     await alice.post(`${channelPath(cid)}/truncate`);
-    const fresh = await sendMany([alice], cid, 3, 'fresh', 1);
     const list = (query: string) => alice.get(`${channelPath(cid)}/messages?${query}`);
-    expect(ids((await list(`after=${old[0]!.id}`)).body.messages)).toEqual(ids(fresh));
-    expect((await list(`before=${fresh[0]!.id}`)).body).toEqual({ messages: [], has_more: false });
+    // What a truncate leaves: its own system message, then what comes after.
+    const [cleared] = (await list('limit=25')).body.messages;
+    expect(cleared).toMatchObject({ type: 'system', system: { kind: 'channel.truncated' } });
+    const fresh = await sendMany([alice], cid, 3, 'fresh', 1);
+    expect(ids((await list(`after=${old[0]!.id}`)).body.messages)).toEqual([cleared.id, ...ids(fresh)]);
+    expect(ids((await list(`before=${fresh[0]!.id}`)).body.messages)).toEqual([cleared.id]);
+    expect((await list(`before=${cleared.id}`)).body).toEqual({ messages: [], has_more: false });
   });
 });

@@ -116,6 +116,7 @@ const PERFORM: Record<Exclude<Action, 'typing'>, (s: Scene) => Promise<Step[]>> 
     ['GET read state', await actor.get(`${path}/read`)],
     ['GET message', await actor.get(`/v1/messages/${messageId}`)],
     ['GET reactions', await actor.get(`/v1/messages/${messageId}/reactions`)],
+    ['GET pinned', await actor.get(`${path}/pinned`)],
   ],
   join: async ({ t, path }) => {
     // A second user of the same standing (`none`), so the actor's own standing never changes.
@@ -165,6 +166,11 @@ const PERFORM: Record<Exclude<Action, 'typing'>, (s: Scene) => Promise<Step[]>> 
     ['unfreeze', await actor.post(`${path}/unfreeze`)],
   ],
   truncate: async ({ actor, path }) => [['truncate', await actor.post(`${path}/truncate`)]],
+  // Set and turned off again, so the sends of later actions are not held.
+  slow_mode: async ({ actor, path }) => [
+    ['set slow mode', await actor.put(`${path}/slow-mode`, { slow_mode_s: 30 })],
+    ['turn slow mode off', await actor.put(`${path}/slow-mode`, { slow_mode_s: 0 })],
+  ],
   delete_channel: async ({ actor, path }) => [['DELETE channel', await actor.delete(path)]],
 };
 
@@ -184,6 +190,7 @@ const ORDER: Exclude<Action, 'typing'>[] = [
   'remove_members',
   'set_role',
   'ban',
+  'slow_mode',
   'freeze',
   'truncate',
   'join',
@@ -229,6 +236,7 @@ describe('the permission table', () => {
         set_role: 'admin',
         ban: 'moderator',
         delete_any_message: 'moderator',
+        slow_mode: 'moderator',
       },
       team: {
         read: 'member',
@@ -247,6 +255,7 @@ describe('the permission table', () => {
         set_role: 'admin',
         ban: 'moderator',
         delete_any_message: 'moderator',
+        slow_mode: 'moderator',
       },
       livestream: {
         read: 'none',
@@ -265,6 +274,7 @@ describe('the permission table', () => {
         set_role: 'admin',
         ban: 'moderator',
         delete_any_message: 'moderator',
+        slow_mode: 'moderator',
       },
     });
   });
@@ -331,6 +341,54 @@ describe('permission matrix over HTTP', () => {
         expect(outcome((await PERFORM.read(s))[0]![1])).toBe('ok');
       });
     }
+  }
+
+  // App-wide standing. A shadow ban changes nothing its user can observe: every action
+  // answers as for anyone of that standing. An app ban refuses everything. A timeout refuses
+  // sending and reacting, and leaves the rest as the table says.
+  for (const type of TYPES) {
+    for (const standing of ['member', 'moderator'] as const) {
+      it(`${type} × shadow-banned ${standing}: each action answers as it would without the ban`, async () => {
+        const s = await scene(type, standing);
+        const ban = await s.t.server.post('/v1/users/actor/ban', { shadow: true });
+        expect(ban.body.standing?.shadow_banned, JSON.stringify(ban.body)).toBe(true);
+        const actual = await run(
+          s,
+          ORDER.filter((a) => a !== 'join'),
+        );
+        expect(actual).toEqual(expectation(actual, (action) => expectedOutcome(type, standing, action)));
+      });
+    }
+
+    it(`${type} × app-banned moderator: every action is refused with app_banned, and nothing changes`, async () => {
+      const s = await scene(type, 'moderator');
+      const texts = async () =>
+        (await s.owner.get(`${s.path}/messages`)).body.messages.map((m: { text: string }) => m.text);
+      const before = await texts();
+      expect((await s.t.server.post('/v1/users/actor/ban', { reason: 'spam' })).status).toBe(200);
+      const actual = await run(
+        s,
+        ORDER.filter((a) => a !== 'join'),
+      );
+      expect(actual).toEqual(Object.fromEntries(Object.keys(actual).map((k) => [k, '403 app_banned'])));
+      const after = await s.owner.get(s.path);
+      expect(after.body.channel).toMatchObject({ name: null, frozen: false });
+      expect(await texts()).toEqual(before);
+    });
+
+    it(`${type} × timed-out member: sending and reacting are refused with timed_out, the rest as the table says`, async () => {
+      const s = await scene(type, 'member');
+      expect((await s.t.server.post('/v1/users/actor/timeout', { timeout: 600 })).status).toBe(200);
+      const actual = await run(
+        s,
+        ORDER.filter((a) => a !== 'join'),
+      );
+      expect(actual).toEqual(
+        expectation(actual, (action) =>
+          action === 'send' || action === 'react' ? '403 timed_out' : expectedOutcome(type, 'member', action),
+        ),
+      );
+    });
   }
 
   for (const type of TYPES) {
@@ -793,4 +851,110 @@ describe('typing and requireAccess (unit level)', () => {
       }
     }
   });
+});
+
+// Reports and the review queue: who reviews a channel's reported messages. A channel's
+// moderators and admins (not banned there), app admins and the app's backend; nobody else.
+describe('review queue × channel standing', () => {
+  /** The author's message, reported by another member; the actor lists the queue and deletes it. */
+  async function review(s: Scene) {
+    const reporter = await s.t.user('rm-target');
+    const reported = await reporter.post(`/v1/messages/${s.messageId}/report`, { reason: 'spam' });
+    expect(reported.status, JSON.stringify(reported.body)).toBe(201);
+    const item = (await s.t.server.get('/v1/moderation/queue')).body.items[0].id as string;
+    const listed = await s.actor.get('/v1/moderation/queue');
+    return {
+      list: outcome(listed),
+      seen: listed.body.items?.length ?? 0,
+      act: outcome(await s.actor.post(`/v1/moderation/queue/${item}/actions`, { action: 'delete_message' })),
+      audit: outcome(await s.actor.get('/v1/moderation/audit')),
+    };
+  }
+
+  for (const type of TYPES) {
+    for (const standing of STANDINGS) {
+      it(`${type} × ${standing}: reviews the channel's items exactly when its moderator or admin`, async () => {
+        const s = await scene(type, standing);
+        const reviews = RANK[standing] >= RANK.moderator;
+        expect(await review(s)).toEqual({
+          list: reviews ? 'ok' : '403 forbidden',
+          seen: reviews ? 1 : 0,
+          act: !reviews
+            ? '403 forbidden'
+            : allowedBy(type, standing, 'delete_any_message')
+              ? 'ok'
+              : '403 forbidden',
+          // The audit log is the app's, for app admins and the backend only.
+          audit: '403 forbidden',
+        });
+      });
+    }
+
+    it(`${type}: app admins and the server token review every channel; a banned moderator nothing`, async () => {
+      for (const kind of ['app-admin', 'server'] as const) {
+        const s = await scene(type, 'none', kind);
+        expect(await review(s)).toEqual({ list: 'ok', seen: 1, act: 'ok', audit: 'ok' });
+      }
+      const s = await scene(type, 'moderator');
+      expect((await s.owner.post(`${s.path}/bans`, { user_id: 'actor' })).status).toBe(200);
+      expect(await review(s)).toEqual({
+        list: '403 forbidden',
+        seen: 0,
+        act: '403 forbidden',
+        audit: '403 forbidden',
+      });
+    });
+  }
+});
+
+describe('blocklists × channel standing', () => {
+  /** The actor creates, reads and changes a list; then the owner's send is screened by it. */
+  async function manage(s: Scene) {
+    const created = await s.actor.post('/v1/blocklists', {
+      name: 'Mine',
+      kind: 'word',
+      mode: 'block',
+      entries: ['forbidden'],
+    });
+    const existing = await s.t.server.post('/v1/blocklists', { name: 'Theirs', kind: 'word', mode: 'flag' });
+    const id = existing.body.blocklist.id as string;
+    return {
+      create: outcome(created),
+      list: outcome(await s.actor.get('/v1/blocklists')),
+      get: outcome(await s.actor.get(`/v1/blocklists/${id}`)),
+      change: outcome(await s.actor.post(`/v1/blocklists/${id}/entries`, { add: ['other'] })),
+      remove: outcome(await s.actor.delete(`/v1/blocklists/${id}`)),
+      // Whoever made the list, it applies to everyone's sends, the channel admin's too.
+      send: outcome(
+        await s.owner.post(`${s.path}/messages`, { client_msg_id: clientId(), text: 'forbidden' }),
+      ),
+    };
+  }
+
+  for (const type of TYPES) {
+    it(`${type}: channel standing gives no say over blocklists; app admins and the server manage them`, async () => {
+      for (const standing of STANDINGS) {
+        const s = await scene(type, standing);
+        expect(await manage(s), standing).toEqual({
+          create: '403 forbidden',
+          list: '403 forbidden',
+          get: '403 forbidden',
+          change: '403 forbidden',
+          remove: '403 forbidden',
+          send: 'ok',
+        });
+      }
+      for (const kind of ['app-admin', 'server'] as const) {
+        const s = await scene(type, 'none', kind);
+        expect(await manage(s), kind).toEqual({
+          create: 'ok',
+          list: 'ok',
+          get: 'ok',
+          change: 'ok',
+          remove: 'ok',
+          send: '422 message_blocked',
+        });
+      }
+    });
+  }
 });

@@ -361,8 +361,12 @@ describe('read state of several members', () => {
     await t.server.post('/v1/users', { users: crowd.map((id) => ({ id })) });
     expect((await t.server.post(`${channelPath(cid)}/members`, { user_ids: crowd })).status).toBe(200);
     const [last] = await t.users('member-99');
+    // The channel's newest message is now the system line of their arrival: marking read reads it.
+    const [arrival] = (await alice.get(`${channelPath(cid)}/messages?limit=1`)).body.messages;
+    expect(arrival).toMatchObject({ type: 'system', system: { kind: 'member.added' } });
+    expect(arrival.id).not.toBe(later.id);
     const mark = await last!.post(`${channelPath(cid)}/read`, {});
     expect(mark.status).toBe(200);
-    expect(mark.body.read[0]).toMatchObject({ user_id: 'member-99', last_read_message_id: later.id });
+    expect(mark.body.read[0]).toMatchObject({ user_id: 'member-99', last_read_message_id: arrival.id });
   });
 });

@@ -43,6 +43,10 @@ interface AppB {
   upload: string;
   /** B's alice's resumable upload (pending, part 1 stored). */
   resumable: string;
+  /** B's blocklist: its name and entry carry B_WORD. */
+  blocklist: string;
+  /** B's review item: alice of B reported bob's m2. */
+  reviewItem: string;
 }
 
 interface AppA {
@@ -208,8 +212,15 @@ async function setUpB(): Promise<AppB> {
     }),
     'B before-send hook',
   );
+  // Reports and the review queue: alice of B reports bob's m2 and dave; bob's ban of
+  // dave above is in B's audit log.
+  ok(await alice!.post(`/v1/messages/${m2}/report`, { reason: 'spam', note: `note ${B_WORD}` }), 'B report');
+  ok(await alice!.post('/v1/users/dave-b/report', { reason: 'harassment' }), 'B user report');
+  const queue = ok(await t.server.get('/v1/moderation/queue?target_kind=message'), 'B queue');
+  const reviewItem = queue.items[0].id as string;
   return {
     t,
+    reviewItem,
     alice: alice!,
     bob: bob!,
     dave: dave!,
@@ -226,6 +237,15 @@ async function setUpB(): Promise<AppB> {
     vapidKey: webPush.web.vapid_public_key,
     upload: upload.upload.id,
     resumable: resumable.upload.id,
+    blocklist: ok(
+      await t.server.post('/v1/blocklists', {
+        name: `B ${B_WORD}`,
+        kind: 'word',
+        mode: 'block',
+        entries: [`never${B_WORD}`],
+      }),
+      'B blocklist',
+    ).blocklist.id,
   };
 }
 
@@ -319,6 +339,15 @@ async function snapshotB(b: AppB, extraChannels: { type: string; id: string }[] 
     resumableParts: await get(b.alice, `/v1/uploads/${b.resumable}/parts`),
     push: await get(b.t.server, '/v1/push/config'),
     uploadPolicy: await get(b.t.server, '/v1/upload-policy'),
+    blocklists: {
+      list: await get(b.t.server, '/v1/blocklists'),
+      one: await get(b.t.server, `/v1/blocklists/${b.blocklist}`),
+    },
+    moderation: {
+      queue: await get(b.t.server, '/v1/moderation/queue?limit=100'),
+      item: await get(b.t.server, `/v1/moderation/queue/${b.reviewItem}`),
+      audit: await get(b.t.server, '/v1/moderation/audit?limit=100'),
+    },
   };
 }
 
@@ -392,6 +421,12 @@ const USER_ONLY: ReadonlySet<EndpointName> = new Set([
   'listMutedUsers',
   'muteUser',
   'unmuteUser',
+  'reportMessage', // a report is a user's
+  'reportUser',
+  // Blocks are a user's.
+  'listBlockedUsers',
+  'blockUser',
+  'unblockUser',
 ]);
 
 /**
@@ -429,6 +464,8 @@ describe('tenancy: application A against application B', () => {
     b.vapidKey,
     b.upload,
     b.resumable,
+    b.blocklist,
+    b.reviewItem,
     ...b.secrets,
     'bob-b',
     'dave-b',
@@ -515,6 +552,35 @@ describe('tenancy: application A against application B', () => {
         check: actor === 'server' ? expectCleanSuccess(leaks(), extra) : expectError(403, 'forbidden'),
       }));
     const onBHook = { webhookId: b.webhook };
+    // Blocklists: `alice` is no admin of A (403 before any lookup); `root` is.
+    const asManager = (name: EndpointName, body: (actor: Actor) => unknown): Probe[] =>
+      actors.map((actor) => ({
+        name,
+        actor,
+        path: endpoints[name].path,
+        body: body(actor),
+        check: actor === 'alice' ? expectError(403, 'forbidden') : expectCleanSuccess(leaks()),
+      }));
+    const onBBlocklist = (name: EndpointName, body: unknown): Probe[] =>
+      actors.map((actor) => ({
+        name,
+        actor,
+        path: fill(endpoints[name].path, { blocklistId: b.blocklist }),
+        body,
+        check: actor === 'alice' ? expectError(403, 'forbidden') : expectError(404, 'not_found'),
+      }));
+    // User safety: app-wide moderation of B's users. `alice` is no admin of A (403
+    // before any lookup); `root` and the backend find no such user in A (404).
+    const onBUserAsModerator = (name: EndpointName, body?: unknown, query = ''): Probe[] =>
+      actors.flatMap((actor) =>
+        ['bob-b', 'pat-b'].map((userId) => ({
+          name,
+          actor,
+          path: fill(endpoints[name].path, { userId }) + query,
+          body,
+          check: actor === 'alice' ? expectError(403, 'forbidden') : expectError(404, 'not_found'),
+        })),
+      );
     const onBResumable = { uploadId: b.resumable };
     const since = '2020-01-01T00:00:00.000Z';
 
@@ -686,6 +752,9 @@ describe('tenancy: application A against application B', () => {
       freezeChannel: () => onB('freezeChannel'),
       unfreezeChannel: () => onB('unfreezeChannel'),
       truncateChannel: () => onB('truncateChannel'),
+      // Channel moderation: slow mode and the pinned list.
+      setSlowMode: () => onB('setSlowMode', () => [as<'setSlowMode'>({ slow_mode_s: 60 })]),
+      listPinnedMessages: () => onB('listPinnedMessages', undefined, ['', '?limit=100']),
 
       listMembers: () => onB('listMembers'),
       addMembers: () => [
@@ -889,6 +958,25 @@ describe('tenancy: application A against application B', () => {
         ),
       deleteBeforeSendHook: () => asBackend('deleteBeforeSendHook', undefined),
 
+      // Blocklists: app admins and the server; A's plain user is refused before any
+      // lookup, A's admin and server token get A's own (empty) lists and 404 for B's.
+      listBlocklists: () => asManager('listBlocklists', () => undefined),
+      createBlocklist: () =>
+        asManager('createBlocklist', (actor) =>
+          as<'createBlocklist'>({
+            name: `A list of ${actor}`,
+            kind: 'word',
+            mode: 'flag',
+            entries: ['alpha'],
+          }),
+        ),
+      getBlocklist: () => onBBlocklist('getBlocklist', undefined),
+      updateBlocklist: () =>
+        onBBlocklist('updateBlocklist', as<'updateBlocklist'>({ mode: 'flag', entries: [] })),
+      deleteBlocklist: () => onBBlocklist('deleteBlocklist', undefined),
+      changeBlocklistEntries: () =>
+        onBBlocklist('changeBlocklistEntries', as<'changeBlocklistEntries'>({ remove: [B_WORD] })),
+
       // Devices are their user's: B's token registered in A is A's own (B's device stays B's).
       registerDevice: () => [
         ...userActors.map(
@@ -1070,6 +1158,92 @@ describe('tenancy: application A against application B', () => {
       ],
       muteUser: () => onB('muteUser', undefined, [''], [{ userId: 'bob-b' }, { userId: 'pat-b' }]),
       unmuteUser: () => onB('unmuteUser', undefined, [''], [{ userId: 'bob-b' }, { userId: 'pat-b' }]),
+      // User safety: blocks are the caller's, of users of their own app; bans,
+      // shadow bans and timeouts reach no user of B.
+      listBlockedUsers: () => [
+        ...userActors.map(
+          (actor): Probe => ({
+            name: 'listBlockedUsers',
+            actor,
+            path: endpoints.listBlockedUsers.path,
+            check: expectCleanSuccess(leaks()),
+          }),
+        ),
+        {
+          name: 'listBlockedUsers',
+          actor: 'server',
+          path: endpoints.listBlockedUsers.path,
+          check: expectError(403, 'forbidden'),
+        },
+      ],
+      blockUser: () => onB('blockUser', undefined, [''], [{ userId: 'bob-b' }, { userId: 'pat-b' }]),
+      unblockUser: () => onB('unblockUser', undefined, [''], [{ userId: 'bob-b' }, { userId: 'pat-b' }]),
+      getUserStanding: () => onBUserAsModerator('getUserStanding'),
+      banUserFromApp: () => [
+        ...onBUserAsModerator('banUserFromApp', as<'banUserFromApp'>({ reason: 'spam' })),
+        ...onBUserAsModerator('banUserFromApp', as<'banUserFromApp'>({ shadow: true })),
+      ],
+      unbanUserFromApp: () => [
+        ...onBUserAsModerator('unbanUserFromApp'),
+        ...onBUserAsModerator('unbanUserFromApp', undefined, '?shadow=true'),
+      ],
+      timeOutUser: () => onBUserAsModerator('timeOutUser', as<'timeOutUser'>({ timeout: 600 })),
+      endUserTimeout: () => onBUserAsModerator('endUserTimeout'),
+
+      // Reports, the review queue and the audit log. A's alice created a-room, so she
+      // reviews its items: every actor of A reaches the queue, and finds nothing of B in it.
+      reportMessage: () => onB('reportMessage', () => [as<'reportMessage'>({ reason: 'spam' })]),
+      reportUser: () =>
+        onB(
+          'reportUser',
+          () => [as<'reportUser'>({ reason: 'spam' })],
+          [''],
+          [{ userId: 'bob-b' }, { userId: 'pat-b' }],
+        ),
+      listReviewItems: () =>
+        actors.flatMap((actor): Probe[] => [
+          ...['', '?status=pending&limit=100', '?assignee=bob-b', '?target_kind=user'].map((query) => ({
+            name: 'listReviewItems' as const,
+            actor,
+            path: `${endpoints.listReviewItems.path}${query}`,
+            check: expectCleanSuccess(leaks(), (reply) =>
+              reply.body.items.length === 0 ? undefined : `found ${JSON.stringify(reply.body)}`,
+            ),
+          })),
+          ...B_CIDS.map((cid) => ({
+            name: 'listReviewItems' as const,
+            actor,
+            path: `${endpoints.listReviewItems.path}?cid=${encodeURIComponent(cid)}`,
+            check: expectError(404, 'not_found'),
+          })),
+        ]),
+      getReviewItem: () => onB('getReviewItem', undefined, [''], [{ itemId: b.reviewItem }]),
+      assignReviewItem: () =>
+        onB(
+          'assignReviewItem',
+          () => [{ user_id: null }, { user_id: 'alice' }],
+          [''],
+          [{ itemId: b.reviewItem }],
+        ),
+      actOnReviewItem: () =>
+        onB(
+          'actOnReviewItem',
+          () => [{ action: 'dismiss' }, { action: 'delete_message' }, { action: 'ban_from_app' }],
+          [''],
+          [{ itemId: b.reviewItem }],
+        ),
+      listModerationAudit: () =>
+        actors.flatMap((actor) =>
+          ['', '?target_user_id=dave-b', `?cid=${encodeURIComponent('team:b-team')}`].map(
+            (query): Probe => ({
+              name: 'listModerationAudit',
+              actor,
+              path: `${endpoints.listModerationAudit.path}${query}`,
+              // A's plain user is refused before any lookup; A's admin and backend see A's log only.
+              check: actor === 'alice' ? expectError(403, 'forbidden') : expectCleanSuccess(leaks()),
+            }),
+          ),
+        ),
 
       search: () =>
         actors.flatMap((actor) => [

@@ -99,6 +99,8 @@ describe('recovery privacy', () => {
     await send(alice, cid, hiddenText, { custom: { note: 'hidden-custom' } });
     const midway = (await t.server.get(path)).body.channel.seq as number;
     expect((await alice.post(`${path}/truncate`)).status).toBe(200);
+    const [cleared] = (await alice.get(`${path}/messages`)).body.messages;
+    expect(cleared).toMatchObject({ type: 'system', system: { kind: 'channel.truncated' } });
     const after = await send(alice, cid, 'after the truncate');
     const bob = await t.connect('bob');
     for (const from of [since, midway]) {
@@ -108,7 +110,7 @@ describe('recovery privacy', () => {
       const text = JSON.stringify(reply);
       for (const secret of [...GONE, hiddenText, 'hidden-custom', 'still here'])
         expect(text).not.toContain(secret);
-      expect(reply.state.messages.map((m: Message) => m.id)).toEqual([after.id]);
+      expect(reply.state.messages.map((m: Message) => m.id)).toEqual([cleared.id, after.id]);
     }
     // From after the truncate on, replay works as before.
     const current = (await t.server.get(path)).body.channel.seq as number;

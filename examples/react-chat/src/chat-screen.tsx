@@ -8,12 +8,15 @@ import {
   ChatLayout,
   MessageInput,
   MessageList,
+  PinnedMessages,
+  ReviewQueue,
   SearchPanel,
   Thread,
   TypingIndicator,
 } from '@chat/ui-react';
 import { useState } from 'react';
 import { createPortal } from 'react-dom';
+import { AppDialog } from './app-dialog';
 import { ConnectionBanner } from './connection-banner';
 import { NewConversation } from './new-conversation';
 import { NotificationsDialog } from './notifications-dialog';
@@ -22,7 +25,8 @@ import { type ThemeChoice, useThemeChoice } from './theme';
 /**
  * The logged-in app: the channel list beside the open channel and its thread (on a phone, one
  * of them at a time: `<ChatLayout>`). Notification settings open from the sidebar, or from the
- * channel menu (which also mutes the channel).
+ * channel menu (which also mutes the channel, lists its pinned messages and, for moderators,
+ * sets slow mode). App admins get "Moderation": the reports to review.
  */
 export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; user: User; onLogOut(): void }) {
   const [creating, setCreating] = useState(false);
@@ -31,6 +35,8 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
   const [searching, setSearching] = useState(false);
   const [browsing, setBrowsing] = useState(false);
   const [dialogs, setDialogs] = useState<HTMLDivElement | null>(null);
+  const [pins, setPins] = useState(false);
+  const [reviewing, setReviewing] = useState(false);
   return (
     <Chat client={client} className="app-chat" theme={theme}>
       <ConnectionBanner />
@@ -78,6 +84,17 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
                 >
                   Notifications
                 </button>
+                {user.role === 'admin' && (
+                  <button
+                    type="button"
+                    className="chat-button"
+                    aria-haspopup="dialog"
+                    data-testid="app-moderation"
+                    onClick={() => setReviewing(true)}
+                  >
+                    Moderation
+                  </button>
+                )}
                 <label className="app-theme">
                   <span className="chat-visually-hidden">Theme</span>
                   <select
@@ -108,16 +125,29 @@ export function ChatScreen({ client, user, onLogOut }: { client: ChatClient; use
         >
           <Channel>
             <div className="app-channel">
-              <ChannelHeader onNotificationSettings={() => setSettings(true)} />
+              <ChannelHeader
+                onNotificationSettings={() => setSettings(true)}
+                onPinnedMessages={() => setPins(true)}
+              />
               <MessageList />
               <TypingIndicator />
               <MessageInput />
             </div>
             <Thread />
+            {pins && (
+              <AppDialog label="Pinned messages" testId="app-pinned-dialog" onClose={() => setPins(false)}>
+                <PinnedMessages onClose={() => setPins(false)} onSelect={() => setPins(false)} />
+              </AppDialog>
+            )}
           </Channel>
         </ChatLayout>
       </main>
       {settings && <NotificationsDialog onClose={() => setSettings(false)} />}
+      {reviewing && (
+        <AppDialog label="Moderation" testId="app-moderation-dialog" onClose={() => setReviewing(false)}>
+          <ReviewQueue onClose={() => setReviewing(false)} />
+        </AppDialog>
+      )}
       <div ref={setDialogs} />
     </Chat>
   );

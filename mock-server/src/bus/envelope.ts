@@ -12,6 +12,8 @@ export interface Envelope {
   channelId: string | null;
   userIds?: string[];
   membersOf?: { channelIds: string[]; except: string };
+  /** Only this user may see it; the others get `event.hidden` (see `PublishedEvent.visibleTo`). */
+  visibleTo?: string;
   /** The event's type, so receivers need not parse the event to route it. */
   type: string;
   /** The channel seq the event carries, when it is about a channel. */
@@ -35,6 +37,7 @@ export function encodeEnvelope(published: PublishedEvent, origin?: string): stri
     c: published.channelId,
     u: published.userIds,
     m: published.membersOf,
+    v: published.visibleTo,
     t: published.event.type,
     s: seq,
   };
@@ -49,6 +52,7 @@ export function decodeEnvelope(payload: string): Envelope {
     c: string | null;
     u?: string[];
     m?: { channelIds: string[]; except: string };
+    v?: string;
     t: string;
     s?: number;
   };
@@ -61,6 +65,7 @@ export function decodeEnvelope(payload: string): Envelope {
     channelId: header.c,
     ...(header.u && { userIds: header.u }),
     ...(header.m && { membersOf: header.m }),
+    ...(header.v && { visibleTo: header.v }),
     type: header.t,
     ...(header.s !== undefined && { seq: header.s }),
     json,

@@ -51,6 +51,7 @@ export function toChannel(row: ChannelRow, createdBy: string | null): Channel {
     updated_at: isoNow(row.updated_at),
     deleted_at: iso(row.deleted_at),
     truncated_at: iso(row.truncated_at),
+    slow_mode_s: row.slow_mode_s ?? 0,
   };
 }
 
@@ -178,6 +179,10 @@ export async function toMessages(
       updated_at: isoNow(row.updated_at),
       edited_at: iso(row.edited_at),
       deleted_at: iso(row.deleted_at),
+      // What a system message reports (domain/channels/system-messages.ts).
+      system: deleted ? null : (row.system ?? null),
+      // Moderation: clients render "removed by a moderator".
+      ...(deleted && { removed_by_moderator: row.removed_by_moderator ?? false }),
     };
   };
 

@@ -1,4 +1,9 @@
-import type { UserCreatedEvent, UserUpdatedEvent, WebhookDisabledEvent } from '@chat/protocol';
+import type {
+  ModerationActionEvent,
+  UserCreatedEvent,
+  UserUpdatedEvent,
+  WebhookDisabledEvent,
+} from '@chat/protocol';
 import type { AppDb } from '../store/app-scope';
 
 /**
@@ -10,6 +15,8 @@ export type AppEvent =
   | UserCreatedEvent
   | UserUpdatedEvent
   | WebhookDisabledEvent
+  // Every moderation audit record: domain/moderation/audit-log.ts.
+  | ModerationActionEvent
   | WebhookReplayRequest
   | UploadProcessRequest
   | UploadsDeleteRequest

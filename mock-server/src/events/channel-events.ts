@@ -27,12 +27,16 @@ export const MAX_REPLAY_EVENTS = 1_000;
 /** Every this many events, a channel's log drops what fell out of the replay window. */
 const TRIM_EVERY = 100;
 
-/** Stores an event built with a seq taken by `bumpSeq` in the same transaction. */
+/**
+ * Stores an event built with a seq taken by `bumpSeq` in the same transaction. `visibleTo`: the
+ * only user who may see it (a shadowed message's author); replays show the others a placeholder.
+ */
 export async function recordChannelEvent(
   tx: AppDb,
   appId: string,
   channelId: string,
   event: ChannelEvent,
+  visibleTo: string | null = null,
 ): Promise<void> {
   await tx
     .insertInto('channel_events')
@@ -42,6 +46,7 @@ export async function recordChannelEvent(
       seq: event.seq,
       type: event.type,
       payload: JSON.stringify(event),
+      ...(visibleTo && { visible_to: visibleTo }),
     })
     .execute();
   // A bounded delete on write keeps a busy channel's log to the replay window (at most

@@ -11,6 +11,11 @@ export interface PublishedEvent {
   userIds?: string[];
   /** Also for the connected members of these channels, each once, except the user `except`. */
   membersOf?: { channelIds: string[]; except: string };
+  /**
+   * Only this user (internal uuid) may see the channel event (a shadow-banned author's message):
+   * every other socket gets an `event.hidden` with the same seq instead.
+   */
+  visibleTo?: string;
   event: ChatEvent;
 }
 

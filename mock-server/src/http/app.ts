@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { VerifyOptions } from '../domain/auth/index';
 import { withMediaUrls } from '../domain/media-urls';
 import type { BeforeSendHooks } from '../domain/messages/before-send';
+import type { ContentFilters } from '../domain/messages/content-filter';
 import { Accounts } from '../domain/users/accounts';
 import type { Publish } from '../events/published-event';
 import { outages } from '../kernel/dependency-status';
@@ -17,6 +18,7 @@ import type { UploadServices } from '../storage/uploads';
 import type { UrlSigner } from '../storage/url-signer';
 import { type DataAccess, type PlatformDb, perApp } from '../store/data-access';
 import { asyncApiRoute } from './asyncapi';
+import type { BlocklistServices } from './blocklist-handlers';
 import { registerDocsPages } from './docs-pages';
 import { registerErrorHandling } from './errors';
 import { createHandlers } from './handlers';
@@ -46,6 +48,8 @@ export interface HttpAppOptions {
   webhooks: WebhookServices & { beforeSend: BeforeSendHooks & WebhookServices['beforeSend'] };
   /** How push credentials are sealed at rest. */
   push: PushServices;
+  /** The applications' blocklists: screened on each send and edit, dropped on a change. */
+  blocklists: ContentFilters & BlocklistServices;
   /** Object storage and the upload policy; `disk` and its signer when files are kept on disk. */
   uploads: UploadServices & { disk?: DiskStorage; signer: UrlSigner };
   /**
@@ -143,6 +147,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       db: options.data.forApp(appId),
       publish: options.publish,
       beforeSend: options.webhooks.beforeSend,
+      contentFilters: options.blocklists,
+      blocklists: options.blocklists,
       accounts,
       webhooks: options.webhooks,
       push: options.push,

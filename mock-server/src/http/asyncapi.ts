@@ -386,6 +386,12 @@ const EVENTS = {
   'member.removed': 'A member left or was removed',
   'notification.message_new': 'A message in a channel the caller belongs to but does not watch',
   'notification.added_to_channel': 'The caller was added to a channel',
+  // User safety.
+  'event.hidden':
+    "A channel event the caller may not see took this seq (a blocked or shadow-banned user's message): advance past it",
+  'user.blocked': 'The caller blocked a user (sent to all of their own sockets)',
+  'user.unblocked': 'The caller unblocked a user (sent to all of their own sockets)',
+  'user.banned': 'The caller was banned from the application; the socket closes with APP_BANNED next',
 } as const satisfies Record<ChatEventType, string>;
 
 /** What each close code means and what a client does about it. */
@@ -407,6 +413,8 @@ const CLOSE_CODE_ACTIONS = {
     "The client read too slowly and the server's send buffer overflowed. Reconnect and recover with `since`.",
   HEARTBEAT_TIMEOUT:
     'Nothing arrived from the client within the heartbeat timeout. Reconnect and recover with `since`.',
+  APP_BANNED:
+    'The user is banned from the application (the `app_banned` error says until when). Do not reconnect before then.',
 } as const satisfies Record<keyof typeof CLOSE_CODES, string>;
 
 /** Codes the WebSocket layer (the `ws` library) closes with by itself. */

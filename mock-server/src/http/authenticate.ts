@@ -1,6 +1,7 @@
 import type { EndpointAuth } from '@chat/protocol';
 import type { FastifyRequest } from 'fastify';
 import { type VerifyOptions, verifyToken } from '../domain/auth/index';
+import { requireNotAppBanned } from '../domain/moderation/user-restrictions';
 import { findActiveApp } from '../domain/users/app-lookup';
 import { ensureUser } from '../domain/users/users';
 import type { Actor } from '../kernel/actor';
@@ -39,6 +40,8 @@ export async function authenticate(
   }
   if (level === 'server') throw new ChatError('forbidden', 'This endpoint needs a server-side token');
   const user = await ensureUser(db, app.id, verified.userId!);
+  // A user banned from the app gets nothing as a user (the row was just read anyway).
+  requireNotAppBanned(user);
   return {
     appId: app.id,
     userId: user.id,

@@ -20,8 +20,12 @@ import type { Actor } from '../kernel/actor';
 import * as uploadParts from '../storage/upload-parts';
 import * as uploads from '../storage/uploads';
 import type { AppRow } from '../store/schema';
+import { type BlocklistServices, blocklistHandlers } from './blocklist-handlers';
+import { channelModerationHandlers } from './channel-moderation-handlers';
+import { moderationHandlers } from './moderation-handlers';
 import { type PushServices, pushHandlers } from './push-handlers';
 import type { SessionCookie } from './session-cookie';
+import { userSafetyHandlers } from './user-safety-handlers';
 import { type WebhookServices, webhookHandlers } from './webhook-handlers';
 
 type Def<N extends EndpointName> = (typeof endpoints)[N];
@@ -43,6 +47,8 @@ export interface HandlerContext<N extends EndpointName> {
 
 export interface HandlerServices extends DomainDeps {
   accounts: Accounts;
+  /** Blocklists: told when an app's lists change. */
+  blocklists: BlocklistServices;
   webhooks: WebhookServices;
   push: PushServices;
   uploads: uploads.UploadServices;
@@ -178,12 +184,6 @@ export function createHandlers(s: HandlerServices): Handlers {
     deleteMessage: async ({ actor, params }) => ({
       message: await messages.deleteMessage(s, actor, params.id),
     }),
-    pinMessage: async ({ actor, params }) => ({
-      message: await messages.setPinned(s, actor, params.id, true),
-    }),
-    unpinMessage: async ({ actor, params }) => ({
-      message: await messages.setPinned(s, actor, params.id, false),
-    }),
     listReplies: ({ actor, params, query }) => messages.listReplies(s, actor, params.id, query),
     listReactions: ({ actor, params, query }) => reactions.listReactions(s, actor, params.id, query),
     addReaction: async ({ actor, params, body }) => ({
@@ -238,5 +238,10 @@ export function createHandlers(s: HandlerServices): Handlers {
 
     ...webhookHandlers(db, s.webhooks),
     ...pushHandlers(db, s.push),
+    ...blocklistHandlers(db, s.blocklists), // blocklists
+    // Channel moderation: slow mode, pins and the pinned list.
+    ...channelModerationHandlers(s),
+    ...moderationHandlers(s), // reports, review queue, audit log
+    ...userSafetyHandlers(s), // blocks, app-wide and shadow bans, timeouts
   };
 }

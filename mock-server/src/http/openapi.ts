@@ -278,6 +278,7 @@ function webhookRequests(components: Components): Record<string, unknown> {
   eventSchemas.set('user.created', protocol.userCreatedEvent);
   eventSchemas.set('user.updated', protocol.userUpdatedEvent);
   eventSchemas.set('webhook.disabled', protocol.webhookDisabledEvent);
+  eventSchemas.set('moderation.action', protocol.moderationActionEvent);
   /** A request the server makes to an application's endpoint, signed. */
   const signedPost = (operationId: string, summary: string, body: unknown, responses: unknown) => ({
     post: {

@@ -85,6 +85,19 @@ const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>([
   'deleteMessage',
   'pinMessage',
   'unpinMessage',
+  'setSlowMode', // channel moderation
+  // Reports and review actions: a user's writes, on the user's write budget.
+  'reportMessage',
+  'reportUser',
+  'assignReviewItem',
+  'actOnReviewItem',
+  // User safety: blocks, bans and timeouts.
+  'blockUser',
+  'unblockUser',
+  'banUserFromApp',
+  'unbanUserFromApp',
+  'timeOutUser',
+  'endUserTimeout',
   'addReaction',
   'removeReaction',
   'removeLinkPreview',

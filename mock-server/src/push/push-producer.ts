@@ -22,7 +22,9 @@ export function pushProducer(boss: JobQueue): FeedConsumer {
     from: 'now',
     async handle(tx, events) {
       const messages = events.filter(
-        (e): e is MessageEvent => e.event.type === 'message.new' && e.channelId !== null,
+        // System messages report changes to the channel: they push nobody.
+        (e): e is MessageEvent =>
+          e.event.type === 'message.new' && e.channelId !== null && e.event.message.type !== 'system',
       );
       const reads = events.filter(
         (e): e is ReadEvent => e.event.type === 'message.read' && e.channelId !== null,

@@ -114,6 +114,7 @@ async function planMessage(db: AppDb, message: MessagePushJob, providers: PushPr
       senderId: message.senderId,
       mentioned: message.mentioned ?? [],
       parentId: message.parentId ?? null,
+      messageId: message.messageId,
     },
     providers,
   );

@@ -34,10 +34,17 @@ const DEVICE_COLUMNS = [
  */
 export async function pushDevicesFor(
   db: AppDb,
-  message: { channelId: string; senderId: string; mentioned: readonly string[]; parentId?: string | null },
+  message: {
+    channelId: string;
+    senderId: string;
+    mentioned: readonly string[];
+    parentId?: string | null;
+    /** The message's id: a shadowed one pushes nobody. */
+    messageId?: string;
+  },
   providers: PushProvider[],
 ): Promise<PushDevice[]> {
-  const { channelId, senderId, mentioned, parentId } = message;
+  const { channelId, senderId, mentioned, parentId, messageId } = message;
   if (providers.length === 0) return [];
   return (
     db
@@ -57,6 +64,33 @@ export async function pushDevicesFor(
               .select('um.muted_user_id')
               .whereRef('um.app_user_id', '=', 'm.app_user_id')
               .where('sender.external_id', '=', senderId),
+          ),
+        ),
+      )
+      // User safety: not blocked the sender.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('user_blocks as ub')
+              .innerJoin('app_users as blocked', 'blocked.id', 'ub.blocked_user_id')
+              .select('ub.blocked_user_id')
+              .whereRef('ub.app_user_id', '=', 'm.app_user_id')
+              .where('blocked.external_id', '=', senderId),
+          ),
+        ),
+      )
+      // A shadowed message is seen by its sender alone, so it pushes nobody.
+      .$if(messageId !== undefined, (qb) =>
+        qb.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('messages as shadow')
+                .select('shadow.id')
+                .where('shadow.id', '=', messageId!)
+                .where('shadow.shadowed', '=', true),
+            ),
           ),
         ),
       )

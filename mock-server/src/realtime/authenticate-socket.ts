@@ -1,6 +1,8 @@
 import { CLOSE_CODES, type ClientFrame, makeError } from '@chat/protocol';
 import { type VerifyOptions, verifyToken } from '../domain/auth/index';
 import type { DomainDeps } from '../domain/deps';
+import { blockedExternalIds } from '../domain/moderation/user-blocks';
+import { appBannedError, isAppBanned } from '../domain/moderation/user-restrictions';
 import { getUnread } from '../domain/reads/reads';
 import { ensureUser } from '../domain/users/users';
 import { toUser, toUserRef } from '../domain/views';
@@ -48,6 +50,11 @@ export async function authenticateSocket(
   const user = await ensureUser(ctx.depsFor(conn.app.id).db, conn.app.id, externalId);
   // The socket may have closed while we awaited: recording it now would leave it behind.
   if (conn.closed) return;
+  // A user banned from the app is refused, with until when, read from the row just read.
+  if (isAppBanned(user)) {
+    conn.sendFrame({ type: 'error', id: frame.id, error: appBannedError(user).body });
+    return conn.close(CLOSE_CODES.APP_BANNED, 'app_banned');
+  }
   const actor = {
     appId: conn.app.id,
     userId: user.id,
@@ -55,9 +62,11 @@ export async function authenticateSocket(
     role: user.user_type,
     server: false,
   };
-  const [before, unread] = await Promise.all([
+  const [before, unread, blocked] = await Promise.all([
     ctx.presence.connected(conn.app.id, user.id, conn.id, user.is_online),
     getUnread(ctx.depsFor(actor.appId), actor),
+    // The users this one blocked, read only when the row says some block involves them.
+    user.block_count > 0 ? blockedExternalIds(ctx.depsFor(actor.appId).db, user.id) : undefined,
   ]);
   if (before >= ctx.maxConnectionsPerUser || conn.closed) {
     // Recorded, so forgotten again (a closed socket's close handler ran before it had an actor).
@@ -71,6 +80,8 @@ export async function authenticateSocket(
     return conn.close(CLOSE_CODES.TOO_MANY_CONNECTIONS, 'too many connections');
   }
   conn.actor = actor;
+  if (blocked?.size) conn.blocked = blocked;
+  conn.shadowBanned = user.shadow_banned;
   // Online from now on, whether or not the row said so when it was read.
   const online = { ...user, is_online: true, last_active_at: new Date() };
   conn.userRef = toUserRef(online);

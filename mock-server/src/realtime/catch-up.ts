@@ -2,7 +2,7 @@ import type { Envelope } from '../bus/envelope';
 import { decodeEnvelope, encodeEnvelope } from '../bus/envelope';
 import type { AppDb } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
-import { replaySince } from './recovery';
+import { replayLogSince } from './recovery';
 import type { Registry } from './registry';
 
 /**
@@ -68,9 +68,16 @@ async function catchUpApp(
       if (channel.app_id !== known.appId || Number(channel.seq) <= known.seq) continue;
       const last = upTo(channel.id, Number(channel.seq), known.seq);
       if (last === undefined || last <= known.seq) continue;
-      const events = await replaySince(db, { channel, cid: known.cid }, known.seq, last);
-      for (const event of events ?? []) {
-        deliver(decodeEnvelope(encodeEnvelope({ appId: known.appId, channelId: channel.id, event })));
+      // Read for every watcher at once: fan-out shows each socket what it may see.
+      const events = await replayLogSince(db, { channel, cid: known.cid }, known.seq, last);
+      for (const { event, visibleTo } of events ?? []) {
+        const published = {
+          appId: known.appId,
+          channelId: channel.id,
+          event,
+          ...(visibleTo && { visibleTo }),
+        };
+        deliver(decodeEnvelope(encodeEnvelope(published)));
         delivered++;
       }
     }

@@ -48,6 +48,18 @@ export class Connection {
   actor: Actor | null = null;
   /** The user as embedded in events, taken at auth. */
   userRef: UserRef | null = null;
+  /**
+   * External ids of the users this user blocked: their messages are not sent here.
+   * Loaded at auth only for a user taking part in some block, then kept by `user.blocked` and
+   * `user.unblocked` events (realtime/fanout.ts); undefined for everyone else.
+   */
+  blocked: Set<string> | undefined = undefined;
+  /**
+   * The user was shadow-banned when this socket authenticated: their typing is not relayed, which
+   * would tell the others someone writes messages that never come. A shadow ban taken later
+   * applies to typing from the user's next connection (their messages are hidden at once).
+   */
+  shadowBanned = false;
   lastSeen = Date.now();
   closed = false;
   /** The tail of this socket's frame queue while frames are being served (see `enqueue`). */

@@ -1,9 +1,10 @@
-import type { EventOf } from '@chat/protocol';
+import { CLOSE_CODES, type EventOf } from '@chat/protocol';
 import type { Logger } from 'pino';
 import type { Envelope } from '../bus/envelope';
 import { failureLevel } from '../kernel/dependency-status';
 import type { DataAccess } from '../store/data-access';
 import type { Connection } from './connection';
+import { applyBlockChange, hiddenFrame, hiddenFrom } from './hidden-events';
 import { deliverToMembers } from './member-audience';
 import type { MemberDirectory } from './member-directory';
 import { notifyMembersNotWatching } from './notifications';
@@ -26,8 +27,15 @@ export interface FanOutContext {
 export function fanOut({ data, registry, directory, logger }: FanOutContext, envelope: Envelope): void {
   if (envelope.userIds) {
     for (const userId of envelope.userIds) {
-      for (const conn of registry.ofUser(userId))
-        if (conn.actor?.appId === envelope.appId) conn.send(envelope.bytes);
+      for (const conn of registry.ofUser(userId)) {
+        if (conn.actor?.appId !== envelope.appId) continue;
+        // User safety: the socket keeps its user's blocks; a banned user's sockets
+        // hear why, then close, on every node.
+        if (envelope.type === 'user.blocked' || envelope.type === 'user.unblocked')
+          applyBlockChange(conn, envelope);
+        conn.send(envelope.bytes);
+        if (envelope.type === 'user.banned') conn.close(CLOSE_CODES.APP_BANNED, 'app_banned');
+      }
     }
   }
   if (envelope.membersOf) {
@@ -49,6 +57,13 @@ export function fanOut({ data, registry, directory, logger }: FanOutContext, env
     if (conn.actor?.appId !== envelope.appId) continue;
     // Typing goes to everyone but the typist.
     if (typist && conn.actor.externalId === typist) continue;
+    // A shadowed message, or one of a user this socket's user blocked, goes as a
+    // placeholder with its seq. Two field reads per socket when nothing is hidden.
+    if (hiddenFrom(envelope, conn)) {
+      const placeholder = hiddenFrame(envelope);
+      if (placeholder) conn.sendFrameBytes(placeholder);
+      continue;
+    }
     conn.sendFrameBytes(frame!);
   }
 

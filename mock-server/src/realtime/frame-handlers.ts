@@ -77,7 +77,12 @@ export async function handleFrame(
       // are read at once. When the gap cannot be replayed, the full state is read after.
       const resuming = frame.since !== undefined;
       const [events, recoveredState, watcherCount] = await Promise.all([
-        resuming ? replaySince(deps.db, fresh, frame.since!, currentSeq) : null,
+        resuming
+          ? replaySince(deps.db, fresh, frame.since!, currentSeq, {
+              userId: actor.userId,
+              blocked: conn.blocked,
+            })
+          : null,
         resuming ? loadChannelState(deps.db, actor, fresh, 0, { withMembers: false }) : null,
         ctx.watcherCount(fresh.channel.id),
       ]);
@@ -132,7 +137,7 @@ export async function handleFrame(
       };
       const key = `${info.channelId}:${info.userId}:${info.parentId ?? ''}`;
       const relay = frame.type === 'typing.start' ? ctx.typing.start(key, info) : ctx.typing.stop(key);
-      if (relay) await ctx.publishTyping(info, frame.type);
+      if (relay && !conn.shadowBanned) await ctx.publishTyping(info, frame.type);
       return {};
     }
     default:

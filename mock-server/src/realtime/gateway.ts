@@ -7,6 +7,7 @@ import type { Envelope } from '../bus/envelope';
 import type { VerifyOptions } from '../domain/auth/index';
 import { type MediaUrls, withMediaUrls } from '../domain/media-urls';
 import type { BeforeSendHooks } from '../domain/messages/before-send';
+import type { ContentFilters } from '../domain/messages/content-filter';
 import { findActiveApp } from '../domain/users/app-lookup';
 import type { Publish } from '../events/published-event';
 import { failureBody, logFailure } from '../kernel/dependency-failure';
@@ -40,6 +41,8 @@ export interface GatewayOptions extends ConnectionLimits {
   publish: Publish;
   /** Applications' before-send hooks, asked before a message sent on a socket is stored. */
   beforeSend?: BeforeSendHooks;
+  /** Applications' blocklists, asked about each message sent or edited on a socket. */
+  contentFilters?: ContentFilters;
   logger: Logger;
   presence: PresenceService;
   presenceStore: PresenceStore;
@@ -102,6 +105,7 @@ export class Gateway {
       db: options.data.forApp(appId),
       publish: options.publish,
       ...(options.beforeSend && { beforeSend: options.beforeSend }),
+      ...(options.contentFilters && { contentFilters: options.contentFilters }),
     }));
     this.setup = new AdmissionGate(options.setupConcurrency);
     this.watchers = new WatcherCounter(options.watcherStore, {

@@ -19,7 +19,10 @@ export async function notifyMembersNotWatching(
   channelId: string,
 ): Promise<void> {
   const event = envelope.event as EventOf<'message.new'>;
-  if (event.message.parent_id) return;
+  // Thread replies and system messages change no unread count: nothing to tell.
+  if (event.message.parent_id || event.message.type === 'system') return;
+  // User safety: a shadowed message is for its author alone, never notified of it.
+  if (envelope.visibleTo !== undefined) return;
   // Every user connected here watches the channel (a busy room): nobody to find, no walk.
   if (registry.userCount === registry.watchingUserCount(channelId)) return;
   const members = await directory.membersOf(envelope.appId, channelId);
@@ -85,6 +88,8 @@ export async function notifyMembersNotWatching(
     });
     for (const conn of registry.ofUser(member.app_user_id)) {
       // The sender's other devices already know: they hold the ack or will load the channel.
+      // Nothing from a user this user blocked.
+      if (conn.blocked?.has(event.message.user_id)) continue;
       if (conn.actor?.appId === envelope.appId && conn.actor.externalId !== event.message.user_id)
         conn.send(json);
     }

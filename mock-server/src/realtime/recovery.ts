@@ -8,6 +8,18 @@ export { MAX_REPLAY_EVENTS };
 
 type Logged = ChannelEvent | LoggedMessageEvent;
 
+/** An event of the log, with the only user who may see it (a shadowed message's author), if any. */
+export interface ReplayedEvent {
+  event: ChannelEvent;
+  visibleTo: string | null;
+}
+
+/** Whose replay it is: their internal id, and the external ids of the users they blocked. */
+export interface Viewer {
+  userId: string | null;
+  blocked?: ReadonlySet<string> | undefined;
+}
+
 /**
  * The events of a channel after `since`, in seq order, showing what a fresh read shows now:
  * a message that changed since its event (the log then keeps it by id, see
@@ -22,13 +34,42 @@ export async function replaySince(
   access: Pick<ChannelAccess, 'channel' | 'cid'>,
   since: number,
   currentSeq: number,
+  viewer: Viewer,
 ): Promise<ChannelEvent[] | null> {
+  const replayed = await replayLogSince(db, access, since, currentSeq);
+  return replayed?.map((r) => asSeenBy(r, viewer)) ?? null;
+}
+
+/**
+ * What `viewer` is shown of an event: an event only another user may see (a shadowed
+ * message), or one carrying a message of a user the viewer blocked, becomes `event.hidden` with
+ * the same seq, so the viewer's client advances past it instead of asking for the gap again.
+ */
+export function asSeenBy({ event, visibleTo }: ReplayedEvent, viewer: Viewer): ChannelEvent {
+  const hidden =
+    (visibleTo !== null && visibleTo !== viewer.userId) ||
+    (viewer.blocked !== undefined &&
+      viewer.blocked.size > 0 &&
+      'message' in event &&
+      viewer.blocked.has(event.message.user_id));
+  return hidden
+    ? { type: 'event.hidden', cid: event.cid, seq: event.seq, created_at: event.created_at }
+    : event;
+}
+
+/** `replaySince` for every viewer at once: the events with who may see them (realtime/catch-up.ts). */
+export async function replayLogSince(
+  db: AppDb,
+  access: Pick<ChannelAccess, 'channel' | 'cid'>,
+  since: number,
+  currentSeq: number,
+): Promise<ReplayedEvent[] | null> {
   if (since > currentSeq || currentSeq - since > MAX_REPLAY_EVENTS) return null;
   if (since === currentSeq) return [];
   const { channel } = access;
   const rows = await db
     .selectFrom('channel_events')
-    .select(['seq', 'payload'])
+    .select(['seq', 'payload', 'visible_to'])
     .where('channel_id', '=', channel.id)
     .where('seq', '>', since)
     .where('seq', '<=', currentSeq)
@@ -47,7 +88,7 @@ export async function replaySince(
   const hidden = (message: Message) =>
     truncatedAt !== null && new Date(message.created_at).getTime() <= truncatedAt;
   if (events.some((e) => 'message' in e && hidden(e.message))) return null;
-  return events as ChannelEvent[];
+  return (events as ChannelEvent[]).map((event, i) => ({ event, visibleTo: rows[i]!.visible_to }));
 }
 
 function isForgotten(event: Logged): event is LoggedMessageEvent {

@@ -18,7 +18,7 @@ export interface DemoCredentials {
 
 /**
  * Seeds, idempotently, the `demo` application a newcomer logs into: four users with one
- * password and a `team:general` channel holding them all. Never runs in production.
+ * password (alice is the app's admin) and a `team:general` channel holding them all. Never runs in production.
  */
 export async function seedDemo(deps: { db: Db; publish: Publish }): Promise<DemoCredentials> {
   const { db } = deps;
@@ -54,6 +54,14 @@ export async function seedDemo(deps: { db: Db; publish: Publish }): Promise<Demo
       .onConflict((oc) => oc.columns(['app_id', 'external_id']).doNothing())
       .execute();
   }
+  // Alice administers the demo app (the example's review queue), also in a
+  // data dir seeded before she did.
+  await db
+    .updateTable('app_users')
+    .set({ user_type: 'admin' })
+    .where('app_id', '=', app.id)
+    .where('external_id', '=', 'alice')
+    .execute();
   const server: Actor = { appId: app.id, userId: null, externalId: null, role: 'admin', server: true };
   await createChannel({ db, publish: deps.publish }, server, {
     type: 'team',

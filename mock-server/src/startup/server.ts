@@ -19,6 +19,7 @@ import { createLogger } from '../kernel/logger';
 import { VERSION } from '../kernel/version';
 import { createUploadRate } from '../limits/upload-rate';
 import { createWriteBudget } from '../limits/write-budget';
+import { BlocklistCache } from '../moderation/blocklist-cache';
 import { createTargetGuard, type TargetGuard } from '../outbound/target-guard';
 import { pushProducer } from '../push/push-producer';
 import { createPushQueue } from '../push/push-queue';
@@ -192,6 +193,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     maxBytesCeiling: options.uploadMaxBytesCeiling ?? DEFAULT_UPLOAD_MAX_BYTES_CEILING,
   });
   const beforeSend = new BeforeSendHookClient({ data, guard, userAgent, logger });
+  // Blocklists: each app's compiled lists, dropped on every node when they change.
+  const blocklists = new BlocklistCache({ data, bus, logger });
+  await blocklists.start();
   const presence = new PresenceService({
     data,
     store: presenceStore,
@@ -205,6 +209,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     data,
     publish,
     beforeSend,
+    contentFilters: blocklists,
     logger,
     presence,
     presenceStore,
@@ -234,6 +239,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     rest: duties.rest,
     webhooks: { guard, beforeSend },
     push: { secrets: pushSecrets },
+    blocklists,
     uploads: {
       storage: storage.storage,
       ...(storage.disk && { disk: storage.disk }),
@@ -294,6 +300,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         presence.close();
         unsubscribe();
         relay.close();
+        blocklists.close();
         await Promise.allSettled([bus?.close(), presenceStore.close(), redis?.quit()]);
         if (ownsStore) await store.close();
         storage.close();

@@ -50,6 +50,7 @@ export const APP_TABLES = [
   'push_settings',
   'push_counters',
   'user_mutes',
+  'user_blocks',
   'uploads',
   'upload_parts',
   'upload_policies',
@@ -66,6 +67,10 @@ export const APP_TABLES = [
   'webhook_deliveries',
   'campaigns',
   'moderation_queue',
+  'moderation_reports',
+  'moderation_audit',
+  'blocklists',
+  'blocklist_entries',
   'outbox',
 ] as const satisfies readonly AppTable[];
 type Unlisted = Exclude<AppTable, (typeof APP_TABLES)[number]>;

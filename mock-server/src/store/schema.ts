@@ -1,4 +1,4 @@
-import type { CustomData, LinkPreview } from '@chat/protocol';
+import type { CustomData, LinkPreview, SystemMessageInfo } from '@chat/protocol';
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 /** Kysely's view of the tables in `migrations/`. Keep the two in step. */
@@ -65,6 +65,15 @@ export interface AppUsersTable {
   last_active_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  // User safety (migration 020).
+  app_banned_at: NullableTimestamp;
+  app_ban_expires_at: NullableTimestamp;
+  app_ban_reason: string | null;
+  shadow_banned: Generated<boolean>;
+  timed_out_until: NullableTimestamp;
+  timeout_reason: string | null;
+  /** Blocks the user takes part in, either way (a hint: 0 skips looking for blocks). */
+  block_count: Generated<number>;
 }
 
 export interface RefreshTokensTable {
@@ -185,6 +194,14 @@ export interface UserMutesTable {
   created_at: Timestamp;
 }
 
+/** A user blocking another (migration 020). */
+export interface UserBlocksTable {
+  app_id: string;
+  app_user_id: string;
+  blocked_user_id: string;
+  created_at: Timestamp;
+}
+
 export interface PushSettingsTable {
   app_id: string;
   title_template: string;
@@ -231,6 +248,8 @@ export interface ChannelsTable {
   deleted_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Slow mode's cooldown in seconds; 0: off (migration 019). */
+  slow_mode_s: Generated<number>;
 }
 
 export interface ChannelMembersTable {
@@ -252,6 +271,8 @@ export interface ChannelMembersTable {
   ban_expires_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The member's last send counted by slow mode (migration 019; only written while it is on). */
+  last_sent_at: NullableTimestamp;
 }
 
 export interface MessagesTable {
@@ -279,10 +300,16 @@ export interface MessagesTable {
   pinned_by: string | null;
   is_deleted: Generated<boolean>;
   deleted_at: NullableTimestamp;
+  /** Deleted by someone other than its author (migration 017). */
+  removed_by_moderator: Generated<boolean>;
+  /** Sent while its author was shadow-banned: seen by its author only (migration 020). */
+  shadowed: Generated<boolean>;
   edited_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
   search: ColumnType<unknown, never, never>;
+  /** What a system message reports (migration 019); null on other messages. */
+  system: ColumnType<SystemMessageInfo | null, string | null | undefined, string | null>;
 }
 
 /** What a link's page said, per application (storage/link-previews.ts); null: it had nothing. */
@@ -350,6 +377,8 @@ export interface ChannelEventsTable {
   position: Generated<number>;
   /** The writing transaction's id (`xid8`, as text): set by the database. */
   tx: Generated<string>;
+  /** The only user who may see the event (a shadowed message's author); null: everyone (020). */
+  visible_to: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A consumer's place in the event feed. */
@@ -421,12 +450,81 @@ export interface ModerationQueueTable {
   id: Generated<string>;
   app_id: string;
   message_id: string | null;
+  /** The reported user (a message item: the message's author). */
   app_user_id: string | null;
+  /** A portal account (customer staff) that reviewed it. */
   reviewed_by: string | null;
-  status: Generated<string>;
+  status: ColumnType<ReviewStatus, ReviewStatus | undefined, ReviewStatus>;
   reason: string | null;
   created_at: Timestamp;
   reviewed_at: NullableTimestamp;
+  // Reports, review queue (migration 017).
+  target_kind: ColumnType<'message' | 'user', 'message' | 'user' | undefined, 'message' | 'user'>;
+  channel_id: string | null;
+  report_count: Generated<number>;
+  reasons: ColumnType<string[], string[] | undefined, string[]>;
+  sources: ColumnType<ReportSource[], ReportSource[] | undefined, ReportSource[]>;
+  last_reported_at: Timestamp;
+  assigned_to: string | null;
+  resolution: string | null;
+  resolution_reason: string | null;
+  resolved_by: string | null;
+  resolved_by_server: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
+export type ReviewStatus = 'pending' | 'resolved' | 'dismissed';
+export type ReportSource = 'user' | 'blocklist';
+
+/** One report on a review item (migration 017). */
+export interface ModerationReportsTable {
+  id: Generated<string>;
+  app_id: string;
+  item_id: string;
+  reporter_id: string | null;
+  source: ReportSource;
+  reason: string;
+  note: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+/** The moderation audit log (migration 017): ids are the app-facing ones, copied. */
+export interface ModerationAuditTable {
+  id: Generated<string>;
+  app_id: string;
+  action: string;
+  actor_external_id: string | null;
+  actor_server: boolean;
+  target_external_id: string | null;
+  message_id: string | null;
+  cid: string | null;
+  reason: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+// Blocklists (migration 018).
+export type BlocklistKind = 'word' | 'phrase' | 'regex' | 'domain' | 'email';
+export type BlocklistMode = 'flag' | 'block' | 'mask';
+
+export interface BlocklistsTable {
+  id: Generated<string>;
+  app_id: string;
+  name: string;
+  kind: BlocklistKind;
+  mode: BlocklistMode;
+  reason: string | null;
+  is_active: Generated<boolean>;
+  entry_count: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BlocklistEntriesTable {
+  app_id: string;
+  blocklist_id: string;
+  value: string;
 }
 
 export interface OutboxTable {
@@ -461,6 +559,7 @@ export interface Database {
   push_settings: PushSettingsTable;
   push_counters: PushCountersTable;
   user_mutes: UserMutesTable;
+  user_blocks: UserBlocksTable;
   uploads: UploadsTable;
   upload_parts: UploadPartsTable;
   upload_policies: UploadPoliciesTable;
@@ -477,6 +576,10 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   campaigns: CampaignsTable;
   moderation_queue: ModerationQueueTable;
+  moderation_reports: ModerationReportsTable;
+  moderation_audit: ModerationAuditTable;
+  blocklists: BlocklistsTable;
+  blocklist_entries: BlocklistEntriesTable;
   outbox: OutboxTable;
   event_cursors: EventCursorsTable;
   schema_migrations: SchemaMigrationsTable;

@@ -43,6 +43,8 @@ const TABLES: Record<string, string[]> = {
   outbox: [],
   campaigns: [],
   moderation_queue: [],
+  blocklists: [],
+  blocklist_entries: [],
 };
 
 /** One hash per table of the applications' rows: equal digests mean nothing was written. */

@@ -109,6 +109,17 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
   freezeChannel: (w) => onChannel(w, 'freezeChannel'),
   unfreezeChannel: (w) => onChannel(w, 'unfreezeChannel'),
   truncateChannel: (w) => onChannel(w, 'truncateChannel'),
+  // Channel moderation.
+  setSlowMode: (w) => ({ ...onChannel(w, 'setSlowMode'), body: { slow_mode_s: 30 } }),
+  listPinnedMessages: (w) => ({
+    ...onChannel(w, 'listPinnedMessages'),
+    query: {
+      limit: '10',
+      cursor: Buffer.from(
+        JSON.stringify({ t: '2100-01-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000000' }),
+      ).toString('base64url'),
+    },
+  }),
 
   listMembers: (w) => onChannel(w, 'listMembers'),
   addMembers: (w) => ({ ...onChannel(w, 'addMembers'), body: { user_ids: ['carol'] } }),
@@ -303,6 +314,71 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
   listMutedUsers: () => ({ actor: 'alice', params: {}, query: {} }),
   muteUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),
   unmuteUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),
+  // User safety: blocks are a user's; bans and timeouts the backend's (or an app admin's).
+  listBlockedUsers: () => ({ actor: 'alice', params: {}, query: {} }),
+  blockUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),
+  unblockUser: () => ({ actor: 'alice', params: { userId: 'bob' }, query: {} }),
+  getUserStanding: () => ({ actor: 'server', params: { userId: 'bob' }, query: {} }),
+  banUserFromApp: () => ({
+    actor: 'server',
+    params: { userId: 'bob' },
+    query: {},
+    body: { timeout: 60, reason: 'spam', shadow: false },
+  }),
+  unbanUserFromApp: () => ({ actor: 'server', params: { userId: 'bob' }, query: { shadow: 'false' } }),
+  timeOutUser: () => ({ actor: 'server', params: { userId: 'bob' }, query: {}, body: { timeout: 60 } }),
+  endUserTimeout: () => ({ actor: 'server', params: { userId: 'bob' }, query: {} }),
+  // Reports, the review queue and the audit log: alice admins her channels, so she
+  // reviews their items; the audit log is the backend's (or an app admin's).
+  reportMessage: (w) => ({
+    actor: 'alice',
+    params: { id: w.channelOf('reportMessage').bobMessage },
+    query: {},
+    body: { reason: 'spam', note: 'Sells watches' },
+  }),
+  reportUser: () => ({
+    actor: 'alice',
+    params: { userId: 'dave' },
+    query: {},
+    body: { reason: 'harassment', note: 'Rude' },
+  }),
+  listReviewItems: (w) => ({
+    actor: 'alice',
+    params: {},
+    query: {
+      status: 'pending',
+      cid: w.channelOf('listReviewItems').cid,
+      target_kind: 'message',
+      assignee: 'alice',
+      limit: '10',
+    },
+  }),
+  getReviewItem: (w) => ({ actor: 'alice', params: { itemId: w.reviewItem }, query: {} }),
+  assignReviewItem: (w) => ({
+    actor: 'alice',
+    params: { itemId: w.reviewItem },
+    query: {},
+    body: { user_id: 'alice' },
+  }),
+  actOnReviewItem: (w) => ({
+    actor: 'alice',
+    params: { itemId: w.reviewItem },
+    query: {},
+    body: { action: 'dismiss', reason: 'Fine' },
+  }),
+  listModerationAudit: () => ({
+    actor: 'server',
+    params: {},
+    query: {
+      action: 'report.dismissed',
+      actor: 'alice',
+      target_user_id: 'bob',
+      cid: 'messaging:own-shared',
+      since: '2020-01-01T00:00:00.000Z',
+      until: '2100-01-01T00:00:00.000Z',
+      limit: '10',
+    },
+  }),
   setWebPush: () => ({
     actor: 'server',
     params: {},
@@ -400,7 +476,35 @@ export const validRestInputs: { [N in EndpointName]: (w: World) => RestInput } =
     },
   }),
   deleteBeforeSendHook: () => ({ actor: 'server', params: {}, query: {} }),
+  // Blocklists: every list stays inactive, so no send of the suite is blocked or masked.
+  createBlocklist: (w) => ({
+    actor: 'server',
+    params: {},
+    query: {},
+    body: {
+      name: `List ${w.next()}`,
+      kind: 'word',
+      mode: 'mask',
+      is_active: false,
+      entries: ['zzquux', 'yyquux'],
+    },
+  }),
+  listBlocklists: () => ({ actor: 'server', params: {}, query: {} }),
+  getBlocklist: (w) => onBlocklist(w, 'getBlocklist'),
+  updateBlocklist: (w) => ({
+    ...onBlocklist(w, 'updateBlocklist'),
+    body: { mode: 'flag', reason: 'Checked', is_active: false, entries: ['zzquux'] },
+  }),
+  deleteBlocklist: (w) => onBlocklist(w, 'deleteBlocklist'),
+  changeBlocklistEntries: (w) => ({
+    ...onBlocklist(w, 'changeBlocklistEntries'),
+    body: { add: ['xxquux'], remove: ['yyquux'] },
+  }),
 };
+
+function onBlocklist(w: World, owner: EndpointName): RestInput {
+  return { actor: 'server', params: { blocklistId: w.blocklistOf(owner) }, query: {} };
+}
 
 function onWebhook(w: World, owner: EndpointName): RestInput {
   return { actor: 'server', params: { webhookId: w.webhookOf(owner) }, query: {} };

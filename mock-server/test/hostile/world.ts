@@ -90,6 +90,10 @@ export interface World {
    */
   deliveries: { older: string; newer: string };
   replayRange: { since: string; until: string };
+  /** A review item: erin reported bob's message in the shared channel; alice reviews it. */
+  reviewItem: string;
+  /** A's blocklist an input names: its own for one that takes it away (see OWN_BLOCKLIST). */
+  blocklistOf(owner: EndpointName): string;
   /** Ids of B's data, and of A's private channel: answered as if they did not exist. */
   foreign: { otherApp: ForeignIds; private: Omit<ForeignIds, AppWideKinds> };
   /** Ids of the same kinds that never existed anywhere. */
@@ -128,6 +132,12 @@ const OWN_CHANNEL: readonly (EndpointName | ClientFrameType)[] = [
  * disabled, so that no delivery is ever logged for it but by a replay (see `digest`).
  */
 const OWN_WEBHOOK: readonly EndpointName[] = ['updateWebhook', 'deleteWebhook'];
+
+/**
+ * Blocklists: the one that is deleted gets its own; all stay inactive (valid inputs
+ * never turn one on), so no send of the suite is ever blocked or masked.
+ */
+const OWN_BLOCKLIST: readonly EndpointName[] = ['deleteBlocklist'];
 
 /** Where A's and B's endpoints point: public, so accepted; nothing is ever delivered there. */
 export const HOOK_URL = 'https://hooks.example.com';
@@ -300,6 +310,23 @@ export async function createWorld(): Promise<World> {
   });
   const newerDelivery = await logDelivery(db, a.id, sharedHook, `${shared.id}:2`, { id: shared.bobMessage });
 
+  // A review item: alice, the shared channel's admin, reviews it.
+  const erin = await tokenA('erin');
+  await call(a, erin, 'POST', `/v1/messages/${shared.bobMessage}/report`, { reason: 'spam' });
+  const reviewItem = (await call(a, serverA, 'GET', '/v1/moderation/queue')).items[0].id as string;
+
+  const blocklists = new Map<string, string>();
+  for (const owner of ['shared', ...OWN_BLOCKLIST]) {
+    const created = await call(a, serverA, 'POST', '/v1/blocklists', {
+      name: `A list ${owner}`,
+      kind: 'word',
+      mode: 'flag',
+      is_active: false,
+      entries: ['zzquux'],
+    });
+    blocklists.set(owner, created.blocklist.id);
+  }
+
   const register = await call(a, undefined, 'POST', '/v1/auth/register', {
     username: 'pat',
     password: PASSWORD,
@@ -346,6 +373,10 @@ export async function createWorld(): Promise<World> {
     },
     deliveries: { older: olderDelivery, newer: newerDelivery },
     replayRange: { since: replaySince, until: replayUntil },
+    reviewItem,
+    blocklistOf(owner) {
+      return blocklists.get(owner) ?? blocklists.get('shared')!;
+    },
     foreign: {
       otherApp: {
         channel: { type: 'messaging', id: 'b-room', cid: 'messaging:b-room' },

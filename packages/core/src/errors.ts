@@ -109,6 +109,8 @@ const CLASS_OF_CODE: Record<ErrorCode, ErrorClass> = {
   payload_too_large: ValidationError,
   // The file breaks the app's upload policy; `details.reason` says how.
   upload_refused: ValidationError,
+  // A blocklist in `block` mode matched the text: sending it again fails the same way.
+  message_blocked: ValidationError,
   request_timeout: NetworkError,
   unauthenticated: AuthError,
   token_expired: AuthError,
@@ -119,10 +121,16 @@ const CLASS_OF_CODE: Record<ErrorCode, ErrorClass> = {
   channel_frozen: PermissionError,
   user_banned: PermissionError,
   message_rejected: PermissionError,
+  // Moderation of the user: a block between two users, an app-wide ban, a timeout.
+  user_blocked: PermissionError,
+  app_banned: PermissionError,
+  timed_out: PermissionError,
   registration_closed: PermissionError,
   not_found: NotFoundError,
   conflict: ConflictError,
   rate_limited: RateLimitError,
+  // Slow mode: like a rate limit, wait `details.retry_after_ms`.
+  slow_mode: RateLimitError,
   internal: ServerError,
   unavailable: ServerError,
 };

@@ -36,7 +36,14 @@ export interface RequestOptions {
   idempotent?: boolean;
 }
 
-type RequestArgs<N extends EndpointName> =
+/** What a route table says about an endpoint. */
+export interface ClientRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly auth: string;
+}
+
+export type RequestArgs<N extends EndpointName> =
   object extends RequestInput<N>
     ? [input?: RequestInput<N>, options?: RequestOptions]
     : [input: RequestInput<N>, options?: RequestOptions];
@@ -75,11 +82,22 @@ export class HttpClient {
   }
 
   /** Calls an endpoint a user's client may call (the server-token API is for backends). */
-  async request<N extends EndpointName & ClientRouteName>(
+  request<N extends EndpointName & ClientRouteName>(
+    name: N,
+    ...args: RequestArgs<N>
+  ): Promise<EndpointResponse<N>> {
+    return this.call(CLIENT_ROUTES[name], name, ...args);
+  }
+
+  /**
+   * Calls an endpoint of a route table kept out of the client's bundle: the entries beside it
+   * (`@chat/core/moderation`) bring their own, so an app that never moderates never ships them.
+   */
+  async call<N extends EndpointName>(
+    route: ClientRoute,
     name: N,
     ...[input, options = {}]: RequestArgs<N>
   ): Promise<EndpointResponse<N>> {
-    const route = CLIENT_ROUTES[name];
     const { params, query, body } = (input ?? {}) as { params?: object; query?: object; body?: unknown };
     const url = restUrl(this.options.baseUrl, route.path, params as Record<string, unknown>, query as never);
     const attempts = isRetrySafe(name, route.method, body, options.idempotent) ? this.retry.attempts : 1;

@@ -27,6 +27,8 @@ export const CLOSE_CODES = {
   SLOW_CONSUMER: 4010,
   /** Nothing arrived from the client within the heartbeat timeout: reconnect and resume. */
   HEARTBEAT_TIMEOUT: 4011,
+  /** The user is banned from the application: do not reconnect until the ban ends. */
+  APP_BANNED: 4012,
 } as const;
 
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
@@ -37,4 +39,5 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CLOSE_CODES.UNAUTHENTICATED,
   CLOSE_CODES.POLICY_VIOLATION,
   CLOSE_CODES.TOO_MANY_CONNECTIONS,
+  CLOSE_CODES.APP_BANNED,
 ]);

@@ -4,5 +4,13 @@
  */
 export { CLOSE_CODES, type CloseCode, TERMINAL_CLOSE_CODES } from './close-codes';
 export { ERROR_CODES, type ErrorCode } from './error-codes';
-export { LIMITS } from './limits';
-export { CLIENT_ROUTES, type ClientRouteName, ROUTES, type RouteName, SERVER_ROUTES } from './routes';
+export { LIMITS, MODERATION_LIMITS } from './limits';
+export {
+  CLIENT_ROUTES,
+  type ClientRouteName,
+  MODERATION_ROUTES,
+  type ModerationRouteName,
+  ROUTES,
+  type RouteName,
+  SERVER_ROUTES,
+} from './routes';

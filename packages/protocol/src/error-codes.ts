@@ -70,6 +70,36 @@ export const ERROR_CODES = {
     retryable: true,
     description: 'Too many requests; wait details.retry_after_ms.',
   },
+  // Channel moderation.
+  slow_mode: {
+    status: 429,
+    retryable: true,
+    description: 'The channel is in slow mode; wait details.retry_after_ms before sending again.',
+  },
+  // Blocklists.
+  message_blocked: {
+    status: 422,
+    retryable: false,
+    description:
+      "A blocklist of the application in `block` mode matched the text; the message gives the list's reason, details.blocklist_id and details.blocklist_name name the list.",
+  },
+  // User safety.
+  user_blocked: {
+    status: 403,
+    retryable: false,
+    description: 'One of the two users blocked the other: no direct messages between them.',
+  },
+  app_banned: {
+    status: 403,
+    retryable: false,
+    description:
+      'The user is banned from the application: no connection, request, login or refresh; details.expires_at says until when (null: until lifted).',
+  },
+  timed_out: {
+    status: 403,
+    retryable: false,
+    description: 'The user is timed out: cannot send, react or edit until details.until.',
+  },
   internal: { status: 500, retryable: true, description: 'The server failed; the request may be retried.' },
   unavailable: {
     status: 503,

@@ -83,6 +83,23 @@ export const notificationAddedToChannelEvent = event('notification.added_to_chan
   members: z.array(member).max(LIMITS.MEMBERS_PREVIEW).optional(),
 });
 
+// User safety.
+/**
+ * A channel event this user may not see (a shadow-banned author's message, or one of a user they
+ * blocked) took this seq: it carries nothing else, so clients advance past it instead of
+ * resyncing a gap. Sent live and in replays in place of the hidden event.
+ */
+export const eventHiddenEvent = event('event.hidden', { ...about });
+/** To the blocker's own sockets only: they blocked `user` (from another device too). */
+export const userBlockedEvent = event('user.blocked', { user: userRef, ...at });
+export const userUnblockedEvent = event('user.unblocked', { user: userRef, ...at });
+/** To the banned user's sockets, just before the server closes them with `APP_BANNED`. */
+export const userBannedEvent = event('user.banned', {
+  expires_at: timestamp.nullable(),
+  reason: z.string().nullable(),
+  ...at,
+});
+
 /** Server → client events, one discriminated union on `type`. */
 export const chatEvent = z.discriminatedUnion('type', [
   connectionOkEvent,
@@ -106,6 +123,10 @@ export const chatEvent = z.discriminatedUnion('type', [
   memberRemovedEvent,
   notificationMessageNewEvent,
   notificationAddedToChannelEvent,
+  eventHiddenEvent,
+  userBlockedEvent,
+  userUnblockedEvent,
+  userBannedEvent,
 ]);
 export type ChatEvent = z.infer<typeof chatEvent>;
 export type ChatEventType = ChatEvent['type'];

@@ -255,6 +255,19 @@ export const events: { [T in ChatEventType]: EventOf<T> } = {
     member,
     members: [member],
   },
+  // User safety.
+  'event.hidden': { type: 'event.hidden', ...about },
+  'user.blocked': {
+    type: 'user.blocked',
+    user: { id: 'bob', name: 'Bob', image: null, online: false },
+    created_at: now(),
+  },
+  'user.unblocked': {
+    type: 'user.unblocked',
+    user: { id: 'bob', name: 'Bob', image: null, online: false },
+    created_at: now(),
+  },
+  'user.banned': { type: 'user.banned', expires_at: null, reason: 'spam', created_at: now() },
 };
 
 export const allEvents: ChatEvent[] = Object.values(events);

@@ -33,6 +33,13 @@ export {
   reactionType,
   uploadedAttachment,
 } from './entities/message';
+// Channel moderation: system messages.
+export {
+  SYSTEM_MESSAGE_KINDS,
+  type SystemMessageInfo,
+  type SystemMessageKind,
+  systemMessageInfo,
+} from './entities/system-message';
 export { USER_ROLES, type User, type UserRef, type UserRole, user, userRef, userRole } from './entities/user';
 export {
   ERROR_CODES,
@@ -49,7 +56,7 @@ export {
 } from './errors';
 export * from './events';
 export * from './frames';
-export { LIMITS } from './limits';
+export { LIMITS, MODERATION_LIMITS } from './limits';
 export {
   CHANNEL_TYPES,
   type ChannelType,
@@ -72,6 +79,8 @@ export {
 } from './primitives';
 export { type PushPayload, pushPayload } from './push-payload';
 export * from './rest/auth';
+export * from './rest/blocklists';
+export * from './rest/channel-moderation';
 export * from './rest/channels';
 export * from './rest/devices';
 export {
@@ -84,6 +93,7 @@ export {
 } from './rest/endpoints';
 export * from './rest/members';
 export * from './rest/messages';
+export * from './rest/moderation';
 export * from './rest/push-settings';
 export * from './rest/reads';
 export * from './rest/search';
@@ -91,10 +101,19 @@ export * from './rest/upload-parts';
 export * from './rest/upload-policy';
 export * from './rest/uploads';
 export * from './rest/user-mutes';
+export * from './rest/user-safety';
 export * from './rest/users';
 export * from './rest/webhooks';
 export { ROUTE_SUMMARIES } from './route-summaries';
-export { CLIENT_ROUTES, type ClientRouteName, ROUTES, type RouteName, SERVER_ROUTES } from './routes';
+export {
+  CLIENT_ROUTES,
+  type ClientRouteName,
+  MODERATION_ROUTES,
+  type ModerationRouteName,
+  ROUTES,
+  type RouteName,
+  SERVER_ROUTES,
+} from './routes';
 export {
   type ParseResult,
   parseClientFrame,

@@ -76,3 +76,43 @@ export const LIMITS = {
   /** Characters of a link preview's site name. */
   LINK_PREVIEW_SITE_NAME_LENGTH: 200,
 } as const;
+
+/**
+ * The bounds of safety and moderation (slow mode, pins, reports, blocklists, blocks, timeouts),
+ * apart from `LIMITS` so the client's bundle, which reads a few of those, does not carry them.
+ */
+export const MODERATION_LIMITS = {
+  // Channel moderation: slow mode and pins.
+  /** Seconds of the longest slow-mode cooldown (six hours). */
+  SLOW_MODE_SECONDS_MAX: 6 * 3600,
+  /** Messages pinned in one channel at once; pinning one more is refused until one is unpinned. */
+  PINNED_MESSAGES_PER_CHANNEL: 50,
+  // Moderation: reports, review queue, audit log.
+  /** Characters of the note a reporter adds to a report. */
+  REPORT_NOTE_LENGTH: 1_000,
+  /** Characters of the reason a moderator gives for an action (recorded in the audit log). */
+  MODERATION_REASON_LENGTH: 500,
+  /** Reports shown with one review item (the newest; `report_count` counts them all). */
+  REVIEW_REPORTS_SHOWN: 50,
+  // Blocklists.
+  /** Blocklists of one application. */
+  BLOCKLISTS_PER_APP: 50,
+  /** Entries of one blocklist (words, phrases, domains or emails). */
+  BLOCKLIST_ENTRIES: 10_000,
+  /** Entries of all the blocklists of one application together. */
+  BLOCKLIST_ENTRIES_PER_APP: 50_000,
+  /** Patterns of one regex blocklist, and of all of an application's regex lists together. */
+  BLOCKLIST_REGEXES: 100,
+  BLOCKLIST_REGEXES_PER_APP: 200,
+  /** Characters of one entry (a regex: `BLOCKLIST_REGEX_LENGTH`). */
+  BLOCKLIST_ENTRY_LENGTH: 200,
+  BLOCKLIST_REGEX_LENGTH: 500,
+  /** Characters of a blocklist's name, and of the reason a blocked sender is shown. */
+  BLOCKLIST_NAME_LENGTH: 100,
+  BLOCKLIST_REASON_LENGTH: 500,
+  // User safety: blocks, app-wide bans, timeouts.
+  /** Users one user can block. */
+  BLOCKED_USERS_MAX: 1_000,
+  /** Seconds of the longest timeout (30 days); a longer silence is a ban. */
+  TIMEOUT_SECONDS_MAX: 30 * 86_400,
+} as const;

@@ -127,6 +127,88 @@ const defaultUploadPolicy = {
   updated_at: null,
 };
 
+// Blocklists.
+const sampleBlocklist = {
+  id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  name: 'Slurs',
+  kind: 'word' as const,
+  mode: 'block' as const,
+  reason: 'Mind your language',
+  is_active: true,
+  entry_count: 1,
+  entries: ['badword'],
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
+const blocklistSummaryOf = ({ entries: _, ...summary }: typeof sampleBlocklist) => summary;
+
+// User safety.
+const sampleStanding = {
+  user_id: 'carol',
+  banned: false,
+  ban_expires_at: null,
+  ban_reason: null,
+  shadow_banned: false,
+  timed_out_until: null,
+  timeout_reason: null,
+};
+
+// Reports, the review queue and the audit log.
+const sampleOwnReport = {
+  id: uuid(),
+  target_kind: 'message' as const,
+  message_id: msgId,
+  user_id: null,
+  reason: 'spam' as const,
+  note: 'Sells watches',
+  created_at: '2026-01-01T00:00:00.000Z',
+};
+const sampleReport = {
+  id: uuid(),
+  source: 'user' as const,
+  reporter: { id: 'bob', name: 'Bob', image: null, online: false },
+  reason: 'spam',
+  note: null,
+  details: {},
+  created_at: '2026-01-01T00:00:00.000Z',
+};
+const sampleReviewItem = {
+  id: uuid(),
+  target_kind: 'message' as const,
+  message: {
+    id: msgId,
+    text: 'Cheap watches',
+    type: 'regular',
+    deleted: false,
+    removed_by_moderator: false,
+    parent_id: null,
+    created_at: '2026-01-01T00:00:00.000Z',
+  },
+  user: { id: 'carol', name: 'Carol', image: null, online: false },
+  cid: 'team:general',
+  status: 'pending' as const,
+  report_count: 1,
+  reasons: ['spam'],
+  sources: ['user' as const],
+  first_reported_at: '2026-01-01T00:00:00.000Z',
+  last_reported_at: '2026-01-01T00:00:00.000Z',
+  assignee: null,
+  resolution: null,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+};
+const sampleAuditEntry = {
+  id: uuid(),
+  action: 'message.deleted',
+  actor: { user_id: 'alice', server: false },
+  target_user_id: 'carol',
+  message_id: msgId,
+  cid: 'team:general',
+  reason: 'Spam',
+  details: { review_item_id: sampleReviewItem.id },
+  created_at: '2026-01-01T00:00:00.000Z',
+};
+
 const samples: { [N in EndpointName]: Sample<N> } = {
   register: {
     body: { username: 'alice', password: 'correct horse battery staple', name: 'Alice Liddell' },
@@ -197,6 +279,20 @@ const samples: { [N in EndpointName]: Sample<N> } = {
   freezeChannel: { params: channelParams, response: { channel: { ...channel, frozen: true } } },
   unfreezeChannel: { params: channelParams, response: { channel } },
   truncateChannel: { params: channelParams, response: { channel } },
+  // Channel moderation.
+  setSlowMode: {
+    params: channelParams,
+    body: { slow_mode_s: 30 },
+    response: { channel: { ...channel, slow_mode_s: 30 } },
+  },
+  listPinnedMessages: {
+    params: channelParams,
+    query: { limit: '10', cursor: 'eyJ0IjoiMjAyNi0wMS0wMSJ9' },
+    response: {
+      messages: [{ ...message, pinned: true, pinned_at: '2026-01-01T00:00:00.000Z', pinned_by: 'alice' }],
+      next_cursor: null,
+    },
+  },
   listMembers: { params: channelParams, response: members },
   addMembers: { params: channelParams, body: { user_ids: ['carol', 'dave'] }, response: members },
   removeMembers: { params: channelParams, body: { user_ids: ['dave'] }, response: members },
@@ -401,6 +497,95 @@ const samples: { [N in EndpointName]: Sample<N> } = {
     },
   },
   unmuteUser: { params: { userId: 'bob' }, response: { ok: true } },
+  // Reports, the review queue and the audit log.
+  reportMessage: {
+    params: { id: msgId },
+    body: { reason: 'spam', note: 'Sells watches' },
+    response: { report: sampleOwnReport },
+  },
+  reportUser: {
+    params: { userId: 'carol' },
+    body: { reason: 'harassment' },
+    response: { report: { ...sampleOwnReport, target_kind: 'user', message_id: null, user_id: 'carol' } },
+  },
+  listReviewItems: {
+    query: { status: 'pending', cid: 'team:general', target_kind: 'message', assignee: 'none', limit: '10' },
+    response: { items: [sampleReviewItem], next_cursor: null },
+  },
+  getReviewItem: {
+    params: { itemId: uuid() },
+    response: { item: sampleReviewItem, reports: [sampleReport] },
+  },
+  assignReviewItem: {
+    params: { itemId: uuid() },
+    body: { user_id: 'alice' },
+    response: { item: sampleReviewItem, reports: [sampleReport] },
+  },
+  actOnReviewItem: {
+    params: { itemId: uuid() },
+    body: { action: 'ban_from_channel', reason: 'Spam', expires_at: '2026-02-01T00:00:00.000Z' },
+    response: { item: sampleReviewItem, reports: [sampleReport] },
+  },
+  listModerationAudit: {
+    query: { action: 'message.deleted', actor: 'alice', since: '2026-01-01T00:00:00.000Z', limit: '10' },
+    response: { entries: [sampleAuditEntry], next_cursor: null },
+  },
+  // User safety.
+  listBlockedUsers: {
+    response: {
+      blocks: [
+        {
+          user: { id: 'bob', name: 'Bob', image: null, online: false },
+          created_at: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+    },
+  },
+  blockUser: {
+    params: { userId: 'bob' },
+    response: {
+      block: {
+        user: { id: 'bob', name: 'Bob', image: null, online: false },
+        created_at: '2026-01-01T00:00:00.000Z',
+      },
+    },
+  },
+  unblockUser: { params: { userId: 'bob' }, response: { ok: true } },
+  getUserStanding: { params: { userId: 'carol' }, response: { standing: sampleStanding } },
+  banUserFromApp: {
+    params: { userId: 'carol' },
+    body: { timeout: 3600, reason: 'spam', shadow: false },
+    response: { standing: { ...sampleStanding, banned: true, ban_expires_at: '2026-01-01T01:00:00.000Z' } },
+  },
+  unbanUserFromApp: {
+    params: { userId: 'carol' },
+    query: { shadow: 'true' },
+    response: { standing: sampleStanding },
+  },
+  timeOutUser: {
+    params: { userId: 'carol' },
+    body: { timeout: 600 },
+    response: { standing: { ...sampleStanding, timed_out_until: '2026-01-01T00:10:00.000Z' } },
+  },
+  endUserTimeout: { params: { userId: 'carol' }, response: { standing: sampleStanding } },
+  // Blocklists.
+  createBlocklist: {
+    body: { name: 'Slurs', kind: 'word', mode: 'block', reason: 'Mind your language', entries: ['badword'] },
+    response: { blocklist: sampleBlocklist },
+  },
+  listBlocklists: { response: { blocklists: [blocklistSummaryOf(sampleBlocklist)] } },
+  getBlocklist: { params: { blocklistId: sampleBlocklist.id }, response: { blocklist: sampleBlocklist } },
+  updateBlocklist: {
+    params: { blocklistId: sampleBlocklist.id },
+    body: { mode: 'mask', entries: ['badword', 'worse'] },
+    response: { blocklist: sampleBlocklist },
+  },
+  deleteBlocklist: { params: { blocklistId: sampleBlocklist.id }, response: { ok: true } },
+  changeBlocklistEntries: {
+    params: { blocklistId: sampleBlocklist.id },
+    body: { add: ['worse'], remove: ['badword'] },
+    response: { blocklist: sampleBlocklist },
+  },
   setPushPreferences: {
     body: {
       level: 'mentions',
@@ -510,7 +695,22 @@ const coercedQueries: Partial<Record<EndpointName, unknown>> = {
   listMessages: { before: msgId, limit: 50 },
   search: { query: 'deploy', cid: 'messaging:general', limit: 10, cursor: 'abc' },
   listReactions: { type: '🔥', limit: 10, cursor: 'eyJ0IjoiMjAyNi0wMS0wMSJ9' },
+  listPinnedMessages: { limit: 10, cursor: 'eyJ0IjoiMjAyNi0wMS0wMSJ9' },
   listWebhookDeliveries: { state: 'failed', limit: 10 },
+  // Reports, the review queue and the audit log.
+  listReviewItems: {
+    status: 'pending',
+    cid: 'team:general',
+    target_kind: 'message',
+    assignee: 'none',
+    limit: 10,
+  },
+  listModerationAudit: {
+    action: 'message.deleted',
+    actor: 'alice',
+    since: '2026-01-01T00:00:00.000Z',
+    limit: 10,
+  },
 };
 
 const names = Object.keys(endpoints) as EndpointName[];

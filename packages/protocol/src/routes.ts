@@ -290,6 +290,90 @@ export const CLIENT_ROUTES = {
 } as const;
 
 /**
+ * Safety and moderation (reports, blocks, pins, slow mode, the review queue, app bans, blocklists):
+ * user-token endpoints that `@chat/core/moderation` calls with this table of its own, so the
+ * client's bundle, which most users of most apps need, does not carry them.
+ */
+export const MODERATION_ROUTES = {
+  // Slow mode and the pinned-messages list.
+  setSlowMode: {
+    method: 'PUT',
+    path: '/v1/channels/{type}/{id}/slow-mode',
+    auth: 'user',
+  },
+  listPinnedMessages: {
+    method: 'GET',
+    path: '/v1/channels/{type}/{id}/pinned',
+    auth: 'user',
+  },
+  // Reports, the review queue and the audit log.
+  reportMessage: { method: 'POST', path: '/v1/messages/{id}/report', auth: 'user', status: 201 },
+  reportUser: { method: 'POST', path: '/v1/users/{userId}/report', auth: 'user', status: 201 },
+  listReviewItems: { method: 'GET', path: '/v1/moderation/queue', auth: 'user' },
+  getReviewItem: { method: 'GET', path: '/v1/moderation/queue/{itemId}', auth: 'user' },
+  assignReviewItem: { method: 'POST', path: '/v1/moderation/queue/{itemId}/assign', auth: 'user' },
+  actOnReviewItem: { method: 'POST', path: '/v1/moderation/queue/{itemId}/actions', auth: 'user' },
+  listModerationAudit: { method: 'GET', path: '/v1/moderation/audit', auth: 'user' },
+  // User safety: blocks, app-wide and shadow bans, timeouts.
+  listBlockedUsers: {
+    method: 'GET',
+    path: '/v1/users/me/blocks',
+    auth: 'user',
+  },
+  blockUser: {
+    method: 'POST',
+    path: '/v1/users/{userId}/block',
+    auth: 'user',
+  },
+  unblockUser: {
+    method: 'DELETE',
+    path: '/v1/users/{userId}/block',
+    auth: 'user',
+  },
+  getUserStanding: {
+    method: 'GET',
+    path: '/v1/users/{userId}/standing',
+    auth: 'user',
+  },
+  banUserFromApp: {
+    method: 'POST',
+    path: '/v1/users/{userId}/ban',
+    auth: 'user',
+  },
+  unbanUserFromApp: {
+    method: 'DELETE',
+    path: '/v1/users/{userId}/ban',
+    auth: 'user',
+  },
+  timeOutUser: {
+    method: 'POST',
+    path: '/v1/users/{userId}/timeout',
+    auth: 'user',
+  },
+  endUserTimeout: {
+    method: 'DELETE',
+    path: '/v1/users/{userId}/timeout',
+    auth: 'user',
+  },
+  // Blocklists: app admins and the server token.
+  createBlocklist: {
+    method: 'POST',
+    path: '/v1/blocklists',
+    auth: 'user',
+    status: 201,
+  },
+  listBlocklists: { method: 'GET', path: '/v1/blocklists', auth: 'user' },
+  getBlocklist: { method: 'GET', path: '/v1/blocklists/{blocklistId}', auth: 'user' },
+  updateBlocklist: { method: 'PATCH', path: '/v1/blocklists/{blocklistId}', auth: 'user' },
+  deleteBlocklist: { method: 'DELETE', path: '/v1/blocklists/{blocklistId}', auth: 'user' },
+  changeBlocklistEntries: {
+    method: 'POST',
+    path: '/v1/blocklists/{blocklistId}/entries',
+    auth: 'user',
+  },
+} as const;
+
+/**
  * The endpoints an application's backend calls with a server token (users, webhooks, push
  * providers, hooks): kept apart so that the browser SDKs, which cannot call them, do not carry
  * them.
@@ -416,12 +500,11 @@ export const SERVER_ROUTES = {
 } as const;
 
 /** Every REST endpoint (pure: a bundle that uses only `CLIENT_ROUTES` drops the rest). */
-export const ROUTES: typeof CLIENT_ROUTES & typeof SERVER_ROUTES = /* @__PURE__ */ Object.assign(
-  {},
-  CLIENT_ROUTES,
-  SERVER_ROUTES,
-);
+export const ROUTES: typeof CLIENT_ROUTES & typeof MODERATION_ROUTES & typeof SERVER_ROUTES =
+  /* @__PURE__ */ Object.assign({}, CLIENT_ROUTES, MODERATION_ROUTES, SERVER_ROUTES);
 
 export type RouteName = keyof typeof ROUTES;
 /** The endpoints a user's client calls. */
 export type ClientRouteName = keyof typeof CLIENT_ROUTES;
+/** The endpoints of `@chat/core/moderation`. */
+export type ModerationRouteName = keyof typeof MODERATION_ROUTES;

@@ -510,6 +510,7 @@ describe('errors', () => {
       channel_frozen: [403, false],
       user_banned: [403, false],
       message_rejected: [403, false],
+      message_blocked: [422, false],
       upload_refused: [422, false],
       registration_closed: [403, false],
       not_found: [404, false],
@@ -517,6 +518,11 @@ describe('errors', () => {
       request_timeout: [408, true],
       payload_too_large: [413, false],
       rate_limited: [429, true],
+      slow_mode: [429, true],
+      // User safety.
+      user_blocked: [403, false],
+      app_banned: [403, false],
+      timed_out: [403, false],
       internal: [500, true],
       unavailable: [503, true],
     });

@@ -3,7 +3,8 @@
 // out. zod and the protocol's validators must stay out. styles.css is reported on its own.
 //
 // Parts loaded on demand (the markdown renderer, the emoji picker, the notification settings, the
-// search and channel-browser panels, the image viewer and its placeholder decoder) are dynamic imports: an app's
+// search and channel-browser panels, the image viewer and its placeholder decoder, the safety and
+// moderation dialogs, the slow-mode countdown, the pinned messages and the review queue) are dynamic imports: an app's
 // bundler puts them in chunks of their own, fetched the first time they are needed. The budget is
 // for the first load, so they are left out of it and measured one by one below; a split build
 // checks that nothing imports them statically (which would put them back in the first load).
@@ -32,6 +33,23 @@ const LAZY = [
     budgetBytes: 3 * 1024,
   },
   { name: 'image viewer', file: 'src/components/attachments/lightbox.tsx', budgetBytes: 3 * 1024 },
+  // Safety and moderation (with @chat/core/moderation, shared between them).
+  {
+    name: 'report, block and moderator dialogs',
+    file: 'src/components/moderation/message-moderation.tsx',
+    budgetBytes: 6 * 1024,
+  },
+  {
+    name: 'slow-mode countdown',
+    file: 'src/components/moderation/slow-mode-notice.tsx',
+    budgetBytes: 3 * 1024,
+  },
+  {
+    name: 'pinned messages',
+    file: 'src/components/moderation/pinned-messages-body.tsx',
+    budgetBytes: 4 * 1024,
+  },
+  { name: 'review queue', file: 'src/components/moderation/review-queue-body.tsx', budgetBytes: 5 * 1024 },
   {
     name: 'image placeholder decoder',
     file: 'src/components/attachments/placeholder-decoder.ts',
@@ -54,7 +72,10 @@ const first = await checkBudget({
   name: '@chat/ui-react + @chat/react + @chat/core browser bundle, first load (react external)',
   stdin: { contents: entry, resolveDir: fileURLToPath(root) },
   external: [...REACT, ...lazyPaths, ...CORE_LAZY],
-  budgetBytes: 60 * 1024,
+  // 60 KB until moderation, which every room of a public chat needs on first paint: system
+  // messages, "Removed by a moderator", hiding blocked authors, role-gated menus (the rest of it
+  // loads on demand).
+  budgetBytes: 61 * 1024,
   forbidden: NO_VALIDATORS,
 });
 

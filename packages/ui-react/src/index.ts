@@ -17,6 +17,12 @@ export { MessageInput, type MessageInputProps } from './components/message-input
 export { MessageList, type MessageListProps } from './components/message-list/message-list';
 export { MessageStatus, type MessageStatusProps } from './components/message-status';
 export { MessageText, type MessageTextProps } from './components/message-text';
+export {
+  PinnedMessages,
+  type PinnedMessagesProps,
+  ReviewQueue,
+  type ReviewQueueProps,
+} from './components/moderation/lazy-moderation';
 export { MutedIndicator, type MutedIndicatorProps } from './components/muted-indicator';
 export { NewMessagesPill, type NewMessagesPillProps } from './components/new-messages-pill';
 export {

@@ -39,6 +39,8 @@ const MEMBER_COLUMNS = [
   'is_muted',
   'is_banned',
   'ban_expires_at',
+  // Slow mode's last counted send: read with the channel, so a send checks it for free.
+  'last_sent_at',
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof MemberRow)[];

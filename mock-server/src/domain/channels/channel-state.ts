@@ -1,6 +1,7 @@
 import { type ChannelState, LIMITS, type Member, type ReadState } from '@chat/protocol';
 import type { Actor } from '../../kernel/actor';
 import type { AppDb } from '../../store/app-scope';
+import { visibleMessages } from '../moderation/message-visibility';
 import { unreadCountOf } from '../reads/unread';
 import { toChannel, toMember, toMessages } from '../views';
 import type { ChannelAccess } from './channel-access';
@@ -86,7 +87,9 @@ export async function loadChannelState(
     .selectFrom('messages')
     .selectAll()
     .where('channel_id', '=', channel.id)
-    .where('parent_id', 'is', null);
+    .where('parent_id', 'is', null)
+    // No shadowed message of another, nothing from a blocked user.
+    .where((eb) => visibleMessages(eb, actor.userId));
   if (channel.truncated_at) q = q.where('created_at', '>', channel.truncated_at);
   const withMembers = options.withMembers !== false;
   const mine = access.membership?.app_user_id;

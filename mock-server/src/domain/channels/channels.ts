@@ -10,10 +10,13 @@ import { appendChannelEvent, bumpSeq, recordChannelEvent } from '../../events/ch
 import type { Actor } from '../../kernel/actor';
 import { ChatError } from '../../kernel/errors';
 import type { DomainDeps } from '../deps';
+import { recordModerationAction } from '../moderation/audit-log';
+import { requireNoBlockBetween } from '../moderation/user-blocks';
 import { requireUsers } from '../users/users';
 import { toChannel } from '../views';
 import { type ChannelAccess, loadChannel, requireAccess } from './channel-access';
 import { loadChannelState } from './channel-state';
+import { publishSystemMessage, type SystemMessageInput, writeSystemMessage } from './system-messages';
 
 /**
  * Creates a channel, or returns the existing one: a channel with the same id, or the distinct
@@ -43,6 +46,13 @@ export async function createChannel(
   }
   const users = await requireUsers(db, memberIds, 'members');
   const creator = users.find((u) => u.external_id === creatorExternal)!;
+  // User safety: no direct conversation between two users of whom one blocked the
+  // other, asked only when a block involves one of them (the rows just read say so).
+  if (body.type === 'messaging' && users.length === 2 && users.some((u) => u.block_count > 0))
+    await requireNoBlockBetween(
+      db,
+      users.map((u) => u.id),
+    );
   const distinctKey = body.id ? null : [...memberIds].sort().join(',');
   const externalId = body.id ?? `!members-${hashKey(distinctKey!)}`;
 
@@ -165,14 +175,19 @@ async function changeChannel(
   access: ChannelAccess,
   set: Record<string, unknown>,
   type: 'channel.updated' | 'channel.deleted',
+  /** A moderator action (freeze, unfreeze): recorded in the moderation audit log. */
+  auditAction?: string,
+  /** A system message about the change, written after its event. */
+  system?: Omit<SystemMessageInput, 'actor'>,
 ): Promise<Channel> {
-  const { event, channel } = await deps.db.transaction().execute(async (tx) => {
+  const { event, channel, note } = await deps.db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable('channels')
       .set({ ...set, updated_at: new Date() })
       .where('id', '=', access.channel.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (auditAction) await recordModerationAction(tx, { action: auditAction, actor, channelId: row.id });
     const event = await appendChannelEvent(tx, actor.appId, row.id, (seq, now) => ({
       type,
       cid: access.cid,
@@ -180,9 +195,11 @@ async function changeChannel(
       created_at: now,
       channel: toChannel({ ...row, seq }, access.createdBy),
     }));
-    return { event, channel: event.channel };
+    const note = system ? await writeSystemMessage(tx, access, { ...system, actor }) : null;
+    return { event, channel: event.channel, note };
   });
   deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  publishSystemMessage(deps, access, note);
   return channel;
 }
 
@@ -228,7 +245,10 @@ export async function setFrozen(
 ): Promise<Channel> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'freeze');
-  return changeChannel(deps, actor, access, { is_frozen: frozen }, 'channel.updated');
+  const audit = frozen ? 'channel.frozen' : 'channel.unfrozen';
+  // Said in the channel only when it changes (freezing a frozen channel reports nothing).
+  const system = access.channel.is_frozen === frozen ? undefined : ({ kind: audit } as const);
+  return changeChannel(deps, actor, access, { is_frozen: frozen }, 'channel.updated', audit, system);
 }
 
 /**
@@ -246,7 +266,7 @@ export async function truncateChannel(
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'truncate');
   const channelId = access.channel.id;
-  const event = await deps.db.transaction().execute(async (tx) => {
+  const result = await deps.db.transaction().execute(async (tx) => {
     const seq = await bumpSeq(tx, channelId);
     const now = new Date();
     await tx
@@ -268,8 +288,12 @@ export async function truncateChannel(
       channel: toChannel({ ...row, seq }, access.createdBy),
     };
     await recordChannelEvent(tx, actor.appId, channelId, event);
-    return event;
+    await recordModerationAction(tx, { action: 'channel.truncated', actor, channelId });
+    // Stamped after truncated_at, so the one message left says what happened.
+    const note = await writeSystemMessage(tx, access, { kind: 'channel.truncated', actor });
+    return { event, note };
   });
-  deps.publish({ appId: actor.appId, channelId, event });
-  return event.channel;
+  deps.publish({ appId: actor.appId, channelId, event: result.event });
+  publishSystemMessage(deps, access, result.note);
+  return result.event.channel;
 }

@@ -4,11 +4,13 @@ import { appendChannelEvent } from '../../events/channel-events';
 import type { Actor } from '../../kernel/actor';
 import { ChatError, forbidden, notFound } from '../../kernel/errors';
 import type { DomainDeps } from '../deps';
+import { type ModerationContext, recordModerationAction } from '../moderation/audit-log';
 import { currentSeqOf } from '../reads/unread';
 import { requireUsers } from '../users/users';
 import { toChannel } from '../views';
 import { type ChannelAccess, loadChannel, requireAccess } from './channel-access';
 import { loadMembers } from './channel-state';
+import { publishSystemMessage, type SystemMessageInput, writeSystemMessage } from './system-messages';
 
 export async function listMembers(
   deps: DomainDeps,
@@ -38,7 +40,7 @@ export async function addMembers(
     requireAccess(actor, access, 'add_members');
   }
   const users = await requireUsers(db, userIds, 'user_ids');
-  const { events, added } = await db.transaction().execute(async (tx) => {
+  const { events, added, note } = await db.transaction().execute(async (tx) => {
     const inserted = await tx
       .insertInto('channel_members')
       .values(
@@ -53,7 +55,7 @@ export async function addMembers(
       .returning('app_user_id')
       .execute();
     const added = inserted.map((r) => r.app_user_id);
-    if (added.length === 0) return { events: [], added };
+    if (added.length === 0) return { events: [], added, note: null };
     const counted = await tx
       .updateTable('channels')
       .set({ member_count: sql`member_count + ${added.length}`, updated_at: new Date() })
@@ -79,9 +81,15 @@ export async function addMembers(
         })),
       );
     }
-    return { events, added };
+    const note = await writeSystemMessage(tx, access, {
+      kind: onlySelf && !access.membership ? 'member.joined' : 'member.added',
+      actor,
+      targetIds: added,
+    });
+    return { events, added, note };
   });
   for (const event of events) deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  publishSystemMessage(deps, access, note);
   const all = await loadMembers(db, access, { userIds: users.map((u) => u.id) });
   const fresh = events.length ? await loadChannel(db, actor, type, id) : access;
   // The first members, for the newcomers' clients to name a channel without a name by.
@@ -128,7 +136,7 @@ export async function removeMembers(
       access,
       users.map((u) => u.id).filter((u) => u !== actor.userId),
     );
-  const events = await db.transaction().execute(async (tx) => {
+  const { events, note } = await db.transaction().execute(async (tx) => {
     const removed = await tx
       .deleteFrom('channel_members')
       .where('channel_id', '=', access.channel.id)
@@ -139,7 +147,7 @@ export async function removeMembers(
       )
       .returning('app_user_id')
       .execute();
-    if (removed.length === 0) return [];
+    if (removed.length === 0) return { events: [], note: null };
     await tx
       .updateTable('channels')
       .set({ member_count: sql`member_count - ${removed.length}`, updated_at: new Date() })
@@ -158,9 +166,15 @@ export async function removeMembers(
         })),
       );
     }
-    return out;
+    const note = await writeSystemMessage(tx, access, {
+      kind: onlySelf ? 'member.left' : 'member.removed',
+      actor,
+      targetIds: removed.map((r) => r.app_user_id),
+    });
+    return { events: out, note };
   });
   for (const event of events) deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  publishSystemMessage(deps, access, note);
   return loadMembers(db, access);
 }
 
@@ -171,8 +185,12 @@ async function updateMember(
   access: ChannelAccess,
   appUserId: string,
   set: { role?: MemberRole; is_muted?: boolean; is_banned?: boolean; ban_expires_at?: Date | null },
+  /** A moderator action (ban, unban): its audit record, and a review action's own writes. */
+  audit?: { action: string; context?: ModerationContext },
+  /** A system message about the change, written after its event. */
+  system?: Omit<SystemMessageInput, 'actor' | 'targetIds'>,
 ): Promise<Member[]> {
-  const event = await deps.db.transaction().execute(async (tx) => {
+  const { event, note } = await deps.db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable('channel_members')
       .set({ ...set, updated_at: new Date() })
@@ -181,16 +199,36 @@ async function updateMember(
       .returning('id')
       .executeTakeFirst();
     if (!row) throw notFound('Member');
+    if (audit) {
+      const { context } = audit;
+      await recordModerationAction(tx, {
+        action: audit.action,
+        actor,
+        targetUserId: appUserId,
+        channelId: access.channel.id,
+        reason: context?.reason ?? null,
+        details: {
+          ...(set.ban_expires_at && { expires_at: set.ban_expires_at.toISOString() }),
+          ...context?.details,
+        },
+      });
+      await context?.within?.(tx);
+    }
     const [member] = await loadMembers(tx, access, { userIds: [appUserId] });
-    return appendChannelEvent(tx, actor.appId, access.channel.id, (seq, now) => ({
+    const event = await appendChannelEvent(tx, actor.appId, access.channel.id, (seq, now) => ({
       type: 'member.updated' as const,
       cid: access.cid,
       seq,
       created_at: now,
       member: member!,
     }));
+    const note = system
+      ? await writeSystemMessage(tx, access, { ...system, actor, targetIds: [appUserId] })
+      : null;
+    return { event, note };
   });
   deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  publishSystemMessage(deps, access, note);
   return [event.member];
 }
 
@@ -235,7 +273,10 @@ export async function setMemberRole(
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'set_role');
   const target = await targetUser(deps, userId);
-  return updateMember(deps, actor, access, target.id, { role });
+  return updateMember(deps, actor, access, target.id, { role }, undefined, {
+    kind: 'member.role_changed',
+    role,
+  });
 }
 
 /** Mutes or unmutes the channel for the calling member. */
@@ -258,6 +299,8 @@ export async function banMember(
   type: ChannelType,
   id: string,
   body: BanBody,
+  /** From a review action (domain/moderation/review-actions.ts). */
+  context?: ModerationContext,
 ): Promise<Member[]> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'ban');
@@ -265,7 +308,15 @@ export async function banMember(
   if (target.id === actor.userId) throw new ChatError('validation_failed', 'You cannot ban yourself');
   await requireOutranks(deps, actor, access, [target.id]);
   const expires = body.timeout ? new Date(Date.now() + body.timeout * 1000) : null;
-  return updateMember(deps, actor, access, target.id, { is_banned: true, ban_expires_at: expires });
+  return updateMember(
+    deps,
+    actor,
+    access,
+    target.id,
+    { is_banned: true, ban_expires_at: expires },
+    { action: 'channel.banned', context: { reason: body.reason ?? null, ...context } },
+    { kind: 'member.banned', expiresAt: expires },
+  );
 }
 
 export async function unbanMember(
@@ -274,11 +325,21 @@ export async function unbanMember(
   type: ChannelType,
   id: string,
   userId: string,
+  /** From a review action (domain/moderation/review-actions.ts). */
+  context?: ModerationContext,
 ): Promise<Member[]> {
   const access = await loadChannel(deps.db, actor, type, id);
   requireAccess(actor, access, 'ban');
   const target = await targetUser(deps, userId);
   if (target.id === actor.userId) throw forbidden('Nobody can lift their own ban');
   await requireOutranks(deps, actor, access, [target.id]);
-  return updateMember(deps, actor, access, target.id, { is_banned: false, ban_expires_at: null });
+  return updateMember(
+    deps,
+    actor,
+    access,
+    target.id,
+    { is_banned: false, ban_expires_at: null },
+    { action: 'channel.unbanned', context },
+    { kind: 'member.unbanned' },
+  );
 }

@@ -20,6 +20,8 @@ export const ACTIONS = [
   'set_role',
   'ban',
   'delete_any_message',
+  // Set the channel's slow mode; who may set it is exempt from it.
+  'slow_mode',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -51,6 +53,7 @@ export const PERMISSIONS: Record<ChannelType, Record<Action, ChannelStanding>> =
     set_role: 'admin',
     ban: 'moderator',
     delete_any_message: 'moderator',
+    slow_mode: 'moderator',
   },
   team: {
     read: 'member',
@@ -69,6 +72,7 @@ export const PERMISSIONS: Record<ChannelType, Record<Action, ChannelStanding>> =
     set_role: 'admin',
     ban: 'moderator',
     delete_any_message: 'moderator',
+    slow_mode: 'moderator',
   },
   livestream: {
     read: 'none',
@@ -87,6 +91,7 @@ export const PERMISSIONS: Record<ChannelType, Record<Action, ChannelStanding>> =
     set_role: 'admin',
     ban: 'moderator',
     delete_any_message: 'moderator',
+    slow_mode: 'moderator',
   },
 };
 

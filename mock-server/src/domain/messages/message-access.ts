@@ -5,6 +5,7 @@ import type { AppDb } from '../../store/app-scope';
 import type { MessageRow } from '../../store/schema';
 import { type ChannelAccess, loadChannelById, requireAccess } from '../channels/channel-access';
 import type { Action } from '../channels/permissions';
+import { isShadowedFrom } from '../moderation/message-visibility';
 import { toMessages } from '../views';
 
 /** Loads a message of the actor's app with its channel, checking the actor may `action` there. */
@@ -15,7 +16,8 @@ export async function loadMessage(
   action: Action,
 ): Promise<{ row: MessageRow; access: ChannelAccess }> {
   const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-  if (!row) throw notFound('Message');
+  // Another's shadowed message does not exist for the viewer.
+  if (!row || isShadowedFrom(row, actor.userId)) throw notFound('Message');
   const access = await loadChannelById(db, actor, row.channel_id).catch(() => {
     throw notFound('Message');
   });

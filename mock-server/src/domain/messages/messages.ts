@@ -14,9 +14,13 @@ import type { AppDb } from '../../store/app-scope';
 import type { MessageRow } from '../../store/schema';
 import { type ChannelAccess, loadChannel, requireAccess } from '../channels/channel-access';
 import type { DomainDeps } from '../deps';
+import { type ModerationContext, recordModerationAction } from '../moderation/audit-log';
+import { visibleMessages } from '../moderation/message-visibility';
+import { requireActorMayWrite, visibleToOf } from '../moderation/user-restrictions';
 import { requireUsers } from '../users/users';
 import { toMessages } from '../views';
 import { insertAttachments, releaseUploads } from './attachments';
+import { type ContentHit, raiseFlags, refuseBlocked, screenText } from './content-filter';
 import { linkPreviewsAfterEdit } from './link-previews';
 import { loadMessage, messageView } from './message-access';
 
@@ -25,9 +29,16 @@ export async function getMessage(deps: DomainDeps, actor: Actor, messageId: stri
   return messageView(deps.db, actor, access, row);
 }
 
-/** What a page may show: the channel's top-level messages (or one thread's), less what a truncate hid. */
-function listedMessages(db: AppDb, access: ChannelAccess, parentId: string | null) {
-  let q = db.selectFrom('messages').selectAll().where('channel_id', '=', access.channel.id);
+/**
+ * What a page may show: the channel's top-level messages (or one thread's), less what a truncate
+ * hid, and less what the viewer may not see (others' shadowed messages, blocked users').
+ */
+function listedMessages(db: AppDb, access: ChannelAccess, parentId: string | null, viewerId: string | null) {
+  let q = db
+    .selectFrom('messages')
+    .selectAll()
+    .where('channel_id', '=', access.channel.id)
+    .where((eb) => visibleMessages(eb, viewerId));
   q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
   if (access.channel.truncated_at) q = q.where('created_at', '>', access.channel.truncated_at);
   return q;
@@ -52,7 +63,7 @@ async function pageMessages(
   parentId: string | null,
 ): Promise<MessagesResponse> {
   const limit = query.limit ?? LIMITS.PAGE_SIZE_DEFAULT;
-  const listed = listedMessages(db, access, parentId);
+  const listed = listedMessages(db, access, parentId, actor.userId);
   const page = query.around
     ? await pageAround(listed, query.around, limit)
     : await pageFromCursor(db, access, listed, query, limit);
@@ -180,6 +191,10 @@ async function changeMessage(
   attachments?: SendMessageBody['attachments'],
   /** An edit's new text: its links' previews are brought in step (under the channel's lock). */
   text?: string,
+  /** A moderator action (deleting another's message, restoring it): its audit record. */
+  audit?: { action: string; context?: ModerationContext },
+  /** Blocklists in `flag` mode that an edit's text matched: queued for review. */
+  flags: ContentHit[] = [],
 ): Promise<Message> {
   const result = await deps.db.transaction().execute(async (tx) => {
     const seq = await bumpSeq(tx, access.channel.id);
@@ -192,6 +207,19 @@ async function changeMessage(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (type === 'message.deleted') await releaseUploads(tx, actor.appId, messageId);
+    await raiseFlags(tx, messageId, flags);
+    if (audit) {
+      await recordModerationAction(tx, {
+        action: audit.action,
+        actor,
+        targetUserId: row.app_user_id,
+        messageId,
+        channelId: access.channel.id,
+        reason: audit.context?.reason ?? null,
+        details: audit.context?.details ?? {},
+      });
+      await audit.context?.within?.(tx);
+    }
     if (attachments) {
       // The uploads the edit keeps stay; the ones it drops go with their files.
       await releaseUploads(
@@ -208,10 +236,13 @@ async function changeMessage(
     const [message] = await toMessages(tx, [row], () => access.cid, null);
     const [mine] = await toMessages(tx, [row], () => access.cid, actor.userId);
     const event = { type, cid: access.cid, seq, created_at: new Date().toISOString(), message: message! };
-    await recordChannelEvent(tx, actor.appId, access.channel.id, event);
-    return { event, mine: mine! };
+    // Events about a shadowed message are for its author alone.
+    const visibleTo = visibleToOf(row);
+    await recordChannelEvent(tx, actor.appId, access.channel.id, event, visibleTo);
+    return { event, mine: mine!, visibleTo };
   });
-  deps.publish({ appId: actor.appId, channelId: access.channel.id, event: result.event });
+  const { event, visibleTo } = result;
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event, ...(visibleTo && { visibleTo }) });
   return result.mine;
 }
 
@@ -222,11 +253,17 @@ export async function updateMessage(
   messageId: string,
   body: UpdateMessageBody,
 ): Promise<Message> {
-  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  // A banned or timed-out user cannot edit (one read of their row).
+  const [{ row, access }] = await Promise.all([
+    loadMessage(deps.db, actor, messageId, 'read'),
+    requireActorMayWrite(deps.db, actor),
+  ]);
   if (!actor.server) {
     if (row.app_user_id !== actor.userId) throw forbidden('Only the author may edit a message');
     if (access.banned) throw new ChatError('user_banned', 'You are banned from this channel');
   }
+  // System messages are the server's record of a change: nobody rewrites one.
+  if (row.type === 'system') throw forbidden('A system message cannot be edited');
   if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot be edited');
   const text = body.text ?? row.text;
   const hasAttachments = body.attachments
@@ -239,6 +276,16 @@ export async function updateMessage(
   }
   if (body.mentioned_user_ids?.length)
     await requireUsers(deps.db, body.mentioned_user_ids, 'mentioned_user_ids');
+  // Blocklists: an edit's new text is screened as a send's is.
+  const screened = await screenText(deps.contentFilters, actor.appId, body.text);
+  if (screened?.block) {
+    await refuseBlocked(deps.db, actor, screened.block, {
+      channelId: access.channel.id,
+      senderId: row.app_user_id,
+      messageId: row.id,
+    });
+  }
+  if (screened?.masked) body = { ...body, text: screened.text };
   return changeMessage(
     deps,
     actor,
@@ -255,6 +302,8 @@ export async function updateMessage(
     'message.updated',
     body.attachments,
     body.text,
+    undefined,
+    screened?.flags,
   );
 }
 
@@ -267,38 +316,60 @@ async function hasAnyAttachment(db: AppDb, messageId: string): Promise<boolean> 
   return !!row;
 }
 
-/** Soft-deletes a message: its author, or a moderator of the channel. Deleting twice is a no-op. */
-export async function deleteMessage(deps: DomainDeps, actor: Actor, messageId: string): Promise<Message> {
+/**
+ * Soft-deletes a message: its author, or a moderator of the channel. Deleting twice is a no-op.
+ * Anyone else's deletion marks it `removed_by_moderator` and goes to the moderation audit log.
+ */
+export async function deleteMessage(
+  deps: DomainDeps,
+  actor: Actor,
+  messageId: string,
+  /** From a review action (domain/moderation/review-actions.ts). */
+  context?: ModerationContext,
+): Promise<Message> {
   const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
-  if (row.app_user_id !== actor.userId) requireAccess(actor, access, 'delete_any_message');
+  // A system message is nobody's own: only a moderator removes one.
+  const byModerator = row.app_user_id !== actor.userId || row.type === 'system';
+  if (byModerator) requireAccess(actor, access, 'delete_any_message');
   if (row.is_deleted) return messageView(deps.db, actor, access, row);
   return changeMessage(
     deps,
     actor,
     access,
     row.id,
-    { is_deleted: true, deleted_at: new Date() },
+    { is_deleted: true, deleted_at: new Date(), removed_by_moderator: byModerator },
     'message.deleted',
+    undefined,
+    undefined,
+    byModerator ? { action: 'message.deleted', context } : undefined,
   );
 }
 
-export async function setPinned(
+/**
+ * Undeletes a message a moderator removed (a review's `restore`): its text comes back; files
+ * uploaded to it were released at the deletion and do not. A moderator action, audited.
+ */
+export async function restoreMessage(
   deps: DomainDeps,
   actor: Actor,
   messageId: string,
-  pinned: boolean,
+  context?: ModerationContext,
 ): Promise<Message> {
-  const { row, access } = await loadMessage(deps.db, actor, messageId, 'pin');
-  if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot be pinned');
-  if (row.is_pinned === pinned) return messageView(deps.db, actor, access, row);
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  requireAccess(actor, access, 'delete_any_message');
+  if (!row.is_deleted || !row.removed_by_moderator)
+    throw new ChatError('conflict', 'Only a message removed by a moderator can be restored');
   return changeMessage(
     deps,
     actor,
     access,
     row.id,
-    pinned
-      ? { is_pinned: true, pinned_at: new Date(), pinned_by: actor.userId }
-      : { is_pinned: false, pinned_at: null, pinned_by: null },
+    { is_deleted: false, deleted_at: null, removed_by_moderator: false },
     'message.updated',
+    undefined,
+    undefined,
+    { action: 'message.restored', context },
   );
 }
+
+// Pinning lives in ./pins.ts (the per-channel bound and the pinned list).

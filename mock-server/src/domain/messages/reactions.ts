@@ -12,6 +12,7 @@ import type { Actor } from '../../kernel/actor';
 import { ChatError, forbidden } from '../../kernel/errors';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { DomainDeps } from '../deps';
+import { requireActorMayWrite, visibleToOf } from '../moderation/user-restrictions';
 import { toMessages, toUserRef } from '../views';
 import { loadMessage, messageView } from './message-access';
 
@@ -28,8 +29,14 @@ export async function setReaction(
 ): Promise<Message> {
   if (!actor.userId) throw forbidden('Reactions belong to a user; server tokens have none');
   const userId = actor.userId;
-  const { row, access } = await loadMessage(deps.db, actor, messageId, 'react');
+  // A banned or timed-out user cannot react (one read of their row).
+  const [{ row, access }] = await Promise.all([
+    loadMessage(deps.db, actor, messageId, 'react'),
+    requireActorMayWrite(deps.db, actor),
+  ]);
   if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot take reactions');
+  // Events about a shadowed message are for its author alone.
+  const visibleTo = visibleToOf(row);
   const event = await deps.db.transaction().execute(async (tx) => {
     const changed = present
       ? await tx
@@ -57,10 +64,16 @@ export async function setReaction(
       message: message!,
       reaction: { type, user_id: actor.externalId! },
     };
-    await recordChannelEvent(tx, actor.appId, access.channel.id, event);
+    await recordChannelEvent(tx, actor.appId, access.channel.id, event, visibleTo);
     return event;
   });
-  if (event) deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  if (event)
+    deps.publish({
+      appId: actor.appId,
+      channelId: access.channel.id,
+      event,
+      ...(visibleTo && { visibleTo }),
+    });
   return messageView(deps.db, actor, access, row);
 }
 

@@ -5,6 +5,7 @@ import type { Actor } from '../../kernel/actor';
 import { loadChannel, requireAccess } from '../channels/channel-access';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { DomainDeps } from '../deps';
+import { visibleMessages } from '../moderation/message-visibility';
 import { toMessages } from '../views';
 
 /**
@@ -35,6 +36,8 @@ export async function searchMessages(
     .where(sql<boolean>`(channels.truncated_at IS NULL OR messages.created_at > channels.truncated_at)`);
   if (!actor.server) {
     const userId = actor.userId!;
+    // No shadowed message of another, nothing from a blocked user.
+    q = q.where((eb) => visibleMessages(eb, userId));
     q = q.where((eb) =>
       eb.exists(
         eb

@@ -6,10 +6,14 @@ import { ChatError, forbidden } from '../../kernel/errors';
 import type { AppDb } from '../../store/app-scope';
 import type { AppUserRow, MessageRow } from '../../store/schema';
 import { type ChannelAccess, loadChannel, requireAccess } from '../channels/channel-access';
+import { requireCooledDown, slowModeCooldown, takeSlowModeTurn } from '../channels/slow-mode';
 import type { DomainDeps } from '../deps';
+import { requireNoBlockInDirect } from '../moderation/user-blocks';
+import { requireMayWrite } from '../moderation/user-restrictions';
 import { requireUsers } from '../users/users';
 import { toMessages, toUserRef } from '../views';
 import { insertAttachments } from './attachments';
+import { type ContentHit, raiseFlags, refuseBlocked, screenText } from './content-filter';
 import { requestLinkPreviews } from './link-previews';
 
 const UNIQUE_VIOLATION = '23505';
@@ -35,6 +39,8 @@ export async function sendMessage(
   const senderId = senderRow.id;
   const sender = actor.server ? { ...actor, userId: senderId, server: false } : actor;
   const senderAccess = actor.server ? await loadChannel(db, sender, type, id) : access;
+  // Slow mode: 0 when off or exempt, and then it costs no statement.
+  const cooldown = slowModeCooldown(actor, access);
 
   try {
     if (!actor.server) requireAccess(actor, access, 'send');
@@ -42,6 +48,12 @@ export async function sendMessage(
       throw new ChatError('user_banned', 'The sender is banned from this channel');
     if (access.channel.is_frozen && !actor.server)
       throw new ChatError('channel_frozen', 'The channel is frozen');
+    requireCooledDown(access, cooldown);
+    // User safety: an app ban or a timeout, read from the sender's row (no statement);
+    // blocks only when the sender takes part in one and the channel may be a direct conversation.
+    requireMayWrite(senderRow);
+    if (access.channel.type === 'messaging' && senderRow.block_count > 0)
+      await requireNoBlockInDirect(db, access.channel.id, senderId);
   } catch (error) {
     // A retry of a send that went through before the sender lost the right gets the message.
     const original = await findByClientId(db, senderId, body.client_msg_id);
@@ -62,18 +74,36 @@ export async function sendMessage(
     body = await hook({ cid: access.cid, user: toUserRef(senderRow), message: body });
   }
 
+  // Blocklists, on the text as it will be stored: a blocked one is refused (a repeat
+  // of a send stored before gets its message), a masked one stored masked, a flagged one queued
+  // for review in the message's transaction. No list: no statement.
+  const screened = await screenText(deps.contentFilters, actor.appId, body.text);
+  if (screened?.block) {
+    const original = await findByClientId(db, senderId, body.client_msg_id);
+    if (original) return { message: await existingView(db, actor, original), created: false };
+    await refuseBlocked(db, actor, screened.block, { channelId: access.channel.id, senderId });
+  }
+  if (screened?.masked) body = { ...body, text: screened.text };
+  const flags = screened?.flags ?? [];
+
   // A repeat (same user and client_msg_id) is not looked up first: sends are rarely repeated,
   // so the message's unique key finds it, and the repeat returns the message stored first.
   let event: EventOf<'message.new'>;
   try {
-    event = await db.transaction().execute((tx) => insertMessage(tx, actor, access, senderRow, body));
+    event = await db
+      .transaction()
+      .execute((tx) => insertMessage(tx, actor, access, senderRow, body, cooldown, flags));
   } catch (error) {
-    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    // Refused by slow mode under the lock: a repeat of a send that went through gets its message.
+    const slowMode = error instanceof ChatError && error.body.code === 'slow_mode';
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION && !slowMode) throw error;
     const winner = await findByClientId(db, senderId, body.client_msg_id);
     if (!winner) throw error;
     return { message: await existingView(db, actor, winner), created: false };
   }
-  deps.publish({ appId: actor.appId, channelId: access.channel.id, event });
+  // A shadow-banned sender's message is delivered to its sender alone.
+  const visibleTo = senderRow.shadow_banned ? { visibleTo: senderId } : {};
+  deps.publish({ appId: actor.appId, channelId: access.channel.id, event, ...visibleTo });
   return { message: event.message, created: true };
 }
 
@@ -88,11 +118,19 @@ async function insertMessage(
   access: ChannelAccess,
   sender: AppUserRow,
   body: SendMessageBody,
+  /** Slow mode's cooldown for this sender (0: none). */
+  cooldown = 0,
+  /** Blocklists in `flag` mode that matched: the message goes to the review queue. */
+  flags: ContentHit[] = [],
 ): Promise<EventOf<'message.new'>> {
   const channelId = access.channel.id;
   const senderId = sender.id;
   const topLevel = !body.parent_id;
-  const { seq, now } = await takeSeqAndStamp(tx, channelId, topLevel);
+  // A shadow-banned sender's message is stored `shadowed`: it moves neither the
+  // channel's last message time nor its thread's reply count, which the others would notice.
+  const shadowed = sender.shadow_banned;
+  const { seq, now } = await takeSeqAndStamp(tx, channelId, topLevel && !shadowed);
+  if (cooldown > 0) await takeSlowModeTurn(tx, access, senderId, cooldown, now);
   const row = await tx
     .insertInto('messages')
     .values({
@@ -107,6 +145,7 @@ async function insertMessage(
       quoted_message_id: body.quoted_message_id ?? null,
       custom: JSON.stringify(body.custom ?? {}),
       link_previews_off: body.skip_link_previews ?? false,
+      ...(shadowed && { shadowed }),
       created_at: now,
       updated_at: now,
     })
@@ -116,7 +155,8 @@ async function insertMessage(
     ? new Map([[row.id, await insertAttachments(tx, actor.appId, row.id, senderId, body.attachments)]])
     : undefined;
   if (!body.skip_link_previews) await requestLinkPreviews(tx, actor.appId, row.id, row.text);
-  if (!topLevel) {
+  await raiseFlags(tx, row.id, flags);
+  if (!topLevel && !shadowed) {
     // Thread replies count on their root; they do not move the channel (nor unread counts).
     await tx
       .updateTable('messages')
@@ -136,7 +176,7 @@ async function insertMessage(
     created_at: now.toISOString(),
     message: message!,
   };
-  await recordChannelEvent(tx, actor.appId, channelId, event);
+  await recordChannelEvent(tx, actor.appId, channelId, event, shadowed ? senderId : null);
   return event;
 }
 

@@ -19,7 +19,23 @@ export function unreadCountOf(eb: ExpressionBuilder<Database, 'channel_members'>
     .whereRef('unread.seq', '>', 'channel_members.read_seq')
     .where('unread.parent_id', 'is', null)
     .where('unread.is_deleted', '=', false)
-    .whereRef('unread.app_user_id', '<>', 'channel_members.app_user_id');
+    // System messages report changes, not conversation: never unread (migration 019's index).
+    .where('unread.type', '<>', 'system')
+    .whereRef('unread.app_user_id', '<>', 'channel_members.app_user_id')
+    // What the member cannot see does not count: shadowed messages (the partial index
+    // of migration 020 leaves them out) and those of users the member blocked.
+    .where('unread.shadowed', '=', false)
+    .where((sub) =>
+      sub.not(
+        sub.exists(
+          sub
+            .selectFrom('user_blocks as hiding')
+            .select('hiding.blocked_user_id')
+            .whereRef('hiding.app_user_id', '=', 'channel_members.app_user_id')
+            .whereRef('hiding.blocked_user_id', '=', 'unread.app_user_id'),
+        ),
+      ),
+    );
   // A count is never null; coalesce only tells the type so.
   return eb.fn.coalesce(count, eb.val(0));
 }

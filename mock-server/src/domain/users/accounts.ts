@@ -15,6 +15,7 @@ import {
   rotateRefreshToken,
   verifyPassword,
 } from '../auth/index';
+import { requireNotAppBanned } from '../moderation/user-restrictions';
 import { toUser } from '../views';
 
 export interface AccountLimits {
@@ -115,6 +116,8 @@ export class Accounts {
     // Only failures count: users behind one address, and a user logging in often, are not slowed.
     this.perAddress.refund(addressKey);
     this.perAccount.refund(accountKey);
+    // Told only to whoever knows the password.
+    requireNotAppBanned(row);
     return this.issue(app, row, device ?? undefined);
   }
 
@@ -129,6 +132,8 @@ export class Accounts {
       .selectAll()
       .where('id', '=', rotated.appUserId)
       .executeTakeFirstOrThrow();
+    // A banned user's session ends here (the token just rotated is never handed out).
+    requireNotAppBanned(row);
     return {
       access_token: await createAccessToken(app.api_secret, row.external_id),
       refresh_token: rotated.token,

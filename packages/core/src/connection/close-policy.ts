@@ -1,5 +1,5 @@
 import { CLOSE_CODES, TERMINAL_CLOSE_CODES } from '@chat/protocol/constants';
-import { AuthError, ChatError, NetworkError } from '../errors';
+import { AuthError, ChatError, NetworkError, PermissionError } from '../errors';
 
 /** How a socket ended: its close code, and the error the server sent before closing, if any. */
 export interface SocketClose {
@@ -36,11 +36,13 @@ export function closeAction(close: SocketClose): CloseAction {
     const error =
       close.code === CLOSE_CODES.UNAUTHENTICATED
         ? new AuthError({ code: 'unauthenticated', status: 401, message: 'The token was rejected', details })
-        : new ChatError({
-            code: 'connection_closed',
-            message: `The server closed the connection (${why})`,
-            details,
-          });
+        : close.code === CLOSE_CODES.APP_BANNED
+          ? new PermissionError({ code: 'app_banned', status: 403, message: 'Banned from this app', details })
+          : new ChatError({
+              code: 'connection_closed',
+              message: `The server closed the connection (${why})`,
+              details,
+            });
     return { kind: 'stop', error };
   }
   // SERVICE_RESTART, SLOW_CONSUMER, HEARTBEAT_TIMEOUT, AUTH_TIMEOUT, MESSAGE_TOO_BIG, 1006…:

@@ -19,6 +19,11 @@ export const channel = z.object({
   updated_at: timestamp,
   deleted_at: timestamp.nullable(),
   truncated_at: timestamp.nullable(),
+  /**
+   * Slow mode: seconds a member must wait between two messages (0: off). Moderators, admins and
+   * the app's backend are exempt. Always sent by the server; absent in data older than it.
+   */
+  slow_mode_s: z.number().int().min(0).optional(),
 });
 export type Channel = z.infer<typeof channel>;
 

@@ -11,6 +11,7 @@ import {
   timestamp,
   userId,
 } from '../primitives';
+import { systemMessageInfo } from './system-message';
 import { userRef } from './user';
 
 export const ATTACHMENT_TYPES = ['image', 'video', 'audio', 'file'] as const;
@@ -167,6 +168,16 @@ const messageFields = {
   updated_at: timestamp,
   edited_at: timestamp.nullable(),
   deleted_at: timestamp.nullable(),
+  /**
+   * What a system message (`type: 'system'`) reports, as data (see `SYSTEM_MESSAGE_KINDS`); null
+   * (or absent, in data older than system messages) on every other message.
+   */
+  system: systemMessageInfo.nullable().optional(),
+  /**
+   * On a deleted message: whether someone other than its author (a moderator, an admin, the app's
+   * backend) removed it, for clients to render "removed by a moderator". Absent on the others.
+   */
+  removed_by_moderator: z.boolean().optional(),
 };
 
 /** A message as the server returns it. A quoted message is embedded one level deep. */

@@ -29,6 +29,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'user.created',
   'user.updated',
   'webhook.disabled',
+  // Every moderation audit record: rest/moderation.ts.
+  'moderation.action',
 ] as const;
 export const webhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof webhookEventType>;

@@ -18,6 +18,8 @@ export interface ChannelHeaderProps {
   maxOnline?: number;
   /** Adds "Notification settings" to the channel menu, calling this (e.g. to open `<NotificationSettings>`). */
   onNotificationSettings?(): void;
+  /** Adds "Pinned messages" to the channel menu, calling this (e.g. to open `<PinnedMessages>`). */
+  onPinnedMessages?(): void;
 }
 
 const selectChannel = (s: ChannelSnapshot) => s.channel;
@@ -29,7 +31,11 @@ const selectMuted = (s: ChannelSnapshot) => s.membership?.muted ?? false;
  * its members is online now (live), and the channel menu (mute). A direct message (unnamed, one
  * other person) says instead whether they are online, or when they were last seen.
  */
-function DefaultChannelHeader({ maxOnline = 5, onNotificationSettings }: ChannelHeaderProps) {
+function DefaultChannelHeader({
+  maxOnline = 5,
+  onNotificationSettings,
+  onPinnedMessages,
+}: ChannelHeaderProps) {
   const t = useStrings();
   const channel = useActiveChannel('ChannelHeader');
   const { client } = useChat();
@@ -113,7 +119,7 @@ function DefaultChannelHeader({ maxOnline = 5, onNotificationSettings }: Channel
           )}
         </ul>
       )}
-      <ChannelMenu onNotificationSettings={onNotificationSettings} />
+      <ChannelMenu onNotificationSettings={onNotificationSettings} onPinnedMessages={onPinnedMessages} />
     </header>
   );
 }

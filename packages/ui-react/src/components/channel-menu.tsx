@@ -6,10 +6,14 @@ import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
 import { useDismissOnOutsidePointer } from '../hooks/use-dismiss';
 import { useMenuKeyboard } from '../hooks/use-menu-keyboard';
+import { useModerationRole } from '../hooks/use-moderation-role';
+import { preloadModeration, SlowModeSetting } from './moderation/lazy-moderation';
 
 export interface ChannelMenuProps {
   /** Adds a "Notification settings" item that calls this (e.g. to open `<NotificationSettings>`). */
   onNotificationSettings?(): void;
+  /** Adds a "Pinned messages" item that calls this (e.g. to open `<PinnedMessages>`). */
+  onPinnedMessages?(): void;
 }
 
 const ITEM = '[role^="menuitem"]';
@@ -17,17 +21,20 @@ const selectIsMember = (s: ChannelSnapshot) => s.membership !== null;
 
 /**
  * The "⋯" menu of the active channel, in its header: "Mute channel" (a checkable item: checked
- * while muted) and, when the app offers one, "Notification settings". Keyboard: Enter, Space or
+ * while muted), when the app offers them "Notification settings" and "Pinned messages", and for
+ * the channel's moderators "Slow mode…" (its dialog loads on demand). Keyboard: Enter, Space or
  * ArrowDown on the button opens it on the first item (ArrowUp on the last), arrows and Home/End
  * move, Escape closes and returns focus. Nothing is shown to someone who is not a member.
  */
-function DefaultChannelMenu({ onNotificationSettings }: ChannelMenuProps) {
+function DefaultChannelMenu({ onNotificationSettings, onPinnedMessages }: ChannelMenuProps) {
   const t = useStrings();
   const channel = useActiveChannel('ChannelMenu');
   const isMember = useStore(channel.state, selectIsMember);
   const { muted, mute, unmute } = useChannelMute(channel);
   const [open, setOpen] = useState<'first' | 'last' | null>(null);
   const [failed, setFailed] = useState<'mute' | 'unmute' | null>(null);
+  const [slowMode, setSlowMode] = useState(false);
+  const { moderator } = useModerationRole(channel);
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -45,7 +52,8 @@ function DefaultChannelMenu({ onNotificationSettings }: ChannelMenuProps) {
     if (!open) return;
     const items = menu.current?.querySelectorAll<HTMLElement>(ITEM);
     (open === 'first' ? items?.[0] : items?.[items.length - 1])?.focus();
-  }, [open]);
+    if (moderator) preloadModeration();
+  }, [open, moderator]);
 
   if (!isMember) return null;
 
@@ -62,6 +70,23 @@ function DefaultChannelMenu({ onNotificationSettings }: ChannelMenuProps) {
     // The state changes when the server answered; a refusal leaves it and says so.
     (next === 'mute' ? mute() : unmute()).catch(() => setFailed(next));
   };
+
+  const item = (label: string, onPick: () => void) => (
+    <button
+      type="button"
+      role="menuitem"
+      tabIndex={-1}
+      className="chat-menu__item chat-menu__item--checkable"
+      onClick={() => {
+        // Focus back on the button first: a dialog opened now returns it there when it closes.
+        close(true);
+        onPick();
+      }}
+    >
+      <span className="chat-menu__check" aria-hidden="true" />
+      {label}
+    </button>
+  );
 
   return (
     <div className="chat-channel-menu" ref={root} data-testid="chat-channel-menu">
@@ -101,23 +126,18 @@ function DefaultChannelMenu({ onNotificationSettings }: ChannelMenuProps) {
             </span>
             {t('channelMenu.mute')}
           </button>
-          {onNotificationSettings && (
-            <button
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              className="chat-menu__item chat-menu__item--checkable"
-              onClick={() => {
-                // Focus back on the button first: a dialog opened now returns it there when it closes.
-                close(true);
-                onNotificationSettings();
-              }}
-            >
-              <span className="chat-menu__check" aria-hidden="true" />
-              {t('channelMenu.notifications')}
-            </button>
-          )}
+          {onNotificationSettings && item(t('channelMenu.notifications'), onNotificationSettings)}
+          {onPinnedMessages && item(t('channelMenu.pinned'), onPinnedMessages)}
+          {moderator && item(t('channelMenu.slowMode'), () => setSlowMode(true))}
         </div>
+      )}
+      {slowMode && (
+        <SlowModeSetting
+          onClose={() => {
+            setSlowMode(false);
+            trigger.current?.focus();
+          }}
+        />
       )}
       {failed && (
         <p className="chat-channel-menu__error" role="alert">

@@ -6,6 +6,7 @@ import { useStrings } from '../context/ui-context';
 import { useDismissOnOutsidePointer } from '../hooks/use-dismiss';
 import { useMenuKeyboard } from '../hooks/use-menu-keyboard';
 import { EmojiPickerPopover } from './emoji-picker/emoji-picker-popover';
+import { MessageModeration, type ModerationKind, ModerationMenuItems } from './moderation/lazy-moderation';
 import { DEFAULT_REACTIONS, ReactionPicker } from './reaction-picker';
 
 export interface MessageActionsProps {
@@ -25,13 +26,15 @@ export interface MessageActionsProps {
 
 const QUICK_REACTIONS = DEFAULT_REACTIONS.slice(0, 3);
 
-type Open = 'menu' | 'reactions' | 'emoji' | 'confirm-delete' | null;
+/** What is open: a popover in place, or (`{ kind }`) a safety or moderation dialog. */
+type Open = 'menu' | 'reactions' | 'emoji' | 'confirm-delete' | { kind: ModerationKind } | null;
 
 /**
  * A message's actions: three reactions one click away and "More reactions" (the full emoji
  * picker), quote and reply in thread one click away, and the "⋯" menu: react, reply in thread, quote, and for the user's own messages edit
- * and delete (asked first). Keyboard: Enter/Space opens it, arrows move, Escape closes and
- * returns focus.
+ * and delete (asked first); for others' messages "Report…" and "Block"; for those who may
+ * moderate (see `useModerationRole`) pin, delete, ban and time out. Keyboard: Enter/Space opens
+ * it, arrows move, Escape closes and returns focus.
  */
 function DefaultMessageActions({
   message,
@@ -54,11 +57,13 @@ function DefaultMessageActions({
     if (refocus) trigger.current?.focus();
   }, []);
   const dismiss = useCallback(() => setOpen(null), []);
-  useDismissOnOutsidePointer(root, open !== null, dismiss);
+  // A dialog is drawn over the chat (outside this element): a click in it must not close it.
+  useDismissOnOutsidePointer(root, typeof open === 'string', dismiss);
   const onMenuKeyDown = useMenuKeyboard(menu, close);
 
   useEffect(() => {
-    if (open === 'menu') menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    if (open !== 'menu') return;
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
   }, [open]);
 
   const run = (action: () => void) => () => {
@@ -119,7 +124,11 @@ function DefaultMessageActions({
           {editable && (
             <MenuItem label={t('message.delete')} danger onClick={() => setOpen('confirm-delete')} />
           )}
+          <ModerationMenuItems message={message} isOwn={isOwn} onPick={(kind) => setOpen({ kind })} />
         </div>
+      )}
+      {typeof open === 'object' && open && (
+        <MessageModeration kind={open.kind} message={message} onClose={() => close(true)} />
       )}
       {open === 'confirm-delete' && (
         <ConfirmDelete
@@ -278,7 +287,7 @@ function ConfirmDelete({ onCancel, onConfirm }: { onCancel(): void; onConfirm():
   );
 }
 
-function MenuItem({ label, danger, onClick }: { label: string; danger?: boolean; onClick(): void }) {
+export function MenuItem({ label, danger, onClick }: { label: string; danger?: boolean; onClick(): void }) {
   return (
     <button
       type="button"

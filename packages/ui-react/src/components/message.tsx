@@ -32,8 +32,26 @@ export interface MessageProps {
 const NO_READERS: readonly UserRef[] = [];
 const selectMembers = (s: ChannelSnapshot) => s.members;
 
-/** One message: author, time, quote, text, attachments, markers, reactions, replies, status. */
-function DefaultMessage({
+/**
+ * One message: author, time, quote, text, attachments, markers, reactions, replies, status. A
+ * system message (someone joined, the channel was frozen, …) is a centered line of its own.
+ */
+function DefaultMessage(props: MessageProps) {
+  const { message } = props;
+  const { locale } = useStrings();
+  return message.type === 'system' ? (
+    <p className="chat-system-message" data-testid="chat-system-message">
+      {message.text}{' '}
+      <time dateTime={message.created_at} suppressHydrationWarning>
+        {timeOfDay(message.created_at, locale)}
+      </time>
+    </p>
+  ) : (
+    <UserMessage {...props} />
+  );
+}
+
+function UserMessage({
   message,
   isOwn,
   grouped = false,
@@ -102,7 +120,7 @@ function DefaultMessage({
         {!deleted && message.quoted_message && <QuotedMessage quoted={message.quoted_message} />}
         {deleted ? (
           <p className="chat-message__deleted" data-testid="chat-message-deleted">
-            {t('message.deleted')}
+            {t(message.removed_by_moderator ? 'message.removed' : 'message.deleted')}
           </p>
         ) : (
           <>

@@ -4,6 +4,7 @@ import { useActiveChannel, useChannelActions, useComposer } from '../context/cha
 import { replaceable } from '../context/components';
 import { useStrings } from '../context/ui-context';
 import { useOwnUserId } from '../hooks/use-own-user-id';
+import { useWithoutBlocked } from '../hooks/use-without-blocked';
 import { Message } from './message';
 import { MessageInput } from './message-input/message-input';
 import { TypingIndicator } from './typing-indicator';
@@ -28,7 +29,8 @@ function OpenThread({ parentId }: { parentId: string }) {
   const t = useStrings();
   const channel = useActiveChannel('Thread');
   const { closeThread } = useChannelActions('Thread');
-  const { parent, replies } = useThread(channel, parentId);
+  const { parent, replies: all } = useThread(channel, parentId);
+  const replies = useWithoutBlocked(all);
   const ownUserId = useOwnUserId();
   const end = useRef<HTMLDivElement>(null);
   // Threads are short: plain DOM, kept scrolled to the newest reply (as the count grows).

@@ -1,3 +1,4 @@
+import type { moderationStrings } from './moderation-strings';
 import type { onDemandStrings } from './on-demand-strings';
 
 /**
@@ -32,6 +33,8 @@ export const defaultStrings = {
   'channelMenu.notifications': 'Notification settings',
   'channelMenu.muteFailed': 'Could not mute the channel.',
   'channelMenu.unmuteFailed': 'Could not unmute the channel.',
+  'channelMenu.pinned': 'Pinned messages',
+  'channelMenu.slowMode': 'Slow mode…',
 
   'header.members.one': '{count} member',
   'header.members.other': '{count} members',
@@ -79,6 +82,8 @@ export const defaultStrings = {
   'message.delete': 'Delete',
   'message.deleteConfirm': 'Delete this message for everyone? This cannot be undone.',
   'message.deleteCancel': 'Cancel',
+  /** A message a moderator deleted (not its author). */
+  'message.removed': 'Removed by a moderator',
 
   'reactions.label': 'Reactions',
   'reactions.item.one': '{type}: {count} reaction',
@@ -157,7 +162,10 @@ export const defaultStrings = {
 } as const;
 
 /** The keys of every built-in string (those of the parts loaded on demand too). */
-export type ChatStringKey = keyof typeof defaultStrings | keyof typeof onDemandStrings;
+export type ChatStringKey =
+  | keyof typeof defaultStrings
+  | keyof typeof onDemandStrings
+  | keyof typeof moderationStrings;
 
 /** Default strings of parts loaded on demand, added as their code loads (`addDefaultStrings`). */
 const lateDefaults: Record<string, string> = {};

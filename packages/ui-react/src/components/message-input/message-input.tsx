@@ -1,4 +1,5 @@
-import { useTyping } from '@chat/react';
+import type { ChannelSnapshot } from '@chat/core';
+import { useStore, useTyping } from '@chat/react';
 import {
   type ClipboardEvent,
   type DragEvent,
@@ -15,12 +16,15 @@ import { useOwnUserId } from '../../hooks/use-own-user-id';
 import { displayName } from '../../text/format';
 import { PickedFileList, preloadLocalFiles } from '../local-files/lazy-local-files';
 import { MentionSuggestions } from '../mention-suggestions';
+import { SlowModeNotice } from '../moderation/lazy-moderation';
 import { AttachButton } from './attach-button';
 import { ComposerBanner } from './composer-banner';
 import { EmojiButton } from './emoji-button';
 import { useDraft } from './use-draft';
 import { useMentionAutocomplete } from './use-mention-autocomplete';
 import { MAX_FILES, usePickedFiles } from './use-picked-files';
+
+const selectSlow = (s: ChannelSnapshot) => (s.channel?.slow_mode_s ?? 0) > 0;
 
 /** Files in a drag (not text or a link being dragged). */
 const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
@@ -58,6 +62,11 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
   const caretAfterRender = useRef<number | null>(null);
   const picked = usePickedFiles();
   const [dragging, setDragging] = useState(false);
+  // Slow mode holds members (not moderators) back between two messages: its countdown, loaded
+  // on demand, says until when, and sending waits (an edit does not).
+  const slow = useStore(channel.state, selectSlow);
+  const [waiting, setWaiting] = useState(false);
+  const held = slow && waiting && !editingHere;
 
   const setText = (value: string) => (editingHere ? setEditText(value) : draft.setText(value));
   const mentions = useMentionAutocomplete(channel, ownUserId, text, (value, caret) => {
@@ -86,6 +95,7 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
   }, [modeKey]);
 
   const submit = () => {
+    if (held) return;
     const value = text.trim();
     const files = editingHere ? [] : picked.files;
     if (!value && files.length === 0) return;
@@ -263,11 +273,12 @@ function DefaultMessageInput({ parentId, autoFocus = false }: MessageInputProps)
           type="submit"
           className="chat-button chat-button--primary chat-message-input__send"
           data-testid="chat-send"
-          disabled={text.trim() === '' && (editingHere !== null || picked.files.length === 0)}
+          disabled={held || (text.trim() === '' && (editingHere !== null || picked.files.length === 0))}
         >
           {t(editingHere ? 'input.save' : 'input.send')}
         </button>
       </div>
+      {slow && <SlowModeNotice onWait={setWaiting} />}
     </form>
   );
 }

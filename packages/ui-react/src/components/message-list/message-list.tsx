@@ -7,6 +7,7 @@ import { replaceable } from '../../context/components';
 import { jumpToMessage } from '../../context/jump-target';
 import { useStrings } from '../../context/ui-context';
 import { useOwnUserId } from '../../hooks/use-own-user-id';
+import { useWithoutBlocked } from '../../hooks/use-without-blocked';
 import { NewMessagesPill } from '../new-messages-pill';
 import { buildRows, type MessageRow as MessageRowData } from './build-rows';
 import { MessageRow } from './message-row';
@@ -54,7 +55,17 @@ const selectChannel = (s: ChannelSnapshot) => s.channel;
 function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageListProps) {
   const t = useStrings();
   const channel = useActiveChannel('MessageList');
-  const { messages, hasMore, hasNewer, loading, loadOlder, loadNewer, jumpToLatest } = useMessages(channel);
+  const {
+    messages: loaded,
+    hasMore,
+    hasNewer,
+    loading,
+    loadOlder,
+    loadNewer,
+    jumpToLatest,
+  } = useMessages(channel);
+  // What the server sent before the user blocked someone: theirs go at once.
+  const messages = useWithoutBlocked(loaded);
   const data = useStore(channel.state, selectChannel);
   const ownUserId = useOwnUserId();
   const readers = useReadReceipts(channel, ownUserId);
