@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { type ChannelEvent, type ChatEvent, CLOSE_CODES, isChannelEvent } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUserToken } from '../src/domain/auth/index';
-import { type ChatServer, createChatServer } from '../src/startup/server';
-import { openStore, type Store } from '../src/store/database';
-import { type Api, clientId, testAppOn } from './api';
-import { getTestStore, newTestSchema, testDatabase, testDatabaseUrl } from './harness';
+import type { ChatServer } from '../src/startup/server';
+import { type Api, clientId, startTestServer, testAppOn } from './api';
 import { channelPath, createChannel, expectError, send } from './rest-helpers';
+import { twoNodesRun, useTwoNodes } from './two-nodes';
 import { WsClient } from './ws-client';
 import { appOn, closeSockets, type WsTestApp, waitForEvent } from './ws-fixtures';
 
@@ -20,13 +19,7 @@ import { appOn, closeSockets, type WsTestApp, waitForEvent } from './ws-fixtures
 
 let server: ChatServer;
 beforeAll(async () => {
-  server = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-    realtime: { writes: { points: 10_000, durationSeconds: 10 } },
-  });
+  server = await startTestServer({ realtime: { writes: { points: 10_000, durationSeconds: 10 } } });
 });
 afterAll(() => server?.close());
 afterEach(closeSockets);
@@ -262,39 +255,13 @@ describe('timeout', () => {
   });
 });
 
-// Two nodes over Redis (the postgres project only): a shadowed message does not cross to the
-// other node's sockets of others, and a ban closes the user's sockets on both nodes.
-const redisUrl = process.env.REDIS_URL || undefined;
-const twoNodes = testDatabase === 'postgres' && !!redisUrl;
-if (testDatabase === 'postgres' && !redisUrl) {
-  if (process.env.CHAT_REQUIRE_SERVICES === '1')
-    throw new Error('CHAT_REQUIRE_SERVICES=1 but REDIS_URL is unset');
-  console.warn('app-bans two-node suite skipped: REDIS_URL is needed');
-}
-
-describe.skipIf(!twoNodes)('on two nodes', () => {
-  let store: Store;
-  const nodes: ChatServer[] = [];
+// Two nodes over Redis: a shadowed message does not cross to the other node's sockets of others,
+// and a ban closes the user's sockets on both nodes.
+describe.skipIf(!twoNodesRun('app-bans'))('on two nodes', () => {
+  const { nodes } = useTwoNodes('bans2');
   const sockets: WsClient[] = [];
-  beforeAll(async () => {
-    store = await openStore({ databaseUrl: testDatabaseUrl(), schema: newTestSchema(), poolSize: 8 });
-    const redisPrefix = `bans2:${randomBytes(4).toString('hex')}:`;
-    for (let i = 0; i < 2; i++)
-      nodes.push(
-        await createChatServer({
-          store,
-          port: 0,
-          seedDemo: false,
-          logLevel: 'silent',
-          redisUrl,
-          redisPrefix,
-        }),
-      );
-  }, 60_000);
-  afterAll(async () => {
+  afterAll(() => {
     for (const s of sockets) s.close();
-    for (const node of nodes) await node.close();
-    await store?.close();
   });
   const connect = async (node: ChatServer, t: WsTestApp, user: string) => {
     const socket = await WsClient.connect(

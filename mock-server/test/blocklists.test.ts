@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { MODERATION_LIMITS } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/startup/server';
-import { openStore, type Store } from '../src/store/database';
+import type { ChatServer } from '../src/startup/server';
 import { Api, clientId, startTestServer, testAppOn } from './api';
-import { newTestSchema, testDatabase, testDatabaseUrl } from './harness';
 import { channelPath, createChannel, expectError, expectInvalid, send } from './rest-helpers';
+import { twoNodesRun, useTwoNodes } from './two-nodes';
 import { appOn, closeSockets } from './ws-fixtures';
 
 /**
@@ -286,38 +284,10 @@ describe('management', () => {
   });
 });
 
-// Two nodes over Redis (the postgres project only): a list changed through one node applies on
-// the other at once (the bus drops its compiled copy), not at its 60 s refresh.
-const redisUrl = process.env.REDIS_URL || undefined;
-const twoNodes = testDatabase === 'postgres' && !!redisUrl;
-if (testDatabase === 'postgres' && !redisUrl) {
-  if (process.env.CHAT_REQUIRE_SERVICES === '1')
-    throw new Error('CHAT_REQUIRE_SERVICES=1 but REDIS_URL is unset');
-  console.warn('blocklists two-node suite skipped: REDIS_URL is needed');
-}
-
-describe.skipIf(!twoNodes)('on two nodes', () => {
-  let store: Store;
-  const nodes: ChatServer[] = [];
-  beforeAll(async () => {
-    store = await openStore({ databaseUrl: testDatabaseUrl(), schema: newTestSchema(), poolSize: 8 });
-    const redisPrefix = `lists2:${randomBytes(4).toString('hex')}:`;
-    for (let i = 0; i < 2; i++)
-      nodes.push(
-        await createChatServer({
-          store,
-          port: 0,
-          seedDemo: false,
-          logLevel: 'silent',
-          redisUrl,
-          redisPrefix,
-        }),
-      );
-  }, 60_000);
-  afterAll(async () => {
-    for (const node of nodes) await node.close();
-    await store?.close();
-  });
+// Two nodes over Redis: a list changed through one node applies on the other at once (the bus
+// drops its compiled copy), not at its 60 s refresh.
+describe.skipIf(!twoNodesRun('blocklists'))('on two nodes', () => {
+  const { nodes } = useTwoNodes('lists2');
 
   it('a list created, changed and switched off through one node applies on the other at once', async () => {
     const [one, two] = nodes as [ChatServer, ChatServer];

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserToken } from '../src/domain/auth/index';
-import { type ChatServer, createChatServer } from '../src/startup/server';
-import { openStore, type Store } from '../src/store/database';
+import type { ChatServer } from '../src/startup/server';
 import { testAppOn } from './api';
-import { newTestSchema, TEST_SECRET_KEY, testDatabase, testDatabaseUrl } from './harness';
+import { TEST_SECRET_KEY } from './harness';
 import { type BrowserSubscription, FakePushService } from './push-service';
 import { createChannel, send } from './rest-helpers';
+import { twoNodesRun, useTwoNodes } from './two-nodes';
 import { WsClient } from './ws-client';
 
 /**
@@ -15,49 +14,17 @@ import { WsClient } from './ws-client';
  * member gets exactly one, though two workers share the queue.
  */
 
-const redisUrl = process.env.REDIS_URL || undefined;
-const SKIPPED = 'push two-node suite skipped: DATABASE_URL and REDIS_URL are needed';
-let runs = false;
-if (testDatabase !== 'postgres') {
-  // The pglite project has no shared database for two nodes; the postgres project runs this.
-} else if (!redisUrl) {
-  if (process.env.CHAT_REQUIRE_SERVICES === '1') throw new Error(`CHAT_REQUIRE_SERVICES=1 but ${SKIPPED}`);
-  console.warn(SKIPPED);
-} else {
-  runs = true;
-}
-
 const service = new FakePushService();
-let store: Store;
-const nodes: ChatServer[] = [];
 
-beforeAll(async () => {
-  if (!runs) return;
-  await service.start();
-  store = await openStore({ databaseUrl: testDatabaseUrl(), schema: newTestSchema(), poolSize: 8 });
-  const redisPrefix = `push2:${randomBytes(4).toString('hex')}:`;
-  for (let i = 0; i < 2; i++)
-    nodes.push(
-      await createChatServer({
-        store,
-        port: 0,
-        seedDemo: false,
-        logLevel: 'silent',
-        redisUrl,
-        redisPrefix,
-        secretKey: TEST_SECRET_KEY,
-        webhooks: { allowCidrs: ['127.0.0.1/32'] },
-        push: { ca: service.ca, timeoutMs: 5_000 },
-      }),
-    );
-}, 60_000);
-afterAll(async () => {
-  for (const node of nodes) await node.close();
-  await store?.close();
-  await service.close();
-});
+describe.skipIf(!twoNodesRun('push'))('push on two nodes', () => {
+  beforeAll(() => service.start());
+  afterAll(() => service.close());
+  const { nodes } = useTwoNodes('push2', () => ({
+    secretKey: TEST_SECRET_KEY,
+    webhooks: { allowCidrs: ['127.0.0.1/32'] },
+    push: { ca: service.ca, timeoutMs: 5_000 },
+  }));
 
-describe.skipIf(!runs)('push on two nodes', () => {
   it('skips a member connected to the other node, and pushes an offline one once', async () => {
     const [one, two] = nodes as [ChatServer, ChatServer];
     const t = await testAppOn(one);

@@ -1,8 +1,7 @@
 import { MODERATION_LIMITS } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/startup/server';
-import { type Api, clientId } from './api';
-import { getTestStore } from './harness';
+import type { ChatServer } from '../src/startup/server';
+import { type Api, clientId, startTestServer } from './api';
 import { channelPath, expectError, expectInvalid, send } from './rest-helpers';
 import { appOn, closeSockets, type WsTestApp } from './ws-fixtures';
 
@@ -14,14 +13,8 @@ import { appOn, closeSockets, type WsTestApp } from './ws-fixtures';
 
 let server: ChatServer;
 beforeAll(async () => {
-  server = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-    // These tests send in bursts; the write budget is not what they test.
-    realtime: { writes: { points: 10_000, durationSeconds: 10 } },
-  });
+  // These tests send in bursts; the write budget is not what they test.
+  server = await startTestServer({ realtime: { writes: { points: 10_000, durationSeconds: 10 } } });
 });
 afterAll(() => server?.close());
 afterEach(closeSockets);

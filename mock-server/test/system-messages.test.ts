@@ -1,9 +1,9 @@
 import type { ChannelEvent, EventOf, Message } from '@chat/protocol';
 import { isChannelEvent } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/startup/server';
+import type { ChatServer } from '../src/startup/server';
 import type { Api } from './api';
-import { getTestStore } from './harness';
+import { startTestServer } from './api';
 import { channelPath, expectError, send } from './rest-helpers';
 import { appOn, closeSockets, eventsOf, type WsTestApp, waitForEvent } from './ws-fixtures';
 
@@ -16,13 +16,7 @@ import { appOn, closeSockets, eventsOf, type WsTestApp, waitForEvent } from './w
 
 let server: ChatServer;
 beforeAll(async () => {
-  server = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-    realtime: { writes: { points: 10_000, durationSeconds: 10 } },
-  });
+  server = await startTestServer({ realtime: { writes: { points: 10_000, durationSeconds: 10 } } });
 });
 afterAll(() => server?.close());
 afterEach(closeSockets);

@@ -1,9 +1,8 @@
 import type { ChannelEvent, ChatEvent } from '@chat/protocol';
 import { isChannelEvent } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, createChatServer } from '../src/startup/server';
-import { type Api, clientId } from './api';
-import { getTestStore } from './harness';
+import type { ChatServer } from '../src/startup/server';
+import { type Api, clientId, startTestServer } from './api';
 import { channelPath, createChannel, expectError, send } from './rest-helpers';
 import { appOn, closeSockets, waitForEvent } from './ws-fixtures';
 
@@ -15,13 +14,7 @@ import { appOn, closeSockets, waitForEvent } from './ws-fixtures';
 
 let server: ChatServer;
 beforeAll(async () => {
-  server = await createChatServer({
-    store: await getTestStore(),
-    port: 0,
-    seedDemo: false,
-    logLevel: 'silent',
-    realtime: { writes: { points: 10_000, durationSeconds: 10 } },
-  });
+  server = await startTestServer({ realtime: { writes: { points: 10_000, durationSeconds: 10 } } });
 });
 afterAll(() => server?.close());
 afterEach(closeSockets);
