@@ -2,8 +2,9 @@ import { type BlockedUser, MODERATION_LIMITS } from '@chat/protocol';
 import { sql } from 'kysely';
 import type { Publish } from '../../events/published-event';
 import type { Actor } from '../../kernel/actor';
-import { ChatError, forbidden, notFound } from '../../kernel/errors';
+import { ChatError, notFound } from '../../kernel/errors';
 import type { AppDb } from '../../store/app-scope';
+import { iso, otherUser, relatingUser } from '../users/user-relations';
 import { toUserRef } from '../views';
 
 /**
@@ -16,12 +17,7 @@ import { toUserRef } from '../views';
  * authentication and a send skip looking for blocks when it is 0.
  */
 
-function userOf(actor: Actor): string {
-  if (!actor.userId) throw forbidden('Blocks belong to a user; server tokens have none');
-  return actor.userId;
-}
-
-const iso = (at: Date | string) => new Date(at).toISOString();
+const userOf = (actor: Actor) => relatingUser(actor, 'Blocks');
 
 export async function listBlockedUsers(db: AppDb, actor: Actor): Promise<BlockedUser[]> {
   const rows = await db
@@ -42,16 +38,7 @@ export async function blockUser(
   externalId: string,
 ): Promise<BlockedUser> {
   const userId = userOf(actor);
-  const target = await db
-    .selectFrom('app_users')
-    .select(['id', 'external_id', 'display_name', 'image', 'is_online', 'last_active_at'])
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
-  if (!target) throw notFound('User');
-  if (target.id === userId)
-    throw new ChatError('validation_failed', 'You cannot block yourself', {
-      issues: [{ path: ['userId'], message: 'You cannot block yourself' }],
-    });
+  const target = await otherUser(db, userId, externalId, 'block');
   const { row, created } = await db.transaction().execute(async (tx) => {
     // Serializes one user's blocks, so concurrent ones cannot pass the limit together.
     await tx.selectFrom('app_users').select('id').where('id', '=', userId).forUpdate().execute();

@@ -1,20 +1,16 @@
 import { LIMITS, type MutedUser } from '@chat/protocol';
 import type { Actor } from '../../kernel/actor';
-import { ChatError, forbidden, notFound } from '../../kernel/errors';
+import { ChatError, notFound } from '../../kernel/errors';
 import type { AppDb } from '../../store/app-scope';
 import { toUserRef } from '../views';
+import { iso, otherUser, relatingUser } from './user-relations';
 
 /**
  * A user muting another: no push comes from them (the push worker reads `user_mutes`); their
  * messages still show, and nothing tells the muted user. Idempotent both ways.
  */
 
-function userOf(actor: Actor): string {
-  if (!actor.userId) throw forbidden('Mutes belong to a user; server tokens have none');
-  return actor.userId;
-}
-
-const iso = (at: Date | string) => new Date(at).toISOString();
+const userOf = (actor: Actor) => relatingUser(actor, 'Mutes');
 
 export async function listMutedUsers(db: AppDb, actor: Actor): Promise<MutedUser[]> {
   const rows = await db
@@ -30,16 +26,7 @@ export async function listMutedUsers(db: AppDb, actor: Actor): Promise<MutedUser
 
 export async function muteUser(db: AppDb, actor: Actor, externalId: string): Promise<MutedUser> {
   const userId = userOf(actor);
-  const target = await db
-    .selectFrom('app_users')
-    .select(['id', 'external_id', 'display_name', 'image', 'is_online', 'last_active_at'])
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
-  if (!target) throw notFound('User');
-  if (target.id === userId)
-    throw new ChatError('validation_failed', 'You cannot mute yourself', {
-      issues: [{ path: ['userId'], message: 'You cannot mute yourself' }],
-    });
+  const target = await otherUser(db, userId, externalId, 'mute');
   const row = await db.transaction().execute(async (tx) => {
     // Serializes one user's mutes, so concurrent ones cannot pass the limit together.
     await tx.selectFrom('app_users').select('id').where('id', '=', userId).forUpdate().execute();
