@@ -77,7 +77,9 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
   const olderInFlight = useRef(false);
   const [loadingNewer, setLoadingNewer] = useState(false);
   const newerInFlight = useRef(false);
-  const jump = useJump(channel);
+  const jump = useJump(channel, () => {
+    atEnd.current = false;
+  });
   const unreadMark = useUnreadMark(channel, ownUserId);
   const dividerId = useMemo(
     () => firstUnreadId(messages, unreadMark, ownUserId),
@@ -177,9 +179,11 @@ function DefaultMessageList({ pageSize = 50, estimatedRowHeight = 50 }: MessageL
     if (rows.length > 0) scrollToEnd();
   }, []);
 
-  // Learned estimates re-placed the rows above (only ever while at the end): stay there.
+  // Learned estimates re-placed the rows above (only ever while at the end): stay there. Not in
+  // a window of the past: a jump replaced the rows while the list was still at the newest, and
+  // following that stale end would carry the list away from the message jumped to.
   useClientLayoutEffect(() => {
-    if (estimates.version > 0 && atEnd.current) scrollToEnd();
+    if (estimates.version > 0 && atEnd.current && !hasNewer) scrollToEnd();
   }, [estimates.version]);
 
   // Appends: the user's own new message always scrolls to it; others' count into the pill

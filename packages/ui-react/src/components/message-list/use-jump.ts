@@ -20,13 +20,16 @@ export interface Jump {
 /**
  * Serves the jump requests of a channel's list (`jumpToMessage`, a quoted message, the first
  * unread): the page around the message is loaded when it is not in the list, then the list
- * scrolls to its row (`pending`) and highlights it.
+ * scrolls to its row (`pending`) and highlights it. `onStart` runs as the page is asked for: the
+ * list stops holding to its end before the rows change under it.
  */
-export function useJump(channel: Channel): Jump {
+export function useJump(channel: Channel, onStart: () => void): Jump {
   const target = useStore(jumpTargetOf(channel));
   const [pending, setPending] = useState<string | null>(null);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
+  const started = useRef(onStart);
+  started.current = onStart;
 
   // The request is taken (cleared) at once, so a later mount does not serve it again; the
   // answer is used unless the list went away or shows another channel meanwhile.
@@ -42,6 +45,7 @@ export function useJump(channel: Channel): Jump {
     if (!target) return;
     takeJump(channel);
     setFailed(false);
+    started.current();
     channel
       .jumpTo(target.messageId)
       .then(() => shown.current === channel && setPending(target.messageId))
