@@ -147,6 +147,17 @@ describe.skipIf(!browserAvailable())(
       await openChannel(bob.page, 'General');
       await messageRow(bob.page, marker).waitFor(WAIT);
       expect(await messageTexts(bob.page)).not.toContain(after);
+
+      // Undone from the blocked users (beside the notification settings): her next message shows.
+      await bob.page.getByTestId('app-notifications').click();
+      const blocked = bob.page.getByTestId('chat-blocked-users');
+      await blocked.getByTestId('chat-blocked-user').filter({ hasText: 'Carol' }).waitFor(WAIT);
+      await blocked.getByRole('button', { name: 'Unblock Carol' }).click();
+      await blocked.getByText('You have not blocked anyone.').waitFor(WAIT);
+      await bob.page.keyboard.press('Escape');
+      const unblocked = 'carol once unblocked';
+      await send(carol.page, unblocked);
+      await messageRow(bob.page, unblocked).waitFor(WAIT);
     });
 
     it('freezing the channel writes a system line every member sees, not an author’s bubble', async () => {

@@ -1,10 +1,10 @@
-import { NotificationSettings } from '@chat/ui-react';
+import { BlockedUsers, NotificationSettings } from '@chat/ui-react';
 import { type KeyboardEvent, useEffect, useRef } from 'react';
 
 /**
  * The kit's `<NotificationSettings>` in a modal dialog: the level, do-not-disturb and the open
- * channel's own level and mute. Escape or the close button closes it, and focus goes back to
- * whatever opened it.
+ * channel's own level and mute; below them `<BlockedUsers>`, where a block is undone. Escape or
+ * the close button closes it, and focus goes back to whatever opened it.
  */
 export function NotificationsDialog({ onClose }: { onClose(): void }) {
   const body = useRef<HTMLDivElement>(null);
@@ -30,6 +30,7 @@ export function NotificationsDialog({ onClose }: { onClose(): void }) {
     >
       <div className="app-dialog__panel" ref={body}>
         <NotificationSettings onClose={onClose} />
+        <BlockedUsers />
       </div>
     </div>
   );

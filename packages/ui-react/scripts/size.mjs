@@ -50,6 +50,7 @@ const LAZY = [
     budgetBytes: 4 * 1024,
   },
   { name: 'review queue', file: 'src/components/moderation/review-queue-body.tsx', budgetBytes: 5 * 1024 },
+  { name: 'blocked users', file: 'src/components/moderation/blocked-users-body.tsx', budgetBytes: 4 * 1024 },
   {
     name: 'image placeholder decoder',
     file: 'src/components/attachments/placeholder-decoder.ts',

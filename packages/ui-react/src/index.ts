@@ -18,6 +18,8 @@ export { MessageList, type MessageListProps } from './components/message-list/me
 export { MessageStatus, type MessageStatusProps } from './components/message-status';
 export { MessageText, type MessageTextProps } from './components/message-text';
 export {
+  BlockedUsers,
+  type BlockedUsersProps,
   PinnedMessages,
   type PinnedMessagesProps,
   ReviewQueue,

@@ -85,6 +85,14 @@ export const moderationStrings = {
   'pinned.by': 'Pinned by {name}',
   'pinned.close': 'Close pinned messages',
 
+  'blocked.title': 'Blocked users',
+  'blocked.loading': 'Loading blocked users…',
+  'blocked.none': 'You have not blocked anyone.',
+  'blocked.failed': 'Could not load the blocked users.',
+  'blocked.close': 'Close blocked users',
+  'blocked.unblock': 'Unblock {name}',
+  'blocked.unblockShort': 'Unblock',
+
   'review.title': 'Reports to review',
   'review.loading': 'Loading reports…',
   'review.none': 'Nothing to review.',

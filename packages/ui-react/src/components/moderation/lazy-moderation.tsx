@@ -4,6 +4,7 @@ import { lazyModule } from '../../lazy-module';
 import { lazyComponent } from '../lazy-component';
 import type { ModerationKind } from './message-moderation';
 
+export type { BlockedUsersProps } from './blocked-users-body';
 export type { MessageModerationProps, ModerationKind } from './message-moderation';
 export type { PinnedMessagesProps } from './pinned-messages-body';
 export type { ReviewQueueProps } from './review-queue-body';
@@ -42,3 +43,5 @@ export const PinnedMessages = lazyComponent(() =>
 );
 /** The app's reports to review, for app admins and moderators (see `review-queue-body.tsx`). */
 export const ReviewQueue = lazyComponent(() => import('./review-queue-body').then((m) => m.ReviewQueue));
+/** The users the connected user blocked, to unblock them (see `blocked-users-body.tsx`). */
+export const BlockedUsers = lazyComponent(() => import('./blocked-users-body').then((m) => m.BlockedUsers));
