@@ -220,6 +220,34 @@ describe('shadow ban', () => {
       b.events.filter((e) => e.type === 'typing.start').map((e) => (e as { user: { id: string } }).user.id),
     ).toEqual(['alice']);
   });
+
+  it('stops relaying typing at once when the ban is taken mid-connection, resumes when lifted, and tells the user nothing', async () => {
+    const t = await appOn(server);
+    const { mod, cid } = await room(t);
+    const b = await t.connect('bob');
+    const c = await t.connect('carol');
+    await b.ok({ type: 'channel.watch', cid });
+    await c.ok({ type: 'channel.watch', cid });
+    await c.ok({ type: 'typing.start', cid });
+    await waitForEvent(b, 'typing.start', (e) => e.user.id === 'carol');
+    const framesBefore = c.frames.length;
+    await mod.post('/v1/users/carol/ban', { shadow: true });
+    await c.ok({ type: 'typing.stop', cid });
+    await c.ok({ type: 'typing.start', cid });
+    const a = await t.connect('alice');
+    await a.ok({ type: 'channel.watch', cid });
+    await a.ok({ type: 'typing.start', cid });
+    await waitForEvent(b, 'typing.start', (e) => e.user.id === 'alice');
+    const typists = () =>
+      b.events.filter((e) => e.type === 'typing.start').map((e) => (e as { user: { id: string } }).user.id);
+    expect(typists()).toEqual(['carol', 'alice']);
+    // Carol's socket got the answers to her own frames and nothing else.
+    expect(JSON.stringify(c.frames.slice(framesBefore))).not.toMatch(/health\.check|shadow|banned/);
+    expect((await mod.delete('/v1/users/carol/ban?shadow=true')).status).toBe(200);
+    await c.ok({ type: 'typing.stop', cid });
+    await c.ok({ type: 'typing.start', cid });
+    await waitForEvent(b, 'typing.start', (e) => e.user.id === 'carol' && typists().length === 3);
+  });
 });
 
 describe('timeout', () => {
@@ -308,6 +336,28 @@ describe.skipIf(!twoNodesRun('app-bans'))('on two nodes', () => {
       'message.new',
     ]);
     expect(JSON.stringify(resumed)).not.toContain('quagga');
+  });
+
+  it("stops relaying the typing of a user shadow-banned through the other node's API", async () => {
+    const [one, two] = nodes as [ChatServer, ChatServer];
+    const t = await appOn(one);
+    const { alice, mod, cid } = await room(t, 'two-nodes-typing');
+    const bobOnTwo = await connect(two, t, 'bob');
+    const carolOnTwo = await connect(two, t, 'carol');
+    const aliceOnTwo = await connect(two, t, 'alice');
+    for (const socket of [bobOnTwo, carolOnTwo, aliceOnTwo]) await socket.ok({ type: 'channel.watch', cid });
+    await mod.post('/v1/users/carol/ban', { shadow: true });
+    // Node two hears of the ban over the bus: wait until a frame published after it arrives there.
+    await send(alice, cid, 'after the ban');
+    await waitForEvent(bobOnTwo, 'message.new', (e) => e.message.text === 'after the ban');
+    await carolOnTwo.ok({ type: 'typing.start', cid });
+    await aliceOnTwo.ok({ type: 'typing.start', cid });
+    await waitForEvent(bobOnTwo, 'typing.start', (e) => e.user.id === 'alice');
+    expect(
+      bobOnTwo.events
+        .filter((e) => e.type === 'typing.start')
+        .map((e) => (e as { user: { id: string } }).user.id),
+    ).toEqual(['alice']);
   });
 
   it("closes the banned user's sockets on both nodes at once", async () => {

@@ -1,4 +1,4 @@
-import type { ChannelEvent, ChatEvent } from '@chat/protocol';
+import type { ChannelEvent, ChatEvent, Message } from '@chat/protocol';
 import { isChannelEvent } from '@chat/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatServer } from '../src/startup/server';
@@ -165,5 +165,65 @@ describe('blocking a user', () => {
       ['event.hidden', state.channel.seq + 1],
       ['message.new', state.channel.seq + 2],
     ]);
+  });
+  it("hides the blocked user's message by id, as a quote, as a parent, and among who reacted", async () => {
+    const t = await appOn(server);
+    const [alice, bob, carol] = await t.users('alice', 'bob', 'carol');
+    const cid = await createChannel(alice!, 'quotes', ['bob', 'carol']);
+    const path = channelPath(cid);
+    const carols = await send(carol!, cid, 'walrus to quote');
+    await bob!.post(`/v1/messages/${carols.id}/reactions`, { type: 'like' });
+    await carol!.post(`/v1/messages/${carols.id}/reactions`, { type: 'like' });
+    const bobs = await send(bob!, cid, 'a bob message');
+    await carol!.post(`/v1/messages/${bobs.id}/reactions`, { type: 'wow' });
+    await bob!.post(`/v1/messages/${bobs.id}/reactions`, { type: 'wow' });
+    await alice!.post('/v1/users/carol/block', {});
+    const a = await t.connect('alice');
+    const { state } = await a.ok({ type: 'channel.watch', cid });
+
+    // By id, and every act on it: as if it did not exist.
+    expectError(await alice!.get(`/v1/messages/${carols.id}`), 404, 'not_found');
+    expectError(await alice!.get(`/v1/messages/${carols.id}/reactions`), 404, 'not_found');
+    expectError(await alice!.post(`/v1/messages/${carols.id}/reactions`, { type: 'like' }), 404, 'not_found');
+    expectError(await alice!.get(`/v1/messages/${carols.id}/replies`), 404, 'not_found');
+    for (const extra of [{ quoted_message_id: carols.id }, { parent_id: carols.id }])
+      expectError(
+        await alice!.post(`${path}/messages`, { client_msg_id: clientId(), text: 'x', ...extra }),
+        400,
+        'validation_failed',
+      );
+    expect((await bob!.get(`/v1/messages/${carols.id}`)).status).toBe(200);
+
+    // Who reacted leaves carol out for alice; bob sees both.
+    const who = async (api: Api) =>
+      (await api.get(`/v1/messages/${bobs.id}/reactions`)).body.reactions.map(
+        (r: { user: { id: string } }) => r.user.id,
+      );
+    expect(await who(alice!)).toEqual(['bob']);
+    expect((await who(bob!)).sort()).toEqual(['bob', 'carol']);
+
+    // Bob quotes carol: alice sees bob's message quoting nothing, live, in pages, by id, on resume.
+    const quoting = await send(bob!, cid, 'bob quotes', { quoted_message_id: carols.id });
+    expect(quoting.quoted_message?.text).toBe('walrus to quote');
+    const live = await waitForEvent(a, 'message.new', (e) => e.message.id === quoting.id);
+    expect(live.message.quoted_message).toBeNull();
+    expect(live.message.quoted_message_id).toBe(carols.id);
+    const page = (await alice!.get(`${path}/messages`)).body.messages as Message[];
+    expect(page.find((m) => m.id === quoting.id)?.quoted_message).toBeNull();
+    expect((await alice!.get(`/v1/messages/${quoting.id}`)).body.message.quoted_message).toBeNull();
+    const resumed = await a.ok({ type: 'channel.watch', cid, since: state.channel.seq });
+    const replayed = resumed.events.find((e: ChatEvent) => e.type === 'message.new');
+    expect(replayed.message.quoted_message).toBeNull();
+    expect(JSON.stringify(a.frames)).not.toContain('walrus');
+    // Bob and carol still see the quote, live and in pages.
+    const bobPage = (await bob!.get(`${path}/messages`)).body.messages as Message[];
+    expect(bobPage.find((m) => m.id === quoting.id)?.quoted_message?.text).toBe('walrus to quote');
+
+    // Unblocked: the message and the quote come back.
+    await alice!.delete('/v1/users/carol/block');
+    expect((await alice!.get(`/v1/messages/${carols.id}`)).status).toBe(200);
+    expect((await alice!.get(`/v1/messages/${quoting.id}`)).body.message.quoted_message?.text).toBe(
+      'walrus to quote',
+    );
   });
 });

@@ -14,6 +14,8 @@ export interface Envelope {
   membersOf?: { channelIds: string[]; except: string };
   /** Only this user may see it; the others get `event.hidden` (see `PublishedEvent.visibleTo`). */
   visibleTo?: string;
+  /** For the nodes only (see `PublishedEvent.standing`). */
+  standing?: { shadowBanned: boolean };
   /** The event's type, so receivers need not parse the event to route it. */
   type: string;
   /** The channel seq the event carries, when it is about a channel. */
@@ -38,6 +40,7 @@ export function encodeEnvelope(published: PublishedEvent, origin?: string): stri
     u: published.userIds,
     m: published.membersOf,
     v: published.visibleTo,
+    st: published.standing,
     t: published.event.type,
     s: seq,
   };
@@ -53,6 +56,7 @@ export function decodeEnvelope(payload: string): Envelope {
     u?: string[];
     m?: { channelIds: string[]; except: string };
     v?: string;
+    st?: { shadowBanned: boolean };
     t: string;
     s?: number;
   };
@@ -66,6 +70,7 @@ export function decodeEnvelope(payload: string): Envelope {
     ...(header.u && { userIds: header.u }),
     ...(header.m && { membersOf: header.m }),
     ...(header.v && { visibleTo: header.v }),
+    ...(header.st && { standing: header.st }),
     type: header.t,
     ...(header.s !== undefined && { seq: header.s }),
     json,

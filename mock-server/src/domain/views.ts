@@ -2,6 +2,7 @@ import type { Channel, Member, Message, User, UserRef } from '@chat/protocol';
 import type { AppDb } from '../store/app-scope';
 import type { AppUserRow, ChannelRow, MemberRow, MessageRow } from '../store/schema';
 import { loadAttachments } from './messages/attachment-views';
+import { visibleMessages } from './moderation/message-visibility';
 
 /** Row → wire entity conversions. The wire never shows internal uuids of users or channels. */
 
@@ -112,8 +113,15 @@ export async function toMessages(
   const quotedIds = [
     ...new Set(rows.map((r) => r.quoted_message_id).filter((id): id is string => id !== null)),
   ];
+  // A quote of a message the viewer may not see (another's shadowed one, a blocked user's) is
+  // left out: the message shows as quoting nothing.
   const quotedRows = quotedIds.length
-    ? await db.selectFrom('messages').selectAll().where('id', 'in', quotedIds).execute()
+    ? await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('id', 'in', quotedIds)
+        .where((eb) => visibleMessages(eb, viewerId))
+        .execute()
     : [];
   const all = [...rows, ...quotedRows];
   const ids = [...new Set(all.map((r) => r.id))];

@@ -16,6 +16,11 @@ export interface PublishedEvent {
    * every other socket gets an `event.hidden` with the same seq instead.
    */
   visibleTo?: string;
+  /**
+   * For the nodes, not the sockets: the sockets of `userIds` take this standing and are sent
+   * nothing (a shadow ban, which the user must not learn of; its typing stops being relayed).
+   */
+  standing?: { shadowBanned: boolean };
   event: ChatEvent;
 }
 

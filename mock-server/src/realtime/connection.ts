@@ -55,9 +55,9 @@ export class Connection {
    */
   blocked: Set<string> | undefined = undefined;
   /**
-   * The user was shadow-banned when this socket authenticated: their typing is not relayed, which
-   * would tell the others someone writes messages that never come. A shadow ban taken later
-   * applies to typing from the user's next connection (their messages are hidden at once).
+   * The user is shadow-banned: their typing is not relayed, which would tell the others someone
+   * writes messages that never come. Read at authentication, then kept by the nodes-only
+   * `standing` of a shadow ban or its lifting (realtime/fanout.ts).
    */
   shadowBanned = false;
   lastSeen = Date.now();

@@ -4,7 +4,7 @@ import type { Envelope } from '../bus/envelope';
 import { failureLevel } from '../kernel/dependency-status';
 import type { DataAccess } from '../store/data-access';
 import type { Connection } from './connection';
-import { applyBlockChange, hiddenFrame, hiddenFrom } from './hidden-events';
+import { applyBlockChange, hiddenFrame, sightFor, unquotedFrame } from './hidden-events';
 import { deliverToMembers } from './member-audience';
 import type { MemberDirectory } from './member-directory';
 import { notifyMembersNotWatching } from './notifications';
@@ -29,6 +29,11 @@ export function fanOut({ data, registry, directory, logger }: FanOutContext, env
     for (const userId of envelope.userIds) {
       for (const conn of registry.ofUser(userId)) {
         if (conn.actor?.appId !== envelope.appId) continue;
+        // A shadow ban taken or lifted: for this node to apply, never sent (the user is not told).
+        if (envelope.standing) {
+          conn.shadowBanned = envelope.standing.shadowBanned;
+          continue;
+        }
         // User safety: the socket keeps its user's blocks; a banned user's sockets
         // hear why, then close, on every node.
         if (envelope.type === 'user.blocked' || envelope.type === 'user.unblocked')
@@ -58,13 +63,15 @@ export function fanOut({ data, registry, directory, logger }: FanOutContext, env
     // Typing goes to everyone but the typist.
     if (typist && conn.actor.externalId === typist) continue;
     // A shadowed message, or one of a user this socket's user blocked, goes as a
-    // placeholder with its seq. Two field reads per socket when nothing is hidden.
-    if (hiddenFrom(envelope, conn)) {
+    // placeholder with its seq; a quote of a blocked user's message is left out. Two field
+    // reads per socket when nothing is hidden.
+    const sight = sightFor(envelope, conn);
+    if (sight === 'hidden') {
       const placeholder = hiddenFrame(envelope);
       if (placeholder) conn.sendFrameBytes(placeholder);
       continue;
     }
-    conn.sendFrameBytes(frame!);
+    conn.sendFrameBytes(sight === 'unquoted' ? unquotedFrame(envelope) : frame!);
   }
 
   const isUser = (externalId: string) => (conn: Connection) =>

@@ -3,6 +3,7 @@ import type { ChannelAccess } from '../domain/channels/channel-access';
 import { toMessages } from '../domain/views';
 import { type LoggedMessageEvent, MAX_REPLAY_EVENTS } from '../events/channel-events';
 import type { AppDb } from '../store/app-scope';
+import { sightOf, type Viewer, withoutQuote } from './hidden-events';
 
 export { MAX_REPLAY_EVENTS };
 
@@ -12,12 +13,6 @@ type Logged = ChannelEvent | LoggedMessageEvent;
 export interface ReplayedEvent {
   event: ChannelEvent;
   visibleTo: string | null;
-}
-
-/** Whose replay it is: their internal id, and the external ids of the users they blocked. */
-export interface Viewer {
-  userId: string | null;
-  blocked?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -41,20 +36,16 @@ export async function replaySince(
 }
 
 /**
- * What `viewer` is shown of an event: an event only another user may see (a shadowed
- * message), or one carrying a message of a user the viewer blocked, becomes `event.hidden` with
- * the same seq, so the viewer's client advances past it instead of asking for the gap again.
+ * What `viewer` is shown of an event (realtime/hidden-events.ts): one only another user may see
+ * (a shadowed message), or one carrying a message of a user the viewer blocked, becomes
+ * `event.hidden` with the same seq, so the viewer's client advances past it instead of asking for
+ * the gap again; a quote of a blocked user's message is left out.
  */
 export function asSeenBy({ event, visibleTo }: ReplayedEvent, viewer: Viewer): ChannelEvent {
-  const hidden =
-    (visibleTo !== null && visibleTo !== viewer.userId) ||
-    (viewer.blocked !== undefined &&
-      viewer.blocked.size > 0 &&
-      'message' in event &&
-      viewer.blocked.has(event.message.user_id));
-  return hidden
-    ? { type: 'event.hidden', cid: event.cid, seq: event.seq, created_at: event.created_at }
-    : event;
+  const sight = sightOf(event.type, event, visibleTo, viewer);
+  if (sight === 'hidden')
+    return { type: 'event.hidden', cid: event.cid, seq: event.seq, created_at: event.created_at };
+  return sight === 'unquoted' ? withoutQuote(event) : event;
 }
 
 /** `replaySince` for every viewer at once: the events with who may see them (realtime/catch-up.ts). */

@@ -5,7 +5,7 @@ import type { AppDb } from '../../store/app-scope';
 import type { MessageRow } from '../../store/schema';
 import { type ChannelAccess, loadChannelById, requireAccess } from '../channels/channel-access';
 import type { Action } from '../channels/permissions';
-import { isShadowedFrom } from '../moderation/message-visibility';
+import { visibleMessages } from '../moderation/message-visibility';
 import { toMessages } from '../views';
 
 /** Loads a message of the actor's app with its channel, checking the actor may `action` there. */
@@ -15,9 +15,15 @@ export async function loadMessage(
   messageId: string,
   action: Action,
 ): Promise<{ row: MessageRow; access: ChannelAccess }> {
-  const row = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-  // Another's shadowed message does not exist for the viewer.
-  if (!row || isShadowedFrom(row, actor.userId)) throw notFound('Message');
+  // Another's shadowed message, or one of a user the viewer blocked, does not exist for the viewer
+  // (to read, quote, react to, reply to, report or moderate: what one cannot see, one cannot act on).
+  const row = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', messageId)
+    .where((eb) => visibleMessages(eb, actor.userId))
+    .executeTakeFirst();
+  if (!row) throw notFound('Message');
   const access = await loadChannelById(db, actor, row.channel_id).catch(() => {
     throw notFound('Message');
   });

@@ -12,6 +12,7 @@ import type { Actor } from '../../kernel/actor';
 import { ChatError, forbidden } from '../../kernel/errors';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { DomainDeps } from '../deps';
+import { blockedBy } from '../moderation/message-visibility';
 import { requireActorMayWrite, visibleToOf } from '../moderation/user-restrictions';
 import { toMessages, toUserRef } from '../views';
 import { loadMessage, messageView } from './message-access';
@@ -89,7 +90,7 @@ const reactionCursor = z.strictObject({ t: timestamp, id: z.uuid() });
  * Who reacted to a message, newest first, optionally of one type. Readable by whoever may read
  * the message (its channel unreadable, or the message another app's, answers 404). A deleted
  * message lists nothing, as its `reaction_counts` are empty; every reaction its counts include
- * is listed (a banned member's too).
+ * is listed (a banned member's too) but those of users the viewer blocked.
  */
 export async function listReactions(
   deps: DomainDeps,
@@ -107,6 +108,8 @@ export async function listReactions(
     .select(['u.external_id', 'u.display_name', 'u.image', 'u.is_online', 'u.last_active_at'])
     .select(sql<string>`to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('t'))
     .where('r.message_id', '=', row.id);
+  // Users the viewer blocked are not among those listed (the counts stay totals, as a tally).
+  if (actor.userId) q = q.where((eb) => eb.not(blockedBy(eb, actor.userId!, 'r.app_user_id')));
   if (query.type) q = q.where('r.type', '=', query.type);
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor, reactionCursor);

@@ -8,6 +8,7 @@ import type { AppUserRow, MessageRow } from '../../store/schema';
 import { type ChannelAccess, loadChannel, requireAccess } from '../channels/channel-access';
 import { requireCooledDown, slowModeCooldown, takeSlowModeTurn } from '../channels/slow-mode';
 import type { DomainDeps } from '../deps';
+import { visibleMessages } from '../moderation/message-visibility';
 import { requireNoBlockInDirect } from '../moderation/user-blocks';
 import { requireMayWrite } from '../moderation/user-restrictions';
 import { requireUsers } from '../users/users';
@@ -61,9 +62,9 @@ export async function sendMessage(
     throw error;
   }
 
-  if (body.parent_id) await requireSameChannel(db, access, body.parent_id, 'parent_id', true);
+  if (body.parent_id) await requireSameChannel(db, access, actor, body.parent_id, 'parent_id', true);
   if (body.quoted_message_id)
-    await requireSameChannel(db, access, body.quoted_message_id, 'quoted_message_id', false);
+    await requireSameChannel(db, access, actor, body.quoted_message_id, 'quoted_message_id', false);
   if (body.mentioned_user_ids?.length) await requireUsers(db, body.mentioned_user_ids, 'mentioned_user_ids');
 
   const hook = await deps.beforeSend?.forApp(actor.appId);
@@ -241,15 +242,19 @@ async function existingView(db: AppDb, actor: Actor, row: MessageRow): Promise<M
 async function requireSameChannel(
   db: AppDb,
   access: ChannelAccess,
+  actor: Actor,
   messageId: string,
   field: string,
   mustBeTopLevel: boolean,
 ): Promise<void> {
+  // A message the sender may not see (another's shadowed one, a blocked user's) is no message
+  // to reply to or quote: quoting it would show it to everyone.
   const row = await db
     .selectFrom('messages')
     .select(['id', 'parent_id', 'is_deleted'])
     .where('channel_id', '=', access.channel.id)
     .where('id', '=', messageId)
+    .where((eb) => visibleMessages(eb, actor.userId))
     .executeTakeFirst();
   const problem = !row
     ? 'No such message in this channel'

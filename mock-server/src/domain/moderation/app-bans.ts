@@ -67,6 +67,20 @@ async function changeUser(
   });
 }
 
+/**
+ * Tells every node's sockets of the user their shadow standing (so typing stops or resumes being
+ * relayed at once); the user's clients are sent nothing.
+ */
+function announceShadowBan(publish: Publish, appId: string, userId: string, shadowBanned: boolean): void {
+  publish({
+    appId,
+    channelId: null,
+    userIds: [userId],
+    standing: { shadowBanned },
+    event: { type: 'health.check', created_at: new Date().toISOString() },
+  });
+}
+
 /** Bans a user from the app (or shadow-bans them with `shadow`). */
 export async function banFromApp(
   db: AppDb,
@@ -84,6 +98,7 @@ export async function banFromApp(
       { shadow_banned: true },
       { action: 'shadow.banned', reason },
     );
+    announceShadowBan(publish, actor.appId, row.id, true);
     return toStanding(row);
   }
   const expiresAt = opts.expires_at ? new Date(opts.expires_at) : null;
@@ -112,20 +127,29 @@ export async function banFromApp(
 /** Lifts the app ban, or with `shadow` the shadow ban (messages already shadowed stay so). */
 export async function unbanFromApp(
   db: AppDb,
-  _publish: Publish,
+  publish: Publish,
   actor: Actor,
   externalId: string,
   opts: { shadow?: boolean } = {},
 ): Promise<UserStanding> {
-  const row = opts.shadow
-    ? await changeUser(db, actor, externalId, { shadow_banned: false }, { action: 'shadow.unbanned' })
-    : await changeUser(
-        db,
-        actor,
-        externalId,
-        { app_banned_at: null, app_ban_expires_at: null, app_ban_reason: null },
-        { action: 'app.unbanned' },
-      );
+  if (opts.shadow) {
+    const row = await changeUser(
+      db,
+      actor,
+      externalId,
+      { shadow_banned: false },
+      { action: 'shadow.unbanned' },
+    );
+    announceShadowBan(publish, actor.appId, row.id, false);
+    return toStanding(row);
+  }
+  const row = await changeUser(
+    db,
+    actor,
+    externalId,
+    { app_banned_at: null, app_ban_expires_at: null, app_ban_reason: null },
+    { action: 'app.unbanned' },
+  );
   return toStanding(row);
 }
 
