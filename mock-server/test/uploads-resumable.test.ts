@@ -255,6 +255,35 @@ describe.each(rigs)('resumable uploads on $kind', ({ kind, start }) => {
         'upload_refused',
       );
     });
+
+    it('disk: parts go straight to their place in the file, in any order; a short part is refused, a re-sent one replaces', async () => {
+      const [alice] = await rig.t.users('alice');
+      const { upload, multipart } = await begin(alice!);
+      const { part_size: partSize } = multipart;
+      const urls = await partUrls(alice!, upload.id, [1, 2, 3]);
+      // Part 2 shorter than its share would leave a hole: refused, not recorded.
+      const short = await put(urls.get(2)!.url, {}, fileBytes(partSize, 2 * partSize - 1));
+      expect(short.status).toBe(400);
+      expect((await alice!.get(`/v1/uploads/${upload.id}/parts`)).body.parts).toEqual([]);
+      // Last part first, then 2, then 1 twice (the second sending replaces the first).
+      await sendPart(alice!, upload.id, partSize, 3);
+      await sendPart(alice!, upload.id, partSize, 2);
+      const firstTag = await sendPart(alice!, upload.id, partSize, 1);
+      const secondTag = await sendPart(alice!, upload.id, partSize, 1);
+      expect(secondTag).not.toBe(firstTag);
+      // The first sending's tag no longer names a stored part.
+      expectError(
+        await alice!.put(`/v1/uploads/${upload.id}/parts/1`, { etag: firstTag, size: partSize }),
+        422,
+        'upload_refused',
+      );
+      const done = await alice!.post(`/v1/uploads/${upload.id}/complete`);
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      expect(await hashOf(absolute(done.body.upload.url))).toEqual({
+        hash: expectedHash(SIZE, partSize),
+        size: SIZE,
+      });
+    });
   } else {
     it('s3: a part over the part size reaches storage (S3 cannot cap a presigned UploadPart), and completion refuses the file', async () => {
       const [alice] = await rig.t.users('alice');

@@ -5,6 +5,7 @@ import {
   DISK_PART_PATH,
   DISK_UPLOAD_PATH,
   type DiskStorage,
+  ShortPartError,
   TooLargeError,
 } from '../storage/disk-storage';
 import { MultipartError } from '../storage/object-storage';
@@ -36,6 +37,8 @@ export function registerStorageRoutes(app: FastifyInstance, disk: DiskStorage, s
       /** A part's multipart upload and number (`part`). */
       mp?: string;
       n?: number;
+      /** Where the part starts in the file (`part`). */
+      off?: number;
     };
   };
 
@@ -60,17 +63,27 @@ export function registerStorageRoutes(app: FastifyInstance, disk: DiskStorage, s
         throw error;
       }
     });
-    // One part of a resumable upload (storage/upload-parts.ts): capped at the part's size, stored
-    // as a file of its own; the answer's ETag names it, as S3's does.
+    // One part of a resumable upload (storage/upload-parts.ts): capped at the part's size, written
+    // into its place in the file; the answer's ETag names this sending of it, as S3's does.
     scope.put(DISK_PART_PATH, async (request, reply) => {
-      const { key, max, mp, n } = claims(request, 'part');
+      const { key, max, mp, n, off } = claims(request, 'part');
       const limit = Number(max);
+      // A part URL signed before parts had places (an older server) cannot say where it goes.
+      if (!Number.isSafeInteger(off) || off! < 0)
+        throw new ChatError('not_found', 'This upload no longer takes parts');
       const announced = Number(request.headers['content-length']);
       if (Number.isFinite(announced) && announced > limit) {
         throw new ChatError('payload_too_large', `A part holds at most ${limit} bytes`);
       }
       try {
-        const part = await disk.receivePart(String(key), String(mp), Number(n), request.raw, limit);
+        const part = await disk.receivePart(
+          String(key),
+          String(mp),
+          Number(n),
+          Number(off),
+          request.raw,
+          limit,
+        );
         return reply
           .status(200)
           .header('etag', part.etag)
@@ -78,6 +91,7 @@ export function registerStorageRoutes(app: FastifyInstance, disk: DiskStorage, s
       } catch (error) {
         if (error instanceof TooLargeError)
           throw new ChatError('payload_too_large', `A part holds at most ${limit} bytes`);
+        if (error instanceof ShortPartError) throw new ChatError('validation_failed', error.message);
         if (error instanceof MultipartError)
           throw new ChatError('not_found', 'This upload no longer takes parts');
         throw error;

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,14 +28,16 @@ export interface DiskStorage extends ObjectStorage {
   /** Streams an upload to `key`, refusing (and keeping nothing of) one over `maxBytes`. */
   receive(key: string, body: Readable, maxBytes: number): Promise<number>;
   /**
-   * Streams one part of a multipart upload, refusing (and keeping nothing of) one over
-   * `maxBytes`; rejects with `MultipartError('gone')` when the multipart upload was completed or
-   * aborted, so a still-valid part URL cannot bring it back.
+   * Streams one part of a multipart upload into its place (`offset`) in the file being made,
+   * refusing (and recording nothing of) one over `maxBytes`; rejects with
+   * `MultipartError('gone')` when the multipart upload was completed or aborted, so a still-valid
+   * part URL cannot bring it back.
    */
   receivePart(
     key: string,
     multipartId: string,
     partNumber: number,
+    offset: number,
     body: Readable,
     maxBytes: number,
   ): Promise<StoredPart>;
@@ -43,10 +45,21 @@ export interface DiskStorage extends ObjectStorage {
 
 /** A multipart upload's id on disk: random hex (it names a directory). */
 const MULTIPART_ID = /^[0-9a-f]{32}$/;
-/** A stored part's file: `<number>.<md5 hex>` (the MD5 is its ETag, as on S3). */
-const PART_FILE = /^(\d{1,5})\.([0-9a-f]{32})$/;
-const etagOf = (md5: string) => `"${md5}"`;
-const md5Of = (etag: string) => etag.replace(/^W\//, '').replaceAll('"', '');
+/**
+ * A stored part's record: `<number>.<offset>.<size>.<tag>`, an empty file written once the part's
+ * bytes are all in the data file. The tag (random hex) is its ETag: it names that one sending of
+ * the part, as S3's ETag does (no hash of the bytes is needed for that, and none is spent).
+ */
+const PART_FILE = /^(\d{1,5})\.(\d{1,15})\.(\d{1,15})\.([0-9a-f]{32})$/;
+/** The file the parts are written into, in the upload's directory. */
+const DATA_FILE = 'data';
+const etagOf = (tag: string) => `"${tag}"`;
+const tagOf = (etag: string) => etag.replace(/^W\//, '').replaceAll('"', '');
+
+interface PartRecord extends StoredPart {
+  offset: number;
+  name: string;
+}
 
 /**
  * Files under a directory (the embedded default: `<data dir>/uploads`). Uploads and downloads go
@@ -80,7 +93,8 @@ export function createDiskStorage(options: {
     return pathOf(`${key}.parts-${multipartId}`);
   };
 
-  const listParts = async (key: string, multipartId: string): Promise<StoredPart[]> => {
+  /** The parts recorded, one per number (the last one sent of each), by number. */
+  const partRecords = async (key: string, multipartId: string): Promise<PartRecord[]> => {
     const dir = partsDir(key, multipartId);
     let names: string[];
     try {
@@ -91,7 +105,7 @@ export function createDiskStorage(options: {
       }
       throw error;
     }
-    const byNumber = new Map<number, StoredPart & { mtime: number }>();
+    const byNumber = new Map<number, PartRecord & { mtime: number }>();
     for (const name of names) {
       const match = PART_FILE.exec(name);
       if (!match) continue;
@@ -99,18 +113,20 @@ export function createDiskStorage(options: {
       if (!info) continue;
       const part = {
         partNumber: Number(match[1]),
-        size: info.size,
-        etag: etagOf(match[2]!),
+        offset: Number(match[2]),
+        size: Number(match[3]),
+        etag: etagOf(match[4]!),
+        name,
         mtime: info.mtimeMs,
       };
-      // A part sent again replaces the one before it (the older file goes right after the rename).
+      // A part sent again replaces the one before it (the older record goes right after).
       const seen = byNumber.get(part.partNumber);
       if (!seen || seen.mtime <= part.mtime) byNumber.set(part.partNumber, part);
     }
-    return [...byNumber.values()]
-      .sort((a, b) => a.partNumber - b.partNumber)
-      .map(({ partNumber, size, etag }) => ({ partNumber, size, etag }));
+    return [...byNumber.values()].sort((a, b) => a.partNumber - b.partNumber);
   };
+  const listParts = async (key: string, multipartId: string): Promise<StoredPart[]> =>
+    (await partRecords(key, multipartId)).map(({ partNumber, size, etag }) => ({ partNumber, size, etag }));
 
   return {
     kind: 'disk',
@@ -142,35 +158,41 @@ export function createDiskStorage(options: {
       return createReadStream(path, range ? { start: range.start, end: range.end } : {});
     },
     receive: write,
-    async receivePart(key, multipartId, partNumber, body, maxBytes) {
+    async receivePart(key, multipartId, partNumber, offset, body, maxBytes) {
       const dir = partsDir(key, multipartId);
-      // The directory is made when the upload starts and removed when it ends: a part arriving
-      // after that is refused rather than starting a stray directory.
-      if (!(await stat(dir).catch(() => null))?.isDirectory()) {
+      // The directory and its data file are made when the upload starts and removed when it ends:
+      // a part arriving after that is refused rather than starting a stray file.
+      if (!(await stat(join(dir, DATA_FILE)).catch(() => null))?.isFile()) {
         body.resume();
         throw new MultipartError('gone', 'This upload no longer takes parts');
       }
-      const { bytes, md5 } = await writeCapped(join(dir, `${partNumber}.tmp`), body, maxBytes, {
-        hash: true,
-        finalName: (digest) => join(dir, `${partNumber}.${digest}`),
-      });
-      const kept = `${partNumber}.${md5}`;
+      // Straight into its place in the file: "complete" then has nothing to copy. A part that
+      // breaks off leaves bytes in its own range only (the cap stops it at its end) and no
+      // record, so it counts as not sent; sending it again writes over them.
+      const bytes = await writeAt(join(dir, DATA_FILE), offset, body, maxBytes);
+      // Parts lie end to end: one shorter than its share would leave a hole.
+      if (bytes !== maxBytes) throw new ShortPartError(maxBytes);
+      const tag = randomBytes(16).toString('hex');
+      const kept = `${partNumber}.${offset}.${bytes}.${tag}`;
+      await writeFile(join(dir, kept), '');
       const older = (await readdir(dir)).filter(
         (name) => name !== kept && PART_FILE.exec(name)?.[1] === String(partNumber),
       );
       await Promise.all(older.map((name) => rm(join(dir, name), { force: true })));
-      return { partNumber, size: bytes, etag: etagOf(md5!) };
+      return { partNumber, size: bytes, etag: etagOf(tag) };
     },
     multipart: {
       async create(key) {
         const multipartId = randomBytes(16).toString('hex');
-        await mkdir(partsDir(key, multipartId), { recursive: true });
+        const dir = partsDir(key, multipartId);
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, DATA_FILE), '', { mode: 0o600 });
         return multipartId;
       },
       async partTarget(key, multipartId, partNumber, target) {
         partsDir(key, multipartId);
         const { token, expiresAt } = options.signer.sign(
-          { op: 'part', key, mp: multipartId, n: partNumber, max: target.maxBytes },
+          { op: 'part', key, mp: multipartId, n: partNumber, off: target.offset, max: target.maxBytes },
           target.ttlSeconds,
         );
         return { url: `${base}${DISK_PART_PATH}?token=${token}`, headers: {}, expiresAt };
@@ -178,21 +200,31 @@ export function createDiskStorage(options: {
       listParts,
       async complete(key, multipartId, parts, maxBytes) {
         const dir = partsDir(key, multipartId);
-        const files = parts.map((part) => join(dir, `${part.partNumber}.${md5Of(part.etag)}`));
-        // One part file open at a time: the file is streamed together, never held in memory.
-        async function* concatenated() {
-          for (const file of files) {
-            try {
-              yield* createReadStream(file);
-            } catch (error) {
-              if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-                throw new MultipartError('invalid_parts', 'A part is not stored (any more)');
-              }
-              throw error;
-            }
+        const recorded = new Map(
+          (await partRecords(key, multipartId)).map((part) => [part.partNumber, part]),
+        );
+        // The parts must be the ones recorded (their tags), and lie end to end from the start: a
+        // part shorter than its share would leave a hole in the file.
+        let end = 0;
+        for (const part of parts) {
+          const record = recorded.get(part.partNumber);
+          if (!record || tagOf(record.etag) !== tagOf(part.etag)) {
+            throw new MultipartError('invalid_parts', `Part ${part.partNumber} is not stored (any more)`);
           }
+          if (record.offset !== end) {
+            throw new MultipartError(
+              'invalid_parts',
+              `Part ${part.partNumber} does not start where the part before it ends`,
+            );
+          }
+          end += record.size;
         }
-        await write(key, Readable.from(concatenated()), maxBytes);
+        if (end > maxBytes) throw new TooLargeError(maxBytes);
+        const data = join(dir, DATA_FILE);
+        // A part that broke off and was sent again shorter (the last one) may have left bytes past
+        // the end.
+        await truncate(data, end);
+        await rename(data, pathOf(key));
         await rm(dir, { recursive: true, force: true });
       },
       async abort(key, multipartId) {
@@ -216,36 +248,50 @@ export function createDiskStorage(options: {
   };
 }
 
-/**
- * Streams `body` to a temporary file beside `path` and renames it into place when complete, so a
- * dropped upload leaves nothing half-written; past `maxBytes` it stops and keeps nothing. With
- * `hash`, also answers the bytes' MD5 (hex), and `finalName` may name the file after it.
- */
-async function writeCapped(
-  path: string,
-  body: Readable,
-  maxBytes: number,
-  options: { hash?: boolean; finalName?: (md5: string) => string } = {},
-): Promise<{ bytes: number; md5?: string }> {
-  const partial = `${path}.partial-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  let bytes = 0;
-  const hash = options.hash ? createHash('md5') : null;
+/** Counts what passes, failing with `TooLargeError` at the first byte past `maxBytes`. */
+function capAt(maxBytes: number): Transform & { bytes: number } {
   const cap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      if (bytes > maxBytes) return done(new TooLargeError(maxBytes));
-      hash?.update(chunk);
+      cap.bytes += chunk.length;
+      if (cap.bytes > maxBytes) return done(new TooLargeError(maxBytes));
       done(null, chunk);
     },
-  });
+  }) as Transform & { bytes: number };
+  cap.bytes = 0;
+  return cap;
+}
+
+/**
+ * Streams `body` into the existing file at `path` from `offset`; past `maxBytes` it stops (what
+ * was written stays, within those bytes) and rejects with `TooLargeError`. Answers the bytes.
+ */
+async function writeAt(path: string, offset: number, body: Readable, maxBytes: number): Promise<number> {
+  const cap = capAt(maxBytes);
+  await pipeline(body, cap, createWriteStream(path, { flags: 'r+', start: offset }));
+  return cap.bytes;
+}
+
+/**
+ * Streams `body` to a temporary file beside `path` and renames it into place when complete, so a
+ * dropped upload leaves nothing half-written; past `maxBytes` it stops and keeps nothing.
+ */
+async function writeCapped(path: string, body: Readable, maxBytes: number): Promise<{ bytes: number }> {
+  const partial = `${path}.partial-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const cap = capAt(maxBytes);
   try {
     await pipeline(body, cap, createWriteStream(partial, { mode: 0o600 }));
-    const md5 = hash?.digest('hex');
-    await rename(partial, md5 && options.finalName ? options.finalName(md5) : path);
-    return { bytes, ...(md5 && { md5 }) };
+    await rename(partial, path);
+    return { bytes: cap.bytes };
   } catch (error) {
     await rm(partial, { force: true });
     throw error;
+  }
+}
+
+/** A part that ended before its share of the file (`maxBytes`): not recorded, to be sent again. */
+export class ShortPartError extends Error {
+  constructor(readonly expected: number) {
+    super(`A part holds exactly ${expected} bytes (its share of the file)`);
   }
 }
 

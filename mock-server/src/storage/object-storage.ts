@@ -99,7 +99,8 @@ export interface StoredPart {
 
 /**
  * A file sent in numbered parts, each straight to storage on its own signed URL (S3 multipart
- * semantics; on disk, part files under the upload's directory), then assembled into `key`.
+ * semantics; on disk, written into their place in one file, with a record per part), then
+ * assembled into `key`.
  * `multipartId` is the storage's id of one such upload (S3's UploadId).
  */
 export interface MultipartStorage {
@@ -108,13 +109,14 @@ export interface MultipartStorage {
   /**
    * A signed, expiring `PUT` target for one part. `maxBytes` is the part size: disk storage
    * refuses a larger part; S3 cannot (a presigned UploadPart signs no length), so there the
-   * declared size, checked on the assembled file, is the cap.
+   * declared size, checked on the assembled file, is the cap. `offset` is where the part starts
+   * in the file (disk storage writes it there; S3 places parts by number).
    */
   partTarget(
     key: string,
     multipartId: string,
     partNumber: number,
-    options: { maxBytes: number; ttlSeconds: number },
+    options: { maxBytes: number; ttlSeconds: number; offset: number },
   ): Promise<PartTarget>;
   /**
    * The parts stored, by number, read from the storage itself; null when this storage does not

@@ -144,6 +144,7 @@ export async function signUploadParts(
       const target = await s.storage.multipart.partTarget(row.storage_key, row.multipart_id, n, {
         maxBytes: partMax(row, n),
         ttlSeconds: targetTtlSeconds,
+        offset: (n - 1) * row.part_size,
       });
       return {
         part_number: n,
