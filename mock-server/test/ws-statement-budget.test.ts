@@ -154,4 +154,36 @@ describe('statements per operation', () => {
     for (let i = 0; i < 5; i++) counts.push(await fewest(await sendWith(`with a file ${i}`), 1));
     expect(Math.min(...counts)).toBe(7);
   });
+  // An edit and a reaction read the user's row (an app ban or a timeout refuses them): pinned so
+  // that what they cost shows as a number when it changes.
+  it('an edit over REST (the request authenticated, the message, channel and user read, the edit, its event, the view): 17 statements', async () => {
+    const t = await appOn(server);
+    const [alice] = await t.users('alice', 'bob');
+    const cid = await createChannel(alice!, 'budget-edit', ['bob']);
+    const message = await send(alice!, cid, 'to edit');
+    let n = 0;
+    const edit = async () => {
+      const reply = await alice!.patch(`/v1/messages/${message.id}`, { text: `edited ${n++}` });
+      expect(reply.status).toBe(200);
+    };
+    await edit();
+    expect(await fewest(edit)).toBe(17);
+  });
+
+  it('a reaction over the socket (the message, channel and user read, the reaction, its event with counts, the view): 13 statements', async () => {
+    const t = await appOn(server);
+    const [alice] = await t.users('alice', 'bob');
+    const cid = await createChannel(alice!, 'budget-react', ['bob']);
+    const message = await send(alice!, cid, 'to react to');
+    const a = await t.connect('alice');
+    await a.ok({ type: 'channel.watch', cid });
+    let n = 0;
+    const react = async () => {
+      const type = `r${n++}`;
+      await a.ok({ type: 'reaction.add', message_id: message.id, reaction_type: type });
+      await a.waitFor((e) => e.type === 'reaction.new' && e.reaction.type === type);
+    };
+    await react();
+    expect(await fewest(react)).toBe(13);
+  });
 });

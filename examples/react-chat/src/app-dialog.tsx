@@ -1,8 +1,8 @@
 import { type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
 
 /**
- * A kit panel (the pinned messages, the review queue) in a modal dialog. Escape or the panel's
- * close button closes it, and focus goes back to whatever opened it.
+ * A kit panel (the pinned messages, the review queue, the notification settings) in a modal
+ * dialog. Escape or the panel's close button closes it, and focus goes back to whatever opened it.
  */
 export function AppDialog({
   label,

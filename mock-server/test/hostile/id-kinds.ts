@@ -14,7 +14,8 @@ export type IdKind =
   | 'webhook'
   | 'delivery'
   | 'device'
-  | 'upload';
+  | 'upload'
+  | 'blocklist';
 
 const MESSAGE_KEYS = new Set(['message_id', 'parent_id', 'quoted_message_id', 'before', 'after', 'around']);
 const USER_KEYS = new Set(['user_id', 'created_by_id', 'userId']);
@@ -23,6 +24,7 @@ const WEBHOOK_KEYS = new Set(['webhookId', 'webhook_id']);
 const DELIVERY_KEYS = new Set(['deliveryId', 'delivery_id']);
 const DEVICE_KEYS = new Set(['deviceId']);
 const UPLOAD_KEYS = new Set(['uploadId', 'upload_id']);
+const BLOCKLIST_KEYS = new Set(['blocklistId']);
 
 /**
  * The kind of id at `path` of an input, if it is one. `channelIdAt` is where a bare channel id
@@ -46,6 +48,7 @@ export function idKindAt(
   if (typeof key === 'string' && DELIVERY_KEYS.has(key)) return 'delivery';
   if (typeof key === 'string' && DEVICE_KEYS.has(key)) return 'device';
   if (typeof key === 'string' && UPLOAD_KEYS.has(key)) return 'upload';
+  if (typeof key === 'string' && BLOCKLIST_KEYS.has(key)) return 'blocklist';
   if (typeof key === 'string' && MESSAGE_KEYS.has(key)) return 'message';
   if (typeof key === 'string' && USER_KEYS.has(key)) return 'user';
   if (typeof key === 'number' && typeof parent === 'string' && USER_LIST_KEYS.has(parent)) return 'user';
@@ -57,11 +60,11 @@ export function idKindAt(
 export type Owner = 'other app' | 'private channel';
 
 /** Kinds nothing of one app hides from its own callers: only another app's are foreign. */
-const APP_WIDE: ReadonlySet<IdKind> = new Set(['user', 'user-list', 'webhook', 'delivery']);
+const APP_WIDE: ReadonlySet<IdKind> = new Set(['user', 'user-list', 'webhook', 'delivery', 'blocklist']);
 
 /**
- * Owners that have something of this kind: users are not private, and webhook endpoints and
- * their deliveries belong to the app's backend as a whole; only another app's are foreign. (A
+ * Owners that have something of this kind: users are not private, and webhook endpoints, their
+ * deliveries and blocklists belong to the app as a whole; only another app's are foreign. (A
  * device is its user's: the "private channel" owner's device is another user's of the same app.)
  */
 export function ownersOf(kind: IdKind): Owner[] {
@@ -91,6 +94,7 @@ export function idOf(w: World, kind: IdKind, owner: Owner | ForeignIds): string 
       return ids.upload;
     case 'webhook':
     case 'delivery':
+    case 'blocklist':
       if (!ids[kind]) throw new Error(`a ${kind} belongs to the whole app: it is not private`);
       return ids[kind];
   }

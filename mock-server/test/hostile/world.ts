@@ -45,10 +45,12 @@ export interface ForeignIds {
   device: string;
   /** An upload: of a user of the other app, or of another user of A (an upload is its user's). */
   upload: string;
+  /** A blocklist (the whole app's). */
+  blocklist: string;
 }
 
 /** Kinds of ids that only another app can hold (a channel of A can be private, a webhook cannot). */
-type AppWideKinds = 'user' | 'webhook' | 'delivery';
+type AppWideKinds = 'user' | 'webhook' | 'delivery' | 'blocklist';
 
 export interface World {
   server: ChatServer;
@@ -208,6 +210,16 @@ export async function createWorld(): Promise<World> {
     enabled: false,
   });
   const bDelivery = await logDelivery(db, b.id, bHook.webhook.id, `${secretB}:1`, { text: secretB });
+  // B's blocklist (inactive), its name and entry B's secret.
+  const bBlocklist = (
+    await call(b, serverB, 'POST', '/v1/blocklists', {
+      name: `B list ${secretB}`,
+      kind: 'word',
+      mode: 'flag',
+      is_active: false,
+      entries: [secretB.toLowerCase()],
+    })
+  ).blocklist.id as string;
   // Push devices: B's bea's (its name carries B's secret), A's bob's (alice may not touch it), and
   // alice's own.
   const registerDevice = async (app: AppRow, token: string, name: string) =>
@@ -249,7 +261,8 @@ export async function createWorld(): Promise<World> {
       const { parts } = await call(a, alice, 'POST', `/v1/uploads/${slot.upload.id}/parts`, {
         part_numbers: [1],
       });
-      const bytes = Buffer.from('the first part of a video');
+      // A part holds exactly its share: the first 8 MiB of the 20 MiB declared.
+      const bytes = Buffer.alloc(slot.multipart.part_size, 7);
       const put = await fetch(new URL(parts[0].url, server.url), { method: 'PUT', body: bytes });
       if (!put.ok) throw new Error(`setup part: ${put.status} ${await put.text()}`);
       return {
@@ -386,6 +399,7 @@ export async function createWorld(): Promise<World> {
         delivery: bDelivery,
         device: bDevice,
         upload: bUpload,
+        blocklist: bBlocklist,
       },
       private: {
         channel: { type: 'messaging', id: 'private', cid: 'messaging:private' },
@@ -404,6 +418,7 @@ export async function createWorld(): Promise<World> {
         delivery: randomUUID(),
         device: randomUUID(),
         upload: randomUUID(),
+        blocklist: randomUUID(),
       };
     },
     secrets: [secretB, secretPrivate],
