@@ -29,10 +29,12 @@ import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { appEnv, newCredentials, restClient, userTokens } from '../lib/chat-app.mjs';
 import { unwind } from '../lib/cleanup.mjs';
 import { quiesce, SENDER_LIMITS_ENV } from '../lib/fanout-run.mjs';
 import { hostBusy, hostCpu, peakRss, startTarget } from '../lib/proc.mjs';
+import { summarizeProfile } from '../lib/profile.mjs';
 import { writeReport } from '../lib/report.mjs';
 import { deadline, envNumber, log, QUICK } from '../lib/scenario.mjs';
 import { runNamespace, servicesAvailable } from '../lib/services.mjs';
@@ -378,6 +380,29 @@ async function run(store, inputs) {
       resumable: () =>
         measured(server, async () => checkFile(await uploadResumable(ctx, large, PARTS_IN_FLIGHT))),
     };
+    // BENCH_PROFILE=1: the server is CPU-profiled through the first round of each of its uploads.
+    if (process.env.BENCH_PROFILE === '1') {
+      for (const kind of ['single', 'resumable']) {
+        const plain = kinds[kind];
+        let profiled = false;
+        kinds[kind] = async () => {
+          if (profiled) return plain();
+          profiled = true;
+          const dir = join(fileURLToPath(new URL('../results/profiles/', import.meta.url)));
+          mkdirSync(dir, { recursive: true });
+          const file = join(dir, `media-${kind}-${store.id}.cpuprofile`);
+          await server.profile('start');
+          const result = await plain();
+          if ((await server.profile('stop', file))?.ok) {
+            const { functions, origins } = summarizeProfile(file);
+            log(`  ${kind} upload profile (${file}):`);
+            for (const o of origins.slice(0, 8)) log(`    ${o.origin}: ${fmt(o.share * 100)}%`);
+            for (const f of functions.slice(0, 15)) log(`    ${fmt(f.share * 100, 1)}% ${f.name} ${f.where}`);
+          }
+          return result;
+        };
+      }
+    }
     const order = ['bare', 'single', 'resumable'];
     await part('large', async () => {
       for (let round = 0; round < ROUNDS; round++) {

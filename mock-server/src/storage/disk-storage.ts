@@ -48,12 +48,19 @@ const MULTIPART_ID = /^[0-9a-f]{32}$/;
 /**
  * A stored part's record: `<number>.<offset>.<size>.<tag>`, an empty file written once the part's
  * bytes are all in the data file. The tag (random hex) is its ETag: it names that one sending of
- * the part, as S3's ETag does (no hash of the bytes is needed for that, and none is spent).
+ * the part, as S3's ETag does (no hash of the bytes is needed for that, and none is spent); it
+ * begins with the time it was made, so of two records of one part the later one is the part.
  */
 const PART_FILE = /^(\d{1,5})\.(\d{1,15})\.(\d{1,15})\.([0-9a-f]{32})$/;
 /** The file the parts are written into, in the upload's directory. */
 const DATA_FILE = 'data';
 const etagOf = (tag: string) => `"${tag}"`;
+/** 32 hex digits: the time in microseconds (so a later sending sorts after), then random ones. */
+let lastMicros = 0;
+const newTag = () => {
+  lastMicros = Math.max(lastMicros + 1, Math.floor(performance.timeOrigin * 1000 + performance.now() * 1000));
+  return lastMicros.toString(16).padStart(16, '0') + randomBytes(8).toString('hex');
+};
 const tagOf = (etag: string) => etag.replace(/^W\//, '').replaceAll('"', '');
 
 interface PartRecord extends StoredPart {
@@ -105,23 +112,22 @@ export function createDiskStorage(options: {
       }
       throw error;
     }
-    const byNumber = new Map<number, PartRecord & { mtime: number }>();
+    // Names only, no stat: a 10,000-part upload is listed at every part's report.
+    const byNumber = new Map<number, PartRecord>();
     for (const name of names) {
       const match = PART_FILE.exec(name);
       if (!match) continue;
-      const info = await stat(join(dir, name)).catch(() => null);
-      if (!info) continue;
       const part = {
         partNumber: Number(match[1]),
         offset: Number(match[2]),
         size: Number(match[3]),
         etag: etagOf(match[4]!),
         name,
-        mtime: info.mtimeMs,
       };
-      // A part sent again replaces the one before it (the older record goes right after).
+      // A part sent again replaces the one before it (the older record goes right after): the
+      // later tag wins, as tags begin with the time they were made.
       const seen = byNumber.get(part.partNumber);
-      if (!seen || seen.mtime <= part.mtime) byNumber.set(part.partNumber, part);
+      if (!seen || seen.etag < part.etag) byNumber.set(part.partNumber, part);
     }
     return [...byNumber.values()].sort((a, b) => a.partNumber - b.partNumber);
   };
@@ -172,7 +178,7 @@ export function createDiskStorage(options: {
       const bytes = await writeAt(join(dir, DATA_FILE), offset, body, maxBytes);
       // Parts lie end to end: one shorter than its share would leave a hole.
       if (bytes !== maxBytes) throw new ShortPartError(maxBytes);
-      const tag = randomBytes(16).toString('hex');
+      const tag = newTag();
       const kept = `${partNumber}.${offset}.${bytes}.${tag}`;
       await writeFile(join(dir, kept), '');
       const older = (await readdir(dir)).filter(
