@@ -63,6 +63,14 @@ describe('FCM', () => {
     await alice!.post('/v1/devices', { provider: 'fcm', token: `alice-${t.app.id}` });
     fcm.unregistered.add(carolToken);
     const tokensBefore = fcm.tokenRequests;
+    const attempts = async (outcome: string) => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`chat_push_attempts_total{provider="fcm",outcome="${outcome}"} `));
+      return line ? Number(line.split(' ')[1]) : 0;
+    };
+    const [sentBefore, goneBefore] = [await attempts('sent'), await attempts('gone')];
 
     const cid = await createChannel(alice!, 'fcm-room', ['bob', 'carol']);
     const first = await send(alice!, cid, 'Standup in 5');
@@ -83,6 +91,9 @@ describe('FCM', () => {
     await expect.poll(() => fcm.to(bobToken).length, { timeout: 15_000 }).toBe(2);
     await settle();
     expect(fcm.to(carolToken)).toHaveLength(1);
+    // Counted in the node's metrics: bob's two pushes sent, carol's unregistered token gone.
+    expect(await attempts('sent')).toBe(sentBefore + 2);
+    expect(await attempts('gone')).toBe(goneBefore + 1);
     // One access token for both pushes and both messages.
     expect(fcm.tokenRequests - tokensBefore).toBe(1);
     // Sends over HTTP/2 (as Google's Admin SDK sends them); the token grant over HTTP/1.1.

@@ -22,6 +22,7 @@ import type { BlocklistServices } from './blocklist-handlers';
 import { registerDocsPages } from './docs-pages';
 import { registerErrorHandling } from './errors';
 import { createHandlers } from './handlers';
+import { type MetricsRouteOptions, registerMetrics } from './metrics-route';
 import { buildOpenApiDocument } from './openapi';
 import type { PushServices } from './push-handlers';
 import { registerRoutes } from './routes';
@@ -57,6 +58,8 @@ export interface HttpAppOptions {
    * readiness and the documents.
    */
   rest?: boolean;
+  /** `/metrics` and the request histogram (every role serves them). */
+  metrics: MetricsRouteOptions;
 }
 
 /** Whether one query answers within 2 s. */
@@ -118,6 +121,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     inlineScripts: options.webRoot !== undefined ? inlineScriptsOf(readIndexHtml(options.webRoot)) : [],
   });
   registerErrorHandling(app, { spaFallback: options.webRoot !== undefined });
+  registerMetrics(app, options.metrics);
   if (options.webRoot !== undefined) registerWebRoot(app, options.webRoot);
 
   const openApi = buildOpenApiDocument(options.version);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { unreadTotals } from '../domain/reads/unread';
 import { type JobPump, type JobResult, startJobPump } from '../jobs/job-pump';
 import type { JobQueue } from '../jobs/job-queue';
+import type { Metrics } from '../observability/metrics';
 import type { OutboundOptions } from '../outbound/post';
 import type { AppDb } from '../store/app-scope';
 import type { DataAccess } from '../store/data-access';
@@ -33,6 +34,8 @@ export interface PushWorkerOptions extends OutboundOptions {
   allowCidrs: readonly string[];
   secrets: SecretBoxOrReason;
   logger: Logger;
+  /** Where each push's outcome is counted (observability/metrics.ts). */
+  metrics?: Pick<Metrics, 'pushAttempt'>;
 }
 
 /**
@@ -83,7 +86,13 @@ async function pushJob(
   const providers = Object.keys(credentials) as PushProvider[];
   // Turned off since: nothing to send.
   if (providers.length === 0) return { done: true };
-  const send = (sends: PushSend[]) => transport.send(sends, credentials);
+  const send = async (sends: PushSend[]) => {
+    const outcomes = await transport.send(sends, credentials);
+    if (options.metrics)
+      for (const [k, outcome] of outcomes.entries())
+        options.metrics.pushAttempt(sends[k]!.device.provider, outcome.kind);
+    return outcomes;
+  };
   if (job.data.kind === 'read') {
     // A clear must not overtake the push it clears: wait until that one is sent (or given up).
     if (await pushInFlight(db, job.data))

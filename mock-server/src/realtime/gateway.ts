@@ -14,6 +14,7 @@ import { failureBody, logFailure } from '../kernel/dependency-failure';
 import { failureLevel } from '../kernel/dependency-status';
 import { ChatError } from '../kernel/errors';
 import type { WriteBudget } from '../limits/write-budget';
+import type { Metrics } from '../observability/metrics';
 import { type DataAccess, perApp } from '../store/data-access';
 import type { AppRow } from '../store/schema';
 import { AdmissionGate } from './admission-gate';
@@ -36,6 +37,8 @@ import type { WatcherStore } from './watcher-store';
 
 export interface GatewayOptions extends ConnectionLimits {
   data: DataAccess;
+  /** Where the time to answer each frame goes (observability/metrics.ts). */
+  metrics?: Pick<Metrics, 'frameAnswered'>;
   /** Signs the uploaded files of the messages a socket is sent (domain/media-urls.ts). */
   media: MediaUrls;
   publish: Publish;
@@ -98,6 +101,11 @@ export class Gateway {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly trailing: TrailingEventSweep;
   private draining = false;
+
+  /** Sockets open here: authenticated ones and those still to authenticate. */
+  get connectionCount(): number {
+    return this.registry.all.size + this.pending.size;
+  }
 
   constructor(private readonly options: GatewayOptions) {
     // Each application's frames run over its data only.
@@ -374,6 +382,9 @@ export class Gateway {
     if (!conn.actor) {
       return this.reject(conn, frame.id, makeError('unauthenticated', 'Send an auth frame first'));
     }
+    const started = performance.now();
+    const answered = (answer: 'ack' | 'error') =>
+      this.options.metrics?.frameAnswered(frame.type, answer, (performance.now() - started) / 1000);
     try {
       const actor = conn.actor;
       const result =
@@ -381,11 +392,13 @@ export class Gateway {
           ? await this.setup.run(() => handleFrame(this.frameContext, conn, actor, frame), { first: true })
           : await handleFrame(this.frameContext, conn, actor, frame);
       conn.sendFrame({ type: 'ack', id: frame.id, result });
+      answered('ack');
     } catch (error) {
       const body = error instanceof ChatError ? error.body : failureBody(error);
       if (!(error instanceof ChatError))
         logFailure(this.options.logger, error, 'frame failed', { frame: frame.type });
       conn.sendFrame({ type: 'error', id: frame.id, error: body });
+      answered('error');
     }
   }
 

@@ -173,6 +173,8 @@ export interface HttpConfig {
   registrationsPerIpPerHour: number;
   /** Sign-ups per application per hour, whatever the addresses (`CHAT_REGISTRATIONS_PER_APP_HOUR`). */
   registrationsPerAppPerHour: number;
+  /** The bearer token `/metrics` asks for (`CHAT_METRICS_TOKEN`); see http/metrics-route.ts. */
+  metricsToken?: string | undefined;
 }
 
 export function loadHttpConfig(env: NodeJS.ProcessEnv = process.env): HttpConfig {
@@ -183,7 +185,15 @@ export function loadHttpConfig(env: NodeJS.ProcessEnv = process.env): HttpConfig
     keepAliveTimeoutMs: positiveNumber(env, 'CHAT_HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000),
     registrationsPerIpPerHour: positiveNumber(env, 'CHAT_REGISTRATIONS_PER_IP_HOUR', 10),
     registrationsPerAppPerHour: positiveNumber(env, 'CHAT_REGISTRATIONS_PER_APP_HOUR', 300),
+    metricsToken: metricsToken(env.CHAT_METRICS_TOKEN),
   };
+}
+
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  // A guessable token would publish the node's health to anyone who tries a few.
+  if (raw.length < 16) throw new Error('CHAT_METRICS_TOKEN must be at least 16 characters');
+  return raw;
 }
 
 function trustProxy(raw: string | undefined): boolean | number | string {

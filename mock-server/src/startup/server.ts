@@ -20,6 +20,7 @@ import { VERSION } from '../kernel/version';
 import { createUploadRate } from '../limits/upload-rate';
 import { createWriteBudget } from '../limits/write-budget';
 import { BlocklistCache } from '../moderation/blocklist-cache';
+import { createMetrics, type Metrics } from '../observability/metrics';
 import { createTargetGuard, type TargetGuard } from '../outbound/target-guard';
 import { pushProducer } from '../push/push-producer';
 import { createPushQueue } from '../push/push-queue';
@@ -36,6 +37,7 @@ import { createMediaQueue, mediaProducer, workMedia } from '../storage/media-job
 import type { ObjectStorage } from '../storage/object-storage';
 import { createDataAccess } from '../store/data-access';
 import { openSidePool, openStore, type Store } from '../store/database';
+import { poolStatsOf } from '../store/postgres';
 import { BeforeSendHookClient } from '../webhooks/before-send';
 import { webhookProducer } from '../webhooks/delivery-producer';
 import { createDeliveryQueue } from '../webhooks/delivery-queue';
@@ -146,13 +148,18 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   let gateway: Gateway | undefined;
   let jobs: Worker | undefined;
   const listeners = new Set<(event: PublishedEvent) => void>();
+  const metrics = createMetrics();
+  const nodeId = randomUUID();
   const relay = new EventRelay({
-    nodeId: randomUUID(),
+    nodeId,
     bus,
     topic: EVENTS_TOPIC,
     logger,
     deliver: (envelope) => {
+      const started = performance.now();
       gateway?.deliver(envelope);
+      metrics.fannedOut((performance.now() - started) / 1000);
+      if (envelope.type === 'message.new' && envelope.origin === nodeId) metrics.messageCreated();
       // A channel event was committed (here or, through the bus, on another node): the
       // webhooks' feed looks at once instead of at its next poll.
       if (envelope.seq !== undefined) jobs?.eventsCommitted();
@@ -207,6 +214,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   gateway = new Gateway({
     ...realtime,
     data,
+    metrics,
     publish,
     beforeSend,
     contentFilters: blocklists,
@@ -222,6 +230,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     media: storage.media,
   });
 
+  metrics.readFrom({ connections: () => gateway!.connectionCount, pool: () => poolStatsOf(store.db) });
   const unsubscribe = await relay.start();
   const stopRepairing = redis ? repairAfterRedisOutages(redis, bus!, gateway, logger) : () => undefined;
 
@@ -237,6 +246,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     writes,
     http,
     rest: duties.rest,
+    metrics: { metrics, token: http.metricsToken, production: options.production ?? false },
     webhooks: { guard, beforeSend },
     push: { secrets: pushSecrets },
     blocklists,
@@ -265,6 +275,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         logger,
         storage: storage.storage,
         policies: uploadPolicies,
+        metrics,
       })
     : undefined;
   await app.listen({
@@ -369,10 +380,21 @@ async function startWorker(
     /** Where uploads are: the sweep of abandoned ones deletes their bytes; media jobs process them. */
     storage: ObjectStorage;
     policies: UploadPolicies;
+    /** Webhook and push outcomes are counted there, and the queues read at each scrape. */
+    metrics: Metrics;
   },
 ): Promise<Worker> {
   const { logger, guard, userAgent } = options;
   const boss = await startJobQueue({ store, schema: `${store.schema ?? 'chat'}_jobs`, logger });
+  options.metrics.readFrom({
+    queues: async () =>
+      (await boss.getQueues()).map((q) => ({
+        name: q.name,
+        queued: q.queuedCount,
+        active: q.activeCount,
+        failed: q.failedCount,
+      })),
+  });
   await scheduleRetention(boss);
   await workRetention(
     boss,
@@ -390,6 +412,7 @@ async function startWorker(
     guard,
     userAgent,
     logger,
+    metrics: options.metrics,
   });
   // The deliveries a feed batch queued are this node's to start on at once.
   const feed = runFeed(side.db, webhookProducer(boss), {
@@ -405,6 +428,7 @@ async function startWorker(
     ...(options.push.ca && { ca: options.push.ca }),
     secrets: options.pushSecrets,
     logger,
+    metrics: options.metrics,
   });
   const pushFeed = runFeed(side.db, pushProducer(boss), {
     idleMs: FEED_IDLE_MS,

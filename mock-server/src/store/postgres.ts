@@ -91,7 +91,18 @@ export async function openPostgres(options: PostgresOptions): Promise<Kysely<Dat
       return pool.end();
     },
   };
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: watched }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: watched }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** Each opened Kysely's pool, for its gauges. */
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The pool under `db` (opened by `openPostgres`): its connections, idle ones and waiting queries. */
+export function poolStatsOf(db: object): { total: number; idle: number; waiting: number } | null {
+  const pool = pools.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 
 /** pg-pool's error when no connection of a full pool came free within connectionTimeoutMillis. */

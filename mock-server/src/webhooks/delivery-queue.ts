@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { JobQueue } from '../jobs/job-queue';
+import type { Metrics } from '../observability/metrics';
 import type { DeliverOptions } from './deliver';
 
 /**
@@ -39,6 +40,8 @@ export interface WebhookJobOptions extends DeliverOptions {
   retryDelaySeconds: number;
   retryLimit: number;
   logger: Logger;
+  /** Where each attempt's outcome is counted (observability/metrics.ts). */
+  metrics?: Pick<Metrics, 'webhookAttempt'>;
 }
 
 /** Creates the delivery queue (idempotent). */

@@ -201,6 +201,13 @@ async function deliverOne(
     lane.disabled = true;
     await disableWebhook(db, appId, endpointId, reason);
   };
+  options.metrics?.webhookAttempt(
+    outcome.kind === 'delivered'
+      ? 'delivered'
+      : outcome.kind === 'retry' && !lane.lastChance
+        ? 'retry'
+        : 'failed',
+  );
   switch (outcome.kind) {
     case 'delivered':
       records.push({ deliveryId: delivery.id, state: 'delivered', outcome });
