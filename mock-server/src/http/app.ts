@@ -58,7 +58,7 @@ export interface HttpAppOptions {
    * readiness and the documents.
    */
   rest?: boolean;
-  /** `/metrics` and the request histogram (every role serves them). */
+  /** `/metrics`, the request histogram and (when on) request spans: every role has them. */
   metrics: MetricsRouteOptions;
 }
 

@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ChatError } from '../kernel/errors';
 import type { Metrics } from '../observability/metrics';
+import { NO_TRACING, type Tracing } from '../observability/tracing';
+import { registerTracing } from './tracing-hooks';
 
 export interface MetricsRouteOptions {
   metrics: Metrics;
@@ -13,6 +15,8 @@ export interface MetricsRouteOptions {
    */
   token?: string | undefined;
   production: boolean;
+  /** A span per request when tracing is on (observability/tracing.ts). */
+  tracing?: Tracing;
 }
 
 /**
@@ -21,6 +25,7 @@ export interface MetricsRouteOptions {
  */
 export function registerMetrics(app: FastifyInstance, options: MetricsRouteOptions): void {
   const { metrics } = options;
+  if (options.tracing && options.tracing !== NO_TRACING) registerTracing(app, options.tracing);
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requestAnswered(request.method, route, reply.statusCode, reply.elapsedTime / 1000);

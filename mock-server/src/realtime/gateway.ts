@@ -15,6 +15,7 @@ import { failureLevel } from '../kernel/dependency-status';
 import { ChatError } from '../kernel/errors';
 import type { WriteBudget } from '../limits/write-budget';
 import type { Metrics } from '../observability/metrics';
+import type { Tracing } from '../observability/tracing';
 import { type DataAccess, perApp } from '../store/data-access';
 import type { AppRow } from '../store/schema';
 import { AdmissionGate } from './admission-gate';
@@ -39,6 +40,8 @@ export interface GatewayOptions extends ConnectionLimits {
   data: DataAccess;
   /** Where the time to answer each frame goes (observability/metrics.ts). */
   metrics?: Pick<Metrics, 'frameAnswered'>;
+  /** A span per frame when tracing is on (observability/tracing.ts). */
+  tracing?: Tracing;
   /** Signs the uploaded files of the messages a socket is sent (domain/media-urls.ts). */
   media: MediaUrls;
   publish: Publish;
@@ -383,8 +386,12 @@ export class Gateway {
       return this.reject(conn, frame.id, makeError('unauthenticated', 'Send an auth frame first'));
     }
     const started = performance.now();
-    const answered = (answer: 'ack' | 'error') =>
+    const span =
+      this.options.tracing?.startServerSpan(`ws ${frame.type}`, { 'chat.frame.type': frame.type }) ?? null;
+    const answered = (answer: 'ack' | 'error') => {
       this.options.metrics?.frameAnswered(frame.type, answer, (performance.now() - started) / 1000);
+      this.options.tracing?.endSpan(span, { error: answer === 'error' });
+    };
     try {
       const actor = conn.actor;
       const result =

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../domain/auth/index';
+import { loadTracingConfig, type TracingConfig } from '../observability/tracing';
 import type { LinkPreviewConfig } from '../storage/link-previews';
 import type { S3StorageConfig } from '../storage/s3-storage';
 import { parseRole, type ServerRole } from './roles';
@@ -57,6 +58,8 @@ export interface ServerConfig {
    */
   uploadMaxBytesCeiling: number;
   http: HttpConfig;
+  /** OpenTelemetry tracing (`OTEL_EXPORTER_OTLP_ENDPOINT`…); null: off. */
+  tracing: TracingConfig | null;
   realtime: RealtimeConfig;
   webhooks: WebhookConfig;
   push: PushConfig;
@@ -309,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     s3: loadS3Config(env),
     uploadMaxBytesCeiling: positiveInteger(env, 'CHAT_UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES_CEILING),
     http: loadHttpConfig(env),
+    tracing: loadTracingConfig(env),
     realtime: loadRealtimeConfig(env),
     webhooks: loadWebhookConfig(env),
     push: loadPushConfig(env),

@@ -21,6 +21,7 @@ import { createUploadRate } from '../limits/upload-rate';
 import { createWriteBudget } from '../limits/write-budget';
 import { BlocklistCache } from '../moderation/blocklist-cache';
 import { createMetrics, type Metrics } from '../observability/metrics';
+import { createTracing, NO_TRACING } from '../observability/tracing';
 import { createTargetGuard, type TargetGuard } from '../outbound/target-guard';
 import { pushProducer } from '../push/push-producer';
 import { createPushQueue } from '../push/push-queue';
@@ -149,6 +150,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   let jobs: Worker | undefined;
   const listeners = new Set<(event: PublishedEvent) => void>();
   const metrics = createMetrics();
+  const tracing = createTracing(options.tracing, VERSION);
   const nodeId = randomUUID();
   const relay = new EventRelay({
     nodeId,
@@ -215,6 +217,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     ...realtime,
     data,
     metrics,
+    // Only when on: no span is even named per frame otherwise.
+    ...(tracing !== NO_TRACING && { tracing }),
     publish,
     beforeSend,
     contentFilters: blocklists,
@@ -246,7 +250,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     writes,
     http,
     rest: duties.rest,
-    metrics: { metrics, token: http.metricsToken, production: options.production ?? false },
+    metrics: { metrics, tracing, token: http.metricsToken, production: options.production ?? false },
     webhooks: { guard, beforeSend },
     push: { secrets: pushSecrets },
     blocklists,
@@ -315,6 +319,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         await Promise.allSettled([bus?.close(), presenceStore.close(), redis?.quit()]);
         if (ownsStore) await store.close();
         storage.close();
+        await tracing.shutdown().catch((error) => logger.warn({ err: error }, 'spans not exported at close'));
       })();
       return closing;
     },
