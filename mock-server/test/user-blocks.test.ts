@@ -226,4 +226,17 @@ describe('blocking a user', () => {
       'walrus to quote',
     );
   });
+  it("lets a moderator who blocked a user still remove that user's message (what they were reported for)", async () => {
+    const t = await appOn(server);
+    const [alice, , carol] = await t.users('alice', 'bob', 'carol');
+    const cid = await createChannel(alice!, 'moderated', ['bob', 'carol']);
+    const carols = await send(carol!, cid, 'walrus to remove');
+    await alice!.post('/v1/users/carol/block', {});
+    expectError(await alice!.get(`/v1/messages/${carols.id}`), 404, 'not_found');
+    // Alice created the channel: she moderates it, and removes the message she no longer sees.
+    const removed = await alice!.delete(`/v1/messages/${carols.id}`);
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    const seen = await carol!.get(`/v1/messages/${carols.id}`);
+    expect(seen.body.message).toMatchObject({ type: 'deleted', removed_by_moderator: true });
+  });
 });

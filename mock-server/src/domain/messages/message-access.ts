@@ -8,20 +8,25 @@ import type { Action } from '../channels/permissions';
 import { visibleMessages } from '../moderation/message-visibility';
 import { toMessages } from '../views';
 
-/** Loads a message of the actor's app with its channel, checking the actor may `action` there. */
+/**
+ * Loads a message of the actor's app with its channel, checking the actor may `action` there.
+ * `blocked: 'shown'` for a moderator's acts (delete, restore, pin): a moderator who blocked a
+ * user can still remove what that user was reported for.
+ */
 export async function loadMessage(
   db: AppDb,
   actor: Actor,
   messageId: string,
   action: Action,
+  { blocked = 'hidden' }: { blocked?: 'hidden' | 'shown' } = {},
 ): Promise<{ row: MessageRow; access: ChannelAccess }> {
   // Another's shadowed message, or one of a user the viewer blocked, does not exist for the viewer
-  // (to read, quote, react to, reply to, report or moderate: what one cannot see, one cannot act on).
+  // (to read, quote, react to, reply to or report: what one cannot see, one cannot act on).
   const row = await db
     .selectFrom('messages')
     .selectAll()
     .where('id', '=', messageId)
-    .where((eb) => visibleMessages(eb, actor.userId))
+    .where((eb) => visibleMessages(eb, actor.userId, blocked))
     .executeTakeFirst();
   if (!row) throw notFound('Message');
   const access = await loadChannelById(db, actor, row.channel_id).catch(() => {

@@ -327,7 +327,7 @@ export async function deleteMessage(
   /** From a review action (domain/moderation/review-actions.ts). */
   context?: ModerationContext,
 ): Promise<Message> {
-  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read', { blocked: 'shown' });
   // A system message is nobody's own: only a moderator removes one.
   const byModerator = row.app_user_id !== actor.userId || row.type === 'system';
   if (byModerator) requireAccess(actor, access, 'delete_any_message');
@@ -355,7 +355,7 @@ export async function restoreMessage(
   messageId: string,
   context?: ModerationContext,
 ): Promise<Message> {
-  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read');
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'read', { blocked: 'shown' });
   requireAccess(actor, access, 'delete_any_message');
   if (!row.is_deleted || !row.removed_by_moderator)
     throw new ChatError('conflict', 'Only a message removed by a moderator can be restored');

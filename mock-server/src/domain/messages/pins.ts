@@ -51,7 +51,7 @@ export async function setPinned(
   messageId: string,
   pinned: boolean,
 ): Promise<Message> {
-  const { row, access } = await loadMessage(deps.db, actor, messageId, 'pin');
+  const { row, access } = await loadMessage(deps.db, actor, messageId, 'pin', { blocked: 'shown' });
   if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot be pinned');
   if (row.is_pinned === pinned) return messageView(deps.db, actor, access, row);
   const channelId = access.channel.id;

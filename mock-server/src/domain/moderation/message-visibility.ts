@@ -13,12 +13,13 @@ import type { Database } from '../../store/schema';
 export function visibleMessages(
   eb: ExpressionBuilder<Database, 'messages'>,
   viewerId: string | null,
+  /** `shown`: a moderator's act on a message (delete, restore, pin) reaches blocked users' too. */
+  blocked: 'hidden' | 'shown' = 'hidden',
 ): Expression<SqlBool> {
   if (viewerId === null) return eb.lit(true);
-  return eb.and([
-    eb.or([eb('messages.shadowed', '=', false), eb('messages.app_user_id', '=', viewerId)]),
-    eb.not(blockedBy(eb, viewerId, 'messages.app_user_id')),
-  ]);
+  const notShadowed = eb.or([eb('messages.shadowed', '=', false), eb('messages.app_user_id', '=', viewerId)]);
+  if (blocked === 'shown') return notShadowed;
+  return eb.and([notShadowed, eb.not(blockedBy(eb, viewerId, 'messages.app_user_id'))]);
 }
 
 /**
