@@ -1,17 +1,19 @@
 import { z } from 'zod';
 import { reactionType } from '../entities/message';
-import { channelId, channelType, messageId, userId } from '../primitives';
-import { ROUTE_SUMMARIES } from '../route-summaries';
-import { ROUTES, type RouteName } from '../routes';
-import { loginBody, logoutBody, refreshBody, registerBody, tokenResponse } from './auth';
+import { userId } from '../primitives';
 import {
-  blocklistResponse,
-  blocklistsResponse,
-  changeBlocklistEntriesBody,
-  createBlocklistBody,
-  updateBlocklistBody,
-} from './blocklists';
-import { listPinnedMessagesQuery, pinnedMessagesResponse, setSlowModeBody } from './channel-moderation';
+  channelParams,
+  deviceParams,
+  type Endpoint,
+  messageParams,
+  ok,
+  route,
+  webhookParams,
+} from './endpoint-parts';
+
+export type { Endpoint, EndpointAuth } from './endpoint-parts';
+
+import { loginBody, logoutBody, refreshBody, registerBody, tokenResponse } from './auth';
 import {
   channelListResponse,
   channelResponse,
@@ -46,17 +48,7 @@ import {
   sendMessageBody,
   updateMessageBody,
 } from './messages';
-import {
-  assignReviewItemBody,
-  listModerationAuditQuery,
-  listReviewItemsQuery,
-  moderationAuditResponse,
-  reportBody,
-  reportResponse,
-  reviewActionBody,
-  reviewItemResponse,
-  reviewItemsResponse,
-} from './moderation';
+import { channelModerationEndpoints, moderationEndpoints } from './moderation-endpoints';
 import {
   pushSettingsResponse,
   pushStatsQuery,
@@ -84,14 +76,6 @@ import {
 import { setUploadPolicyBody, uploadPolicyResponse } from './upload-policy';
 import { createUploadBody, createUploadResponse, uploadParams, uploadResponse } from './uploads';
 import { mutedUserResponse, mutedUsersResponse } from './user-mutes';
-import {
-  appBanBody,
-  appUnbanQuery,
-  blockedUserResponse,
-  blockedUsersResponse,
-  timeoutBody,
-  userStandingResponse,
-} from './user-safety';
 import { queryUsersQuery, updateSelfBody, upsertUsersBody, userResponse, usersResponse } from './users';
 import {
   beforeSendHookResponse,
@@ -109,37 +93,6 @@ import {
   webhooksResponse,
   webhookWithSecretResponse,
 } from './webhooks';
-
-/**
- * Who may call an endpoint: `public` needs only the api key, `user` a user token, `server` a
- * token signed with the app secret carrying `server: true`.
- */
-export type EndpointAuth = 'public' | 'user' | 'server';
-
-export interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** OpenAPI-style path, e.g. `/v1/channels/{type}/{id}`. */
-  path: string;
-  summary: string;
-  auth: EndpointAuth;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  response: z.ZodType;
-  /** Success status; 200 unless said. */
-  status?: 200 | 201 | 204;
-}
-
-/** An endpoint's route with its summary (the browser SDKs bundle `ROUTES` without the prose). */
-const route = <N extends RouteName>(name: N) => ({ ...ROUTES[name], summary: ROUTE_SUMMARIES[name] });
-
-const channelParams = z.strictObject({ type: channelType, id: channelId });
-const messageParams = z.strictObject({ id: messageId });
-const ok = z.object({ ok: z.literal(true) });
-const reviewItemParams = z.strictObject({ itemId: z.uuid() });
-const webhookParams = z.strictObject({ webhookId: z.uuid() });
-const deviceParams = z.strictObject({ deviceId: z.uuid() });
-const blocklistParams = z.strictObject({ blocklistId: z.uuid() });
 
 /**
  * The REST API v1, defined once. The server registers a handler per key and validates with these
@@ -346,19 +299,7 @@ export const endpoints = {
     query: removeLinkPreviewQuery,
     response: messageResponse,
   },
-  // Channel moderation.
-  setSlowMode: {
-    ...route('setSlowMode'),
-    params: channelParams,
-    body: setSlowModeBody,
-    response: channelResponse,
-  },
-  listPinnedMessages: {
-    ...route('listPinnedMessages'),
-    params: channelParams,
-    query: listPinnedMessagesQuery,
-    response: pinnedMessagesResponse,
-  },
+  ...channelModerationEndpoints,
 
   markRead: {
     ...route('markRead'),
@@ -456,91 +397,7 @@ export const endpoints = {
   listMutedUsers: { ...route('listMutedUsers'), response: mutedUsersResponse },
   muteUser: { ...route('muteUser'), params: z.strictObject({ userId }), response: mutedUserResponse },
   unmuteUser: { ...route('unmuteUser'), params: z.strictObject({ userId }), response: ok },
-  // Reports, the review queue and the audit log.
-  reportMessage: {
-    ...route('reportMessage'),
-    params: messageParams,
-    body: reportBody,
-    response: reportResponse,
-  },
-  reportUser: {
-    ...route('reportUser'),
-    params: z.strictObject({ userId }),
-    body: reportBody,
-    response: reportResponse,
-  },
-  listReviewItems: {
-    ...route('listReviewItems'),
-    query: listReviewItemsQuery,
-    response: reviewItemsResponse,
-  },
-  getReviewItem: { ...route('getReviewItem'), params: reviewItemParams, response: reviewItemResponse },
-  assignReviewItem: {
-    ...route('assignReviewItem'),
-    params: reviewItemParams,
-    body: assignReviewItemBody,
-    response: reviewItemResponse,
-  },
-  actOnReviewItem: {
-    ...route('actOnReviewItem'),
-    params: reviewItemParams,
-    body: reviewActionBody,
-    response: reviewItemResponse,
-  },
-  listModerationAudit: {
-    ...route('listModerationAudit'),
-    query: listModerationAuditQuery,
-    response: moderationAuditResponse,
-  },
-  // User safety.
-  listBlockedUsers: { ...route('listBlockedUsers'), response: blockedUsersResponse },
-  blockUser: { ...route('blockUser'), params: z.strictObject({ userId }), response: blockedUserResponse },
-  unblockUser: { ...route('unblockUser'), params: z.strictObject({ userId }), response: ok },
-  getUserStanding: {
-    ...route('getUserStanding'),
-    params: z.strictObject({ userId }),
-    response: userStandingResponse,
-  },
-  banUserFromApp: {
-    ...route('banUserFromApp'),
-    params: z.strictObject({ userId }),
-    body: appBanBody,
-    response: userStandingResponse,
-  },
-  unbanUserFromApp: {
-    ...route('unbanUserFromApp'),
-    params: z.strictObject({ userId }),
-    query: appUnbanQuery,
-    response: userStandingResponse,
-  },
-  timeOutUser: {
-    ...route('timeOutUser'),
-    params: z.strictObject({ userId }),
-    body: timeoutBody,
-    response: userStandingResponse,
-  },
-  endUserTimeout: {
-    ...route('endUserTimeout'),
-    params: z.strictObject({ userId }),
-    response: userStandingResponse,
-  },
-  // Blocklists.
-  createBlocklist: { ...route('createBlocklist'), body: createBlocklistBody, response: blocklistResponse },
-  listBlocklists: { ...route('listBlocklists'), response: blocklistsResponse },
-  getBlocklist: { ...route('getBlocklist'), params: blocklistParams, response: blocklistResponse },
-  updateBlocklist: {
-    ...route('updateBlocklist'),
-    params: blocklistParams,
-    body: updateBlocklistBody,
-    response: blocklistResponse,
-  },
-  deleteBlocklist: { ...route('deleteBlocklist'), params: blocklistParams, response: ok },
-  changeBlocklistEntries: {
-    ...route('changeBlocklistEntries'),
-    params: blocklistParams,
-    body: changeBlocklistEntriesBody,
-    response: blocklistResponse,
-  },
+  ...moderationEndpoints,
   setWebPush: { ...route('setWebPush'), body: setWebPushBody, response: webPushResponse },
   deleteWebPush: { ...route('deleteWebPush'), response: ok },
   setFcmPush: { ...route('setFcmPush'), body: setFcmPushBody, response: fcmPushResponse },
