@@ -193,6 +193,10 @@ describe('blocking a user', () => {
         'validation_failed',
       );
     expect((await bob!.get(`/v1/messages/${carols.id}`)).status).toBe(200);
+    // Reporting it still works: block, then report, is a common order.
+    expect((await alice!.post(`/v1/messages/${carols.id}/report`, { reason: 'harassment' })).status).toBe(
+      201,
+    );
 
     // Who reacted leaves carol out for alice; bob sees both.
     const who = async (api: Api) =>

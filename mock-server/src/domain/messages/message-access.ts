@@ -11,7 +11,8 @@ import { toMessages } from '../views';
 /**
  * Loads a message of the actor's app with its channel, checking the actor may `action` there.
  * `blocked: 'shown'` for a moderator's acts (delete, restore, pin): a moderator who blocked a
- * user can still remove what that user was reported for.
+ * user can still remove what that user was reported for; and for a report (a user may report
+ * what they blocked).
  */
 export async function loadMessage(
   db: AppDb,
@@ -21,7 +22,7 @@ export async function loadMessage(
   { blocked = 'hidden' }: { blocked?: 'hidden' | 'shown' } = {},
 ): Promise<{ row: MessageRow; access: ChannelAccess }> {
   // Another's shadowed message, or one of a user the viewer blocked, does not exist for the viewer
-  // (to read, quote, react to, reply to or report: what one cannot see, one cannot act on).
+  // (to read, quote, react to or reply to: what one cannot see, one cannot act on).
   const row = await db
     .selectFrom('messages')
     .selectAll()

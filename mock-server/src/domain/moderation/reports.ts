@@ -44,7 +44,8 @@ export async function reportMessage(
   body: ReportBody,
 ): Promise<ReportResponse> {
   const reporterId = reporterOf(actor);
-  const { row } = await loadMessage(deps.db, actor, messageId, 'read');
+  // A user may report what they blocked: "block, then report" is the order many take.
+  const { row } = await loadMessage(deps.db, actor, messageId, 'read', { blocked: 'shown' });
   if (row.app_user_id === reporterId) throw yourself('your own message');
   if (row.is_deleted) throw new ChatError('conflict', 'A deleted message cannot be reported');
   if (row.type === 'system') throw yourself('a system message');

@@ -140,6 +140,11 @@ function UserMessage({
                 {t('message.edited')}
               </span>
             )}
+            {message.pinned && (
+              <span className="chat-message__edited" data-testid="chat-message-pinned">
+                {t('message.pinned')}
+              </span>
+            )}
             <Reactions message={message} />
           </>
         )}

@@ -80,6 +80,23 @@ describe('safety and moderation in the kit', () => {
     );
   });
 
+  it('a pinned message is marked “(pinned)” for everyone, and the mark goes with Unpin', async () => {
+    const channel = await scene('Pinned mark', bob);
+    const note = await postMessage(carol, channel, { text: 'the plan for Friday' });
+    renderChat(alice, { cid: channel.cid });
+    const row = await rowOf(note.id);
+    expect(within(row).queryByTestId('chat-message-pinned')).toBeNull();
+    const menu = await openMenu(note.id);
+    fireEvent.click(await within(menu).findByRole('menuitem', { name: 'Pin' }));
+    await waitFor(() => expect(within(row).getByTestId('chat-message-pinned').textContent).toBe('(pinned)'));
+    // Bob's client learns it from the event.
+    await until(bob.channel(channel.type, channel.id).state, (st) =>
+      st.messages.some((m) => m.id === note.id && m.pinned),
+    );
+    fireEvent.click(await within(await openMenu(note.id)).findByRole('menuitem', { name: 'Unpin' }));
+    await waitFor(() => expect(within(row).queryByTestId('chat-message-pinned')).toBeNull());
+  });
+
   it('a member reports once (a second report says so), sees no moderator items, and blocking hides the author at once', async () => {
     const channel = await scene('Report', bob);
     const rude = await postMessage(carol, channel, { text: 'spam spam spam' });

@@ -60,6 +60,7 @@ export const defaultStrings = {
   'messageList.yesterday': 'Yesterday',
 
   'message.edited': '(edited)',
+  'message.pinned': '(pinned)',
   'message.deleted': 'This message was deleted.',
   'message.sending': 'Sending…',
   'message.sent': 'Sent',
