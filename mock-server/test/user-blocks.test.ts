@@ -243,4 +243,18 @@ describe('blocking a user', () => {
     const seen = await carol!.get(`/v1/messages/${carols.id}`);
     expect(seen.body.message).toMatchObject({ type: 'deleted', removed_by_moderator: true });
   });
+  it("a notification of a message quoting a blocked user's message comes without the quote", async () => {
+    const t = await appOn(server);
+    const [alice, bob, carol] = await t.users('alice', 'bob', 'carol');
+    const cid = await createChannel(alice!, 'quoted-elsewhere', ['bob', 'carol']);
+    const carols = await send(carol!, cid, 'narwhal quoted');
+    await alice!.post('/v1/users/carol/block', {});
+    // Alice is connected but does not watch the channel: she gets notifications of it.
+    const idle = await t.connect('alice');
+    await waitForEvent(idle, 'connection.ok');
+    const quoting = await send(bob!, cid, 'bob quotes carol', { quoted_message_id: carols.id });
+    const notified = await waitForEvent(idle, 'notification.message_new', (e) => e.message.id === quoting.id);
+    expect(notified.message.quoted_message).toBeNull();
+    expect(JSON.stringify(idle.frames)).not.toContain('narwhal');
+  });
 });

@@ -2,6 +2,7 @@ import type { EventOf } from '@chat/protocol';
 import type { Envelope } from '../bus/envelope';
 import { unreadCountOf } from '../domain/reads/unread';
 import type { AppDb } from '../store/app-scope';
+import { withoutQuote } from './hidden-events';
 import type { MemberDirectory } from './member-directory';
 import type { Registry } from './registry';
 
@@ -76,22 +77,26 @@ export async function notifyMembersNotWatching(
     if (!banned) recipients.push(row);
   }
   if (recipients.length === 0) return;
+  const quotedAuthor = event.message.quoted_message?.user_id;
   for (const member of recipients) {
-    const json = JSON.stringify({
-      type: 'notification.message_new',
-      cid: event.cid,
-      seq: event.seq,
-      created_at: event.created_at,
-      message: event.message,
-      unread_count: member.unread_count,
-      total_unread_count: totals.get(member.app_user_id) ?? 0,
-    });
+    const notification = (message: typeof event.message) =>
+      JSON.stringify({
+        type: 'notification.message_new',
+        cid: event.cid,
+        seq: event.seq,
+        created_at: event.created_at,
+        message,
+        unread_count: member.unread_count,
+        total_unread_count: totals.get(member.app_user_id) ?? 0,
+      });
+    const json = notification(event.message);
     for (const conn of registry.ofUser(member.app_user_id)) {
       // The sender's other devices already know: they hold the ack or will load the channel.
-      // Nothing from a user this user blocked.
+      // Nothing from a user this user blocked, nor a quote of them.
       if (conn.blocked?.has(event.message.user_id)) continue;
-      if (conn.actor?.appId === envelope.appId && conn.actor.externalId !== event.message.user_id)
-        conn.send(json);
+      if (conn.actor?.appId !== envelope.appId || conn.actor.externalId === event.message.user_id) continue;
+      const unquoted = quotedAuthor !== undefined && conn.blocked?.has(quotedAuthor);
+      conn.send(unquoted ? notification(withoutQuote(event).message) : json);
     }
   }
 }
