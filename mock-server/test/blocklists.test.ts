@@ -252,6 +252,11 @@ describe('management', () => {
       'conflict',
     );
     expect((await alice.get(`/v1/blocklists/${list.id}`)).body.blocklist.entries).toEqual(['one']);
+    // Nothing to change is refused; the entries alone are a change (it used to fail with a 500).
+    expectError(await alice.patch(`/v1/blocklists/${list.id}`, {}), 400, 'validation_failed');
+    const replaced = await alice.patch(`/v1/blocklists/${list.id}`, { entries: ['two', 'three'] });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    expect(replaced.body.blocklist.entries).toEqual(['three', 'two']);
   });
 
   it('only app admins and the server manage lists; members cannot even read them', async () => {

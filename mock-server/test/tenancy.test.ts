@@ -199,9 +199,12 @@ async function setUpB(): Promise<AppB> {
     await alice!.post(`/v1/uploads/${resumable.upload.id}/parts`, { part_numbers: [1] }),
     'B part URL',
   ).parts;
+  // A part holds exactly its share of the file; this one begins with B's word.
+  const partBytes = Buffer.alloc(resumable.multipart.part_size, 0x20);
+  partBytes.write(`first part ${B_WORD}`);
   const sent = await fetch(new URL(part.url, (await getTestServer()).url), {
     method: 'PUT',
-    body: `first part ${B_WORD}`,
+    body: partBytes,
   });
   expect(sent.status, 'B part').toBe(200);
   const hook = ok(

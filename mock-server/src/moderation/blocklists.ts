@@ -129,6 +129,8 @@ export async function updateBlocklist(
     await tx
       .updateTable('blocklists')
       .set({
+        // Always something to set: a change of the entries alone is a change of the list.
+        updated_at: new Date(),
         ...(body.name !== undefined && { name: body.name.trim() }),
         ...(body.mode !== undefined && { mode: body.mode }),
         ...(body.reason !== undefined && { reason: body.reason }),

@@ -72,13 +72,15 @@ export const createBlocklistBody = z.strictObject({
 export type CreateBlocklistBody = z.infer<typeof createBlocklistBody>;
 
 /** Changes what is given; `entries` replaces them all. The kind of a list never changes. */
-export const updateBlocklistBody = z.strictObject({
-  name: listName.optional(),
-  mode: blocklistMode.optional(),
-  reason: reason.nullable().optional(),
-  is_active: z.boolean().optional(),
-  entries: entryList.optional(),
-});
+export const updateBlocklistBody = z
+  .strictObject({
+    name: listName.optional(),
+    mode: blocklistMode.optional(),
+    reason: reason.nullable().optional(),
+    is_active: z.boolean().optional(),
+    entries: entryList.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' });
 export type UpdateBlocklistBody = z.infer<typeof updateBlocklistBody>;
 
 /** Adds and removes entries in bulk (removals first; an entry not there is no error). */
