@@ -173,7 +173,14 @@ function freshProject(name, manifest) {
 }
 
 function install(dir) {
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
+  const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+  try {
+    run('npm', args, dir);
+  } catch (error) {
+    // The registry is the one thing outside this machine: one more try before failing.
+    log(`  npm install failed once in ${dir}; trying again (${error.message.split('\n')[0]})`);
+    run('npm', args, dir);
+  }
   // Nothing of the monorepo: each @chat/* package is a copy from its tarball.
   for (const name of tarballOf.keys()) {
     const installed = join(dir, 'node_modules', name);
