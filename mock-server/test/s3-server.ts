@@ -1,108 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type S3Server, startS3Server as startS3ServerOf } from '@chat/fault-kit';
 import type { S3StorageConfig } from '../src/storage/s3-storage';
 
 /**
- * A real S3-compatible server (s3rver) in a child process of its own, on a free loopback port,
- * storing in a temp directory, with one bucket. It accepts only its built-in key pair (below).
- * What it does and does not enforce (it ignores POST policies and does not verify SigV4
- * signatures) is spelled out in test/storage-s3.test.ts.
+ * A real S3-compatible server (s3rver) for the storage suites: the process handling lives in
+ * `@chat/fault-kit` (shared with the local cluster, tools/local-cluster); this names the s3rver
+ * this package depends on and maps it to the server's storage configuration.
  */
-export interface S3Server {
-  /** `http://127.0.0.1:<port>`: path-style only (`forcePathStyle: true`). */
-  endpoint: string;
-  port: number;
-  bucket: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  stop(): Promise<void>;
-}
 
-// s3rver's hard-coded account (lib/models/account.js): any other access key id is refused.
-const ACCESS_KEY_ID = 'S3RVER';
-const SECRET_ACCESS_KEY = 'S3RVER';
-const STARTUP_TIMEOUT_MS = 15_000;
+export type { S3Server };
 
-/** Starts s3rver; throws (never skips) when it cannot, with what the process printed. */
-export async function startS3Server(bucket = 'chat-test'): Promise<S3Server> {
-  const binPath = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
-  const directory = await mkdtemp(join(tmpdir(), 'chat-s3rver-'));
-  // Port 0: the OS picks a free port and s3rver prints it, so there is no probe-then-bind race.
-  const child = spawn(
-    process.execPath,
-    [
-      binPath,
-      ...['--directory', directory, '--address', '127.0.0.1', '--port', '0'],
-      '--silent',
-      '--no-vhost-buckets',
-      ...['--configure-bucket', bucket],
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  try {
-    const port = await waitForListening(child);
-    return {
-      endpoint: `http://127.0.0.1:${port}`,
-      port,
-      bucket,
-      region: 'us-east-1',
-      accessKeyId: ACCESS_KEY_ID,
-      secretAccessKey: SECRET_ACCESS_KEY,
-      stop: async () => {
-        await stopProcess(child);
-        await rm(directory, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await stopProcess(child);
-    await rm(directory, { recursive: true, force: true });
-    throw error;
-  }
-}
+const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
 
-/** Resolves with the port from s3rver's `S3rver listening on <address>:<port>` line. */
-function waitForListening(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const fail = (reason: string) => {
-      clearTimeout(timer);
-      reject(new Error(`s3rver did not start: ${reason}\n--- its output ---\n${output}`));
-    };
-    const timer = setTimeout(
-      () => fail(`no "listening" line within ${STARTUP_TIMEOUT_MS} ms`),
-      STARTUP_TIMEOUT_MS,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /S3rver listening on .*:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolve(Number(match[1]));
-      }
-    };
-    const onExit = (code: number | null, signal: string | null) =>
-      fail(`exited (code ${code}, signal ${signal})`);
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('error', (error) => fail(error.message));
-    child.once('exit', onExit);
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(killTimer);
+/** Starts s3rver with one bucket; throws (never skips) when it cannot, with what the process printed. */
+export function startS3Server(bucket = 'chat-test'): Promise<S3Server> {
+  return startS3ServerOf(bin, { bucket });
 }
 
 /** The storage configuration that reaches `s3` (path-style, its hard-coded account). */

@@ -1,3 +1,4 @@
+export { type S3Server, type S3ServerOptions, startS3Server } from './s3-server';
 export { crash, type ServerNode, startNode, stopNodes } from './server-nodes';
 export {
   freePort,
