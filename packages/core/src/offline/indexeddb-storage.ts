@@ -68,7 +68,8 @@ function promisify<T>(request: IDBRequest<T>): Promise<T> {
  * closes this connection and the next call reopens it.
  *
  * Uses only the `IDBFactory` it is given (no `IDBKeyRange` or other globals), so tests and
- * hosts can pass any implementation, such as `fake-indexeddb`'s.
+ * hosts can pass any implementation, such as `fake-indexeddb`'s. That is why it is not written on
+ * `idb`, whose `wrap()` tests `instanceof IDBRequest` against the globals (README, "Why not idb").
  *
  * @example
  * const storage = createIndexedDbStorage({ apiKey, userId: 'alice' });
