@@ -1,0 +1,5 @@
+export { ActingUser, type ScriptedSend } from './acting-user';
+export { ChatTestkit, type ChatTestkitOptions, createChatTestkit } from './chat-testkit';
+export { TestkitProtocolError } from './checked';
+export { KitError } from './kit-error';
+export type { SeedChannel, SeedMessage, SeedUser, TestkitSeed } from './seed';
