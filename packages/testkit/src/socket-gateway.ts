@@ -119,8 +119,11 @@ export class SocketGateway implements EventSink {
   private received(conn: Connection, data: unknown): void {
     if (conn.closed) return;
     if (typeof data !== 'string') {
-      conn.client.close(CLOSE_CODES.UNSUPPORTED_DATA, 'binary frames are not supported; send JSON text');
-      this.closed(conn);
+      this.closeAfterSent(
+        conn,
+        CLOSE_CODES.UNSUPPORTED_DATA,
+        'binary frames are not supported; send JSON text',
+      );
       return;
     }
     const parsed = parseClientFrame(data);
@@ -158,8 +161,7 @@ export class SocketGateway implements EventSink {
     } catch (error) {
       if (!(error instanceof KitError)) throw error;
       this.sendError(conn, id, error.body);
-      conn.client.close(CLOSE_CODES.UNAUTHENTICATED, error.body.code);
-      this.closed(conn);
+      this.closeAfterSent(conn, CLOSE_CODES.UNAUTHENTICATED, error.body.code);
       return;
     }
     const cameOnline = !this.isOnline(userId);
@@ -296,6 +298,15 @@ export class SocketGateway implements EventSink {
       user: toUserRef(this.ctx.store, userId),
       created_at: this.ctx.now(),
     });
+  }
+
+  /**
+   * Closes the socket once what was sent to it is delivered: msw delivers a frame in a microtask
+   * and drops it if the socket is closing by then, while the server's error before a close arrives.
+   */
+  private closeAfterSent(conn: Connection, code: number, reason: string): void {
+    this.closed(conn);
+    queueMicrotask(() => conn.client.close(code, reason));
   }
 
   private closed(conn: Connection): void {
