@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
+  missingTools,
   type ServerNode,
   startNode,
   startPostgres,
@@ -12,7 +13,7 @@ import {
   startS3Server,
   stopNodes,
 } from '@chat/fault-kit';
-import { type Haproxy, startHaproxy } from './haproxy';
+import { type Haproxy, missingHaproxy, startHaproxy } from './haproxy';
 
 /**
  * The production shape on one machine: HAProxy in front of 2 realtime + 1 API + 1 worker server
@@ -67,6 +68,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (!Number.isInteger(realtimeCount) || realtimeCount < 1)
     throw new Error(`realtime nodes must be a whole number of at least 1, got ${realtimeCount}`);
   const host = options.host ?? '127.0.0.1';
+  // What is not installed is said before anything starts.
+  const missing = [
+    await missingHaproxy(),
+    !options.databaseUrl || !options.redisUrl ? missingTools() : null,
+  ].filter(Boolean);
+  if (missing.length > 0)
+    throw new Error(`${missing.join('; ')} (DATABASE_URL and REDIS_URL use running services instead)`);
   // Undone in reverse order by stop(), and by a start that fails half way.
   const undo: { what: string; run: () => Promise<void> | void }[] = [];
   const stop = async () => {
