@@ -183,6 +183,25 @@ const checks: Check[] = [
         : [`unexpected refusal: ${result.stderr}`];
     },
   },
+  {
+    name: 'helm template refuses a misspelt value (values.schema.json)',
+    run: () => {
+      const values = chartCiValues.find((file) => file.endsWith('default-values.yaml'))!;
+      const result = runCommand(helmPath(), [
+        'template',
+        'chat',
+        chart,
+        '-f',
+        values,
+        '--set',
+        'roles.api.replica=3',
+      ]);
+      if (result.status === 0) return ['the chart rendered with roles.api.replica'];
+      return /additional properties 'replica' not allowed/.test(result.stderr)
+        ? []
+        : [`unexpected refusal: ${result.stderr}`];
+    },
+  },
 ];
 
 let passed = 0;
