@@ -415,6 +415,8 @@ const CLOSE_CODE_ACTIONS = {
     'Nothing arrived from the client within the heartbeat timeout. Reconnect and recover with `since`.',
   APP_BANNED:
     'The user is banned from the application (the `app_banned` error says until when). Do not reconnect before then.',
+  APP_DISABLED:
+    'The application is disabled by its team (the `app_disabled` error). Do not reconnect until it is enabled.',
 } as const satisfies Record<keyof typeof CLOSE_CODES, string>;
 
 /** Codes the WebSocket layer (the `ws` library) closes with by itself. */

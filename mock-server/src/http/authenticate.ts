@@ -1,8 +1,9 @@
 import type { EndpointAuth } from '@chat/protocol';
 import type { FastifyRequest } from 'fastify';
-import { type VerifyOptions, verifyToken } from '../domain/auth/index';
+import type { VerifyOptions } from '../domain/auth/index';
 import { requireNotAppBanned } from '../domain/moderation/user-restrictions';
-import { findActiveApp } from '../domain/users/app-lookup';
+import { findApp, requireEnabled } from '../domain/users/app-lookup';
+import { verifyAppToken } from '../domain/users/app-token';
 import { ensureUser } from '../domain/users/users';
 import type { Actor } from '../kernel/actor';
 import { ChatError } from '../kernel/errors';
@@ -17,13 +18,15 @@ export async function resolveApp(db: PlatformDb, request: FastifyRequest): Promi
   const apiKey = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
   if (!apiKey) throw new ChatError('invalid_api_key', 'Missing api key: send X-Api-Key or ?api_key=');
   if (apiKey.length > 256) throw new ChatError('invalid_api_key', 'Unknown api key');
-  const app = await findActiveApp(db, apiKey);
+  const app = await findApp(db, apiKey);
   if (!app) throw new ChatError('invalid_api_key', 'Unknown api key');
+  requireEnabled(app);
   return app;
 }
 
 /** Turns the bearer token into an actor of `app`, as the endpoint's `auth` level demands. */
 export async function authenticate(
+  platform: PlatformDb,
   db: AppDb,
   app: AppRow,
   request: FastifyRequest,
@@ -34,7 +37,7 @@ export async function authenticate(
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header) : null;
   if (!match) throw new ChatError('unauthenticated', 'Missing token: send Authorization: Bearer <token>');
-  const verified = await verifyToken(app.api_secret, match[1]!, tokens);
+  const verified = await verifyAppToken(platform, app, match[1]!, tokens);
   if (verified.server) {
     return { appId: app.id, userId: null, externalId: null, role: 'admin', server: true };
   }

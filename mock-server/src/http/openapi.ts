@@ -1,5 +1,12 @@
 import * as protocol from '@chat/protocol';
-import { type Endpoint, ERROR_CODES, endpoints, errorBody } from '@chat/protocol';
+import {
+  type Endpoint,
+  ERROR_CODES,
+  endpoints,
+  errorBody,
+  type PortalEndpoint,
+  portalEndpoints,
+} from '@chat/protocol';
 import { sample } from 'openapi-sampler';
 import { z } from 'zod';
 
@@ -19,7 +26,11 @@ type Io = 'input' | 'output';
 export function buildOpenApiDocument(version: string): JsonSchema {
   const components = new Components();
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [name, e] of Object.entries(endpoints) as [string, Endpoint][]) {
+  const table = [...Object.entries(endpoints), ...Object.entries(portalEndpoints)] as [
+    string,
+    Endpoint | PortalEndpoint,
+  ][];
+  for (const [name, e] of table) {
     const status = e.status ?? 200;
     paths[e.path] ??= {};
     paths[e.path]![e.method.toLowerCase()] = {
@@ -91,6 +102,13 @@ export function buildOpenApiDocument(version: string): JsonSchema {
             "How a receiver knows a webhook or hook request is the server's (Standard Webhooks): space-separated " +
             '`v1,<base64>` HMAC-SHA256 signatures of `<webhook-id>.<webhook-timestamp>.<body>`, one per live ' +
             'secret (two during a rotation). Verify with any Standard Webhooks library.',
+        },
+        portalToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "A customer's portal access token (from /portal/v1/auth/login): minutes long, for the portal API only.",
         },
         serverToken: {
           type: 'http',
@@ -217,16 +235,22 @@ const words = (name: string) => name.split(/[._]/).map(pascal).join('');
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
 
-const DESCRIPTIONS: Record<Endpoint['auth'], string> = {
+type Auth = Endpoint['auth'] | PortalEndpoint['auth'];
+
+const DESCRIPTIONS: Record<Auth, string> = {
   public: 'Needs only the api key.',
   user: 'Needs the api key and a user token.',
   server: 'Needs the api key and a server token (the application backend, never a client).',
+  anonymous: 'Portal: needs nothing (no api key: the portal is above applications).',
+  customer: "Portal: needs a customer's portal access token (chat tokens are refused).",
 };
 
-const SECURITY: Record<Endpoint['auth'], Record<string, string[]>[]> = {
+const SECURITY: Record<Auth, Record<string, string[]>[]> = {
   public: [{ apiKey: [] }],
   user: [{ apiKey: [], userToken: [] }],
   server: [{ apiKey: [], serverToken: [] }],
+  anonymous: [],
+  customer: [{ portalToken: [] }],
 };
 
 const TAGS = [
@@ -254,6 +278,17 @@ const TAGS = [
       'signed as Standard Webhooks says; their payloads are listed under `webhooks`.',
   },
   { name: 'Operations', description: 'Health, readiness and the API documents.' },
+  {
+    name: 'Portal: accounts',
+    description:
+      "The platform's customers (who run applications, never the applications' users): sign up, log in, " +
+      'sessions. Their tokens work on the portal API only.',
+  },
+  { name: 'Portal: teams', description: 'Teams, their members with roles, and invitations.' },
+  {
+    name: 'Portal: applications',
+    description: "A team's applications: create, configure, disable, delete, rotate the secret, mint tokens.",
+  },
 ];
 
 const SIGNATURE_HEADERS = [
@@ -326,6 +361,9 @@ function webhookRequests(components: Components): Record<string, unknown> {
 /** The tag of a path: its most specific known segment. */
 function tagOf(path: string): string {
   const rules: [RegExp, string][] = [
+    [/^\/portal\/v1\/(auth|me)(\/|$)/, 'Portal: accounts'],
+    [/^\/portal\/v1\/(apps\/|teams\/[^/]+\/apps)/, 'Portal: applications'],
+    [/^\/portal\/v1\//, 'Portal: teams'],
     [/^\/v1\/(webhooks|hooks)(\/|$)/, 'Webhooks'],
     [/^\/v1\/auth\//, 'Auth'],
     [/^\/v1\/users/, 'Users'],
@@ -342,7 +380,7 @@ function tagOf(path: string): string {
 
 /** The error responses, one per status, each listing the codes it may carry. */
 const ERROR_RESPONSES = Object.fromEntries(
-  [400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 503].map((status) => {
+  [400, 401, 403, 404, 408, 409, 410, 413, 422, 429, 500, 503].map((status) => {
     const codes = Object.entries(ERROR_CODES)
       .filter(([, info]) => info.status === status)
       .map(([code, info]) => `\`${code}\`: ${info.description}`);
@@ -376,10 +414,11 @@ const ERROR_RESPONSES = Object.fromEntries(
 );
 
 /** The errors an endpoint can answer: what every request can meet, and what its shape adds. */
-function errorResponses(e: Endpoint): Record<string, { $ref: string }> {
+function errorResponses(e: Endpoint | PortalEndpoint): Record<string, { $ref: string }> {
   // 403 for public routes too: an application may close registration.
   const statuses = [400, 401, 403, 408, 429, 500, 503];
   if (e.auth !== 'public' || e.params) statuses.push(404);
+  if (e === portalEndpoints.acceptTeamInvite) statuses.push(410);
   if (e.body) statuses.push(413);
   if (e.method !== 'GET') statuses.push(409);
   // The upload policy's refusals (`upload_refused`), and an upload attached before it is ready

@@ -1,56 +1,22 @@
-import { type Endpoint, type EndpointName, endpoints, validateInput } from '@chat/protocol';
+import { type Endpoint, type EndpointName, endpoints } from '@chat/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { VerifyOptions } from '../domain/auth/index';
-import { ChatError } from '../kernel/errors';
+import {
+  knownQueryKeys,
+  rejectUnknownQueryKeys,
+  toFastifyPath,
+  validated,
+} from '../kernel/request-validation';
 import type { WriteBudget } from '../limits/write-budget';
 import type { DataAccess } from '../store/data-access';
 import { authenticate, resolveApp } from './authenticate';
 import type { Handlers } from './handlers';
 import { SessionCookie } from './session-cookie';
 
-/** `/v1/channels/{type}/{id}` → `/v1/channels/:type/:id` */
-const toFastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
-
-function validated(schema: Endpoint['params'], value: unknown, where: 'params' | 'query' | 'body') {
-  if (!schema) return undefined;
-  const result = validateInput(schema, value ?? (where === 'body' ? undefined : {}), where);
-  if (!result.ok) {
-    throw new ChatError(result.error.code, result.error.message, {
-      ...result.error.details,
-      location: where,
-    });
-  }
-  return result.value;
-}
-
 /** The query string without `api_key`, which identifies the app rather than the request. */
 function queryOf(request: FastifyRequest): Record<string, unknown> {
   const { api_key: _, ...rest } = (request.query ?? {}) as Record<string, unknown>;
   return rest;
-}
-
-/** The parameters an endpoint's query schema declares (none without one); null if unreadable. */
-function knownQueryKeys(schema: Endpoint['query']): ReadonlySet<string> | null {
-  if (!schema) return new Set();
-  const shape = (schema as { shape?: unknown }).shape;
-  return shape && typeof shape === 'object' ? new Set(Object.keys(shape)) : null;
-}
-
-/**
- * Refuses query parameters the endpoint does not know, naming each one as its issue's path: the
- * schema alone would report them all at the query's root (path `[]`).
- */
-function rejectUnknownQueryKeys(query: Record<string, unknown>, known: ReadonlySet<string> | null): void {
-  const unknown = known ? Object.keys(query).filter((key) => !known.has(key)) : [];
-  if (unknown.length === 0) return;
-  throw new ChatError(
-    'validation_failed',
-    known?.size ? 'Unknown query parameter' : 'This endpoint takes no query parameters',
-    {
-      issues: unknown.map((key) => ({ path: [key], message: 'Unknown query parameter' })),
-      location: 'query',
-    },
-  );
 }
 
 export interface RouteOptions {
@@ -120,6 +86,7 @@ export function registerRoutes(app: FastifyInstance, options: RouteOptions): voi
       handler: async (request, reply) => {
         const application = await resolveApp(data.platform, request);
         const actor = await authenticate(
+          data.platform,
           data.forApp(application.id),
           application,
           request,

@@ -1,18 +1,22 @@
 import { CLOSE_CODES, type ClientFrame, makeError } from '@chat/protocol';
-import { type VerifyOptions, verifyToken } from '../domain/auth/index';
+import type { VerifyOptions } from '../domain/auth/index';
 import type { DomainDeps } from '../domain/deps';
 import { blockedExternalIds } from '../domain/moderation/user-blocks';
 import { appBannedError, isAppBanned } from '../domain/moderation/user-restrictions';
 import { getUnread } from '../domain/reads/reads';
+import { verifyAppToken } from '../domain/users/app-token';
 import { ensureUser } from '../domain/users/users';
 import { toUser, toUserRef } from '../domain/views';
 import { ChatError } from '../kernel/errors';
+import type { PlatformDb } from '../store/data-access';
 import type { Connection } from './connection';
 import type { PresenceService } from './presence';
 
 export interface AuthenticateContext {
   /** The domain's dependencies over one application's data. */
   depsFor: (appId: string) => DomainDeps;
+  /** Where the application is read again when a token's secret may have been rotated in since. */
+  platform: PlatformDb;
   presence: PresenceService;
   maxConnectionsPerUser: number;
   /** How tokens are verified (the longest lifetime accepted). */
@@ -38,7 +42,7 @@ export async function authenticateSocket(
   if (conn.closed) return;
   let externalId: string;
   try {
-    const verified = await verifyToken(conn.app.api_secret, frame.token, ctx.tokens);
+    const verified = await verifyAppToken(ctx.platform, conn.app, frame.token, ctx.tokens);
     if (!verified.userId) throw new ChatError('unauthenticated', 'Sockets need a user token');
     externalId = verified.userId;
   } catch (error) {

@@ -8,7 +8,7 @@ import type { VerifyOptions } from '../domain/auth/index';
 import { type MediaUrls, withMediaUrls } from '../domain/media-urls';
 import type { BeforeSendHooks } from '../domain/messages/before-send';
 import type { ContentFilters } from '../domain/messages/content-filter';
-import { findActiveApp } from '../domain/users/app-lookup';
+import { findApp } from '../domain/users/app-lookup';
 import type { Publish } from '../events/published-event';
 import { failureBody, logFailure } from '../kernel/dependency-failure';
 import { failureLevel } from '../kernel/dependency-status';
@@ -157,6 +157,7 @@ export class Gateway {
     };
     this.authContext = {
       depsFor,
+      platform: options.data.platform,
       presence: options.presence,
       maxConnectionsPerUser: options.maxConnectionsPerUser,
       tokens: options.tokens,
@@ -274,11 +275,14 @@ export class Gateway {
     if (this.draining) return reject(socket, 503, 'Service Unavailable');
     const apiKey = url.searchParams.get('api_key') ?? (request.headers['x-api-key'] as string | undefined);
     if (!apiKey || apiKey.length > 256) return reject(socket, 401, 'Unauthorized');
-    const app = await findActiveApp(this.options.data.platform, apiKey);
+    const app = await findApp(this.options.data.platform, apiKey);
     if (!app) return reject(socket, 401, 'Unauthorized');
     if (!originAllowed(request.headers.origin, app.allowed_origins, this.options.production)) {
       return reject(socket, 403, 'Forbidden');
     }
+    // Told over the socket, not as a refused upgrade: a browser cannot read an upgrade's answer,
+    // and would retry forever; a terminal close code stops the SDK's reconnecting.
+    if (!app.is_active) return this.wss.handleUpgrade(request, socket, head, refuseDisabledApp);
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, app));
   }
 
@@ -482,4 +486,13 @@ function reject(socket: Duplex, status: number, text: string): void {
     return;
   }
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function refuseDisabledApp(ws: WebSocket): void {
+  const error = makeError(
+    'app_disabled',
+    'This application is disabled; its team can enable it in the portal',
+  );
+  ws.send(JSON.stringify({ type: 'error', error }));
+  ws.close(CLOSE_CODES.APP_DISABLED, 'app_disabled');
 }

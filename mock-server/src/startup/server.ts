@@ -23,6 +23,8 @@ import { BlocklistCache } from '../moderation/blocklist-cache';
 import { createMetrics, type Metrics } from '../observability/metrics';
 import { createTracing, NO_TRACING } from '../observability/tracing';
 import { createTargetGuard, type TargetGuard } from '../outbound/target-guard';
+import { createPortal } from '../portal/portal';
+import { registerPortalRoutes } from '../portal/routes';
 import { pushProducer } from '../push/push-producer';
 import { createPushQueue } from '../push/push-queue';
 import { workPushes } from '../push/push-worker';
@@ -58,7 +60,7 @@ import {
   type WebhookConfig,
 } from './config';
 import { assertRoleCanRun, dutiesOf } from './roles';
-import { secretBoxFor } from './secret-key';
+import { secretBoxFor, serverKeyFor } from './secret-key';
 import { type DemoCredentials, seedDemo } from './seed';
 import { setUpStorage } from './storage-setup';
 
@@ -185,11 +187,12 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const webhooks = { ...loadWebhookConfig({}), ...options.webhooks };
   const guard = createTargetGuard(webhooks.allowCidrs);
   const userAgent = `chat-server/${VERSION} (webhooks)`;
-  const pushSecrets = secretBoxFor({
+  const serverKey = serverKeyFor({
     secretKey: options.secretKey,
     store: store.kind,
     dataDir: ownsStore ? (options.dataDir ?? '.chat-data') : 'memory',
   });
+  const pushSecrets = secretBoxFor(serverKey);
   const storage = setUpStorage({
     secretKey: options.secretKey,
     dataDir: ownsStore ? (options.dataDir ?? '.chat-data') : 'memory',
@@ -263,7 +266,13 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       media: storage.media,
     },
   });
-  if (duties.rest) registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
+  if (duties.rest) {
+    registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
+    registerPortalRoutes(
+      app,
+      createPortal({ db: data.platform, serverKey, maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds }),
+    );
+  }
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
   if (duties.realtime) gateway.attach(app.server);
   jobs = duties.jobs

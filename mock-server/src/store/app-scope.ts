@@ -41,7 +41,6 @@ export type AppTable = {
 
 /** Listed at run time; the type below fails to compile when a table is added without it. */
 export const APP_TABLES = [
-  'teams',
   'app_users',
   'refresh_tokens',
   'app_user_devices',

@@ -64,16 +64,26 @@ describe(`store on ${testDatabase}`, () => {
   it('keeps concurrent transactions apart: a rollback undoes only its own writes', async () => {
     const app = await createTestApp(store.db);
     const failing = store.db.transaction().execute(async (tx) => {
-      await tx.insertInto('teams').values({ app_id: app.id, name: 'rolled back' }).execute();
+      await tx
+        .insertInto('channels')
+        .values({ app_id: app.id, type: 'team', external_id: 'rolled-back', custom: '{}' })
+        .execute();
       await new Promise((resolve) => setTimeout(resolve, 50));
       throw new Error('abort');
     });
     const committing = store.db.transaction().execute(async (tx) => {
-      await tx.insertInto('teams').values({ app_id: app.id, name: 'committed' }).execute();
+      await tx
+        .insertInto('channels')
+        .values({ app_id: app.id, type: 'team', external_id: 'committed', custom: '{}' })
+        .execute();
     });
     await expect(failing).rejects.toThrow('abort');
     await committing;
-    const teams = await store.db.selectFrom('teams').select('name').where('app_id', '=', app.id).execute();
-    expect(teams).toEqual([{ name: 'committed' }]);
+    const channels = await store.db
+      .selectFrom('channels')
+      .select('external_id')
+      .where('app_id', '=', app.id)
+      .execute();
+    expect(channels).toEqual([{ external_id: 'committed' }]);
   });
 });

@@ -29,13 +29,21 @@ export interface ApplicationsTable {
   allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The team that owns it (portal); null for apps made by the operator's CLI and the demo. */
+  team_id: string | null;
+  disabled_at: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+  /** The secret before the last rotation, still verifying tokens until its expiry. */
+  previous_api_secret: string | null;
+  previous_secret_expires_at: NullableTimestamp;
+  secret_rotated_at: NullableTimestamp;
 }
 
 export interface TeamsTable {
   id: Generated<string>;
-  app_id: string;
   name: string;
   created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface CustomerUserTeamsTable {
@@ -43,6 +51,45 @@ export interface CustomerUserTeamsTable {
   customer_user_id: string;
   team_id: string;
   role: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface CustomerRefreshTokensTable {
+  id: Generated<string>;
+  customer_user_id: string;
+  token: string;
+  family_id: string;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  replaced_by: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  session_started_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface TeamInvitesTable {
+  id: Generated<string>;
+  team_id: string;
+  token: string;
+  role: string;
+  email: string | null;
+  created_by: string | null;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_by: string | null;
+  revoked_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface PortalAuditTable {
+  id: Generated<string>;
+  team_id: string;
+  application_id: string | null;
+  customer_user_id: string | null;
+  action: string;
+  details: Json;
+  created_at: Timestamp;
 }
 
 export interface AppUsersTable {
@@ -551,6 +598,9 @@ export interface Database {
   applications: ApplicationsTable;
   teams: TeamsTable;
   customer_user_teams: CustomerUserTeamsTable;
+  customer_refresh_tokens: CustomerRefreshTokensTable;
+  team_invites: TeamInvitesTable;
+  portal_audit: PortalAuditTable;
   app_users: AppUsersTable;
   refresh_tokens: RefreshTokensTable;
   app_user_devices: AppUserDevicesTable;

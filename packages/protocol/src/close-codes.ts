@@ -29,6 +29,8 @@ export const CLOSE_CODES = {
   HEARTBEAT_TIMEOUT: 4011,
   /** The user is banned from the application: do not reconnect until the ban ends. */
   APP_BANNED: 4012,
+  /** The application is disabled by its team: do not reconnect until it is enabled. */
+  APP_DISABLED: 4013,
 } as const;
 
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
@@ -40,4 +42,5 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CLOSE_CODES.POLICY_VIOLATION,
   CLOSE_CODES.TOO_MANY_CONNECTIONS,
   CLOSE_CODES.APP_BANNED,
+  CLOSE_CODES.APP_DISABLED,
 ]);

@@ -21,6 +21,16 @@ export const ERROR_CODES = {
   },
   token_expired: { status: 401, retryable: true, description: 'The token expired; refresh it and retry.' },
   invalid_api_key: { status: 401, retryable: false, description: 'The api_key names no active application.' },
+  app_disabled: {
+    status: 403,
+    retryable: false,
+    description: 'The application is disabled by its team: no connection or request until it is enabled.',
+  },
+  invite_unusable: {
+    status: 410,
+    retryable: false,
+    description: 'The team invitation expired, was used or was revoked; details.reason says which.',
+  },
   invalid_credentials: { status: 401, retryable: false, description: 'Wrong username or password.' },
   refresh_token_reused: {
     status: 401,

@@ -57,6 +57,7 @@ export {
 export * from './events';
 export * from './frames';
 export { LIMITS, MODERATION_LIMITS } from './limits';
+export * from './portal/index';
 export {
   CHANNEL_TYPES,
   type ChannelType,

@@ -503,6 +503,8 @@ describe('errors', () => {
       invalid_frame: [400, false],
       unauthenticated: [401, false],
       token_expired: [401, true],
+      app_disabled: [403, false],
+      invite_unusable: [410, false],
       invalid_api_key: [401, false],
       invalid_credentials: [401, false],
       refresh_token_reused: [401, false],

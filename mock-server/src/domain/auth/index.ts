@@ -7,8 +7,10 @@ export {
 } from './login-rate-limit';
 export { dummyVerifyPassword, hashPassword, verifyPassword } from './passwords';
 export {
+  hashRefreshToken,
   type IssuedRefreshToken,
   issueRefreshToken,
+  newRefreshSecret,
   REFRESH_TOKEN_TTL_SECONDS,
   type RotatedRefreshToken,
   revokeRefreshToken,

@@ -39,7 +39,7 @@ export async function rotateRefreshToken(
   db: AppDb,
   input: { appId: string; token: string; ttlSeconds?: number },
 ): Promise<RotatedRefreshToken> {
-  const hash = hashToken(input.token);
+  const hash = hashRefreshToken(input.token);
   if (!hash) throw invalidToken();
 
   const outcome = await db.transaction().execute(async (trx) => {
@@ -99,7 +99,7 @@ export async function rotateRefreshToken(
  * An unknown token is ignored, so the answer never tells whether a token exists.
  */
 export async function revokeRefreshToken(db: AppDb, input: { appId: string; token: string }): Promise<void> {
-  const hash = hashToken(input.token);
+  const hash = hashRefreshToken(input.token);
   if (!hash) return;
   const row = await db
     .selectFrom('refresh_tokens')
@@ -115,7 +115,7 @@ async function insertToken(
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
   const ttlSeconds = input.ttlSeconds ?? REFRESH_TOKEN_TTL_SECONDS;
   if (!(Number.isFinite(ttlSeconds) && ttlSeconds > 0)) throw new TypeError('ttlSeconds must be positive');
-  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const token = newRefreshSecret();
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   const { id } = await db
     .insertInto('refresh_tokens')
@@ -123,7 +123,7 @@ async function insertToken(
       app_id: input.appId,
       app_user_id: input.appUserId,
       // A database leak must not hand out live sessions: store a hash, never the token.
-      token: sha256(token),
+      token: hashRefreshToken(token)!,
       family_id: input.familyId ?? randomUUID(),
       expires_at: expiresAt,
     })
@@ -141,15 +141,18 @@ async function revokeFamily(db: AppDb, familyId: string): Promise<void> {
     .execute();
 }
 
-/** The stored form of a presented token, or null when it cannot be one of ours. */
-function hashToken(token: unknown): string | null {
-  if (typeof token !== 'string' || token.length === 0 || token.length > LIMITS.TOKEN_LENGTH) return null;
-  return sha256(token);
+/** A new refresh token (or any single-use secret handed out once): 256 random bits. */
+export function newRefreshSecret(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
 }
 
-function sha256(text: string): string {
-  // A plain hash is enough: the token is 256 random bits, so there is nothing to brute-force.
-  return createHash('sha256').update(text).digest('hex');
+/**
+ * The stored form of a presented token, or null when it cannot be one of ours. A plain hash is
+ * enough: the token is 256 random bits, so there is nothing to brute-force.
+ */
+export function hashRefreshToken(token: unknown): string | null {
+  if (typeof token !== 'string' || token.length === 0 || token.length > LIMITS.TOKEN_LENGTH) return null;
+  return createHash('sha256').update(token).digest('hex');
 }
 
 function invalidToken(): ChatError {

@@ -2,6 +2,9 @@ import { LIMITS, userId as userIdSchema } from '@chat/protocol';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ChatError } from '../../kernel/errors';
 
+/** What a token signed with none of the accepted secrets is told. */
+export const INVALID_SIGNATURE = 'Token signature is invalid';
+
 /** The one algorithm we sign and accept: pinning it closes `alg: none` and algorithm-confusion attacks. */
 const ALGORITHM = 'HS256';
 /** Seconds of clock difference tolerated between the customer's backend and this server. */
@@ -78,32 +81,41 @@ async function sign(secret: string, claims: Record<string, unknown>, options: To
 }
 
 /**
- * Checks a token signed with `secret` and returns who it speaks for. Throws `ChatError`
- * `token_expired` for an authentic but expired token (the client may refresh), and `unauthenticated`
- * for anything else that fails. Messages never repeat the token.
+ * Checks a token signed with `secret` (or with any of `secret`'s list: an app's current secret
+ * and, for a grace window after a rotation, its previous one) and returns who it speaks for.
+ * Throws `ChatError` `token_expired` for an authentic but expired token (the client may refresh),
+ * and `unauthenticated` for anything else that fails. Messages never repeat the token.
  */
 export async function verifyToken(
-  secret: string,
+  secret: string | readonly string[],
   token: string,
   options: VerifyOptions = {},
 ): Promise<VerifiedToken> {
-  const key = secretKey(secret);
+  const keys = (typeof secret === 'string' ? [secret] : secret).map(secretKey);
+  if (keys.length === 0) throw new TypeError('A non-empty secret is required');
   if (typeof token !== 'string' || token.length === 0) throw unauthenticated('Token is missing');
   // Bound the work an anonymous caller can cause before any parsing or hashing.
   if (token.length > LIMITS.TOKEN_LENGTH) throw unauthenticated('Token is too long');
 
-  let payload: Record<string, unknown>;
-  try {
-    const result = await jwtVerify(token, key, {
-      algorithms: [ALGORITHM],
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      // A token without exp would be valid forever once leaked.
-      requiredClaims: ['iat', 'exp'],
-    });
-    payload = result.payload;
-  } catch (error) {
-    throw fromJoseError(error);
+  let payload: Record<string, unknown> | undefined;
+  for (const [index, key] of keys.entries()) {
+    try {
+      const result = await jwtVerify(token, key, {
+        algorithms: [ALGORITHM],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // A token without exp would be valid forever once leaked.
+        requiredClaims: ['iat', 'exp'],
+      });
+      payload = result.payload;
+      break;
+    } catch (error) {
+      // Only a signature made with another key is worth the next key; any other failure (an
+      // expired token, a bad claim) was judged on an authentic token.
+      const another = error instanceof errors.JWSSignatureVerificationFailed && index < keys.length - 1;
+      if (!another) throw fromJoseError(error);
+    }
   }
+  if (!payload) throw unauthenticated(INVALID_SIGNATURE);
 
   // jose only looks at iat when a maximum age is set; a token "issued" in the future means a
   // broken clock or a forged lifetime, so refuse it beyond the tolerated skew.
@@ -131,8 +143,7 @@ export async function verifyToken(
 function fromJoseError(error: unknown): ChatError {
   if (error instanceof errors.JWTExpired) return new ChatError('token_expired', 'Token has expired');
   if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated('Token algorithm is not allowed');
-  if (error instanceof errors.JWSSignatureVerificationFailed)
-    return unauthenticated('Token signature is invalid');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated(INVALID_SIGNATURE);
   if (error instanceof errors.JWTClaimValidationFailed) {
     // `claim` is the claim's name (e.g. "nbf", "exp"), never its value.
     return unauthenticated(`Token claim "${error.claim}" is missing or invalid`);

@@ -1,0 +1,30 @@
+import type { PlatformDb } from '../store/data-access';
+import { PortalAccounts } from './accounts';
+import { createPortalHandlers } from './handlers';
+import { createPortalTokens } from './portal-tokens';
+import type { registerPortalRoutes } from './routes';
+
+/**
+ * The portal of this server: its accounts and handlers, or why it cannot run (no server key to
+ * sign its tokens with).
+ */
+export function createPortal(options: {
+  db: PlatformDb;
+  serverKey: { key: string } | { unavailable: string };
+  maxTokenLifetimeSeconds: number;
+}): Parameters<typeof registerPortalRoutes>[1] {
+  if (!('key' in options.serverKey)) {
+    return {
+      unavailable: `The portal signs its tokens with the server key. ${options.serverKey.unavailable}`,
+    };
+  }
+  const accounts = new PortalAccounts(options.db, createPortalTokens(options.serverKey.key));
+  return {
+    handlers: createPortalHandlers({
+      db: options.db,
+      accounts,
+      maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds,
+    }),
+    authenticate: (authorization) => accounts.authenticate(authorization),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './accounts';
+export * from './applications';
+export * from './endpoints';
+export * from './limits';
+export * from './teams';
