@@ -37,6 +37,7 @@ const PUBLIC = [
   ['@chat/vue', 'packages/vue'],
   ['@chat/angular', 'packages/angular'],
   ['@chat/ui-react', 'packages/ui-react'],
+  ['@chat/testkit', 'packages/testkit'],
   ['@chat/server', 'mock-server'],
 ];
 /** Example files a user's app would not have: tests, end-to-end suites, build output. */
