@@ -27,6 +27,11 @@ const ACKS_PER_PHASE = 10;
 const WAIT_MS = 30_000;
 const USERS = ['alice', 'bob', 'carol', 'dave'] as const;
 const SENDERS = ['alice', 'bob'] as const;
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** Polls `check` every 50 ms until true; resolves false after `timeoutMs`. */
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = WAIT_MS): Promise<boolean> {
@@ -123,32 +128,33 @@ describe.skipIf(!runs)(
       return client;
     }
 
-    it('serves the web app and its files through the balancer', async () => {
+    it('serves the web app and its files through the balancer; the worker processes images', async () => {
       const page = await fetch(cluster.haproxy.url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root">');
 
-      // An upload the way the app makes one: to the presigned target the API hands out, which is
-      // the bucket on the balancer's own origin, then read back from the signed URL.
+      // A photo uploaded the way the app does it: to the presigned target the API node hands out
+      // (the bucket, on the balancer's own origin). It is ready only once the worker node's image
+      // job has cleaned it, and then read back from its signed URL through the balancer.
       const client = await logInClient('carol');
       try {
-        const bytes = new TextEncoder().encode('a file through the balancer\n');
         const { upload, target } = await client.http.request('createUpload', {
-          body: { name: 'note.txt', type: 'text/plain', size: bytes.length },
+          body: { name: 'dot.png', type: 'image/png', size: PNG.length },
         });
         expect(new URL(target.url).origin).toBe(cluster.url);
         const form = new FormData();
         for (const [name, value] of Object.entries(target.fields ?? {})) form.append(name, value);
-        form.append('file', new Blob([bytes], { type: 'text/plain' }), 'note.txt');
+        form.append('file', new Blob([PNG], { type: 'image/png' }), 'dot.png');
         const stored = await fetch(target.url.replace(cluster.url, cluster.haproxy.url), {
           method: target.method,
           body: form,
         });
         expect(stored.ok).toBe(true);
         const done = await client.http.request('completeUpload', { params: { uploadId: upload.id } });
-        expect(done.upload.state).toBe('ready');
+        expect(done.upload).toMatchObject({ state: 'ready', kind: 'image', width: 1, height: 1 });
         const file = await fetch(done.upload.url!.replace(cluster.url, cluster.haproxy.url));
-        expect(await file.text()).toBe('a file through the balancer\n');
+        expect(file.status).toBe(200);
+        expect(file.headers.get('content-type')).toBe('image/png');
       } finally {
         await client.disconnect();
       }
