@@ -24,8 +24,6 @@ export interface S3Server {
 export interface S3ServerOptions {
   /** Default `chat-test`. */
   bucket?: string;
-  /** s3rver's bucket configuration files (a CORS or website XML), applied to the bucket. */
-  bucketConfigs?: readonly string[];
 }
 
 // s3rver's hard-coded account (lib/models/account.js): any other access key id is refused.
@@ -47,7 +45,6 @@ export async function startS3Server(bin: string, options: S3ServerOptions = {}):
   const bucket = options.bucket ?? 'chat-test';
   const directory = await mkdtemp(join(tmpdir(), 'chat-s3rver-'));
   // Port 0: the OS picks a free port and s3rver prints it, so there is no probe-then-bind race.
-  // The bucket option goes last: s3rver reads its config files up to the next option.
   const child = spawn(
     process.execPath,
     [
@@ -55,7 +52,7 @@ export async function startS3Server(bin: string, options: S3ServerOptions = {}):
       ...['--directory', directory, '--address', '127.0.0.1', '--port', '0'],
       '--silent',
       '--no-vhost-buckets',
-      ...['--configure-bucket', bucket, ...(options.bucketConfigs ?? [])],
+      ...['--configure-bucket', bucket],
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
