@@ -14,6 +14,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { chartProblems } from './chart-consistency.ts';
 import { balancerProblems, type ComposeFile, composeProblems } from './compose-topology.ts';
 import { dockerfileProblems } from './dockerfile-rules.ts';
+import { haproxyBehaviourProblems } from './haproxy-behaviour.ts';
 import { readHaproxyConfig, unexpectedWarnings } from './haproxy-config.ts';
 import { HELM_VERSION, helmBinary } from './helm.ts';
 import { type Manifest, schemaProblems } from './kubernetes-schema.ts';
@@ -144,6 +145,10 @@ const checks: Check[] = [
         ),
       ];
     },
+  },
+  {
+    name: 'haproxy.cfg running in front of stand-in nodes: routes, private /metrics, X-Forwarded-For, /readyz',
+    run: () => haproxyBehaviourProblems(readFileSync(join(deploy, 'haproxy.cfg'), 'utf8'), scratch),
   },
   ...chartCiValues.map(
     (values): Check => ({
