@@ -24,9 +24,9 @@ export interface SeedMessage {
   text: string;
   at?: string;
   /** Reactions on it, e.g. `[{ user: 'bob', type: '👍' }]`. */
-  reactions?: { user: string; type: string }[];
+  reactions?: readonly { user: string; type: string }[];
   /** Replies in its thread. */
-  replies?: SeedMessage[];
+  replies?: readonly SeedMessage[];
 }
 
 /**
@@ -42,14 +42,14 @@ export interface SeedChannel {
   image?: string;
   custom?: CustomData;
   createdBy?: string;
-  members: (string | { id: string; role?: MemberRole })[];
-  messages?: SeedMessage[];
+  members: readonly (string | { id: string; role?: MemberRole })[];
+  messages?: readonly SeedMessage[];
   frozen?: boolean;
 }
 
 export interface TestkitSeed {
-  users?: SeedUser[];
-  channels?: SeedChannel[];
+  users?: readonly SeedUser[];
+  channels?: readonly SeedChannel[];
 }
 
 /** Bad fixtures fail at once, with where they are and what is wrong. */
@@ -121,7 +121,7 @@ export function addSeedChannel(ctx: KitContext, seed: SeedChannel, where = 'chan
   const channel = ctx.store.channels.get(state.channel.cid)!;
   for (const member of seed.members)
     if (typeof member !== 'string' && member.role) channel.members.get(member.id)!.role = member.role;
-  const sendAll = (list: SeedMessage[], path: string, parentId?: string) =>
+  const sendAll = (list: readonly SeedMessage[], path: string, parentId?: string) =>
     list.forEach((m, i) => {
       const at = `${path}[${i}]`;
       const input = valid(
