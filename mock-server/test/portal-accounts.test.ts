@@ -12,7 +12,7 @@ import { email, expectPortalError, PASSWORD, Portal, signUp } from './portal-cli
 let server: ChatServer;
 let anonymous: Portal;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ http: { portalSignUpsPerIpPerHour: 1_000 } });
   anonymous = new Portal(server.url);
 });
 afterAll(() => server?.close());
@@ -194,5 +194,24 @@ describe('portal accounts', () => {
     expect(reply.body.error.code).toBe('unauthenticated');
     expectPortalError(await anonymous.get('/me'), 401, 'unauthenticated');
     expectPortalError(await anonymous.as('garbage').get('/me'), 401, 'unauthenticated');
+  });
+
+  it('limits sign-ups per address, creating nothing once refused', async () => {
+    const strict = await startTestServer({ http: { portalSignUpsPerIpPerHour: 2 } });
+    try {
+      const portal = new Portal(strict.url);
+      for (let i = 0; i < 2; i++) {
+        expect(
+          (await portal.post('/auth/signup', { email: email(`n${i}`), password: PASSWORD })).status,
+        ).toBe(201);
+      }
+      const address = email('third');
+      const refused = await portal.post('/auth/signup', { email: address, password: PASSWORD });
+      expectPortalError(refused, 429, 'rate_limited');
+      expect(refused.body.error.details.retry_after_ms).toBeGreaterThan(0);
+      expect(await countCustomers(address)).toBe(0);
+    } finally {
+      await strict.close();
+    }
   });
 });

@@ -16,6 +16,8 @@ export interface Envelope {
   visibleTo?: string;
   /** For the nodes only (see `PublishedEvent.standing`). */
   standing?: { shadowBanned: boolean };
+  /** For the nodes only (see `PublishedEvent.appClosed`). */
+  appClosed?: true;
   /** The event's type, so receivers need not parse the event to route it. */
   type: string;
   /** The channel seq the event carries, when it is about a channel. */
@@ -41,6 +43,7 @@ export function encodeEnvelope(published: PublishedEvent, origin?: string): stri
     m: published.membersOf,
     v: published.visibleTo,
     st: published.standing,
+    ac: published.appClosed,
     t: published.event.type,
     s: seq,
   };
@@ -57,6 +60,7 @@ export function decodeEnvelope(payload: string): Envelope {
     m?: { channelIds: string[]; except: string };
     v?: string;
     st?: { shadowBanned: boolean };
+    ac?: true;
     t: string;
     s?: number;
   };
@@ -71,6 +75,7 @@ export function decodeEnvelope(payload: string): Envelope {
     ...(header.m && { membersOf: header.m }),
     ...(header.v && { visibleTo: header.v }),
     ...(header.st && { standing: header.st }),
+    ...(header.ac && { appClosed: true as const }),
     type: header.t,
     ...(header.s !== undefined && { seq: header.s }),
     json,

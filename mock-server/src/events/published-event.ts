@@ -21,6 +21,11 @@ export interface PublishedEvent {
    * nothing (a shadow ban, which the user must not learn of; its typing stops being relayed).
    */
   standing?: { shadowBanned: boolean };
+  /**
+   * For the nodes: the application was disabled or deleted; every socket of it is told
+   * `app_disabled` and closed (the event itself goes to no one).
+   */
+  appClosed?: true;
   event: ChatEvent;
 }
 

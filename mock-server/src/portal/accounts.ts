@@ -42,14 +42,17 @@ export interface RequestOrigin {
  * attempts per address, failures per account.
  */
 export class PortalAccounts {
-  private readonly signUpsPerAddress = createRateLimiter({ limit: 10, windowMs: HOUR_MS });
+  private readonly signUpsPerAddress: RateLimiter;
   private readonly loginsPerAddress = createRateLimiter({ limit: 50, windowMs: LOGIN_WINDOW_MS });
   private readonly failuresPerAccount = createRateLimiter({ limit: 10, windowMs: LOGIN_WINDOW_MS });
 
   constructor(
     private readonly db: PlatformDb,
     private readonly tokens: PortalTokens,
-  ) {}
+    limits: { signUpsPerAddressPerHour: number },
+  ) {
+    this.signUpsPerAddress = createRateLimiter({ limit: limits.signUpsPerAddressPerHour, windowMs: HOUR_MS });
+  }
 
   async signUp(body: SignUpBody, origin: RequestOrigin): Promise<PortalTokenResponse> {
     limit(this.signUpsPerAddress, origin.ip, 'Too many sign-ups from this address; try again later');

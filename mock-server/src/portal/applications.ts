@@ -8,6 +8,7 @@ import {
 } from '@chat/protocol';
 import { createServerToken, createUserToken } from '../domain/auth/index';
 import { forgetApp } from '../domain/users/app-lookup';
+import type { Publish } from '../events/published-event';
 import { ChatError } from '../kernel/errors';
 import type { PlatformDb } from '../store/data-access';
 import type { AppRow } from '../store/schema';
@@ -110,9 +111,13 @@ export async function updateApplication(
   return toApplication(updated);
 }
 
-/** Disabled: requests are answered `app_disabled`, new sockets closed with APP_DISABLED. */
+/**
+ * Disabled: requests are answered `app_disabled`; sockets, open and new, are told so and closed
+ * with APP_DISABLED (a terminal code: the SDK stops reconnecting).
+ */
 export async function setApplicationEnabled(
   db: PlatformDb,
+  publish: Publish,
   actor: PortalActor,
   appId: string,
   enabled: boolean,
@@ -131,12 +136,14 @@ export async function setApplicationEnabled(
     appId,
     action: enabled ? 'app.enabled' : 'app.disabled',
   });
+  if (!enabled) closeSockets(publish, app.id);
   return toApplication(updated);
 }
 
 /** Gone at once for every caller (its api key names nothing); its rows are purged later. */
 export async function deleteApplication(
   db: PlatformDb,
+  publish: Publish,
   actor: PortalActor,
   appId: string,
 ): Promise<{ ok: true }> {
@@ -153,6 +160,7 @@ export async function deleteApplication(
     action: 'app.deleted',
     details: { name: app.name },
   });
+  closeSockets(publish, app.id);
   return { ok: true };
 }
 
@@ -221,6 +229,16 @@ export async function mintToken(
     details: 'server' in body ? { server: true } : { user_id: body.user_id },
   });
   return { token, expires_at: new Date(Date.now() + seconds * 1000).toISOString() };
+}
+
+/** Every node closes the application's sockets (see `PublishedEvent.appClosed`). */
+function closeSockets(publish: Publish, appId: string): void {
+  publish({
+    appId,
+    channelId: null,
+    appClosed: true,
+    event: { type: 'health.check', created_at: new Date().toISOString() },
+  });
 }
 
 function newSecret(): string {

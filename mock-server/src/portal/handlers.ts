@@ -1,5 +1,6 @@
 import type { PortalEndpointName, PortalEndpointResponse, portalEndpoints } from '@chat/protocol';
 import type { z } from 'zod';
+import type { Publish } from '../events/published-event';
 import { ChatError } from '../kernel/errors';
 import type { PlatformDb } from '../store/data-access';
 import type { PortalAccounts, RequestOrigin } from './accounts';
@@ -24,6 +25,8 @@ export interface PortalContext<N extends PortalEndpointName> {
 export interface PortalServices {
   db: PlatformDb;
   accounts: PortalAccounts;
+  /** Live events: a disabled or deleted application's sockets are closed on every node. */
+  publish: Publish;
   /** The longest token lifetime the chat API accepts: tokens minted here live no longer. */
   maxTokenLifetimeSeconds: number;
 }
@@ -85,12 +88,12 @@ export function createPortalHandlers(s: PortalServices): PortalHandlers {
       application: await apps.updateApplication(db, actor, params.appId, body),
     }),
     disableApplication: async ({ actor, params }) => ({
-      application: await apps.setApplicationEnabled(db, actor, params.appId, false),
+      application: await apps.setApplicationEnabled(db, s.publish, actor, params.appId, false),
     }),
     enableApplication: async ({ actor, params }) => ({
-      application: await apps.setApplicationEnabled(db, actor, params.appId, true),
+      application: await apps.setApplicationEnabled(db, s.publish, actor, params.appId, true),
     }),
-    deleteApplication: ({ actor, params }) => apps.deleteApplication(db, actor, params.appId),
+    deleteApplication: ({ actor, params }) => apps.deleteApplication(db, s.publish, actor, params.appId),
     rotateApplicationSecret: ({ actor, params, body }) =>
       apps.rotateSecret(db, actor, params.appId, body.grace_seconds),
     mintApplicationToken: ({ actor, params, body }) =>

@@ -1,3 +1,4 @@
+import type { Publish } from '../events/published-event';
 import type { PlatformDb } from '../store/data-access';
 import { PortalAccounts } from './accounts';
 import { createPortalHandlers } from './handlers';
@@ -10,18 +11,23 @@ import type { registerPortalRoutes } from './routes';
  */
 export function createPortal(options: {
   db: PlatformDb;
+  publish: Publish;
   serverKey: { key: string } | { unavailable: string };
   maxTokenLifetimeSeconds: number;
+  signUpsPerAddressPerHour: number;
 }): Parameters<typeof registerPortalRoutes>[1] {
   if (!('key' in options.serverKey)) {
     return {
       unavailable: `The portal signs its tokens with the server key. ${options.serverKey.unavailable}`,
     };
   }
-  const accounts = new PortalAccounts(options.db, createPortalTokens(options.serverKey.key));
+  const accounts = new PortalAccounts(options.db, createPortalTokens(options.serverKey.key), {
+    signUpsPerAddressPerHour: options.signUpsPerAddressPerHour,
+  });
   return {
     handlers: createPortalHandlers({
       db: options.db,
+      publish: options.publish,
       accounts,
       maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds,
     }),

@@ -1,4 +1,4 @@
-import { CLOSE_CODES, type EventOf } from '@chat/protocol';
+import { CLOSE_CODES, type EventOf, makeError } from '@chat/protocol';
 import type { Logger } from 'pino';
 import type { Envelope } from '../bus/envelope';
 import { failureLevel } from '../kernel/dependency-status';
@@ -25,6 +25,7 @@ export interface FanOutContext {
  * Watches that lose their right to read (removed, banned, channel deleted) stop here.
  */
 export function fanOut({ data, registry, directory, logger }: FanOutContext, envelope: Envelope): void {
+  if (envelope.appClosed) return closeAppSockets(registry, envelope.appId);
   if (envelope.userIds) {
     for (const userId of envelope.userIds) {
       for (const conn of registry.ofUser(userId)) {
@@ -99,5 +100,20 @@ export function fanOut({ data, registry, directory, logger }: FanOutContext, env
         (error) => logger[failureLevel('warn')]({ err: error }, 'notification fan-out failed'),
       );
       break;
+  }
+}
+
+/** The application was disabled or deleted: its sockets on this node hear why, then close. */
+function closeAppSockets(registry: Registry, appId: string): void {
+  const error = makeError(
+    'app_disabled',
+    'This application is disabled; its team can enable it in the portal',
+  );
+  for (const userId of [...registry.users()]) {
+    for (const conn of [...registry.ofUser(userId)]) {
+      if (conn.actor?.appId !== appId) continue;
+      conn.sendFrame({ type: 'error', error });
+      conn.close(CLOSE_CODES.APP_DISABLED, 'app_disabled');
+    }
   }
 }

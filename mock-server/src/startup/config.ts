@@ -176,6 +176,8 @@ export interface HttpConfig {
   registrationsPerIpPerHour: number;
   /** Sign-ups per application per hour, whatever the addresses (`CHAT_REGISTRATIONS_PER_APP_HOUR`). */
   registrationsPerAppPerHour: number;
+  /** Portal sign-ups (customer accounts) per client address per hour (`CHAT_PORTAL_SIGNUPS_PER_IP_HOUR`). */
+  portalSignUpsPerIpPerHour: number;
   /** The bearer token `/metrics` asks for (`CHAT_METRICS_TOKEN`); see http/metrics-route.ts. */
   metricsToken?: string | undefined;
 }
@@ -188,6 +190,7 @@ export function loadHttpConfig(env: NodeJS.ProcessEnv = process.env): HttpConfig
     keepAliveTimeoutMs: positiveNumber(env, 'CHAT_HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000),
     registrationsPerIpPerHour: positiveNumber(env, 'CHAT_REGISTRATIONS_PER_IP_HOUR', 10),
     registrationsPerAppPerHour: positiveNumber(env, 'CHAT_REGISTRATIONS_PER_APP_HOUR', 300),
+    portalSignUpsPerIpPerHour: positiveNumber(env, 'CHAT_PORTAL_SIGNUPS_PER_IP_HOUR', 10),
     metricsToken: metricsToken(env.CHAT_METRICS_TOKEN),
   };
 }

@@ -270,7 +270,13 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     registerAdmin(app, store, { maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds });
     registerPortalRoutes(
       app,
-      createPortal({ db: data.platform, serverKey, maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds }),
+      createPortal({
+        db: data.platform,
+        publish,
+        serverKey,
+        maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds,
+        signUpsPerAddressPerHour: http.portalSignUpsPerIpPerHour,
+      }),
     );
   }
   const demo = options.seedDemo ? await seedDemo({ db: store.db, publish }) : null;
