@@ -29,6 +29,7 @@ interface Container {
 }
 interface PodSpec {
   containers: Container[];
+  serviceAccountName?: string;
   securityContext?: { runAsNonRoot?: boolean };
 }
 type Labels = Record<string, string>;
@@ -66,6 +67,9 @@ export function chartProblems(manifests: Manifest[]): string[] {
     if (!matches(selector, template.metadata.labels))
       problems.push(`${name}: its selector does not match its pods`);
     if (template.spec.securityContext?.runAsNonRoot !== true) problems.push(`${name}: pods may run as root`);
+    const accounts = byKind('ServiceAccount').map((account) => account.metadata?.name);
+    if (accounts.length > 0 && !accounts.includes(template.spec.serviceAccountName))
+      problems.push(`${name}: runs as service account ${template.spec.serviceAccountName}, not the chart's`);
     const container = template.spec.containers[0]!;
     if (container.securityContext?.allowPrivilegeEscalation !== false)
       problems.push(`${name}: privilege escalation is allowed`);

@@ -43,6 +43,15 @@ app.kubernetes.io/component: {{ .role }}
 {{- default (printf "%s-secrets" (include "chat-server.fullname" .)) .Values.secrets.existingSecret }}
 {{- end }}
 
+{{/* The pods' service account: the chart's, or the one named, or the namespace's default. */}}
+{{- define "chat-server.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "chat-server.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
 {{/* The server image. */}}
 {{- define "chat-server.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
