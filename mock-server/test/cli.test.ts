@@ -53,6 +53,7 @@ describe('chat-server CLI', () => {
     expect(out).toContain('alice, bob, carol, dave');
     expect(out).toContain('password "chat-demo"');
     expect(out).toContain('team:general');
+    expect(out).toContain('Portal API (/portal/v1): demo@chat.local — password "chat-demo-portal"');
   });
 
   it('seeds nothing in production', async () => {

@@ -186,6 +186,71 @@ describe.skipIf(!runs)('one process per PGlite data directory', () => {
   );
 
   it(
+    'bootstraps the portal from the command line: create-customer, then create-app --team, while the server runs',
+    async () => {
+      const dataDir = tempDataDir();
+      const server = await startServer(dataDir);
+      const made = await runCli(dataDir, [
+        'create-customer',
+        '--email',
+        'Founder@Example.com',
+        '--password',
+        'a long passphrase',
+        '--team',
+        'Founders',
+      ]);
+      expect(made.code, made.stderr).toBe(0);
+      const customer = JSON.parse(made.stdout.slice(0, made.stdout.lastIndexOf('}') + 1));
+      expect(customer).toMatchObject({ email: 'founder@example.com', team: 'Founders' });
+      const app = await runCli(dataDir, ['create-app', '--name', 'Owned', '--team', customer.team_id]);
+      expect(app.code, app.stderr).toBe(0);
+
+      const login = await fetch(`${server.url}/portal/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'founder@example.com', password: 'a long passphrase' }),
+      });
+      expect(login.status).toBe(200);
+      const { access_token } = (await login.json()) as { access_token: string };
+      const apps = await fetch(`${server.url}/portal/v1/teams/${customer.team_id}/apps`, {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      const { applications } = (await apps.json()) as { applications: { name: string; status: string }[] };
+      expect(applications).toEqual([expect.objectContaining({ name: 'Owned', status: 'active' })]);
+
+      // Refused, saying why, and nothing made: a taken email, a short password, an unknown team.
+      const again = await runCli(dataDir, [
+        'create-customer',
+        '--email',
+        'founder@example.com',
+        '--password',
+        'x'.repeat(12),
+      ]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('A customer with this email exists');
+      const short = await runCli(dataDir, [
+        'create-customer',
+        '--email',
+        'new@example.com',
+        '--password',
+        'short',
+      ]);
+      expect(short.code).toBe(1);
+      expect(short.stderr).toContain('password');
+      const orphan = await runCli(dataDir, [
+        'create-app',
+        '--name',
+        'Orphan',
+        '--team',
+        '00000000-0000-4000-8000-000000000000',
+      ]);
+      expect(orphan.code).toBe(1);
+      expect(orphan.stderr).toContain('No team has this id');
+    },
+    SLOW,
+  );
+
+  it(
     'starts a new server at once after the last one was killed outright, with every acknowledged message',
     async () => {
       const dataDir = tempDataDir();

@@ -53,7 +53,7 @@ function validBody(name: PortalEndpointName): unknown {
 }
 
 const WITH_BODY = (Object.keys(portalEndpoints) as PortalEndpointName[]).filter(
-  (name) => portalEndpoints[name].body,
+  (name) => (portalEndpoints[name] as PortalEndpoint).body !== undefined,
 );
 
 async function digest() {

@@ -1000,9 +1000,13 @@ describe('WebSocket upgrade', () => {
     expect(await upgrade(urlFor(server, t.app.api_key))).toBe(101);
   });
 
-  it('an inactive application: 401', async () => {
+  it('a disabled application: the socket opens to say app_disabled, then closes with APP_DISABLED', async () => {
     const app = await createTestApp(server.store.db, { is_active: false });
-    expect(await upgrade(urlFor(server, app.api_key))).toBe(401);
+    expect(await upgrade(urlFor(server, app.api_key))).toBe(101);
+    const socket = await WsClient.open(server.wsUrl, app.api_key);
+    expect(await socket.waitForClose()).toBe(CLOSE_CODES.APP_DISABLED);
+    const deleted = await createTestApp(server.store.db, { deleted_at: new Date() });
+    expect(await upgrade(urlFor(server, deleted.api_key))).toBe(401);
   });
 
   it('another path: 404', async () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { toErrorIssues, userId } from '@chat/protocol';
+import { customerEmail, customerPassword, toErrorIssues, userId } from '@chat/protocol';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
-import { createServerToken, createUserToken } from '../domain/auth/index';
+import { createServerToken, createUserToken, hashPassword } from '../domain/auth/index';
 import { ChatError } from '../kernel/errors';
 import type { Db } from '../store/schema';
 
@@ -29,6 +29,8 @@ const createAppInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
   allow_registration: z.boolean().default(false),
   allowed_origins: z.array(z.string().min(1).max(2048)).max(100).default([]),
+  /** The team that owns it in the portal (see `create-customer`); none: out of the portal's reach. */
+  team_id: z.uuid().optional(),
 });
 
 export interface CreatedApp {
@@ -43,11 +45,20 @@ export const createAppOperation: AdminOperation<typeof createAppInput, CreatedAp
   path: '/admin/v1/apps',
   status: 201,
   input: createAppInput,
-  run: ({ db }, input) =>
-    db
+  async run({ db }, input) {
+    if (input.team_id !== undefined) {
+      const team = await db
+        .selectFrom('teams')
+        .select('id')
+        .where('id', '=', input.team_id)
+        .executeTakeFirst();
+      if (!team) throw new ChatError('not_found', 'No team has this id (see create-customer)');
+    }
+    return db
       .insertInto('applications')
       .values({
         name: input.name,
+        team_id: input.team_id ?? null,
         // Hex: a key never starts with '-', which a command line (`token --api-key …`) takes for an option.
         api_key: randomBytes(12).toString('hex'),
         api_secret: randomBytes(32).toString('base64url'),
@@ -55,7 +66,56 @@ export const createAppOperation: AdminOperation<typeof createAppInput, CreatedAp
         allowed_origins: input.allowed_origins,
       })
       .returning(['id', 'name', 'api_key', 'api_secret'])
-      .executeTakeFirstOrThrow(),
+      .executeTakeFirstOrThrow();
+  },
+};
+
+const createCustomerInput = z.strictObject({
+  email: customerEmail,
+  password: customerPassword,
+  display_name: z.string().trim().min(1).max(200).optional(),
+  /** The team made for the customer, who owns it; "<email>'s team" unless named. */
+  team: z.string().trim().min(1).max(200).optional(),
+});
+
+export interface CreatedCustomer {
+  customer_id: string;
+  email: string;
+  team_id: string;
+  team: string;
+}
+
+/**
+ * A portal account and a team it owns: how a self-hosted install gets its first customer (who
+ * then invites the others and creates applications in the portal, or `create-app --team`).
+ */
+export const createCustomerOperation: AdminOperation<typeof createCustomerInput, CreatedCustomer> = {
+  path: '/admin/v1/customers',
+  status: 201,
+  input: createCustomerInput,
+  async run({ db }, input) {
+    const passwordHash = await hashPassword(input.password);
+    const teamName = input.team ?? `${input.email}'s team`;
+    return db.transaction().execute(async (trx) => {
+      const customer = await trx
+        .insertInto('customer_users')
+        .values({ email: input.email, password_hash: passwordHash, display_name: input.display_name ?? null })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!customer) throw new ChatError('conflict', 'A customer with this email exists');
+      const team = await trx
+        .insertInto('teams')
+        .values({ name: teamName })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('customer_user_teams')
+        .values({ customer_user_id: customer.id, team_id: team.id, role: 'owner' })
+        .execute();
+      return { customer_id: customer.id, email: input.email, team_id: team.id, team: teamName };
+    });
+  },
 };
 
 /** A duration as `jose` reads it: `90s`, `15m`, `1h`, `7 days`. */
@@ -113,5 +173,6 @@ export function parseAdminInput<Input extends z.ZodType>(
 
 export const ADMIN_OPERATIONS: readonly AdminOperation<z.ZodType, unknown>[] = [
   createAppOperation,
+  createCustomerOperation,
   mintTokenOperation,
 ];

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { createAppOperation, mintTokenOperation } from '../admin/admin-operations';
+import { createAppOperation, createCustomerOperation, mintTokenOperation } from '../admin/admin-operations';
 import { describeAdminError, runAdminOperation } from '../admin/run-admin-operation';
 import { VERSION } from '../kernel/version';
 import { loadConfig } from './config';
@@ -15,8 +15,12 @@ Usage:
                                             --web-root (or CHAT_WEB_ROOT): a built web app to serve at /;
                                             --role (or CHAT_ROLE): what this process does, default all
                                             (api, realtime and worker need DATABASE_URL and REDIS_URL)
-  chat-server create-app --name NAME [--allow-registration] [--origin URL ...]
+  chat-server create-app --name NAME [--allow-registration] [--origin URL ...] [--team TEAM_ID]
                                             Create an application and print its api key and secret
+                                            (--team: the portal team that owns it)
+  chat-server create-customer --email EMAIL --password PASSWORD [--name NAME] [--team TEAM]
+                                            Create a portal account and a team it owns (the first
+                                            customer of a self-hosted install); prints the team id
   chat-server token --api-key KEY (--user ID | --server) [--expires-in 1h]
                                             Print a token signed with the application's secret
 
@@ -36,6 +40,7 @@ async function main(argv: string[]): Promise<void> {
   const adminSettings = { maxTokenLifetimeSeconds: config.maxTokenLifetimeSeconds };
   if (command === 'start') return start(rest);
   if (command === 'create-app') return createApp(rest);
+  if (command === 'create-customer') return createCustomer(rest);
   if (command === 'token') return token(rest);
   process.stdout.write(HELP);
   if (command !== 'help' && command !== '--help') process.exitCode = 2;
@@ -66,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
         `  Demo application: api key "${server.demo.apiKey}"`,
         `  Demo users: ${server.demo.users.join(', ')} — password "${server.demo.password}"`,
         `  Demo channel: ${server.demo.channel}`,
+        `  Portal API (/portal/v1): ${server.demo.customer.email} — password "${server.demo.customer.password}"`,
       );
     }
     process.stdout.write(`${lines.join('\n')}\n\n`);
@@ -84,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
         name: { type: 'string' },
         'allow-registration': { type: 'boolean', default: false },
         origin: { type: 'string', multiple: true, default: [] },
+        team: { type: 'string' },
       },
     });
     if (!values.name) throw new Error('create-app needs --name');
@@ -94,10 +101,38 @@ async function main(argv: string[]): Promise<void> {
         name: values.name,
         allow_registration: values['allow-registration'],
         allowed_origins: values.origin,
+        ...(values.team !== undefined && { team_id: values.team }),
       },
       adminSettings,
     );
     process.stdout.write(`${JSON.stringify(app, null, 2)}\nKeep api_secret on your backend only.\n`);
+  }
+
+  async function createCustomer(args: string[]) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        email: { type: 'string' },
+        password: { type: 'string' },
+        name: { type: 'string' },
+        team: { type: 'string' },
+      },
+    });
+    if (!values.email || !values.password) throw new Error('create-customer needs --email and --password');
+    const customer = await runAdminOperation(
+      storeOptions,
+      createCustomerOperation,
+      {
+        email: values.email,
+        password: values.password,
+        ...(values.name !== undefined && { display_name: values.name }),
+        ...(values.team !== undefined && { team: values.team }),
+      },
+      adminSettings,
+    );
+    process.stdout.write(
+      `${JSON.stringify(customer, null, 2)}\nLog in to the portal API at /portal/v1/auth/login with this email and password.\n`,
+    );
   }
 
   async function token(args: string[]) {

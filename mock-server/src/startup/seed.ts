@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createCustomerOperation } from '../admin/admin-operations';
 import { hashPassword } from '../domain/auth/index';
 import { createChannel } from '../domain/channels/channels';
 import type { Publish } from '../events/published-event';
@@ -8,12 +9,16 @@ import type { Db } from '../store/schema';
 export const DEMO_API_KEY = 'demo';
 export const DEMO_PASSWORD = 'chat-demo';
 export const DEMO_USERS = ['alice', 'bob', 'carol', 'dave'] as const;
+/** The demo's portal account (a customer: owner of the team the demo application belongs to). */
+export const DEMO_CUSTOMER = { email: 'demo@chat.local', password: 'chat-demo-portal' } as const;
 
 export interface DemoCredentials {
   apiKey: string;
   users: readonly string[];
   password: string;
   channel: string;
+  /** The portal account that owns the demo application's team. */
+  customer: { email: string; password: string };
 }
 
 /**
@@ -70,5 +75,51 @@ export async function seedDemo(deps: { db: Db; publish: Publish }): Promise<Demo
     members: [...DEMO_USERS],
     created_by_id: 'alice',
   });
-  return { apiKey: DEMO_API_KEY, users: DEMO_USERS, password: DEMO_PASSWORD, channel: 'team:general' };
+  await attachToDemoTeam(db, app.id);
+  return {
+    apiKey: DEMO_API_KEY,
+    users: DEMO_USERS,
+    password: DEMO_PASSWORD,
+    channel: 'team:general',
+    customer: { ...DEMO_CUSTOMER },
+  };
+}
+
+/**
+ * The demo application belongs to a team in the portal, owned by the demo customer, made the way
+ * `chat-server create-customer` makes one (also for a data dir seeded before the portal existed).
+ */
+async function attachToDemoTeam(db: Db, appId: string): Promise<void> {
+  const app = await db
+    .selectFrom('applications')
+    .select('team_id')
+    .where('id', '=', appId)
+    .executeTakeFirstOrThrow();
+  if (app.team_id !== null) return;
+  const existing = await db
+    .selectFrom('customer_users')
+    .select('id')
+    .where('email', '=', DEMO_CUSTOMER.email)
+    .executeTakeFirst();
+  const teamId = existing
+    ? (
+        await db
+          .selectFrom('customer_user_teams')
+          .select('team_id')
+          .where('customer_user_id', '=', existing.id)
+          .where('role', '=', 'owner')
+          .executeTakeFirstOrThrow()
+      ).team_id
+    : (
+        await createCustomerOperation.run(
+          { db, maxTokenLifetimeSeconds: 0 },
+          {
+            email: DEMO_CUSTOMER.email,
+            password: DEMO_CUSTOMER.password,
+            display_name: 'Demo',
+            team: 'Demo',
+          },
+        )
+      ).team_id;
+  await db.updateTable('applications').set({ team_id: teamId }).where('id', '=', appId).execute();
 }

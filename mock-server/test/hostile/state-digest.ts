@@ -21,7 +21,6 @@ const TABLES: Record<string, string[]> = {
   refresh_tokens: [],
   app_user_devices: [],
   uploads: [],
-  teams: [],
   channels: [],
   channel_members: [],
   channel_events: [],
