@@ -25,7 +25,10 @@ export interface FanOutContext {
  * Watches that lose their right to read (removed, banned, channel deleted) stop here.
  */
 export function fanOut({ data, registry, directory, logger }: FanOutContext, envelope: Envelope): void {
-  if (envelope.appClosed) return closeAppSockets(registry, envelope.appId);
+  if (envelope.appClosed) {
+    closeAppSockets(registry, envelope.appId);
+    return;
+  }
   if (envelope.userIds) {
     for (const userId of envelope.userIds) {
       for (const conn of registry.ofUser(userId)) {
