@@ -144,13 +144,14 @@ describe('the role table', () => {
     const seen: Record<string, Record<string, number>> = {};
     const expected: Record<string, Record<string, number>> = {};
     for (const [permission, act] of Object.entries(actions)) {
+      const allowedRoles = PORTAL_PERMISSIONS[permission as PortalPermission] as readonly string[];
+      seen[permission] = {};
+      expected[permission] = {};
       for (const role of TEAM_ROLES) {
         const reply = await act(byRole[role]);
-        (seen[permission] ??= {})[role] = reply.status;
-        const allowed = (PORTAL_PERMISSIONS[permission as PortalPermission] as readonly string[]).includes(
-          role,
-        );
-        (expected[permission] ??= {})[role] = allowed ? (reply.status === 201 ? 201 : 200) : 403;
+        seen[permission][role] = reply.status;
+        const allowed = allowedRoles.includes(role);
+        expected[permission][role] = allowed ? (reply.status === 201 ? 201 : 200) : 403;
         if (!allowed) expect(reply.body.error.code).toBe('forbidden');
       }
     }
