@@ -18,6 +18,8 @@ export interface Envelope {
   standing?: { shadowBanned: boolean };
   /** For the nodes only (see `PublishedEvent.appClosed`). */
   appClosed?: true;
+  /** For the nodes only (see `PublishedEvent.appPermissions`). */
+  appPermissions?: PublishedEvent['appPermissions'];
   /** The event's type, so receivers need not parse the event to route it. */
   type: string;
   /** The channel seq the event carries, when it is about a channel. */
@@ -44,6 +46,7 @@ export function encodeEnvelope(published: PublishedEvent, origin?: string): stri
     v: published.visibleTo,
     st: published.standing,
     ac: published.appClosed,
+    ap: published.appPermissions,
     t: published.event.type,
     s: seq,
   };
@@ -61,6 +64,7 @@ export function decodeEnvelope(payload: string): Envelope {
     v?: string;
     st?: { shadowBanned: boolean };
     ac?: true;
+    ap?: PublishedEvent['appPermissions'];
     t: string;
     s?: number;
   };
@@ -76,6 +80,7 @@ export function decodeEnvelope(payload: string): Envelope {
     ...(header.v && { visibleTo: header.v }),
     ...(header.st && { standing: header.st }),
     ...(header.ac && { appClosed: true as const }),
+    ...(header.ap && { appPermissions: header.ap }),
     type: header.t,
     ...(header.s !== undefined && { seq: header.s }),
     json,

@@ -1,4 +1,4 @@
-import type { ChatEvent } from '@chat/protocol';
+import type { ChannelTypeOverrides, ChatEvent } from '@chat/protocol';
 
 /**
  * An event a committed write caused, on its way to the bus (live delivery on every node).
@@ -26,6 +26,8 @@ export interface PublishedEvent {
    * `app_disabled` and closed (the event itself goes to no one).
    */
   appClosed?: true;
+  /** For the nodes: the application's permission-table overrides changed to these. */
+  appPermissions?: ChannelTypeOverrides;
   event: ChatEvent;
 }
 

@@ -4,6 +4,7 @@ import type { Publish } from '../events/published-event';
 import { ChatError } from '../kernel/errors';
 import type { PlatformDb } from '../store/data-access';
 import type { PortalAccounts, RequestOrigin } from './accounts';
+import * as appConfig from './app-config';
 import * as apps from './applications';
 import * as invites from './invites';
 import type { PortalActor } from './portal-actor';
@@ -96,6 +97,12 @@ export function createPortalHandlers(s: PortalServices): PortalHandlers {
     deleteApplication: ({ actor, params }) => apps.deleteApplication(db, s.publish, actor, params.appId),
     rotateApplicationSecret: ({ actor, params, body }) =>
       apps.rotateSecret(db, actor, params.appId, body.grace_seconds),
+    getApplicationConfig: async ({ actor, params }) => ({
+      config: await appConfig.getConfig(db, actor, params.appId),
+    }),
+    updateApplicationConfig: async ({ actor, params, body }) => ({
+      config: await appConfig.updateConfig(db, s.publish, actor, params.appId, body.channel_type_overrides),
+    }),
     mintApplicationToken: ({ actor, params, body }) =>
       apps.mintToken(db, actor, params.appId, body, s.maxTokenLifetimeSeconds),
   };

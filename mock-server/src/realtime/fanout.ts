@@ -1,6 +1,7 @@
 import { CLOSE_CODES, type EventOf, makeError } from '@chat/protocol';
 import type { Logger } from 'pino';
 import type { Envelope } from '../bus/envelope';
+import { useAppPermissions } from '../domain/channels/permissions';
 import { failureLevel } from '../kernel/dependency-status';
 import type { DataAccess } from '../store/data-access';
 import type { Connection } from './connection';
@@ -27,6 +28,11 @@ export interface FanOutContext {
 export function fanOut({ data, registry, directory, logger }: FanOutContext, envelope: Envelope): void {
   if (envelope.appClosed) {
     closeAppSockets(registry, envelope.appId);
+    return;
+  }
+  // The app's permission table changed: this node's sockets are judged by it from now on.
+  if (envelope.appPermissions) {
+    useAppPermissions(envelope.appId, envelope.appPermissions);
     return;
   }
   if (envelope.userIds) {

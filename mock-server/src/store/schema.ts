@@ -1,4 +1,4 @@
-import type { CustomData, LinkPreview, SystemMessageInfo } from '@chat/protocol';
+import type { ChannelTypeOverrides, CustomData, LinkPreview, SystemMessageInfo } from '@chat/protocol';
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 /** Kysely's view of the tables in `migrations/`. Keep the two in step. */
@@ -37,6 +37,8 @@ export interface ApplicationsTable {
   previous_api_secret: string | null;
   previous_secret_expires_at: NullableTimestamp;
   secret_rotated_at: NullableTimestamp;
+  /** Changes to the default channel permission table (`ChannelTypeOverrides`). */
+  channel_permissions: ColumnType<ChannelTypeOverrides, string | undefined, string>;
 }
 
 export interface TeamsTable {

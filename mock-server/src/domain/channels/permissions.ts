@@ -1,32 +1,19 @@
-import type { ChannelType, MemberRole } from '@chat/protocol';
+import {
+  CHANNEL_ACTIONS,
+  type ChannelAction,
+  type ChannelStanding,
+  type ChannelType,
+  type ChannelTypeOverrides,
+} from '@chat/protocol';
 import type { Actor } from '../../kernel/actor';
 import { ChatError } from '../../kernel/errors';
 
-/** What someone can do to or in a channel. */
-export const ACTIONS = [
-  'read', // get the channel, list and watch its messages
-  'join', // add oneself as a member
-  'send', // send messages
-  'react',
-  'mark_read',
-  'typing',
-  'pin',
-  'update_channel',
-  'freeze',
-  'truncate',
-  'delete_channel',
-  'add_members',
-  'remove_members', // remove others; leaving is always allowed
-  'set_role',
-  'ban',
-  'delete_any_message',
-  // Set the channel's slow mode; who may set it is exempt from it.
-  'slow_mode',
-] as const;
-export type Action = (typeof ACTIONS)[number];
+/** What someone can do to or in a channel (the list lives in the protocol, with the portal's configuration). */
+export const ACTIONS = CHANNEL_ACTIONS;
+export type Action = ChannelAction;
 
 /** A user's standing in one channel: `none` for users of the app who are not members. */
-export type ChannelStanding = 'none' | MemberRole;
+export type { ChannelStanding };
 
 const RANK: Record<ChannelStanding, number> = { none: 0, member: 1, moderator: 2, admin: 3 };
 
@@ -35,7 +22,9 @@ const RANK: Record<ChannelStanding, number> = { none: 0, member: 1, moderator: 2
  * equals, `team` is run by its moderators, and `livestream` may be watched by anyone in the app.
  * App admins and server-side calls may do everything.
  */
-export const PERMISSIONS: Record<ChannelType, Record<Action, ChannelStanding>> = {
+export type PermissionTable = Record<ChannelType, Record<Action, ChannelStanding>>;
+
+export const PERMISSIONS: PermissionTable = {
   messaging: {
     read: 'member',
     join: 'admin',
@@ -96,16 +85,47 @@ export const PERMISSIONS: Record<ChannelType, Record<Action, ChannelStanding>> =
 };
 
 /**
- * Types whose channels any user of the app may join on their own (`join` needs no standing):
- * the public channels a "browse" list offers. Derived from the table, so a new public type joins it.
+ * The tables of the applications that changed the defaults (portal: `PATCH …/config`), by app id.
+ * Kept current on each node by whatever reads the application's row (every request and socket
+ * does, at most `APP_CACHE_MS` apart) and, on realtime nodes, by the bus the moment it changes;
+ * an application without changes has no entry and uses `PERMISSIONS`.
  */
-export const JOINABLE_TYPES: readonly ChannelType[] = (Object.keys(PERMISSIONS) as ChannelType[]).filter(
-  (type) => PERMISSIONS[type].join === 'none',
-);
+const appTables = new Map<string, PermissionTable>();
+
+/** Applies an application's overrides to the defaults: the table in force for it. */
+export function effectiveTable(overrides: ChannelTypeOverrides): PermissionTable {
+  const table = {} as PermissionTable;
+  for (const type of Object.keys(PERMISSIONS) as ChannelType[]) {
+    table[type] = { ...PERMISSIONS[type], ...overrides[type] };
+  }
+  return table;
+}
+
+/** Records the application's overrides (`{}`: the defaults) for this node's checks. */
+export function useAppPermissions(appId: string, overrides: ChannelTypeOverrides): void {
+  const changed = Object.values(overrides).some((actions) => actions && Object.keys(actions).length > 0);
+  if (changed) appTables.set(appId, effectiveTable(overrides));
+  else appTables.delete(appId);
+}
+
+/** The permission table in force for the application. */
+export function permissionTableOf(appId: string): PermissionTable {
+  return appTables.get(appId) ?? PERMISSIONS;
+}
+
+/**
+ * Types whose channels any user of the app may join on their own (`join` needs no standing):
+ * the public channels a "browse" list offers. Derived from the app's table, so a type made
+ * public joins it.
+ */
+export function joinableTypes(appId: string): ChannelType[] {
+  const table = permissionTableOf(appId);
+  return (Object.keys(table) as ChannelType[]).filter((type) => table[type].join === 'none');
+}
 
 export function can(actor: Actor, type: ChannelType, standing: ChannelStanding, action: Action): boolean {
   if (actor.server || actor.role === 'admin') return true;
-  return RANK[standing] >= RANK[PERMISSIONS[type][action]];
+  return RANK[standing] >= RANK[permissionTableOf(actor.appId)[type][action]];
 }
 
 /** Throws `forbidden` unless the actor may do `action`. */

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import type { DomainDeps } from '../deps';
 import { loadChannel } from './channel-access';
 import { loadChannelState } from './channel-state';
-import { JOINABLE_TYPES } from './permissions';
+import { joinableTypes } from './permissions';
 
 /**
  * Where a page of channels ended: its last sort key, at the database's full (microsecond)
@@ -19,7 +19,7 @@ const channelCursor = z.strictObject({ k: timestamp, id: z.uuid() });
 
 /**
  * Which channels a query starts from. Without `joinable`: the user's own (server-side calls: all
- * of the app's). With it: channels of a public type (`JOINABLE_TYPES`) the user has no member row
+ * of the app's). With it: channels of a public type (`joinableTypes`) the user has no member row
  * in. A banned member keeps a row, so a channel they were banned from is neither listed as theirs
  * (they may not read it) nor offered to join. A server-side call has no user who could be a member:
  * for it, joinable means every public channel of the app. App admins, who could join anything,
@@ -37,7 +37,7 @@ function callerScope(
       .whereRef('me.channel_id', '=', 'channels.id')
       .where('me.app_user_id', '=', userId);
   if (joinable) {
-    const publicType = eb('channels.type', 'in', JOINABLE_TYPES);
+    const publicType = eb('channels.type', 'in', joinableTypes(actor.appId));
     return actor.server ? publicType : eb.and([publicType, eb.not(eb.exists(memberRow(actor.userId!)))]);
   }
   if (actor.server) return eb.lit(true);
@@ -62,7 +62,7 @@ export async function queryChannels(
   const { db } = deps;
   const f = body.filter ?? {};
   // No type is open to all (the permission table says so): nothing to browse.
-  if (f.joinable && JOINABLE_TYPES.length === 0) return { channels: [], next_cursor: null };
+  if (f.joinable && joinableTypes(actor.appId).length === 0) return { channels: [], next_cursor: null };
   const limit = body.limit ?? LIMITS.PAGE_SIZE_DEFAULT;
   const sortField = body.sort?.created_at !== undefined ? 'created_at' : 'last_message_at';
   const direction = (body.sort?.[sortField] ?? -1) === -1 ? 'desc' : 'asc';

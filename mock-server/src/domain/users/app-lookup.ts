@@ -1,6 +1,7 @@
 import { ChatError } from '../../kernel/errors';
 import type { PlatformDb } from '../../store/data-access';
 import type { AppRow } from '../../store/schema';
+import { useAppPermissions } from '../channels/permissions';
 
 /** How long a looked-up application is trusted before it is read again. */
 export const APP_CACHE_MS = 5_000;
@@ -74,7 +75,9 @@ function read(db: PlatformDb, apiKey: string): Promise<AppRow | undefined> {
   cache.set(apiKey, { app, until: now + APP_CACHE_MS, readAt: now });
   if (cache.size > MAX_APPS) cache.delete(cache.keys().next().value as string);
   const forgetUnlessFound = (row?: AppRow) => {
-    if (!row && cache.get(apiKey)?.app === app) cache.delete(apiKey);
+    // Each read brings the app's permission table up to date on this node, whatever reads it.
+    if (row) useAppPermissions(row.id, row.channel_permissions);
+    else if (cache.get(apiKey)?.app === app) cache.delete(apiKey);
   };
   void app.then(forgetUnlessFound, () => forgetUnlessFound());
   return app;

@@ -10,6 +10,7 @@ import {
   signUpBody,
   updateCustomerBody,
 } from './accounts';
+import { applicationConfigResponse, updateApplicationConfigBody } from './app-config';
 import {
   applicationParams,
   applicationSecretResponse,
@@ -303,6 +304,23 @@ export const portalEndpoints = {
     params: applicationParams,
     body: rotateSecretBody,
     response: applicationSecretResponse,
+  }),
+  getApplicationConfig: e({
+    method: 'GET',
+    path: '/portal/v1/apps/{appId}/config',
+    summary: "An application's configuration in one place (the channel types' permission table included)",
+    auth: 'customer',
+    params: applicationParams,
+    response: applicationConfigResponse,
+  }),
+  updateApplicationConfig: e({
+    method: 'PATCH',
+    path: '/portal/v1/apps/{appId}/config',
+    summary: "Change an application's permission table; in force on every node without a restart",
+    auth: 'customer',
+    params: applicationParams,
+    body: updateApplicationConfigBody,
+    response: applicationConfigResponse,
   }),
   mintApplicationToken: e({
     method: 'POST',

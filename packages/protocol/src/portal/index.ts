@@ -1,4 +1,5 @@
 export * from './accounts';
+export * from './app-config';
 export * from './applications';
 export * from './endpoints';
 export * from './limits';
