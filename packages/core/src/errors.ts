@@ -115,6 +115,8 @@ const CLASS_OF_CODE: Record<ErrorCode, ErrorClass> = {
   unauthenticated: AuthError,
   token_expired: AuthError,
   invalid_api_key: AuthError,
+  // The app's team disabled it: nothing works until they enable it.
+  app_disabled: PermissionError,
   invalid_credentials: AuthError,
   refresh_token_reused: AuthError,
   forbidden: PermissionError,
@@ -127,6 +129,8 @@ const CLASS_OF_CODE: Record<ErrorCode, ErrorClass> = {
   timed_out: PermissionError,
   registration_closed: PermissionError,
   not_found: NotFoundError,
+  // Portal codes: a chat client never meets them, but the table is complete.
+  invite_unusable: NotFoundError,
   conflict: ConflictError,
   rate_limited: RateLimitError,
   // Slow mode: like a rate limit, wait `details.retry_after_ms`.
