@@ -15,9 +15,14 @@ import {
 } from './errors';
 
 const classForStatus = (status: number) =>
-  ({ 400: ValidationError, 401: AuthError, 403: PermissionError, 404: NotFoundError, 409: ConflictError })[
-    status
-  ] ??
+  ({
+    400: ValidationError,
+    401: AuthError,
+    403: PermissionError,
+    404: NotFoundError,
+    409: ConflictError,
+    410: NotFoundError,
+  })[status] ??
   (status === 408
     ? NetworkError
     : status === 413 || status === 422

@@ -143,7 +143,8 @@ const CLASS_OF_CODE: Record<ErrorCode, ErrorClass> = {
 function classOfStatus(status: number): ErrorClass {
   if (status === 401) return AuthError;
   if (status === 403) return PermissionError;
-  if (status === 404) return NotFoundError;
+  // 410 Gone: not found, for good.
+  if (status === 404 || status === 410) return NotFoundError;
   // The request did not arrive in time: like a network failure, sending it again can work.
   if (status === 408) return NetworkError;
   if (status === 409) return ConflictError;
