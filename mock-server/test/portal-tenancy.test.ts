@@ -28,7 +28,12 @@ const BODIES: Partial<Record<PortalEndpointName, unknown>> = {
   updateApplication: { name: 'Renamed by B', allow_registration: true },
   rotateApplicationSecret: { grace_seconds: 0 },
   mintApplicationToken: { server: true },
+  updateApplicationConfig: { channel_type_overrides: { messaging: { send: 'none' } } },
+  supportQueryChannels: {},
 };
+
+/** A valid query string for each endpoint that needs one. */
+const QUERIES: Partial<Record<PortalEndpointName, string>> = { supportSearchMessages: '?query=secret' };
 
 function pathOf(endpoint: PortalEndpoint, ids: Record<string, string>): string {
   return endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -56,6 +61,7 @@ async function stateOf(owner: Customer, teamId: string, appId: string) {
     sessions: sessions.body.sessions.map((s: { id: string }) => s.id),
     secret: app.api_secret,
     active: app.is_active,
+    permissions: app.channel_permissions,
   };
 }
 
@@ -86,13 +92,14 @@ describe('portal tenancy', () => {
       PortalEndpoint,
     ][]) {
       if (!endpoint.params) continue;
-      const reply = await ownerB.api.request(endpoint.method, pathOf(endpoint, ids), BODIES[name]);
+      const path = pathOf(endpoint, ids) + (QUERIES[name] ?? '');
+      const reply = await ownerB.api.request(endpoint.method, path, BODIES[name]);
       expect(reply.status, `${name}: ${JSON.stringify(reply.body)}`).toBe(404);
       expect(reply.body.error.code).toBe('not_found');
       swept.push(name);
     }
     // Every endpoint with ids was tried (a new one joins the sweep by itself).
-    expect(swept.length).toBeGreaterThanOrEqual(17);
+    expect(swept.length).toBeGreaterThanOrEqual(24);
     // B's own lists show nothing of A.
     const bTeams = (await ownerB.api.get('/teams')).body.teams;
     expect(bTeams.map((t: { name: string }) => t.name)).toEqual(['B']);
@@ -124,7 +131,8 @@ describe('portal tenancy', () => {
         PortalEndpoint,
       ][]) {
         if (endpoint.auth !== 'customer') continue;
-        const reply = await portal.request(endpoint.method, pathOf(endpoint, ids), BODIES[name]);
+        const path = pathOf(endpoint, ids) + (QUERIES[name] ?? '');
+        const reply = await portal.request(endpoint.method, path, BODIES[name]);
         expect(reply.status, `${kind} → ${name}`).toBe(401);
         expect(reply.body.error.code).toBe('unauthenticated');
       }

@@ -2,29 +2,33 @@ import type { PortalEndpointName, PortalEndpointResponse, portalEndpoints } from
 import type { z } from 'zod';
 import type { Publish } from '../events/published-event';
 import { ChatError } from '../kernel/errors';
-import type { PlatformDb } from '../store/data-access';
+import type { DataAccess, PlatformDb } from '../store/data-access';
 import type { PortalAccounts, RequestOrigin } from './accounts';
 import * as appConfig from './app-config';
 import * as apps from './applications';
 import * as invites from './invites';
 import type { PortalActor } from './portal-actor';
 import { endSession, listSessions } from './sessions';
+import * as support from './support';
 import * as teams from './teams';
 
 type Def<N extends PortalEndpointName> = (typeof portalEndpoints)[N];
-type Part<N extends PortalEndpointName, K extends 'params' | 'body'> =
+type Part<N extends PortalEndpointName, K extends 'params' | 'query' | 'body'> =
   Def<N> extends Record<K, z.ZodType> ? z.output<Def<N>[K]> : undefined;
 
 /** What a portal handler gets: the caller authenticated, the request validated. */
 export interface PortalContext<N extends PortalEndpointName> {
   actor: Def<N>['auth'] extends 'anonymous' ? null : PortalActor;
   params: Part<N, 'params'>;
+  query: Part<N, 'query'>;
   body: Part<N, 'body'>;
   origin: RequestOrigin;
 }
 
 export interface PortalServices {
   db: PlatformDb;
+  /** Each application's data, for the support views (scoped to the one application asked about). */
+  data: DataAccess;
   accounts: PortalAccounts;
   /** Live events: a disabled or deleted application's sockets are closed on every node. */
   publish: Publish;
@@ -103,6 +107,12 @@ export function createPortalHandlers(s: PortalServices): PortalHandlers {
     updateApplicationConfig: async ({ actor, params, body }) => ({
       config: await appConfig.updateConfig(db, s.publish, actor, params.appId, body.channel_type_overrides),
     }),
+    supportListUsers: ({ actor, params, query }) => support.supportUsers(s, actor, params.appId, query),
+    supportQueryChannels: ({ actor, params, body }) => support.supportChannels(s, actor, params.appId, body),
+    supportSearchMessages: ({ actor, params, query }) =>
+      support.supportMessages(s, actor, params.appId, query),
+    supportListReviewItems: ({ actor, params, query }) =>
+      support.supportReviewItems(s, actor, params.appId, query),
     mintApplicationToken: ({ actor, params, body }) =>
       apps.mintToken(db, actor, params.appId, body, s.maxTokenLifetimeSeconds),
   };

@@ -1,5 +1,5 @@
 import type { Publish } from '../events/published-event';
-import type { PlatformDb } from '../store/data-access';
+import type { DataAccess } from '../store/data-access';
 import { PortalAccounts } from './accounts';
 import { createPortalHandlers } from './handlers';
 import { createPortalTokens } from './portal-tokens';
@@ -10,7 +10,7 @@ import type { registerPortalRoutes } from './routes';
  * sign its tokens with).
  */
 export function createPortal(options: {
-  db: PlatformDb;
+  data: DataAccess;
   publish: Publish;
   serverKey: { key: string } | { unavailable: string };
   maxTokenLifetimeSeconds: number;
@@ -21,12 +21,14 @@ export function createPortal(options: {
       unavailable: `The portal signs its tokens with the server key. ${options.serverKey.unavailable}`,
     };
   }
-  const accounts = new PortalAccounts(options.db, createPortalTokens(options.serverKey.key), {
+  const db = options.data.platform;
+  const accounts = new PortalAccounts(db, createPortalTokens(options.serverKey.key), {
     signUpsPerAddressPerHour: options.signUpsPerAddressPerHour,
   });
   return {
     handlers: createPortalHandlers({
-      db: options.db,
+      db,
+      data: options.data,
       publish: options.publish,
       accounts,
       maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds,

@@ -29,7 +29,9 @@ export function registerPortalRoutes(
         const actor =
           endpoint.auth === 'customer' ? await portal.authenticate(request.headers.authorization) : null;
         const params = validated(endpoint.params, request.params, 'params');
-        rejectUnknownQueryKeys((request.query ?? {}) as Record<string, unknown>, queryKeys);
+        const rawQuery = (request.query ?? {}) as Record<string, unknown>;
+        rejectUnknownQueryKeys(rawQuery, queryKeys);
+        const query = validated(endpoint.query, rawQuery, 'query');
         // A POST whose fields are all optional may come with no body at all.
         const body = endpoint.body ? validated(endpoint.body, request.body ?? {}, 'body') : undefined;
         const handler = portal.handlers[name] as (ctx: unknown) => Promise<unknown>;
@@ -37,6 +39,7 @@ export function registerPortalRoutes(
         const result = await handler({
           actor,
           params,
+          query,
           body,
           origin: { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : null },
         });

@@ -271,7 +271,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     registerPortalRoutes(
       app,
       createPortal({
-        db: data.platform,
+        data,
         publish,
         serverKey,
         maxTokenLifetimeSeconds: tokens.maxLifetimeSeconds,

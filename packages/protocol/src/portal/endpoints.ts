@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { channelListResponse, queryChannelsBody } from '../rest/channels';
+import { listReviewItemsQuery, reviewItemsResponse } from '../rest/moderation';
+import { searchQuery, searchResponse } from '../rest/search';
+import { queryUsersQuery, usersResponse } from '../rest/users';
 import {
   changePasswordBody,
   customerResponse,
@@ -321,6 +325,43 @@ export const portalEndpoints = {
     params: applicationParams,
     body: updateApplicationConfigBody,
     response: applicationConfigResponse,
+  }),
+  // Support views: an application's data as its staff sees it (moderation.review), audit-logged.
+  supportListUsers: e({
+    method: 'GET',
+    path: '/portal/v1/apps/{appId}/support/users',
+    summary: "An application's users, by id or name (support view)",
+    auth: 'customer',
+    params: applicationParams,
+    query: queryUsersQuery,
+    response: usersResponse,
+  }),
+  supportQueryChannels: e({
+    method: 'POST',
+    path: '/portal/v1/apps/{appId}/support/channels/query',
+    summary: "An application's channels, filtered like the chat API's query (support view)",
+    auth: 'customer',
+    params: applicationParams,
+    body: queryChannelsBody,
+    response: channelListResponse,
+  }),
+  supportSearchMessages: e({
+    method: 'GET',
+    path: '/portal/v1/apps/{appId}/support/messages',
+    summary: "Full-text search over all of an application's messages (support view)",
+    auth: 'customer',
+    params: applicationParams,
+    query: searchQuery,
+    response: searchResponse,
+  }),
+  supportListReviewItems: e({
+    method: 'GET',
+    path: '/portal/v1/apps/{appId}/support/review-items',
+    summary: "An application's moderation queue (support view)",
+    auth: 'customer',
+    params: applicationParams,
+    query: listReviewItemsQuery,
+    response: reviewItemsResponse,
   }),
   mintApplicationToken: e({
     method: 'POST',
