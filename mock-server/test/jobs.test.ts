@@ -183,6 +183,22 @@ describe('retention jobs', () => {
         token(24 * HOUR, true),
       ])
       .execute();
+    // A portal customer's sessions are pruned the same way.
+    const customer = await store.db
+      .insertInto('customer_users')
+      .values({ email: `${randomUUID()}@example.com`, password_hash: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const session = (expiresInMs: number) => ({
+      customer_user_id: customer.id,
+      token: randomUUID(),
+      family_id: randomUUID(),
+      expires_at: new Date(Date.now() + expiresInMs),
+    });
+    await store.db
+      .insertInto('customer_refresh_tokens')
+      .values([session(-48 * HOUR), session(-1 * HOUR), session(24 * HOUR)])
+      .execute();
 
     const boss = await queue(jobSchema());
     await scheduleRetention(boss);
@@ -205,5 +221,12 @@ describe('retention jobs', () => {
       .execute();
     // The rotated-but-live token stays: presenting it again is how a stolen copy is caught.
     expect(left.map((row) => row.hours)).toEqual([-1, 24, 24]);
+    const sessionsLeft = await store.db
+      .selectFrom('customer_refresh_tokens')
+      .select(sql<number>`round(extract(epoch from expires_at - now()) / 3600)::int`.as('hours'))
+      .where('customer_user_id', '=', customer.id)
+      .orderBy('expires_at')
+      .execute();
+    expect(sessionsLeft.map((row) => row.hours)).toEqual([-1, 24]);
   });
 });

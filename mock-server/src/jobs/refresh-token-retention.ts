@@ -10,11 +10,16 @@ import { deleteInBatches } from './batched-delete';
  */
 export async function pruneRefreshTokens(db: Db, graceMs: number): Promise<number> {
   const cutoff = new Date(Date.now() - graceMs);
-  return deleteInBatches(
-    db,
-    (limit) => sql`
-      delete from refresh_tokens where id in (
-        select id from refresh_tokens where expires_at < ${cutoff} limit ${limit}
-      )`,
-  );
+  let total = 0;
+  // App users' tokens, then the portal's customers' (their sessions, in a table of their own).
+  for (const table of ['refresh_tokens', 'customer_refresh_tokens'] as const) {
+    total += await deleteInBatches(
+      db,
+      (limit) => sql`
+        delete from ${sql.table(table)} where id in (
+          select id from ${sql.table(table)} where expires_at < ${cutoff} limit ${limit}
+        )`,
+    );
+  }
+  return total;
 }
