@@ -3,7 +3,7 @@ import '../test/web-streams';
 import { Component, inject } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { ChatClient } from '@chat/core';
-import { createChatTestkit } from '@chat/testkit';
+import { createChatTestkit, SAMPLE_SEED } from '@chat/testkit';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChannelService } from './channel.service';
@@ -15,27 +15,7 @@ import { provideChat } from './provide-chat';
  * Fast unit tests of the services on `@chat/testkit`: the chat server in memory behind msw, no
  * server process (the e2e tests in src/e2e keep running against the reference server).
  */
-const kit = createChatTestkit({
-  seed: {
-    users: [
-      { id: 'alice', name: 'Alice' },
-      { id: 'bob', name: 'Bob' },
-    ],
-    channels: [
-      {
-        type: 'messaging',
-        id: 'general',
-        name: 'General',
-        members: ['alice', 'bob'],
-        messages: [
-          { user: 'bob', text: 'welcome, alice' },
-          { user: 'alice', text: 'thanks!' },
-        ],
-      },
-      { type: 'team', id: 'design', name: 'Design', members: ['bob', 'alice'] },
-    ],
-  },
-});
+const kit = createChatTestkit({ seed: SAMPLE_SEED });
 const msw = setupServer(...kit.handlers);
 let client: ChatClient;
 const texts = (list: readonly { text: string }[]) => list.map((m) => m.text);

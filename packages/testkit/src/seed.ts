@@ -162,3 +162,30 @@ function withTime<T>(ctx: KitContext, at: string | undefined, op: () => T): T {
     ctx.now = now;
   }
 }
+
+/**
+ * A small seed to start from: alice and bob, a `messaging:general` channel with two messages
+ * (bob's, then alice's) and a `team:design` channel with no messages.
+ *
+ * @example
+ * const kit = createChatTestkit({ seed: SAMPLE_SEED });
+ */
+export const SAMPLE_SEED = {
+  users: [
+    { id: 'alice', name: 'Alice' },
+    { id: 'bob', name: 'Bob' },
+  ],
+  channels: [
+    {
+      type: 'messaging',
+      id: 'general',
+      name: 'General',
+      members: ['alice', 'bob'],
+      messages: [
+        { user: 'bob', text: 'welcome, alice' },
+        { user: 'alice', text: 'thanks!' },
+      ],
+    },
+    { type: 'team', id: 'design', name: 'Design', members: ['bob', 'alice'] },
+  ],
+} as const satisfies TestkitSeed;

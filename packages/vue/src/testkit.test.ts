@@ -1,5 +1,5 @@
 import { ChatClient } from '@chat/core';
-import { createChatTestkit } from '@chat/testkit';
+import { createChatTestkit, SAMPLE_SEED } from '@chat/testkit';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mountComposable } from '../test/harness';
@@ -14,27 +14,7 @@ import { useUnreadCount } from './use-unread-count';
  * Fast unit tests of the composables on `@chat/testkit`: the chat server in memory behind msw,
  * no server process (the e2e tests in src/e2e keep running against the reference server).
  */
-const kit = createChatTestkit({
-  seed: {
-    users: [
-      { id: 'alice', name: 'Alice' },
-      { id: 'bob', name: 'Bob' },
-    ],
-    channels: [
-      {
-        type: 'messaging',
-        id: 'general',
-        name: 'General',
-        members: ['alice', 'bob'],
-        messages: [
-          { user: 'bob', text: 'welcome, alice' },
-          { user: 'alice', text: 'thanks!' },
-        ],
-      },
-      { type: 'team', id: 'design', name: 'Design', members: ['bob', 'alice'] },
-    ],
-  },
-});
+const kit = createChatTestkit({ seed: SAMPLE_SEED });
 const msw = setupServer(...kit.handlers);
 let client: ChatClient;
 let unmount: (() => void) | undefined;
