@@ -1,10 +1,9 @@
 import type { ApplicationConfig, ChannelTypeOverrides } from '@chat/protocol';
 import { effectiveTable, useAppPermissions } from '../domain/channels/permissions';
-import { forgetApp } from '../domain/users/app-lookup';
 import type { Publish } from '../events/published-event';
 import type { PlatformDb } from '../store/data-access';
 import type { AppRow } from '../store/schema';
-import { recordAudit } from './audit';
+import { changeApplication } from './applications';
 import type { PortalActor } from './portal-actor';
 import { requireAppPermission } from './team-access';
 
@@ -32,25 +31,19 @@ export async function updateConfig(
   overrides: ChannelTypeOverrides,
 ): Promise<ApplicationConfig> {
   const { app } = await requireAppPermission(db, actor, appId, 'apps.configure');
-  const updated = await db
-    .updateTable('applications')
-    .set({ channel_permissions: JSON.stringify(overrides), updated_at: new Date() })
-    .where('id', '=', app.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  forgetApp(db, app.api_key);
+  const updated = await changeApplication(
+    db,
+    actor,
+    app,
+    { channel_permissions: JSON.stringify(overrides) },
+    { action: 'app.config_changed', details: { channel_type_overrides: overrides } },
+  );
   useAppPermissions(app.id, overrides);
   publish({
     appId: app.id,
     channelId: null,
     appPermissions: overrides,
     event: { type: 'health.check', created_at: new Date().toISOString() },
-  });
-  await recordAudit(db, actor, {
-    teamId: app.team_id,
-    appId,
-    action: 'app.config_changed',
-    details: { channel_type_overrides: overrides },
   });
   return toConfig(updated);
 }

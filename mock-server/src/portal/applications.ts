@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import {
   type CreateApplicationBody,
+  type CustomData,
   type MintAppTokenBody,
   PORTAL_LIMITS,
   type PortalApplication,
   type UpdateApplicationBody,
 } from '@chat/protocol';
+import type { Updateable } from 'kysely';
 import { createServerToken, createUserToken } from '../domain/auth/index';
 import { forgetApp } from '../domain/users/app-lookup';
 import type { Publish } from '../events/published-event';
 import { ChatError } from '../kernel/errors';
 import type { PlatformDb } from '../store/data-access';
-import type { AppRow } from '../store/schema';
+import type { ApplicationsTable, AppRow } from '../store/schema';
 import { recordAudit } from './audit';
 import type { PortalActor } from './portal-actor';
 import { requireAppPermission, requireTeamPermission } from './team-access';
@@ -99,16 +101,9 @@ export async function updateApplication(
   body: UpdateApplicationBody,
 ): Promise<PortalApplication> {
   const { app } = await requireAppPermission(db, actor, appId, 'apps.configure');
-  const updated = await db
-    .updateTable('applications')
-    .set({ ...body, updated_at: new Date() })
-    .where('id', '=', app.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  // This node sees the change at once; the others within their cache's few seconds.
-  forgetApp(db, app.api_key);
-  await recordAudit(db, actor, { teamId: app.team_id, appId, action: 'app.updated', details: body });
-  return toApplication(updated);
+  return toApplication(
+    await changeApplication(db, actor, app, body, { action: 'app.updated', details: body }),
+  );
 }
 
 /**
@@ -123,19 +118,13 @@ export async function setApplicationEnabled(
   enabled: boolean,
 ): Promise<PortalApplication> {
   const { app } = await requireAppPermission(db, actor, appId, 'apps.configure');
-  const updated = await db
-    .updateTable('applications')
-    .set({ is_active: enabled, disabled_at: enabled ? null : new Date(), updated_at: new Date() })
-    .where('id', '=', app.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  // This node sees the change at once; the others within their cache's few seconds.
-  forgetApp(db, app.api_key);
-  await recordAudit(db, actor, {
-    teamId: app.team_id,
-    appId,
-    action: enabled ? 'app.enabled' : 'app.disabled',
-  });
+  const updated = await changeApplication(
+    db,
+    actor,
+    app,
+    { is_active: enabled, disabled_at: enabled ? null : new Date() },
+    { action: enabled ? 'app.enabled' : 'app.disabled' },
+  );
   if (!enabled) closeSockets(publish, app.id);
   return toApplication(updated);
 }
@@ -148,18 +137,13 @@ export async function deleteApplication(
   appId: string,
 ): Promise<{ ok: true }> {
   const { app } = await requireAppPermission(db, actor, appId, 'apps.delete');
-  await db
-    .updateTable('applications')
-    .set({ deleted_at: new Date(), is_active: false, updated_at: new Date() })
-    .where('id', '=', app.id)
-    .execute();
-  forgetApp(db, app.api_key);
-  await recordAudit(db, actor, {
-    teamId: app.team_id,
-    appId,
-    action: 'app.deleted',
-    details: { name: app.name },
-  });
+  await changeApplication(
+    db,
+    actor,
+    app,
+    { deleted_at: new Date(), is_active: false },
+    { action: 'app.deleted', details: { name: app.name } },
+  );
   closeSockets(publish, app.id);
   return { ok: true };
 }
@@ -177,26 +161,18 @@ export async function rotateSecret(
 ): Promise<{ application: PortalApplication; api_secret: string }> {
   const { app } = await requireAppPermission(db, actor, appId, 'keys.manage');
   const now = new Date();
-  const updated = await db
-    .updateTable('applications')
-    .set({
+  const updated = await changeApplication(
+    db,
+    actor,
+    app,
+    {
       api_secret: newSecret(),
       previous_api_secret: graceSeconds > 0 ? app.api_secret : null,
       previous_secret_expires_at: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
       secret_rotated_at: now,
-      updated_at: now,
-    })
-    .where('id', '=', app.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  // This node sees the change at once; the others within their cache's few seconds.
-  forgetApp(db, app.api_key);
-  await recordAudit(db, actor, {
-    teamId: app.team_id,
-    appId,
-    action: 'app.secret_rotated',
-    details: { grace_seconds: graceSeconds },
-  });
+    },
+    { action: 'app.secret_rotated', details: { grace_seconds: graceSeconds } },
+  );
   return { application: toApplication(updated), api_secret: updated.api_secret };
 }
 
@@ -239,6 +215,28 @@ function closeSockets(publish: Publish, appId: string): void {
     appClosed: true,
     event: { type: 'health.check', created_at: new Date().toISOString() },
   });
+}
+
+/**
+ * Writes a change to an application, makes this node see it at once (the others within their
+ * cache's few seconds) and records it in the team's audit.
+ */
+export async function changeApplication(
+  db: PlatformDb,
+  actor: PortalActor,
+  app: AppRow & { team_id: string },
+  change: Updateable<ApplicationsTable>,
+  audit: { action: string; details?: CustomData },
+): Promise<AppRow> {
+  const updated = await db
+    .updateTable('applications')
+    .set({ ...change, updated_at: new Date() })
+    .where('id', '=', app.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  forgetApp(db, app.api_key);
+  await recordAudit(db, actor, { teamId: app.team_id, appId: app.id, ...audit });
+  return updated;
 }
 
 function newSecret(): string {
